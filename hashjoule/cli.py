@@ -1,0 +1,149 @@
+"""The ``hashjoule`` command: a thin layer over the Python API.
+
+Exit status: 0 on success, 2 for a user mistake (bad option, date outside the data,
+unreadable file), reported in one line per problem without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shlex
+import sys
+from dataclasses import replace
+
+from hashjoule import __version__
+from hashjoule.errors import InputError
+
+EPILOG = "Data: Coin Metrics and Cambridge (CCAF) series are CC BY-NC 4.0 (non-commercial use)."
+
+
+def _positive(unit: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and value > 0):
+            raise argparse.ArgumentTypeError(f"expected a positive number [{unit}], found {text!r}")
+        return value
+    return parse
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or len(text) != 4:
+        raise argparse.ArgumentTypeError(f"expected a year such as 2021, found {text!r}")
+    return int(text)
+
+
+def _add_price(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--price", type=_positive("USD/kWh"), default=0.05, metavar="USD_PER_KWH",
+                        help="electricity price of the profitability test and the economic limit "
+                             "[USD/kWh] (default: %(default)s, the Cambridge index's headline)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hashjoule",
+        description="Electricity use and carbon emissions of Bitcoin mining, from bundled data.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"hashjoule {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    est = commands.add_parser(
+        "estimate", help="electricity use on a day or over a period, with bounds",
+        description="Historical electricity use of the Bitcoin network on a day (power, annualised "
+                    "energy) or over a period (energy consumed), by the original Cambridge index method "
+                    "(cbeci), the economic upper bound (stoll2019) and a top-down estimate "
+                    "(digiconomist), with energy per bitcoin and household equivalents.",
+        epilog=EPILOG)
+    when = est.add_mutually_exclusive_group()
+    when.add_argument("--date", metavar="YYYY-MM-DD", help="one day")
+    when.add_argument("--year", type=_year, help="a calendar year (January 1 to December 31)")
+    est.add_argument("--start", metavar="YYYY-MM-DD", help="first day of a period (with --end)")
+    est.add_argument("--end", metavar="YYYY-MM-DD", help="last day of a period, included")
+    _add_price(est)
+    est.add_argument("--method", default="all", choices=["cbeci", "stoll2019", "digiconomist", "all"],
+                     help="estimator (default: all)")
+    est.add_argument("--household", default="china3", choices=["china3", "us"],
+                     help="reference household: china3 = Chinese household of three (NEA/NBS, 2021), "
+                          "us = US residential customer (EIA, 2020) (default: china3)")
+    est.add_argument("--household-kwh", type=_positive("kWh/yr"), metavar="KWH_PER_YEAR",
+                     help="your own household's annual electricity use [kWh/yr]; overrides --household")
+    est.add_argument("--emission-factor", type=_positive("t CO2/MWh"), metavar="T_PER_MWH",
+                     help="grid emission factor for a CO2 figure [t CO2/MWh = kg/kWh]")
+    est.add_argument("-o", "--output", metavar="FILE.nc|FILE.csv",
+                     help="also write the daily estimate and the period totals (NetCDF4 or CSV)")
+    est.set_defaults(run=_run_estimate)
+
+    claims = commands.add_parser(
+        "claims", help="check the article's two claims, with numbers and sources",
+        description="Check two published claims: that mining uses 134 billion kWh a year, and that one "
+                    "bitcoin costs a family of three a year of electricity.", epilog=EPILOG)
+    claims.add_argument("--year", type=_year, default=2021, help="calendar year to test (default: %(default)s)")
+    _add_price(claims)
+    claims.set_defaults(run=_run_claims)
+    return parser
+
+
+def _run_estimate(args) -> None:
+    from hashjoule.output import check_output_path, write
+    from hashjoule.simulation.accounting import household, period_account
+    from hashjoule.simulation.estimators import estimate
+    from hashjoule.textreport import estimate_table
+
+    if args.date and (args.start or args.end):
+        raise InputError.single("--date", "", "either --date or --start/--end, not both", "both")
+    if args.year and (args.start or args.end):
+        raise InputError.single("--year", "", "either --year or --start/--end, not both", "both")
+    start, end = args.start, args.end
+    if args.date:
+        start = end = args.date
+    elif args.year:
+        start, end = f"{args.year}-01-01", f"{args.year}-12-31"
+    elif not (start or end):
+        raise InputError.single("estimate", "", "--date, --year or --start and --end", "none of them")
+    if args.output:
+        check_output_path(args.output)
+    home = household(args.household, args.household_kwh)
+    try:
+        ds = estimate(args.price, args.method, start, end)
+    except InputError as error:  # name the option the user typed, not the API's argument
+        option = "--date" if args.date else "--year" if args.year else None
+        raise InputError([replace(p, source=option or f"--{p.source}") if p.source in ("start", "end") else p
+                          for p in error.problems]) from None
+    account = period_account(ds, home=home, emission_factor_t_per_mwh=args.emission_factor)
+    print(estimate_table(ds, account))
+    if args.output:
+        merged = ds.merge(account.rename({name: f"period_{name}" for name in account.data_vars}),
+                          combine_attrs="drop_conflicts")
+        path = write(merged, args.output, command=shlex.join(["hashjoule", *sys.argv[1:]]))
+        print(f"wrote {path}")
+
+
+def _run_claims(args) -> None:
+    from hashjoule.claims import check_claims
+    from hashjoule.textreport import claims_text
+
+    print(claims_text(check_claims(args.year, args.price)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``hashjoule`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except InputError as error:
+        for problem in error.problems:
+            print(f"hashjoule: error: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("hashjoule: interrupted; no output was written", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

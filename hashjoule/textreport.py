@@ -1,0 +1,88 @@
+"""Plain-text tables and verdicts for the terminal, every number with its unit."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import xarray as xr
+
+from hashjoule.simulation.estimators import BOUNDS
+
+_WIDTH = 12
+_LABEL = 38
+
+
+def _cell(value: float, digits: int) -> str:
+    if not np.isfinite(value):
+        return "-".rjust(_WIDTH)
+    return f"{value:,.{digits}f}".rjust(_WIDTH)
+
+
+def _rows(title: str, values: xr.DataArray, digits: int) -> list[str]:
+    lines = []
+    for estimator in values.estimator.values:
+        cells = "".join(_cell(float(values.sel(estimator=estimator, bound=b)), digits) for b in BOUNDS)
+        lines.append(f"  {title:<{_LABEL}}{estimator:<14}{cells}")
+        title = ""
+    return lines
+
+
+def estimate_table(day_or_period: xr.Dataset, account: xr.Dataset) -> str:
+    """The table printed by ``hashjoule estimate``.
+
+    Parameters
+    ----------
+    day_or_period : xarray.Dataset
+        The estimate over the requested days.
+    account : xarray.Dataset
+        :func:`hashjoule.simulation.accounting.period_account` of the same days.
+    """
+    one_day = day_or_period.time.size == 1
+    when = account.attrs["start"] if one_day else f"{account.attrs['start']} to {account.attrs['end']} ({account.attrs['days']} days)"
+    price = day_or_period.attrs["electricity_price_usd_per_kwh"]
+    header = f"  {'quantity [unit]':<{_LABEL}}{'estimator':<14}" + "".join(b.rjust(_WIDTH) for b in BOUNDS)
+    lines = [f"Bitcoin mining electricity, {when}; electricity price {price:.3f} USD/kWh", "", header,
+             "  " + "-" * (len(header) - 2)]
+    mean_power = day_or_period.power.mean("time", skipna=False)
+    if one_day:
+        lines += _rows("power [GW]", mean_power, 2)
+        lines += _rows("annualised energy [TWh/yr]", day_or_period.annualised_energy.isel(time=0), 1)
+    else:
+        lines += _rows("energy consumed [TWh]", account.energy, 2)
+        lines += _rows("mean power [GW]", mean_power, 2)
+    lines += _rows("energy per BTC, subsidy [MWh/BTC]", account.energy_per_btc, 0)
+    lines += _rows("energy per BTC, with fees [MWh/BTC]", account.energy_per_btc_with_fees, 0)
+    lines += _rows("per BTC [household-yr/BTC]", account.household_years_per_btc, 1)
+    lines += _rows("equivalent households [million]", account.households_for_a_year / 1e6, 2)
+    if np.isfinite(float(account.transactions)):
+        lines += _rows("energy per transaction [kWh]", account.energy_per_transaction * 1e3, 0)
+    if "co2" in account:
+        factor = account.co2.attrs["emission_factor_t_per_mwh"]
+        lines += _rows(f"CO2 at {factor:g} t/MWh [Mt]", account.co2, 3)
+    notes = [
+        f"household: {account.attrs['household']}, {account.attrs['household_kwh_per_year']:,.0f} kWh/yr "
+        f"({account.attrs['household_source']})",
+        f"bitcoins minted: {float(account.btc_minted):,.2f} BTC subsidy, {float(account.btc_with_fees):,.2f} BTC with fees",
+        "bounds a method does not define are shown as '-'; cbeci = original Cambridge index method",
+    ]
+    if not bool(day_or_period.fees_observed.all()):
+        notes.append("fees not observed on some days (before 2016 or after 2022-09-01): revenue counts the subsidy only there")
+    if np.isfinite(float(account.transactions)):
+        notes.append("transactions approximated as fees paid [USD] / mean fee per transaction [USD]")
+    else:
+        notes.append("energy per transaction not shown: no transaction count on some days of the period")
+    lines += [""] + [textwrap.fill(n, 100, initial_indent="note: ", subsequent_indent="      ") for n in notes]
+    return "\n".join(lines)
+
+
+def claims_text(verdicts) -> str:
+    """The text printed by ``hashjoule claims``."""
+    blocks = []
+    for number, v in enumerate(verdicts, 1):
+        lines = [f"Claim {number}: {v.claim}"]
+        lines += [textwrap.fill(f, 100, initial_indent="  - ", subsequent_indent="    ") for f in v.findings]
+        lines.append(textwrap.fill(v.verdict, 100, initial_indent="  Verdict: ", subsequent_indent="    "))
+        lines += [textwrap.fill(s, 100, initial_indent="  Source: ", subsequent_indent="    ") for s in v.sources]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
