@@ -173,7 +173,7 @@ def chain_daily(directory: str | Path | None = None) -> xr.Dataset:
         ``hashrate`` [TH/s], ``price`` [USD/BTC] (NaN before 2010-07-18),
         ``fee_mean`` [USD per transaction].
     """
-    return _chain_daily_cached(None if directory is None else str(directory)).copy()
+    return _chain_daily_cached(None if directory is None else str(directory)).copy(deep=True)
 
 
 def fees_daily(directory: str | Path | None = None) -> xr.Dataset:

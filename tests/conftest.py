@@ -1,0 +1,40 @@
+"""Shared fixtures: bundled data and one historical estimate, computed once per session."""
+
+import shutil
+from importlib import resources
+
+import pytest
+
+from hashjoule.data import epoch_headers
+from hashjoule.simulation.estimators import estimate
+from hashjoule.simulation.history import daily_inputs
+
+
+@pytest.fixture(scope="session")
+def headers():
+    return epoch_headers()
+
+
+@pytest.fixture(scope="session")
+def inputs():
+    return daily_inputs()
+
+
+@pytest.fixture(scope="session")
+def estimate_ds(inputs):
+    """All estimators at the Cambridge index's default 0.05 USD/kWh."""
+    return estimate(0.05, inputs=inputs)
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """Copy bundled data files into a temporary folder, to damage them there."""
+
+    def copy(*names):
+        for name in names:
+            source = resources.files("hashjoule.data").joinpath(f"{name}.csv")
+            with resources.as_file(source) as path:
+                shutil.copy(path, tmp_path / f"{name}.csv")
+        return tmp_path
+
+    return copy

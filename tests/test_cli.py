@@ -1,0 +1,96 @@
+"""The command line: tables with units, files with provenance, clean errors with exit 2."""
+
+import subprocess
+import sys
+
+import pytest
+import xarray as xr
+
+from hashjoule.cli import main
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_estimate_one_day(capsys):
+    status, out, err = run(capsys, "estimate", "--date", "2021-05-19")
+    assert status == 0 and err == ""
+    for text in ("lower", "best", "upper", "power [GW]", "annualised energy [TWh/yr]",
+                 "[MWh/BTC]", "[household-yr/BTC]", "Chinese household of 3"):
+        assert text in out
+
+
+def test_estimate_period_to_netcdf(capsys, tmp_path):
+    path = tmp_path / "may.nc"
+    status, out, _ = run(capsys, "estimate", "--start", "2021-05-01", "--end", "2021-05-31",
+                         "--method", "cbeci", "--household", "us", "-o", str(path))
+    assert status == 0
+    assert "energy consumed [TWh]" in out and "US household" in out
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        assert ds.time.size == 31
+        assert list(ds.estimator.values) == ["cbeci"]
+        assert ds.period_energy.attrs["units"] == "TWh"
+        assert ds.attrs["command"].startswith("hashjoule")
+
+
+def test_estimate_year_with_co2_to_csv(capsys, tmp_path):
+    path = tmp_path / "y.csv"
+    status, out, _ = run(capsys, "estimate", "--year", "2020", "--emission-factor", "0.55",
+                         "--household-kwh", "3000", "-o", str(path))
+    assert status == 0 and "CO2 at 0.55 t/MWh [Mt]" in out and "3,000 kWh/yr" in out
+    assert path.read_text().startswith("# title:")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["estimate", "--date", "2030-01-01"], "--date: expected a day from 2010-07-18 to 2023-02-25"),
+    (["estimate", "--date", "2021-02-30"], "--date: expected a day written YYYY-MM-DD"),
+    (["estimate", "--start", "2021-05-01", "--end", "2021-01-01"], "--end: expected a day on or after start"),
+    (["estimate", "--year", "2023"], "--year: expected a day from"),
+    (["estimate"], "expected --date, --year or --start and --end"),
+    (["estimate", "--date", "2021-05-19", "--start", "2021-05-01"], "either --date or --start/--end"),
+    (["estimate", "--date", "2021-05-19", "-o", "out.txt"], "expected a file name ending in .nc or .csv"),
+    (["estimate", "--date", "2021-05-19", "-o", "no/such/folder/x.nc"], "expected a path in an existing folder"),
+    (["claims", "--year", "2030"], "expected a day from"),
+])
+def test_user_mistakes_exit_2_with_one_clear_line(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert err.startswith("hashjoule: error:")
+
+
+@pytest.mark.parametrize("argv", [
+    ["estimate", "--date", "2021-05-19", "--price", "-1"],
+    ["estimate", "--date", "2021-05-19", "--price", "nan"],
+    ["estimate", "--date", "2021-05-19", "--price", "cheap"],
+    ["estimate", "--date", "2021-05-19", "--method", "magic"],
+    ["estimate", "--year", "21"],
+    ["nonsense"],
+])
+def test_bad_options_exit_2(capsys, argv):
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_nothing_is_written_when_the_request_is_bad(capsys, tmp_path):
+    path = tmp_path / "x.nc"
+    status, _, _ = run(capsys, "estimate", "--date", "2030-01-01", "-o", str(path))
+    assert status == 2 and not path.exists()
+
+
+def test_claims(capsys):
+    status, out, _ = run(capsys, "claims")
+    assert status == 0
+    assert out.count("Verdict:") == 2 and "134" in out and "MWh/BTC" in out and "Source:" in out
+
+
+def test_console_entry_points():
+    result = subprocess.run([sys.executable, "-m", "hashjoule", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "estimate" in result.stdout and "claims" in result.stdout
