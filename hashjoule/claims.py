@@ -127,11 +127,14 @@ def check_energy_per_bitcoin(year: int = 2021, price_usd_per_kwh: float = DEFAUL
     def inside(values):
         return float(values.sel(bound="lower")) <= ARTICLE_HOUSEHOLD_YEARS_PER_BTC <= float(values.sel(bound="upper"))
 
-    factor = float(china_years.sel(bound="best")) / ARTICLE_HOUSEHOLD_YEARS_PER_BTC
-    tx_factor = float(tx_china_years.sel(bound="best")) / ARTICLE_HOUSEHOLD_YEARS_PER_BTC
+    def times(values):
+        factor = float(values.sel(bound="best")) / ARTICLE_HOUSEHOLD_YEARS_PER_BTC
+        return f"{factor:,.0f}" if factor >= 10 else f"{factor:.2g}"
+
     verdict.verdict = (
         f"{'Plausible' if inside(china_years) else 'Not supported'} for a bitcoin: the best guess is "
-        f"{factor:,.2g} times the claim. For one transaction the best guess is {tx_factor:.2g} times the claim, "
+        f"{times(china_years)} times the claim. For one transaction the best guess is {times(tx_china_years)} "
+        f"times the claim, "
         f"{'within' if inside(tx_china_years) else 'outside'} the bounds: the article may have meant a transaction."
     )
     verdict.sources = [
