@@ -18,32 +18,42 @@ from hashjoule.errors import InputError
 EPILOG = "Data: Coin Metrics and Cambridge (CCAF) series are CC BY-NC 4.0 (non-commercial use)."
 
 
-def _positive(unit: str):
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like hashjoule's own."""
+
+    def error(self, message: str):
+        self.exit(2, f"hashjoule: error: {message} (see '{self.prog} --help')\n")
+
+
+def _number(unit: str, upper: float):
+    """Parse a number in (0, upper]: physical inputs such as prices must be positive and sane."""
+
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             value = math.nan
-        if not (math.isfinite(value) and value > 0):
-            raise argparse.ArgumentTypeError(f"expected a positive number [{unit}], found {text!r}")
+        if not (math.isfinite(value) and 0 < value <= upper):
+            raise argparse.ArgumentTypeError(f"expected a number above 0 and at most {upper:g} [{unit}], found {text!r}")
         return value
+
     return parse
 
 
 def _year(text: str) -> int:
-    if not text.isdigit() or len(text) != 4:
+    if not (text.isdigit() and len(text) == 4 and int(text) >= 2009):
         raise argparse.ArgumentTypeError(f"expected a year such as 2021, found {text!r}")
     return int(text)
 
 
 def _add_price(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--price", type=_positive("USD/kWh"), default=0.05, metavar="USD_PER_KWH",
+    parser.add_argument("--price", type=_number("USD/kWh", 1.0), default=0.05, metavar="USD_PER_KWH",
                         help="electricity price of the profitability test and the economic limit "
                              "[USD/kWh] (default: %(default)s, the Cambridge index's headline)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hashjoule",
         description="Electricity use and carbon emissions of Bitcoin mining, from bundled data.",
         epilog=EPILOG,
@@ -61,17 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     when = est.add_mutually_exclusive_group()
     when.add_argument("--date", metavar="YYYY-MM-DD", help="one day")
     when.add_argument("--year", type=_year, help="a calendar year (January 1 to December 31)")
-    est.add_argument("--start", metavar="YYYY-MM-DD", help="first day of a period (with --end)")
-    est.add_argument("--end", metavar="YYYY-MM-DD", help="last day of a period, included")
+    est.add_argument("--start", metavar="YYYY-MM-DD",
+                     help="first day of a period (default with --end: the first day of the data, 2010-07-18)")
+    est.add_argument("--end", metavar="YYYY-MM-DD",
+                     help="last day of a period, included (default with --start: the last day of the data, 2023-02-25)")
     _add_price(est)
     est.add_argument("--method", default="all", choices=["cbeci", "stoll2019", "digiconomist", "all"],
                      help="estimator (default: all)")
     est.add_argument("--household", default="china3", choices=["china3", "us"],
                      help="reference household: china3 = Chinese household of three (NEA/NBS, 2021), "
                           "us = US residential customer (EIA, 2020) (default: china3)")
-    est.add_argument("--household-kwh", type=_positive("kWh/yr"), metavar="KWH_PER_YEAR",
+    est.add_argument("--household-kwh", type=_number("kWh/yr", 1e6), metavar="KWH_PER_YEAR",
                      help="your own household's annual electricity use [kWh/yr]; overrides --household")
-    est.add_argument("--emission-factor", type=_positive("t CO2/MWh"), metavar="T_PER_MWH",
+    est.add_argument("--emission-factor", type=_number("t CO2/MWh", 2.0), metavar="T_PER_MWH",
                      help="grid emission factor for a CO2 figure [t CO2/MWh = kg/kWh]")
     est.add_argument("-o", "--output", metavar="FILE.nc|FILE.csv",
                      help="also write the daily estimate and the period totals (NetCDF4 or CSV)")
@@ -87,35 +99,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _period(args) -> tuple[str | None, str | None]:
+    """First and last day asked for by --date, --year or --start/--end."""
+    if args.date is not None and (args.start is not None or args.end is not None):
+        raise InputError.single("--date", "", "either --date or --start/--end, not both", "both")
+    if args.year is not None and (args.start is not None or args.end is not None):
+        raise InputError.single("--year", "", "either --year or --start/--end, not both", "both")
+    if args.date is not None:
+        return args.date, args.date
+    if args.year is not None:
+        return f"{args.year}-01-01", f"{args.year}-12-31"
+    if args.start is None and args.end is None:
+        raise InputError.single("estimate", "", "--date, --year or --start and --end", "none of them")
+    return args.start, args.end
+
+
+def _name_options(error: InputError, args) -> InputError:
+    """Name the option the user typed (--date, --year, --start, --end), not the API's argument."""
+    option = "--date" if getattr(args, "date", None) is not None else "--year" if args.year is not None else None
+    return InputError([replace(p, source=option or f"--{p.source}") if p.source in ("start", "end") else p
+                       for p in error.problems])
+
+
 def _run_estimate(args) -> None:
     from hashjoule.output import check_output_path, write
     from hashjoule.simulation.accounting import household, period_account
     from hashjoule.simulation.estimators import estimate
     from hashjoule.textreport import estimate_table
 
-    if args.date and (args.start or args.end):
-        raise InputError.single("--date", "", "either --date or --start/--end, not both", "both")
-    if args.year and (args.start or args.end):
-        raise InputError.single("--year", "", "either --year or --start/--end, not both", "both")
-    start, end = args.start, args.end
-    if args.date:
-        start = end = args.date
-    elif args.year:
-        start, end = f"{args.year}-01-01", f"{args.year}-12-31"
-    elif not (start or end):
-        raise InputError.single("estimate", "", "--date, --year or --start and --end", "none of them")
-    if args.output:
+    start, end = _period(args)
+    if args.output is not None:
         check_output_path(args.output)
     home = household(args.household, args.household_kwh)
-    try:
-        ds = estimate(args.price, args.method, start, end)
-    except InputError as error:  # name the option the user typed, not the API's argument
-        option = "--date" if args.date else "--year" if args.year else None
-        raise InputError([replace(p, source=option or f"--{p.source}") if p.source in ("start", "end") else p
-                          for p in error.problems]) from None
+    ds = estimate(args.price, args.method, start, end)
     account = period_account(ds, home=home, emission_factor_t_per_mwh=args.emission_factor)
     print(estimate_table(ds, account))
-    if args.output:
+    if args.output is not None:
         merged = ds.merge(account.rename({name: f"period_{name}" for name in account.data_vars}),
                           combine_attrs="drop_conflicts")
         path = write(merged, args.output, command=shlex.join(["hashjoule", *sys.argv[1:]]))
@@ -134,7 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        args.run(args)
+        try:
+            args.run(args)
+        except InputError as error:
+            raise _name_options(error, args) from None
     except InputError as error:
         for problem in error.problems:
             print(f"hashjoule: error: {problem}", file=sys.stderr)

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import pandas as pd
 import xarray as xr
 
 from hashjoule.errors import InputError
@@ -51,10 +52,15 @@ def provenance(command: str | None = None) -> dict[str, str]:
 def check_output_path(path) -> Path:
     """Refuse an output path with an unknown suffix or a missing folder, before any work."""
     path = Path(path)
-    if path.suffix not in FORMATS:
-        raise InputError.single("output", str(path), f"a file name ending in {' or '.join(FORMATS)}", repr(path.suffix or "no suffix"))
+    if path.suffix not in FORMATS or not path.stem:
+        raise InputError.single("output", str(path), f"a file name ending in {' or '.join(FORMATS)}",
+                                repr(path.name or "an empty name"))
     if not path.parent.is_dir():
         raise InputError.single("output", str(path), "a path in an existing folder", f"no folder {str(path.parent)!r}")
+    if path.is_dir():
+        raise InputError.single("output", str(path), "a file name", "an existing folder")
+    if not os.access(path.parent, os.W_OK):
+        raise InputError.single("output", str(path), "a folder you may write to", "no write permission")
     return path
 
 
@@ -65,29 +71,70 @@ def atomic_path(path: Path):
     os.close(handle)
     try:
         yield Path(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
+def wide_table(ds: xr.Dataset) -> tuple[pd.DataFrame, list[str]]:
+    """One row per time step; variables with more dimensions become one column per label.
+
+    A variable ``power`` over (time, estimator, bound) gives columns such as
+    ``power[cbeci,best] (GW)``; all-NaN columns are left out. Variables without a time
+    dimension are returned as text lines instead (name, labels, value, unit).
+    """
+    columns, lines = {}, []
+    for name, var in ds.data_vars.items():
+        unit = var.attrs.get("units", "")
+        if "time" not in var.dims:
+            for labels, value in var.to_series().items() if var.dims else [((), float(var))]:
+                if pd.isna(value):
+                    continue
+                labels = labels if isinstance(labels, tuple) else (labels,)
+                lines.append(f"{name}{'[' + ','.join(map(str, labels)) + ']' if labels else ''} = {value:.6g} {unit}")
+            continue
+        others = [d for d in var.dims if d != "time"]
+        frame = var.transpose("time", *others).to_series().unstack(others) if others else var.to_series().to_frame(name)
+        for key in frame.columns:
+            label = name if not others else f"{name}[{','.join(map(str, key if isinstance(key, tuple) else (key,)))}]"
+            if frame[key].notna().any():
+                columns[f"{label} ({unit})" if unit else label] = frame[key]
+    return pd.DataFrame(columns), lines
+
+
 def write(ds: xr.Dataset, path, command: str | None = None) -> Path:
     """Write a Dataset with provenance to NetCDF4 (``.nc``) or CSV (``.csv``), atomically.
 
-    CSV files start with ``#`` comment lines holding the global attributes and the
-    unit of every column.
+    CSV files hold one row per day (see :func:`wide_table`) after ``#`` comment lines
+    with the global attributes, the long name of every variable, and the values of
+    variables that have no time dimension.
+
+    Raises
+    ------
+    hashjoule.errors.InputError
+        If the path is unusable or the file cannot be written (the message says why);
+        nothing is left at ``path`` then.
     """
     path = check_output_path(path)
     ds = ds.assign_attrs(provenance(command))
-    with atomic_path(path) as tmp:
-        if path.suffix == ".nc":
-            ds.to_netcdf(tmp, engine="h5netcdf", invalid_netcdf=False)
-        else:
-            frame = ds.to_dataframe()
-            with open(tmp, "w", encoding="utf-8", newline="") as stream:
-                for key, value in ds.attrs.items():
-                    stream.write(f"# {key}: {value}\n")
-                for name, var in ds.data_vars.items():
-                    stream.write(f"# column {name}: {var.attrs.get('long_name', '')} [{var.attrs.get('units', '')}]\n")
-                frame.to_csv(stream)
+    try:
+        with atomic_path(path) as tmp:
+            if path.suffix == ".nc":
+                ds.to_netcdf(tmp, engine="h5netcdf", invalid_netcdf=False)
+            else:
+                table, totals = wide_table(ds)
+                with open(tmp, "w", encoding="utf-8", newline="") as stream:
+                    for key, value in ds.attrs.items():
+                        stream.write(f"# {key}: {value}\n")
+                    for name, var in ds.data_vars.items():
+                        stream.write(f"# variable {name}: {var.attrs.get('long_name', '')} [{var.attrs.get('units', '')}]\n")
+                    for line in totals:
+                        stream.write(f"# {line}\n")
+                    table.to_csv(stream, index_label="time")
+    except OSError as error:
+        raise InputError.single("output", str(path), "a file that can be written", error.strerror or str(error)) from None
     return path

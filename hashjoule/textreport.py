@@ -66,6 +66,11 @@ def estimate_table(day_or_period: xr.Dataset, account: xr.Dataset) -> str:
         f"bitcoins minted: {float(account.btc_minted):,.2f} BTC subsidy, {float(account.btc_with_fees):,.2f} BTC with fees",
         "bounds a method does not define are shown as '-'; cbeci = original Cambridge index method",
     ]
+    if "cbeci_models_counted" in day_or_period:
+        idle = int((day_or_period.cbeci_models_counted == 0).sum())
+        if idle:
+            notes.append(f"cbeci: no model was profitable on {idle} of {day_or_period.time.size} days; by the "
+                         "Cambridge rule the last value (possibly from long before) was kept there")
     if not bool(day_or_period.fees_observed.all()):
         notes.append("fees not observed on some days (before 2016 or after 2022-09-01): revenue counts the subsidy only there")
     if np.isfinite(float(account.transactions)):

@@ -71,3 +71,12 @@ def test_no_transaction_count_gives_nan_not_a_wrong_number(estimate_ds):
 def test_bad_emission_factor_is_refused(estimate_ds, factor):
     with pytest.raises(InputError, match="emission factor"):
         acc.period_account(estimate_ds, "2020-01-01", "2020-01-31", emission_factor_t_per_mwh=factor)
+
+
+def test_energy_consumed_against_an_independent_path(estimate_ds, inputs):
+    """The economic limit spends all revenue at 0.05 USD/kWh: energy [kWh] = revenue / price,
+    computed here straight from the inputs, without the estimator's power or units."""
+    total = acc.energy_consumed_twh(estimate_ds, "2021-01-01", "2021-12-31")
+    revenue = float(inputs.revenue.sel(time=slice("2021-01-01", "2021-12-31")).sum())
+    assert float(total.sel(estimator="stoll2019", bound="upper")) == pytest.approx(revenue / 0.05 / 1e9, rel=1e-12)
+    assert total.attrs["units"] == "TWh" and total.attrs["start"] == "2021-01-01"

@@ -79,6 +79,11 @@ def test_genesis_values():
     [
         (0x00000000, 0),
         (0x00123456, 0),
+        (0x00923456, 0),  # sign bit set but the shifted mantissa is 0: not negative
+        (0x01803456, 0),
+        (0x02800056, 0),
+        (0x03800000, 0),
+        (0x04800000, 0),
         (0x01003456, 0),
         (0x01123456, 0x12),
         (0x02123456, 0x1234),
@@ -164,11 +169,24 @@ def test_retarget_is_bounded_and_monotone(bits, timespan):
     assert later >= new
 
 
-def test_first_real_retarget(headers):
-    """Height 32,256 (2009-12-30): the first time difficulty rose, to 0x1d00d86a."""
-    epoch = 32_256 // 2016
-    assert headers.bits.loc[epoch] == 0x1D00D86A
-    assert headers.bits.loc[epoch - 1] == 0x1D00FFFF
+# Bitcoin Core, src/test/pow_tests.cpp: real mainnet epochs with the last block's time,
+# so these check the 2015-interval timespan, the clamps and the proof-of-work limit.
+@pytest.mark.parametrize(
+    "first_time, last_time, bits, expected",
+    [
+        (1261130161, 1262152739, 0x1D00FFFF, 0x1D00D86A),  # height 32,255: first rise
+        (1231006505, 1233061996, 0x1D00FFFF, 0x1D00FFFF),  # height 2,015: capped at the limit
+        (1279008237, 1279297671, 0x1C05A3F4, 0x1C0168FD),  # height 68,543: clamped at T/4
+        (1263163443, 1269211443, 0x1C387F6F, 0x1D00E1FD),  # height 46,367: clamped at 4T
+    ],
+)
+def test_core_retarget_vectors(first_time, last_time, bits, expected):
+    assert chain.next_bits(bits, first_time, last_time) == expected
+
+
+def test_first_rise_is_in_the_bundled_headers(headers):
+    """Height 32,256 (2009-12-30): the bundled headers carry the bits Core computes."""
+    assert headers.bits.loc[32_256 // 2016] == chain.next_bits(0x1D00FFFF, 1261130161, 1262152739)
 
 
 def test_every_bundled_retarget_is_reproduced(headers):

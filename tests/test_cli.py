@@ -53,7 +53,10 @@ def test_estimate_year_with_co2_to_csv(capsys, tmp_path):
     (["estimate", "--date", "2021-05-19", "--start", "2021-05-01"], "either --date or --start/--end"),
     (["estimate", "--date", "2021-05-19", "-o", "out.txt"], "expected a file name ending in .nc or .csv"),
     (["estimate", "--date", "2021-05-19", "-o", "no/such/folder/x.nc"], "expected a path in an existing folder"),
-    (["claims", "--year", "2030"], "expected a day from"),
+    (["claims", "--year", "2030"], "--year: expected a day from"),
+    (["estimate", "--date", "2021"], "--date: expected a day written YYYY-MM-DD, found '2021'"),
+    (["estimate", "--date", "-1"], "--date: expected a day written YYYY-MM-DD"),
+    (["estimate", "--date", "2021-05-19", "-o", "."], "expected a file name"),
 ])
 def test_user_mistakes_exit_2_with_one_clear_line(capsys, argv, message):
     status, out, err = run(capsys, *argv)
@@ -71,11 +74,19 @@ def test_user_mistakes_exit_2_with_one_clear_line(capsys, argv, message):
     ["estimate", "--year", "21"],
     ["nonsense"],
 ])
-def test_bad_options_exit_2(capsys, argv):
+def test_bad_options_exit_2_with_one_line(capsys, argv):
     with pytest.raises(SystemExit) as caught:
         main(argv)
     assert caught.value.code == 2
-    assert "error:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("hashjoule: error:") and err.count("\n") == 1
+
+
+def test_output_folder_that_is_a_file_name_clash(capsys, tmp_path):
+    folder = tmp_path / "out.nc"
+    folder.mkdir()
+    status, out, err = run(capsys, "estimate", "--date", "2021-05-19", "-o", str(folder))
+    assert status == 2 and "an existing folder" in err and out == ""
 
 
 def test_nothing_is_written_when_the_request_is_bad(capsys, tmp_path):

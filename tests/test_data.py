@@ -175,3 +175,14 @@ def test_unknown_table_name():
 def test_times_are_datetimes():
     table = read_table("cbeci_mining_map_countries_monthly")
     assert pd.api.types.is_datetime64_any_dtype(table.month)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda ls: [ls[0], *ls[1:5], *ls[6:]], "consecutive epochs"),
+    (lambda ls: _set_cell(ls, 5, "height", "6049"), "height = 2016 x epoch"),
+])
+def test_epoch_headers_must_be_consecutive_epochs(data_copy, edit, message):
+    folder = data_copy("btc_epoch_start_headers")
+    _edit(folder, "btc_epoch_start_headers", edit)
+    with pytest.raises(InputError, match=message):
+        epoch_headers(folder)

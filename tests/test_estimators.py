@@ -76,7 +76,6 @@ def test_dataset_layout_and_units(estimate_ds):
     assert estimate_ds.annualised_energy.attrs["units"] == "TWh/yr"
     assert estimate_ds.energy.attrs["units"] == "GWh"
     assert str(estimate_ds.time.values[0])[:10] == "2010-07-18"
-    assert estimate_ds.sel(time="2014-01-01").power.notnull().any()
     for name, var in estimate_ds.data_vars.items():
         assert "long_name" in var.attrs, name
 
@@ -105,21 +104,25 @@ def test_window_does_not_change_the_numbers(estimate_ds, inputs):
     xr.testing.assert_allclose(window.power, estimate_ds.power.sel(time=slice("2018-03-01", "2018-03-31")))
 
 
-def test_unprofitable_days_keep_the_last_value():
-    """CBECI keeps the last value when no model is profitable."""
-    days = pd.date_range("2020-01-01", periods=40, freq="D")
-    revenue = np.full(40, 86_400.0 * 1e6)  # 1 USD per TH at 1e6 TH/s: threshold 7.2e7 J/TH
+def test_unprofitable_days_keep_the_last_power_not_the_last_efficiency():
+    """CBECI keeps the previous day's power when no model is profitable, so a changing
+    hashrate does not move the estimate on those days."""
+    days = pd.date_range("2020-01-01", periods=60, freq="D")
+    hashrate = np.linspace(1e6, 2e6, 60)
+    revenue = hashrate * 86_400.0  # 1 USD per TH: threshold 7.2e7 J/TH at 0.05 USD/kWh
     revenue[20:] = 1e-3  # then nothing is profitable
-    inputs = xr.Dataset({"hashrate": ("time", np.full(40, 1e6)), "revenue": ("time", revenue)},
-                        coords={"time": days})
+    inputs = xr.Dataset({"hashrate": ("time", hashrate), "revenue": ("time", revenue)}, coords={"time": days})
     catalogue = Catalogue(np.array(["a", "b"]), np.array(["2019-01-01", "2019-06-01"], dtype="datetime64[ns]"),
                           np.array([50.0, 100.0]), "test")
     result = est.cbeci(inputs, 0.05, catalogue)
-    power = result.power.sel(bound="best").to_numpy()
-    assert power[19] == pytest.approx(1e6 * 75.0 * 1.1 / 1e9)
-    # the 14-day threshold mean falls below 50 J/TH within days; the value is then held
-    assert (result.models_counted[-5:] == 0).all()
-    np.testing.assert_allclose(power[-5:], power[19])
+    counted = result.models_counted.to_numpy()
+    # the 14-day mean threshold, 7.2e7 x (33 - t) / 14 J/TH from day 20, passes below
+    # both models' efficiency after day 32; from day 33 nothing counts
+    assert (counted[:33] == 2).all() and (counted[33:] == 0).all()
+    held = est.fleet_power_gw(hashrate[32], 75.0, 1.1)  # last day with both models counted
+    # after the 7-day mean has flushed the rising days, power stays at the held value
+    np.testing.assert_allclose(result.power.sel(bound="best")[40:], held)
+    assert float(result.power.sel(bound="best")[40]) < est.fleet_power_gw(hashrate[40], 75.0, 1.1)
 
 
 # --- errors -------------------------------------------------------------------
@@ -146,8 +149,3 @@ def test_bad_periods_are_refused(start, end, message, inputs):
         est.estimate(0.05, start=start, end=end, inputs=inputs)
 
 
-def test_energy_consumed_sums_daily_energy(estimate_ds):
-    total = est.energy_consumed_twh(estimate_ds, "2021-01-01", "2021-12-31")
-    annualised = estimate_ds.annualised_energy.sel(time=slice("2021-01-01", "2021-12-31")).mean("time")
-    xr.testing.assert_allclose(total, annualised * 365 / 365.25, rtol=1e-12)
-    assert total.attrs["units"] == "TWh"

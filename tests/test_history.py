@@ -80,3 +80,15 @@ def test_epoch_2021_collapse_is_visible():
     july = epochs["2021-06-25":"2021-07-31"].min()
     assert july < 0.65 * may  # the crackdown removed roughly half of the hashrate
     assert isinstance(epochs.index, pd.DatetimeIndex)
+
+
+def test_a_daily_series_not_starting_with_block_1_is_refused(data_copy):
+    from hashjoule.errors import InputError
+    from hashjoule.simulation.history import daily_inputs
+
+    folder = data_copy("btc_daily_coinmetrics", "btc_daily_fees_glassnode")
+    path = folder / "btc_daily_coinmetrics.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], *lines[10:]]) + "\n")
+    with pytest.raises(InputError, match="start on 2009-01-09"):
+        daily_inputs(folder)

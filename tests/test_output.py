@@ -21,10 +21,27 @@ def test_netcdf_round_trip_with_provenance(small, tmp_path):
         xr.testing.assert_allclose(back.power, small.power)
 
 
-def test_csv_has_provenance_and_units(small, tmp_path):
+def test_csv_has_provenance_units_and_one_row_per_day(small, tmp_path):
     path = output.write(small, tmp_path / "x.csv")
     text = path.read_text()
-    assert "# command:" in text and "# column power: electrical power of the mining network [GW]" in text
+    assert "# command:" in text and "# variable power: electrical power of the mining network [GW]" in text
+    import pandas as pd
+
+    table = pd.read_csv(path, comment="#", index_col="time")
+    assert len(table) == 3
+    assert "power[cbeci,best] (GW)" in table.columns
+    assert "power[stoll2019,lower] (GW)" not in table.columns  # undefined bounds are left out
+    assert (path.stat().st_mode & 0o777) != 0o600  # the usual mode, not mkstemp's private one
+
+
+def test_unwritable_output_is_a_clean_error(small, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", broken)
+    with pytest.raises(InputError, match="Permission denied"):
+        output.write(small, tmp_path / "x.nc")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_failed_write_leaves_no_file(small, tmp_path, monkeypatch):
@@ -35,7 +52,7 @@ def test_failed_write_leaves_no_file(small, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(xr.Dataset, "to_netcdf", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="disk full"):
         output.write(small, target)
     assert target.read_text() == "previous result"
     assert [p.name for p in tmp_path.iterdir()] == ["x.nc"]

@@ -8,10 +8,18 @@ expected near 1 before 2021 and to drift after (see docs/historical-estimates.md
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
 from hashjoule.data import cambridge_series
+
+
+def cambridge_at(price_usd_per_kwh: float) -> xr.DataArray | None:
+    """The Cambridge series [TWh/yr] at exactly this electricity price, or None if it has no such column."""
+    cambridge = cambridge_series()
+    match = np.flatnonzero(np.isclose(cambridge.electricity_price.values, price_usd_per_kwh, rtol=0, atol=1e-9))
+    return cambridge.isel(electricity_price=int(match[0]), drop=True) if match.size else None
 
 
 def ratio_to_cambridge(estimate_ds: xr.Dataset) -> xr.DataArray:
@@ -28,12 +36,11 @@ def ratio_to_cambridge(estimate_ds: xr.Dataset) -> xr.DataArray:
     ratio : xarray.DataArray
         Over the days both series cover. [1]
     """
-    price = round(float(estimate_ds.attrs["electricity_price_usd_per_kwh"]), 2)
-    cambridge = cambridge_series()
-    if price not in cambridge.electricity_price.values:
-        raise ValueError(f"the Cambridge series has no column for {price} USD/kWh")
+    cambridge = cambridge_at(float(estimate_ds.attrs["electricity_price_usd_per_kwh"]))
+    if cambridge is None:
+        raise ValueError("the Cambridge series has columns for 0.01 to 0.19 USD/kWh only, by 0.01")
     ours = estimate_ds.annualised_energy.sel(estimator="cbeci", bound="best")
-    ratio = ours / cambridge.sel(electricity_price=price, drop=True)
+    ratio = ours / cambridge
     return ratio.dropna("time").assign_attrs(units="1", long_name="cbeci best guess / Cambridge index")
 
 

@@ -143,8 +143,13 @@ def read_table(name: str, directory: str | Path | None = None) -> pd.DataFrame:
     return df
 
 
+def labelled(dim: str, values, units: str, long_name: str, **attrs) -> tuple:
+    """A float variable along one dimension, with its unit and name, for ``xarray.Dataset``."""
+    return (dim, np.asarray(values, dtype=float), {"units": units, "long_name": long_name, **attrs})
+
+
 def _variable(values, units: str, long_name: str, source: str) -> tuple:
-    return ("time", np.asarray(values, dtype=float), {"units": units, "long_name": long_name, "source": source})
+    return labelled("time", values, units, long_name, source=source)
 
 
 @lru_cache(maxsize=8)
@@ -214,6 +219,17 @@ def epoch_headers(directory: str | Path | None = None) -> pd.DataFrame:
         },
         index=pd.Index(df.epoch.astype(np.int64), name="epoch"),
     )
+    epochs = out.index.to_numpy()
+    problems = [
+        Problem(df.attrs["source"], f"{_describe_rows(np.flatnonzero(bad) + 2)}, column {column!r}", expected)
+        for bad, column, expected in (
+            (np.diff(epochs, prepend=-1) != 1, "epoch", "consecutive epochs 0, 1, 2, ..."),
+            (out.height.to_numpy() != 2016 * epochs, "height", "height = 2016 x epoch"),
+        )
+        if bad.any()
+    ]
+    if problems:
+        raise InputError(problems)
     out["time"] = pd.to_datetime(out.time_unix, unit="s")
     out.attrs.update(df.attrs, units={"time_unix": "s", "difficulty": "1"})
     return out

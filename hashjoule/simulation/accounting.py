@@ -102,7 +102,7 @@ def household(key: str = "china3", kwh_per_year: float | None = None) -> Househo
         The user's own figure. [kWh/yr]
     """
     if kwh_per_year is not None:
-        return Household("custom", f"household of {kwh_per_year:,.0f} kWh/yr", float(kwh_per_year), "given by the user")
+        return Household("custom", "household given by the user", float(kwh_per_year), "--household-kwh / kwh_per_year")
     if key not in HOUSEHOLDS:
         raise InputError.single("household", "", f"one of {', '.join(HOUSEHOLDS)}", repr(key))
     return HOUSEHOLDS[key]()
@@ -142,6 +142,26 @@ def co2_t(energy_mwh, emission_factor_t_per_mwh):
 # --- a period's account --------------------------------------------------
 
 
+def energy_consumed_twh(estimate_ds: xr.Dataset, start=None, end=None) -> xr.DataArray:
+    """Electricity consumed over a period (days ``start`` to ``end`` included).
+
+    Parameters
+    ----------
+    estimate_ds : xarray.Dataset
+        With a daily ``energy`` [GWh], as from
+        :func:`hashjoule.simulation.estimators.estimate`.
+
+    Returns
+    -------
+    energy : xarray.DataArray
+        Summed over the days; other dimensions kept (estimator x bound). [TWh]
+    """
+    period = select_period(estimate_ds, start, end)
+    total = period.energy.sum("time", skipna=False) / 1e3
+    return total.assign_attrs(units="TWh", long_name="electricity consumed over the period",
+                              start=str(period.time.values[0])[:10], end=str(period.time.values[-1])[:10])
+
+
 def period_account(estimate_ds: xr.Dataset, start=None, end=None, home: Household | None = None,
                    emission_factor_t_per_mwh: float | None = None) -> xr.Dataset:
     """Totals of a period from a historical estimate.
@@ -174,7 +194,7 @@ def period_account(estimate_ds: xr.Dataset, start=None, end=None, home: Househol
         raise InputError.single("emission factor", "", "a non-negative number [t CO2/MWh]",
                                 repr(emission_factor_t_per_mwh))
     period = select_period(estimate_ds, start, end)
-    energy_twh = period.energy.sum("time", skipna=False) / 1e3
+    energy_twh = energy_consumed_twh(period)
     minted = float(period.subsidy.sum())
     with_fees = minted + float(period.fees.sum())
     transactions = float(period.transactions.sum(skipna=False))
@@ -187,9 +207,9 @@ def period_account(estimate_ds: xr.Dataset, start=None, end=None, home: Househol
             "energy_per_btc_with_fees": energy_per_btc_mwh(energy_twh, with_fees).assign_attrs(
                 units="MWh/BTC", long_name="electricity per bitcoin paid to miners (subsidy + fees)"),
             "household_years_per_btc": household_years(per_btc, home.kwh_per_year).assign_attrs(
-                units="household-yr/BTC", long_name=f"years of a {home.label}'s electricity per bitcoin minted"),
+                units="household-yr/BTC", long_name=f"household-years of electricity per bitcoin minted ({home.label})"),
             "households_for_a_year": (years / ((period.time.size) / 365.25)).assign_attrs(
-                units="households", long_name=f"number of {home.label}s using as much electricity, per year of the period"),
+                units="households", long_name=f"households using as much electricity in a year ({home.label})"),
             "energy_per_transaction": (energy_twh * 1e6 / transactions).assign_attrs(
                 units="MWh", long_name="electricity per transaction (transactions approximated from fees)"),
             "btc_minted": ((), minted, {"units": "BTC", "long_name": "subsidy minted"}),

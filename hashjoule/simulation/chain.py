@@ -127,7 +127,8 @@ def bits_to_target(bits: int) -> int:
     size = bits >> 24
     word = bits & 0x007FFFFF
     if size <= 3:
-        target = word >> (8 * (3 - size))
+        word >>= 8 * (3 - size)  # Core checks sign and overflow on the shifted word
+        target = word
     else:
         target = word << (8 * (size - 3))
     if word != 0 and bits & 0x00800000:
@@ -184,8 +185,9 @@ def next_bits(last_bits: int, first_time: int, last_time: int) -> int:
         proof-of-work limit.
     """
     timespan = clamp_timespan(int(last_time) - int(first_time))
+    # Python integers do not wrap; Core's 256-bit product cannot overflow either on
+    # mainnet, since targets stay <= 2**224 and the timespan < 2**23.
     target = bits_to_target(last_bits) * timespan // TARGET_TIMESPAN_S
-    target &= _UINT256_MASK  # arith_uint256 wraps; unreachable on mainnet (target <= 2**224)
     return target_to_bits(min(target, POW_LIMIT))
 
 

@@ -285,16 +285,3 @@ def estimate(price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_KWH, methods="all"
     )
     return select_period(ds, start, end)
 
-
-def energy_consumed_twh(estimate_ds: xr.Dataset, start=None, end=None) -> xr.DataArray:
-    """Electricity consumed over a period (days ``start`` to ``end`` included).
-
-    Returns
-    -------
-    energy : xarray.DataArray
-        (estimator x bound). [TWh]
-    """
-    period = select_period(estimate_ds, start, end)
-    total = period.energy.sum("time", skipna=False) / 1e3
-    return total.assign_attrs(units="TWh", long_name="electricity consumed over the period",
-                              start=str(period.time.values[0])[:10], end=str(period.time.values[-1])[:10])

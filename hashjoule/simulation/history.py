@@ -11,10 +11,14 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.data import chain_daily, epoch_headers, fees_daily
+from hashjoule.data.loaders import labelled
+from hashjoule.errors import InputError
 from hashjoule.simulation import chain
 
 #: Seconds per day. [s]
 SECONDS_PER_DAY = 86_400
+#: Day block 1 was mined (UTC); the genesis block is the only earlier one.
+FIRST_BLOCK_DAY = "2009-01-09"
 
 
 def _heights_at_day_end(block_count: np.ndarray) -> np.ndarray:
@@ -50,6 +54,10 @@ def daily_inputs(directory=None) -> xr.Dataset:
         fees are not observed).
     """
     observed = chain_daily(directory)
+    first = str(observed.time.values[0])[:10]
+    if first != FIRST_BLOCK_DAY:  # heights are counted from block 1, mined that day
+        raise InputError.single("btc_daily_coinmetrics.csv", "line 2, column 'date'",
+                                f"the series to start on {FIRST_BLOCK_DAY}, the day of block 1", first)
     heights = _heights_at_day_end(observed.block_count.to_numpy())
     starts = heights - observed.block_count.to_numpy().astype(np.int64)
     subsidy = np.array([chain.minted_sat(int(a), int(b)) for a, b in zip(starts, heights)]) / chain.SAT_PER_BTC
@@ -63,7 +71,7 @@ def daily_inputs(directory=None) -> xr.Dataset:
         transactions = np.where(fees_observed & (fee_mean > 0), fees * price / fee_mean, np.nan)
 
     def var(values, units, long_name):
-        return ("time", np.asarray(values, dtype=float), {"units": units, "long_name": long_name})
+        return labelled("time", values, units, long_name)
 
     ds = xr.Dataset(
         {

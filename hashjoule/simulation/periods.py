@@ -24,8 +24,11 @@ def parse_day(value, name: str) -> pd.Timestamp:
         If ``value`` is not a valid day.
     """
     try:
-        day = pd.Timestamp(value)
-    except (ValueError, TypeError):
+        if isinstance(value, str):  # strictly a calendar day: not "2021", "20210101" or a time
+            day = pd.to_datetime(value.strip(), format="%Y-%m-%d")
+        else:
+            day = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
         raise InputError.single(name, "", "a day written YYYY-MM-DD", repr(value)) from None
     if pd.isna(day):
         raise InputError.single(name, "", "a day written YYYY-MM-DD", repr(value))
