@@ -40,6 +40,12 @@ def _number(unit: str, upper: float):
     return parse
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, found {text!r}")
+    return int(text)
+
+
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4 and int(text) >= 2009):
         raise argparse.ArgumentTypeError(f"expected a year such as 2021, found {text!r}")
@@ -89,6 +95,32 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write the daily estimate and the period totals (NetCDF4 or CSV)")
     est.set_defaults(run=_run_estimate)
 
+    sim = commands.add_parser(
+        "simulate", help="simulate mining fleets, block by block or as a Monte Carlo ensemble",
+        description="Simulate the world's mining fleets without mining policy: hardware cohorts, "
+                    "profitability against regional tariffs, deployments and retirements, difficulty "
+                    "retargets and halvings. History is replayed where the bundled data reach "
+                    "(to 2023-02-25); after that prices follow a random walk and hardware a roadmap.",
+        epilog=EPILOG)
+    sim.add_argument("--engine", choices=["ensemble", "des"], default="ensemble",
+                     help="ensemble = vectorised Monte Carlo (fast); des = per-block discrete events "
+                          "(the reference) (default: %(default)s)")
+    sim.add_argument("--draws", type=_count, help="Monte Carlo draws (default: 100)")
+    sim.add_argument("--start", default="2016-01-01", metavar="YYYY-MM-DD", help="first day (default: %(default)s)")
+    sim.add_argument("--end", default="2023-12-31", metavar="YYYY-MM-DD", help="last day (default: %(default)s)")
+    sim.add_argument("--seed", type=_count, default=0, help="root random seed (default: %(default)s)")
+    sim.add_argument("--deterministic", action="store_true",
+                     help="one draw without randomness: median prices, every block its mean work")
+    sim.add_argument("--batch-size", type=_count, metavar="N", help="draws per batch (results do not depend on it)")
+    keep = sim.add_mutually_exclusive_group()
+    keep.add_argument("--keep-draws", dest="keep_draws", action="store_true", default=None,
+                      help="keep every draw's daily series (default up to 100 draws)")
+    keep.add_argument("--reduce", dest="keep_draws", action="store_false",
+                      help="keep means and standard deviations over draws, and annual totals per draw")
+    sim.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sim.add_argument("-o", "--output", metavar="FILE.nc", help="write the results (NetCDF4)")
+    sim.set_defaults(run=_run_simulate)
+
     claims = commands.add_parser(
         "claims", help="check the article's two claims, with numbers and sources",
         description="Check two published claims: that mining uses 134 billion kWh a year, and that one "
@@ -116,7 +148,8 @@ def _period(args) -> tuple[str | None, str | None]:
 
 def _name_options(error: InputError, args) -> InputError:
     """Name the option the user typed (--date, --year, --start, --end), not the API's argument."""
-    option = "--date" if getattr(args, "date", None) is not None else "--year" if args.year is not None else None
+    option = ("--date" if getattr(args, "date", None) is not None
+              else "--year" if getattr(args, "year", None) is not None else None)
     return InputError([replace(p, source=option or f"--{p.source}") if p.source in ("start", "end") else p
                        for p in error.problems])
 
@@ -137,7 +170,37 @@ def _run_estimate(args) -> None:
     if args.output is not None:
         merged = ds.merge(account.rename({name: f"period_{name}" for name in account.data_vars}),
                           combine_attrs="drop_conflicts")
-        path = write(merged, args.output, command=shlex.join(["hashjoule", *sys.argv[1:]]))
+        path = write(merged, args.output, command=args.command_line)
+        print(f"wrote {path}")
+
+
+def _run_simulate(args) -> None:
+    from hashjoule.api import simulate
+    from hashjoule.output import check_output_path, write
+    from hashjoule.simulation.runner import summary_table
+
+    if args.output is not None and check_output_path(args.output).suffix != ".nc":
+        raise InputError.single("output", args.output, "a NetCDF file name ending in .nc", repr(args.output))
+    if args.draws is not None and args.draws < 1:
+        raise InputError.single("--draws", "", "at least 1 draw", str(args.draws))
+    if args.deterministic and args.draws not in (None, 1):
+        raise InputError.single("--draws", "", "1 or nothing with --deterministic (one draw)", str(args.draws))
+    draws, seed = (1, None) if args.deterministic else (args.draws or 100, args.seed)
+    ds = simulate(args.start, args.end, args.engine, draws, seed, args.batch_size or None, args.keep_draws,
+                  progress=not args.no_progress and sys.stderr.isatty())
+    table = summary_table(ds)
+    title = (f"hashjoule simulate: {args.engine} engine, {draws} draw{'s' * (draws > 1)}, "
+             f"{'deterministic' if seed is None else f'seed {seed}'}, {args.start} to {args.end}, no mining policy")
+    print(title)
+    print(f"parameters: {ds.attrs['parameter_set']}; values: mean over draws [5 %, 95 %]\n")
+    print(f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{'CO2 [Mt]':>28}{'BTC minted':>13}{'hashrate at year end [EH/s]':>30}")
+    for year, row in table.iterrows():
+        print(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_mean:>10.1f} [{row.energy_TWh_p5:6.1f}, {row.energy_TWh_p95:6.1f}]"
+              f"{row.co2_Mt_mean:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
+              f"{row.btc_minted_mean:>13,.0f}{row.hashrate_EHs_year_end:>30.1f}")
+    print("\nnote: partial years are totals over the days simulated; after 2023-02-25 prices are projected")
+    if args.output is not None:
+        path = write(ds, args.output, command=args.command_line)
         print(f"wrote {path}")
 
 
@@ -152,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``hashjoule`` console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.command_line = shlex.join(["hashjoule", *(sys.argv[1:] if argv is None else argv)])
     try:
         try:
             args.run(args)

@@ -228,3 +228,35 @@ def test_every_bundled_retarget_has_a_plausible_last_block_time(headers):
             mid = (lo + hi) // 2
             lo, hi = (lo, mid) if target(mid) >= observed else (mid + 1, hi)
         assert target(lo) == observed, f"epoch {k}: no last-block time within {window} s reproduces the bits"
+
+
+# --- vectorised forms used by the ensemble engine ---------------------------
+
+@given(st.integers(0, 8_000_000), st.integers(0, 500_000))
+def test_supply_matches_exact_minting(a, gap):
+    assert chain.supply_btc(a + gap) - chain.supply_btc(a) == pytest.approx(chain.minted_sat(a, a + gap) / 1e8, abs=1e-8)
+
+
+def test_supply_at_known_heights():
+    assert chain.supply_btc(210_000) == 10_500_000
+    assert chain.supply_btc(7_000_000) == 20_999_999.9769
+    assert chain.supply_btc(105_000.5) == pytest.approx(105_000.5 * 50)
+
+
+@given(st.integers(0x03000001, 0x1D00FFFF), st.integers(0, 6_000_000))
+def test_vectorised_retarget_is_exact(bits, timespan):
+    if bits & 0x00800000 or not bits & 0x007FFFFF:
+        return  # negative or zero target
+    assert chain.next_bits_array([bits], [timespan])[0] == chain.next_bits(bits, 0, timespan)
+
+
+def test_vectorised_retarget_on_every_bundled_epoch(headers):
+    bits, times = headers.bits.to_numpy(), headers.time_unix.to_numpy()
+    spans = np.diff(times)
+    expected = [chain.next_bits(int(b), 0, int(s)) for b, s in zip(bits[:-1], spans)]
+    np.testing.assert_array_equal(chain.next_bits_array(bits[:-1], spans), expected)
+
+
+def test_vectorised_difficulty(headers):
+    exact = [chain.difficulty_from_bits(int(b)) for b in headers.bits]
+    np.testing.assert_allclose(chain.difficulty_from_bits_array(headers.bits.to_numpy()), exact, rtol=1e-12)

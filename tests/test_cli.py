@@ -105,3 +105,31 @@ def test_console_entry_points():
     result = subprocess.run([sys.executable, "-m", "hashjoule", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "estimate" in result.stdout and "claims" in result.stdout
+
+
+def test_simulate_writes_netcdf_and_prints_a_summary(capsys, tmp_path):
+    path = tmp_path / "sim.nc"
+    status, out, err = run(capsys, "simulate", "--draws", "3", "--start", "2020-01-01", "--end", "2020-03-31",
+                           "--seed", "4", "-o", str(path))
+    assert status == 0, err
+    assert "energy [TWh]" in out and "2020" in out and "ensemble engine, 3 draws, seed 4" in out
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        assert ds.draw.size == 3 and ds.energy.attrs["units"] == "GWh"
+        assert ds.attrs["seed"] == 4 and "simulate" in ds.attrs["command"]
+
+
+def test_simulate_deterministic_des(capsys):
+    status, out, _ = run(capsys, "simulate", "--engine", "des", "--deterministic", "--start", "2020-01-01",
+                         "--end", "2020-01-31")
+    assert status == 0 and "des engine, 1 draw, deterministic" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["simulate", "--start", "2005-01-01"], "--start: expected a day from"),
+    (["simulate", "--draws", "0"], "--draws: expected at least 1 draw"),
+    (["simulate", "--deterministic", "--draws", "5"], "--draws: expected 1 or nothing"),
+    (["simulate", "-o", "x.csv"], "expected a NetCDF file name ending in .nc"),
+])
+def test_simulate_mistakes(capsys, argv, message):
+    status, _, err = run(capsys, *argv)
+    assert status == 2 and message in err

@@ -265,6 +265,12 @@ SPECS: dict[str, FileSpec] = {
             optional=("price_low",),
         ),
         FileSpec(
+            "model_regions.csv",
+            "Regions of the fleet model: assumed tariffs, PUE and emission-factor source (hashjoule).",
+            {"tariff_dry_usd_per_kwh": "USD/kWh", "tariff_wet_usd_per_kwh": "USD/kWh", "pue": "1"},
+            text=("region", "kind", "map_name", "emission_factor_key", "tariff_basis"),
+        ),
+        FileSpec(
             "us_eia_industrial_electricity_price_monthly.csv",
             "US average industrial retail electricity price by month (EIA).",
             {"us_industrial_avg_retail_price_cents_per_kwh": "US cent/kWh"},

@@ -110,6 +110,37 @@ def block_subsidy_btc(height):
     return sat / SAT_PER_BTC
 
 
+#: Total subsidy minted before the first block of each era 0..64. [sat]
+_ERA_START_SUPPLY = np.concatenate(
+    [[0], np.cumsum([HALVING_INTERVAL * (INITIAL_SUBSIDY_SAT >> era) for era in range(64)])]
+).astype(np.int64)
+
+
+def supply_btc(height):
+    """Bitcoins minted by all blocks below ``height`` (vectorised; heights may be fractional).
+
+    Exact for integer heights; linear within an era otherwise, which is what an
+    expected (non-integer) block count calls for.
+
+    Parameters
+    ----------
+    height : array_like
+        Heights (>= 0).
+
+    Returns
+    -------
+    supply : numpy.ndarray
+        [BTC]
+    """
+    height = np.asarray(height, dtype=float)
+    if np.any(height < 0):
+        raise ValueError("block heights must be >= 0")
+    era = np.minimum(height // HALVING_INTERVAL, 64).astype(np.int64)
+    subsidy = np.where(era < 64, np.right_shift(INITIAL_SUBSIDY_SAT, np.minimum(era, 63)), 0)
+    sat = _ERA_START_SUPPLY[era] + (height - era * HALVING_INTERVAL) * subsidy
+    return sat / SAT_PER_BTC
+
+
 # --- compact targets ("nBits") -------------------------------------------
 
 
@@ -189,6 +220,61 @@ def next_bits(last_bits: int, first_time: int, last_time: int) -> int:
     # mainnet, since targets stay <= 2**224 and the timespan < 2**23.
     target = bits_to_target(last_bits) * timespan // TARGET_TIMESPAN_S
     return target_to_bits(min(target, POW_LIMIT))
+
+
+def next_bits_array(last_bits, timespan_s) -> np.ndarray:
+    """:func:`next_bits` for arrays of epochs, exact, in 64-bit integer arithmetic.
+
+    The new target is floor(mantissa x 256**(size-3) x timespan / T); only its top three
+    bytes survive the compact encoding, and those follow from
+    floor(mantissa x timespan x 2**k / T) for a small shift k, which fits in 64 bits
+    because mantissa x timespan < 2**46. Valid for mainnet-like targets (size >= 3,
+    non-negative); checked against :func:`next_bits` in the tests.
+
+    Parameters
+    ----------
+    last_bits : array_like of int
+        Compact targets of the epochs that ended.
+    timespan_s : array_like of int
+        Time from each epoch's first to its last block. [s]
+    """
+    bits = np.asarray(last_bits, dtype=np.int64)
+    span = np.clip(np.asarray(timespan_s, dtype=np.int64), TARGET_TIMESPAN_S // 4, TARGET_TIMESPAN_S * 4)
+    size = bits >> 24
+    if np.any(size < 3) or np.any(bits & 0x00800000):
+        raise ValueError("next_bits_array handles positive targets of at least 3 bytes")
+    product = (bits & 0x007FFFFF) * span  # < 2**46
+    shift = 8 * (size - 3)  # old target = mantissa * 2**shift
+
+    def top_bytes(new_size):
+        k = shift - 8 * (new_size - 3)
+        return np.where(k >= 0, (product << np.clip(k, 0, 17)) // TARGET_TIMESPAN_S,
+                        (product >> np.clip(-k, 0, 63)) // TARGET_TIMESPAN_S)
+
+    # New targets below 2**24 are computed whole (they then fit in 64 bits).
+    small = (shift <= 17) & ((product << np.minimum(shift, 17)) < (TARGET_TIMESPAN_S << 24))
+    whole = (product << np.where(small, shift, 0)) // TARGET_TIMESPAN_S
+    whole_size = (whole >= 1).astype(np.int64) + (whole >= 1 << 8) + (whole >= 1 << 16)
+    # Larger ones: byte length estimated in floating point, then corrected exactly.
+    estimate = np.log2(np.maximum(product, 1).astype(float)) - np.log2(TARGET_TIMESPAN_S) + shift
+    new_size = (np.floor(estimate).astype(np.int64) + 8) // 8
+    for _ in range(2):
+        mantissa = top_bytes(new_size)
+        new_size = np.where(mantissa >= 1 << 24, new_size + 1, np.where(mantissa < 1 << 16, new_size - 1, new_size))
+    mantissa = np.where(small, whole << (8 * (3 - whole_size)), top_bytes(new_size))
+    new_size = np.where(small, whole_size, new_size)
+    over_limit = ~small & (new_size >= 29)  # target >= 2**224 > POW_LIMIT
+    negative = (mantissa & 0x00800000) != 0
+    mantissa = np.where(negative, mantissa >> 8, mantissa)
+    new_size = np.where(negative, new_size + 1, new_size)
+    return np.where(over_limit, POW_LIMIT_BITS, mantissa | (new_size << 24))
+
+
+def difficulty_from_bits_array(bits) -> np.ndarray:
+    """Difficulty of compact targets (vectorised, float64). [1]"""
+    bits = np.asarray(bits, dtype=np.int64)
+    mantissa = (bits & 0x007FFFFF).astype(float)
+    return 0xFFFF / mantissa * 256.0 ** ((POW_LIMIT_BITS >> 24) - (bits >> 24))
 
 
 def is_retarget_height(height: int) -> bool:

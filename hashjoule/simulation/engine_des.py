@@ -1,0 +1,191 @@
+"""Per-block discrete-event engine (simpy): the reference the ensemble engine is tested against.
+
+One draw at a time. Every block is mined: the work it needs is an Exp(D x 2**32) number of
+hashes, spent at the network hashrate of the moment; when the fleet changes the
+hashrate at the start of a day, the miner is interrupted and carries on with the work
+still missing. The difficulty retargets with the exact rule of
+:func:`hashjoule.simulation.chain.next_bits` on the integer timestamps of each epoch's
+first and last block; the subsidy follows the block height.
+
+Processes: ``market`` (the day's price), ``fleet`` (the day's online capacity and, at the
+day's end, deployments, retirements and policy removals), ``policy`` (logs the days the
+compiled policy series change) and ``miner`` (blocks).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import simpy
+
+from hashjoule.simulation import chain
+from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
+from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.results import build_dataset, draw_streams
+
+SECONDS_PER_DAY = 86_400.0
+
+
+class _Miner:
+    """Finds blocks one after another at the current network hashrate."""
+
+    def __init__(self, env: simpy.Environment, inputs: ModelInputs, rng: np.random.Generator | None, record):
+        start = inputs.chain_start
+        self.env, self.rng, self.record = env, rng, record
+        self.height, self.bits = start.height, start.bits
+        self.difficulty = chain.difficulty_from_bits(self.bits)
+        self.first_time = float(start.epoch_first_time_s)
+        self.first_epoch_complete = start.height % chain.RETARGET_INTERVAL == 0
+        self.rate_hs = 0.0
+        self._waiting = False
+        self._exponentials = np.empty(0)
+        self.process = env.process(self.run())
+
+    def _standard_exponential(self) -> float:
+        if self.rng is None:  # deterministic: every block takes its mean work
+            return 1.0
+        if self._exponentials.size == 0:
+            self._exponentials = self.rng.standard_exponential(4096)
+        value, self._exponentials = self._exponentials[0], self._exponentials[1:]
+        return float(value)
+
+    def set_rate(self, rate_hs: float) -> None:
+        """Change the network hashrate [H/s]; the block in progress keeps its remaining work."""
+        self.rate_hs = rate_hs
+        if self._waiting:
+            self.process.interrupt()
+
+    def run(self):
+        while True:
+            work = self._standard_exponential() * self.difficulty * chain.HASHES_PER_DIFFICULTY
+            while work > 0:
+                rate, since = self.rate_hs, self.env.now
+                self._waiting = True
+                try:
+                    yield self.env.timeout(work / rate) if rate > 0 else self.env.event()
+                    work = 0.0
+                except simpy.Interrupt:
+                    work -= (self.env.now - since) * rate
+                finally:
+                    self._waiting = False
+            self._found_block(self.env.now)
+
+    def _found_block(self, now: float) -> None:
+        position = self.height % chain.RETARGET_INTERVAL
+        if position == 0:
+            self.first_time = now
+        self.record.block(now, chain.block_subsidy_sat(self.height) / chain.SAT_PER_BTC)
+        if position == chain.RETARGET_INTERVAL - 1:
+            self.record.epoch(now, self.difficulty)
+            self.bits = chain.next_bits(self.bits, math.floor(self.first_time), math.floor(now))
+            self.difficulty = chain.difficulty_from_bits(self.bits)
+        self.height += 1
+
+
+class _Record:
+    """Daily tallies of one draw."""
+
+    def __init__(self, days: int, regions: int):
+        self.hashrate_ths = np.zeros((1, days, regions))
+        self.power_gw = np.zeros((1, days, regions))
+        self.blocks = np.zeros((1, days))
+        self.minted_btc = np.zeros((1, days))
+        self.difficulty = np.zeros((1, days))
+        self.epoch_end_s: list[float] = []
+        self.epoch_difficulty: list[float] = []
+        self.policy_log: list[str] = []
+        self.days = days
+
+    def block(self, now: float, subsidy_btc: float) -> None:
+        day = min(int(now // SECONDS_PER_DAY), self.days - 1)
+        self.blocks[0, day] += 1
+        self.minted_btc[0, day] += subsidy_btc
+
+    def epoch(self, now: float, difficulty: float) -> None:
+        self.epoch_end_s.append(now)
+        self.epoch_difficulty.append(difficulty)
+
+
+def _policy_change_days(inputs: ModelInputs) -> list[int]:
+    p = inputs.policy
+    series = np.concatenate([p.removal_rate, p.tariff_adder_usd_per_kwh, p.deployment_ban.astype(float)], axis=1)
+    changes = np.flatnonzero(np.any(np.diff(series, axis=0) != 0, axis=1)) + 1
+    return ([0] if series[0].any() else []) + changes.tolist()
+
+
+def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0):
+    """Simulate one draw block by block.
+
+    Parameters
+    ----------
+    draw : int
+        Draw index: its price path and blocks come from the draw's own streams, the same
+        streams the ensemble engine uses for that draw.
+    seed : int or None
+        Root seed; ``None`` runs the deterministic variant (median prices, every block
+        taking its mean work).
+
+    Returns
+    -------
+    xarray.Dataset
+        The common layout with one draw, plus the ``policy_log`` attribute.
+    """
+    days, regions = inputs.days, len(inputs.regions.names)
+    streams = None if seed is None else draw_streams(seed, [draw])
+    prices = inputs.market.price_paths(days, None if streams is None else streams["price"])[0]
+    env = simpy.Environment()
+    record = _Record(days, regions)
+    miner = _Miner(env, inputs, None if streams is None else streams["first_block"][0], record)
+    fleet = Fleet(inputs, 1)
+    market = {"price": prices[0]}
+
+    def market_process():
+        for day in range(days):
+            market["price"] = prices[day]
+            yield env.timeout(SECONDS_PER_DAY)
+
+    def policy_process():
+        for day in _policy_change_days(inputs):
+            yield env.timeout(day * SECONDS_PER_DAY - env.now)
+            record.policy_log.append(f"{inputs.time[day]}: policy series change")
+
+    def fleet_process():
+        for day in range(days):
+            reward = chain.block_subsidy_sat(miner.height) / chain.SAT_PER_BTC + inputs.market.fees_btc_per_block[day]
+            hashprice = hashprice_usd_per_ths_day(reward, np.array([market["price"]]), miner.difficulty)
+            online = fleet.online_ths(day, hashprice)
+            by_region = fleet.by_region_ths(online)
+            record.hashrate_ths[0, day] = by_region[0]
+            record.power_gw[0, day] = fleet.power_gw(online)[0]
+            network = by_region.sum(axis=1)
+            miner.set_rate(float(network[0]) * 1e12)
+            yield env.timeout(SECONDS_PER_DAY)
+            record.difficulty[0, day] = miner.difficulty
+            fleet.advance(day, hashprice, network)
+
+    # created in this order, so on each day's first instant the price is set before the fleet reads it
+    env.process(market_process())
+    env.process(policy_process())
+    env.run(until=env.process(fleet_process()))
+
+    ends = np.array(record.epoch_end_s)[None, :]
+    complete = np.ones_like(ends, dtype=bool)
+    if ends.size:
+        complete[0, 0] = miner.first_epoch_complete
+    ds = build_dataset(inputs, [draw], hashrate_ths=record.hashrate_ths, power_gw=record.power_gw,
+                       blocks=record.blocks, minted_btc=record.minted_btc,
+                       fees_btc=record.blocks * inputs.market.fees_btc_per_block[None, :],
+                       difficulty=record.difficulty, price_usd=prices[None, :], epoch_end_s=ends,
+                       epoch_difficulty=np.array(record.epoch_difficulty)[None, :], epoch_complete=complete,
+                       engine="des", seed=seed)
+    ds.attrs["policy_log"] = "; ".join(record.policy_log)
+    return ds
+
+
+def run_batch(inputs: ModelInputs, draws, seed: int | None = 0):
+    """Run several draws one after another and stack them along ``draw``."""
+    import xarray as xr
+
+    return xr.concat([run_draw(inputs, int(d), seed) for d in np.atleast_1d(draws)], dim="draw",
+                     join="outer", combine_attrs="drop_conflicts")

@@ -1,0 +1,193 @@
+"""Vectorised engine: many draws at once, one numpy step per day.
+
+Mining is a Poisson process in hash space, so an epoch's work does not depend on how the
+hashrate moves in time: the work from the previous epoch's last block to this epoch's
+first block is Exp(D x 2**32) hashes, and to its last block a further
+Gamma(2015, D x 2**32). The engine draws both, integrates the (daily constant) network
+hashrate, and finds the instants the work is reached; the retarget then uses the exact
+rule on the integer timestamps of the epoch's first and last blocks.
+
+Within an epoch, the blocks of a day are counted as their conditional expectation given
+the epoch's sampled work (2016 x the day's share of that work): epoch ends, durations and
+difficulties are exact in distribution, daily block counts are smoothed within epochs
+(their sum over each epoch is exact). The per-block engine
+(:mod:`~hashjoule.simulation.engine_des`) has no such shortcut and is the reference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hashjoule.simulation import chain
+from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
+from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.results import build_dataset, draw_streams
+
+
+class _EpochRandoms:
+    """Per-draw standard Exp(1) and Gamma(2015) variates, drawn ahead in chunks.
+
+    Each draw's numbers come from its own generators, one per variate, in order; chunked
+    generation gives the same sequence, so the values do not depend on the batch.
+    ``None`` generators (a deterministic run) give the means, 1 and 2015.
+    """
+
+    def __init__(self, first_block, epoch_work, chunk: int):
+        self.first_block, self.epoch_work, self.chunk = first_block, epoch_work, chunk
+        n = len(first_block) if first_block is not None else 1
+        self.x1 = np.empty((n, 0))
+        self.rest = np.empty((n, 0))
+
+    def take(self, rows: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.first_block is None:
+            return np.ones(rows.size), np.full(rows.size, chain.RETARGET_INTERVAL - 1.0)
+        while k.max() >= self.x1.shape[1]:
+            self.x1 = np.hstack([self.x1, [g.standard_exponential(self.chunk) for g in self.first_block]])
+            self.rest = np.hstack([self.rest, [g.standard_gamma(chain.RETARGET_INTERVAL - 1, self.chunk)
+                                               for g in self.epoch_work]])
+        return self.x1[rows, k], self.rest[rows, k]
+
+
+class EnsembleChain:
+    """Chain state of ``n`` draws: height, target, and the current epoch's work."""
+
+    def __init__(self, inputs: ModelInputs, n: int, streams: dict | None, max_epochs: int):
+        start = inputs.chain_start
+        self.n = n
+        self.height = np.full(n, float(start.height))
+        self.bits = np.full(n, start.bits, dtype=np.int64)
+        self.difficulty = chain.difficulty_from_bits_array(self.bits)
+        self.randoms = _EpochRandoms(None if streams is None else streams["first_block"],
+                                     None if streams is None else streams["epoch_work"], chunk=max(max_epochs, 8))
+        self.epochs_done = np.zeros(n, dtype=np.int64)
+        self.epoch_end_s = np.full((n, max_epochs), np.nan)
+        self.epoch_difficulty = np.full((n, max_epochs), np.nan)
+        mined = start.height % chain.RETARGET_INTERVAL
+        self.first_epoch_complete = mined == 0
+        self.epoch_end_height = np.full(n, float(start.height - mined + chain.RETARGET_INTERVAL))
+        #: work done in the current epoch since the previous epoch's last block [H]
+        self.done = np.zeros(n)
+        #: work at which the epoch's first and last block are found [H]
+        self.first_at, self.end_at = np.zeros(n), np.zeros(n)
+        self.first_found = np.zeros(n, dtype=bool)
+        self.first_time = np.zeros(n)  # [s since the start]
+        self.blocks_per_work = np.zeros(n)
+        if mined == 0:
+            self._new_epoch(np.arange(n))
+        else:  # the epoch's first block was mined before the start; the rest is Gamma(2016 - mined)
+            self.first_found[:] = True
+            self.first_time[:] = start.epoch_first_time_s
+            remaining = chain.RETARGET_INTERVAL - mined
+            work = (np.full(n, float(remaining)) if streams is None
+                    else np.array([g.standard_gamma(remaining) for g in streams["epoch_work"]]))
+            self.end_at = work * self.difficulty * chain.HASHES_PER_DIFFICULTY
+            self.blocks_per_work = remaining / self.end_at
+
+    def _new_epoch(self, rows: np.ndarray) -> None:
+        x1, rest = self.randoms.take(rows, self.epochs_done[rows])
+        scale = self.difficulty[rows] * chain.HASHES_PER_DIFFICULTY
+        self.done[rows] = 0.0
+        self.first_found[rows] = False
+        self.first_at[rows] = x1 * scale
+        self.end_at[rows] = (x1 + rest) * scale
+        self.blocks_per_work[rows] = chain.RETARGET_INTERVAL / self.end_at[rows]
+
+    def subsidy_btc(self) -> np.ndarray:
+        """Subsidy of the next block of each draw. [BTC]"""
+        return chain.block_subsidy_btc(np.floor(self.height).astype(np.int64))
+
+    def mine_day(self, day: int, hashrate_ths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Advance one day at a constant hashrate; returns blocks [1] and subsidy minted [BTC]."""
+        rate = hashrate_ths * 1e12  # H/s
+        work_left = rate * 86_400.0
+        elapsed = np.zeros(self.n)  # seconds of the day already used by earlier epochs
+        day_start = day * 86_400.0
+        blocks = np.zeros(self.n)
+        minted = np.zeros(self.n)
+        while True:
+            active = work_left > 0
+            if not active.any():
+                return blocks, minted
+            seg_end = self.done + work_left
+            with np.errstate(divide="ignore", invalid="ignore"):
+                hit = active & ~self.first_found & (seg_end >= self.first_at)
+                self.first_time[hit] = day_start + elapsed[hit] + (self.first_at[hit] - self.done[hit]) / rate[hit]
+                self.first_found |= hit
+                ends = active & (seg_end >= self.end_at)
+                upto = np.where(ends, self.end_at, seg_end)
+                new_height = np.where(ends, self.epoch_end_height,
+                                      self.height + np.where(active, (upto - self.done) * self.blocks_per_work, 0.0))
+                minted += chain.supply_btc(new_height) - chain.supply_btc(self.height)
+                blocks += new_height - self.height
+                self.height = new_height
+                self.done = np.where(active & ~ends, seg_end, self.done)
+                work_left = np.where(ends, seg_end - self.end_at, 0.0)
+                if ends.any():
+                    rows = np.flatnonzero(ends)
+                    used = (self.end_at[rows] - self.done[rows]) / rate[rows]
+                    end_time = day_start + elapsed[rows] + used
+                    elapsed[rows] += used
+                    self._close_epochs(rows, end_time)
+
+    def _close_epochs(self, rows: np.ndarray, end_time: np.ndarray) -> None:
+        k = self.epochs_done[rows]
+        if k.max() >= self.epoch_end_s.shape[1]:
+            grow = self.epoch_end_s.shape[1]
+            self.epoch_end_s = np.hstack([self.epoch_end_s, np.full((self.n, grow), np.nan)])
+            self.epoch_difficulty = np.hstack([self.epoch_difficulty, np.full((self.n, grow), np.nan)])
+        self.epoch_end_s[rows, k] = end_time
+        self.epoch_difficulty[rows, k] = self.difficulty[rows]
+        timespan = np.floor(end_time).astype(np.int64) - np.floor(self.first_time[rows]).astype(np.int64)
+        self.bits[rows] = chain.next_bits_array(self.bits[rows], timespan)
+        self.difficulty[rows] = chain.difficulty_from_bits_array(self.bits[rows])
+        self.epochs_done[rows] += 1
+        self.epoch_end_height[rows] += chain.RETARGET_INTERVAL
+        self._new_epoch(rows)
+
+
+def run_batch(inputs: ModelInputs, draws, seed: int | None = 0) -> "xr.Dataset":  # noqa: F821
+    """Simulate the draws ``draws`` (indices into the seed's streams) over all days.
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+    draws : sequence of int
+        Draw indices; each draw's randomness depends only on ``seed`` and its index.
+    seed : int or None
+        Root seed; ``None`` runs one deterministic draw (median price path, mean epoch
+        work), used for calibration.
+
+    Returns
+    -------
+    xarray.Dataset
+        See :func:`hashjoule.simulation.results.build_dataset`.
+    """
+    draws = np.atleast_1d(np.asarray(draws, dtype=np.int64))
+    if seed is None and draws.size != 1:
+        raise ValueError("a deterministic run has exactly one draw")
+    days = inputs.days
+    streams = None if seed is None else draw_streams(seed, draws)
+    n = draws.size
+    prices = inputs.market.price_paths(days, None if streams is None else streams["price"])
+    fleet = Fleet(inputs, n)
+    state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8)
+    regions = len(inputs.regions.names)
+    # day-major while running (each day's writes are contiguous), draw-major in the result
+    out = {name: np.empty((days, n, regions)) for name in ("hashrate_ths", "power_gw")}
+    out.update({name: np.empty((days, n)) for name in ("blocks", "minted_btc", "difficulty")})
+    fees = inputs.market.fees_btc_per_block
+    for day in range(days):
+        hashprice = hashprice_usd_per_ths_day(state.subsidy_btc() + fees[day], prices[:, day], state.difficulty)
+        online = fleet.online_ths(day, hashprice)
+        by_region = out["hashrate_ths"][day] = fleet.by_region_ths(online)
+        network = by_region.sum(axis=1)
+        out["power_gw"][day] = fleet.power_gw(online)
+        out["blocks"][day], out["minted_btc"][day] = state.mine_day(day, network)
+        out["difficulty"][day] = state.difficulty
+        fleet.advance(day, hashprice, network)
+    out = {name: np.moveaxis(values, 0, 1) for name, values in out.items()}
+    complete = np.isfinite(state.epoch_end_s)
+    complete[:, 0] &= state.first_epoch_complete
+    return build_dataset(inputs, draws, price_usd=prices, epoch_end_s=state.epoch_end_s,
+                         epoch_difficulty=state.epoch_difficulty, epoch_complete=complete,
+                         fees_btc=out["blocks"] * fees[None, :], engine="ensemble", seed=seed, **out)

@@ -1,0 +1,198 @@
+"""Mining fleets: which machines are installed where, which run, and how the fleet changes.
+
+The relations are small pure functions; :class:`Fleet` applies them day by day to the
+installed capacity of a batch of draws, an array over (draw, region, hardware class).
+Both engines use the same :class:`Fleet`, so they differ only in how blocks are mined.
+
+Assumptions (each a parameter of :class:`~hashjoule.simulation.inputs.ModelInputs`):
+
+- Machines switch on when they earn more than their electricity, day by day. Tariffs
+  inside a region follow a log-logistic distribution around the regional median, so the
+  online share of a class moves smoothly with the hashprice.
+- New machines are of the newest class. Miners order them in proportion to the network's
+  size and to the newest machine's profit margin seen ``deployment_lag_days`` earlier.
+- Machines are scrapped at the end of their class's life, or after being switched off for
+  ``unprofitable_retirement_days`` on average.
+- A shutdown removes a share of a region's capacity each day; part of it is moved abroad,
+  arriving after an exponentially distributed delay, with some lost on the way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hashjoule.simulation.chain import HASHES_PER_DIFFICULTY
+from hashjoule.simulation.inputs import ModelInputs
+
+#: Energy of 1 TH/s running for a day at 1 J/TH: 86,400 s / 3.6e6 J/kWh. [kWh]
+KWH_PER_THS_DAY = 86_400 / 3.6e6
+
+
+def hashprice_usd_per_ths_day(reward_btc_per_block, price_usd, difficulty):
+    """Expected revenue of 1 TH/s for a day.
+
+    = reward x price x 86,400 s x 1e12 H/TH / (difficulty x 2**32 H per block).
+
+    Parameters
+    ----------
+    reward_btc_per_block : numeric
+        Subsidy + fees. [BTC]
+    price_usd : numeric
+        [USD/BTC]
+    difficulty : numeric
+        [1]
+
+    Returns
+    -------
+    hashprice : numeric
+        [USD/(TH/s)/d]
+    """
+    return reward_btc_per_block * price_usd * 86_400e12 / (difficulty * HASHES_PER_DIFFICULTY)
+
+
+def breakeven_tariff_usd_per_kwh(hashprice, efficiency_j_per_th, pue):
+    """Highest tariff at which a machine still covers its electricity. [USD/kWh]"""
+    return hashprice / (efficiency_j_per_th * pue * KWH_PER_THS_DAY)
+
+
+def online_fraction(breakeven_usd_per_kwh, median_tariff_usd_per_kwh, shape, adder_usd_per_kwh=0.0):
+    """Share of capacity whose tariff (plus any surcharge) is below the break-even tariff.
+
+    Tariffs are log-logistic with the given median and shape k:
+    P(tariff < x) = 1 / (1 + (median / x)**k).
+
+    Returns
+    -------
+    fraction : numeric
+        In [0, 1]. [1]
+    """
+    x = np.asarray(breakeven_usd_per_kwh - adder_usd_per_kwh, dtype=float)
+    with np.errstate(divide="ignore", over="ignore"):
+        # a zero median (free power) gives log -inf: everything runs
+        log_ratio = np.log(median_tariff_usd_per_kwh) - np.log(np.maximum(x, 1e-300))
+        fraction = 1.0 / (1.0 + np.exp(shape * log_ratio))
+    return np.where(x > 0, fraction, 0.0)
+
+
+def profit_margin(hashprice, efficiency_j_per_th, pue, tariff_usd_per_kwh):
+    """1 - electricity cost / revenue of a machine; negative when it loses money. [1]"""
+    cost = efficiency_j_per_th * pue * KWH_PER_THS_DAY * tariff_usd_per_kwh
+    with np.errstate(divide="ignore"):
+        return np.where(hashprice > 0, 1.0 - cost / np.maximum(hashprice, 1e-300), -np.inf)
+
+
+def deployment_ths_per_day(network_ths, margin, growth_per_day):
+    """New capacity ordered: g x network hashrate x max(margin, 0). [TH/s per day]"""
+    return growth_per_day * network_ths * np.maximum(margin, 0.0)
+
+
+class Fleet:
+    """Installed capacity of ``n`` draws and its daily update.
+
+    Capacity is held as (class, draw, region), so that the classes in service, a
+    contiguous range, are one contiguous block of memory.
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+    n : int
+        Number of draws in the batch.
+    """
+
+    def __init__(self, inputs: ModelInputs, n: int):
+        self.inputs = inputs
+        self.n = n
+        hw, regions = inputs.hardware, inputs.regions
+        #: installed capacity (class, draw, region) [TH/s]
+        self.capacity = np.broadcast_to(inputs.initial_capacity_ths.T[:, None, :],
+                                        (len(hw.names), n, len(regions.names))).copy()
+        self.transit = np.zeros((len(hw.names), n))
+        #: kWh one TH/s of class h uses in a day in region r. (H, R)
+        self.kwh_per_ths_day = hw.efficiency_j_per_th[:, None] * regions.pue[None, :] * KWH_PER_THS_DAY
+        self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
+        self.shape = regions.tariff_shape[None, None, :]
+        self.end_of_life = hw.release_day + hw.lifetime_days
+        lag = inputs.fleet.deployment_lag_days
+        self.margins = np.zeros((lag + 1, n))  # ring buffer of the newest class's margin
+        self.cls = slice(0, 0)
+        self._fraction = np.zeros((0, n, len(regions.names)))
+
+    def alive(self, day: int) -> slice:
+        """Classes in service on ``day`` lie within this slice (classes are sorted by release)."""
+        hw = self.inputs.hardware
+        alive = np.flatnonzero((hw.release_day <= day) & (day < self.end_of_life))
+        if alive.size == 0:
+            return slice(0, 0)
+        return slice(int(alive[0]), int(alive[-1]) + 1)
+
+    def online_ths(self, day: int, hashprice: np.ndarray) -> np.ndarray:
+        """Capacity switched on today, (class in :attr:`cls`, draw, region). [TH/s]
+
+        Also scraps classes that reached the end of their life.
+        """
+        dead = self.end_of_life <= day
+        if dead.any():
+            self.capacity[dead] = 0.0
+        cls = self.cls = self.alive(day)
+        adder = self.inputs.policy.tariff_adder_usd_per_kwh[day]
+        median = self.inputs.regions.tariff_usd_per_kwh[day]
+        kwh = self.kwh_per_ths_day[cls][:, None, :]
+        if adder.any():
+            breakeven = hashprice[None, :, None] / kwh
+            fraction = online_fraction(breakeven, median[None, None, :], self.shape, adder[None, None, :])
+        else:
+            # the same relation without a surcharge, in log space:
+            # 1 / (1 + exp(-k (ln hashprice - ln(median x kWh per TH/s-day))))
+            with np.errstate(divide="ignore"):
+                log_price = np.log(hashprice)[None, :, None]
+                threshold = np.log(median)[None, None, :] + np.log(kwh)
+            fraction = np.subtract(threshold, log_price)
+            fraction *= self.shape
+            with np.errstate(over="ignore"):
+                np.exp(fraction, out=fraction)
+            fraction += 1.0
+            np.reciprocal(fraction, out=fraction)
+        self._fraction = fraction
+        return self.capacity[cls] * fraction
+
+    def by_region_ths(self, online: np.ndarray) -> np.ndarray:
+        """Online hashrate per (draw, region). [TH/s]"""
+        return online.sum(axis=0)
+
+    def power_gw(self, online: np.ndarray) -> np.ndarray:
+        """Power per (draw, region): online x efficiency x PUE, summed over classes. [GW]"""
+        return np.einsum("hnr,hr->nr", online, self.watts_per_ths[self.cls]) / 1e9
+
+    def advance(self, day: int, hashprice: np.ndarray, network_ths: np.ndarray) -> None:
+        """Apply today's retirements, policy removals, relocation arrivals and deployments."""
+        x, policy = self.inputs, self.inputs.policy
+        # switched-off machines are scrapped after a mean wait
+        scrapped = 1.0 - self._fraction
+        scrapped *= self.capacity[self.cls]
+        scrapped *= 1.0 / x.fleet.unprofitable_retirement_days
+        self.capacity[self.cls] -= scrapped
+        # shutdowns: capacity forced out, part of it sent abroad
+        removal = policy.removal_rate[day]
+        if removal.any():
+            removed = self.capacity * removal[None, None, :]
+            self.capacity -= removed
+            self.transit += removed @ (policy.relocation_share * (1.0 - policy.relocation_attrition))
+        open_regions = ~policy.deployment_ban[day]
+        weights = policy.relocation_destinations * open_regions
+        if weights.sum() > 0 and self.transit.any():
+            arriving = self.transit / policy.relocation_delay_days
+            self.transit -= arriving
+            self.capacity += arriving[:, :, None] * (weights / weights.sum())[None, None, :]
+        # deployments of the newest class, ordered deployment_lag_days ago
+        hw, regions = x.hardware, x.regions
+        newest = hw.newest(day)
+        share = regions.deployment_share[day] * open_regions
+        tariff = float(np.dot(regions.deployment_share[day], regions.tariff_usd_per_kwh[day]
+                              + policy.tariff_adder_usd_per_kwh[day]))
+        pue = float(np.dot(regions.deployment_share[day], regions.pue))
+        self.margins[day % self.margins.shape[0]] = profit_margin(hashprice, hw.efficiency_j_per_th[newest], pue, tariff)
+        lagged = self.margins[(day + 1) % self.margins.shape[0]] if day >= x.fleet.deployment_lag_days \
+            else self.margins[0]
+        if share.sum() > 0 and hw.release_day[newest] <= day:
+            new = deployment_ths_per_day(network_ths, lagged, x.fleet.growth_per_day)
+            self.capacity[newest] += new[:, None] * (share / share.sum())[None, :]

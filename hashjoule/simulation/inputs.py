@@ -1,0 +1,321 @@
+"""Everything an engine needs, resolved into arrays over days and regions.
+
+The engines read only :class:`ModelInputs`: they know nothing of files, scenario
+schemas or policy types. Policies arrive already compiled into daily series
+(:class:`PolicySeries`), prices as a history plus a stochastic model for the days after
+it (:class:`Market`). Each class checks its own arrays on construction, so physical
+nonsense (negative capacity, NaN tariffs, shares that do not sum to one) is refused
+before any engine runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from hashjoule.simulation import chain
+
+
+def _check(name: str, values, shape, low=None, high=None) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    if values.shape != shape:
+        raise ValueError(f"{name}: expected shape {shape}, got {values.shape}")
+    if not np.isfinite(values).all():
+        raise ValueError(f"{name}: expected finite numbers, found NaN or infinity")
+    if low is not None and (values < low).any():
+        raise ValueError(f"{name}: expected values >= {low}, found {values.min()}")
+    if high is not None and (values > high).any():
+        raise ValueError(f"{name}: expected values <= {high}, found {values.max()}")
+    return values
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Where machines run.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Region names. (R,)
+    tariff_usd_per_kwh : numpy.ndarray
+        Median electricity tariff paid by miners, seasonal profile included. (T, R) [USD/kWh]
+    tariff_shape : numpy.ndarray
+        Shape k of the log-logistic distribution of tariffs within each region: the
+        share of capacity paying less than x is 1 / (1 + (median / x)**k); larger k,
+        narrower spread. (R,) [1]
+    pue : numpy.ndarray
+        Power usage effectiveness. (R,) [1]
+    emission_factor_t_per_mwh : numpy.ndarray
+        Grid CO2 emission factor. (R,) [t CO2/MWh]
+    initial_share : numpy.ndarray
+        Share of installed capacity at the start; sums to 1. (R,) [1]
+    deployment_share : numpy.ndarray
+        Share of new machines installed in each region, per day; each row sums to 1. (T, R) [1]
+    """
+
+    names: tuple[str, ...]
+    tariff_usd_per_kwh: np.ndarray
+    tariff_shape: np.ndarray
+    pue: np.ndarray
+    emission_factor_t_per_mwh: np.ndarray
+    initial_share: np.ndarray
+    deployment_share: np.ndarray
+
+    def checked(self, days: int) -> "Regions":
+        r = len(self.names)
+        out = replace(
+            self,
+            tariff_usd_per_kwh=_check("tariff_usd_per_kwh", self.tariff_usd_per_kwh, (days, r), low=0),
+            tariff_shape=_check("tariff_shape", self.tariff_shape, (r,), low=0.5),
+            pue=_check("pue", self.pue, (r,), low=1.0),
+            emission_factor_t_per_mwh=_check("emission_factor_t_per_mwh", self.emission_factor_t_per_mwh, (r,), low=0),
+            initial_share=_check("initial_share", self.initial_share, (r,), low=0, high=1),
+            deployment_share=_check("deployment_share", self.deployment_share, (days, r), low=0, high=1),
+        )
+        if not np.isclose(out.initial_share.sum(), 1.0):
+            raise ValueError("initial_share: expected shares summing to 1")
+        if not np.allclose(out.deployment_share.sum(axis=1), 1.0):
+            raise ValueError("deployment_share: expected shares summing to 1 on every day")
+        return out
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """Machine classes (cohorts): efficiency, release and service life.
+
+    Attributes
+    ----------
+    names : tuple of str
+        (H,)
+    efficiency_j_per_th : numpy.ndarray
+        (H,) [J/TH]
+    release_day : numpy.ndarray of int
+        First day the class can be deployed, as an index into the model's days (negative:
+        released before the start). (H,)
+    lifetime_days : numpy.ndarray of int
+        Service life; capacity of a class is scrapped once ``release_day + lifetime_days``
+        is reached. (H,) [d]
+    """
+
+    names: tuple[str, ...]
+    efficiency_j_per_th: np.ndarray
+    release_day: np.ndarray
+    lifetime_days: np.ndarray
+
+    def checked(self) -> "Hardware":
+        h = len(self.names)
+        release = np.asarray(self.release_day, dtype=np.int64)
+        if release.shape != (h,) or np.any(np.diff(release) < 0):
+            raise ValueError("release_day: expected one non-decreasing day per class")
+        lifetime = np.asarray(self.lifetime_days, dtype=np.int64)
+        if lifetime.shape != (h,) or np.any(lifetime <= 0):
+            raise ValueError("lifetime_days: expected a positive life per class")
+        return replace(self, release_day=release, lifetime_days=lifetime,
+                       efficiency_j_per_th=_check("efficiency_j_per_th", self.efficiency_j_per_th, (h,), low=1e-6))
+
+    def newest(self, day: int) -> int:
+        """Index of the newest class released on or before ``day`` (the first class if none)."""
+        return max(int(np.searchsorted(self.release_day, day, side="right")) - 1, 0)
+
+
+@dataclass(frozen=True)
+class Market:
+    """Bitcoin price and fees.
+
+    The price is observed for the first ``len(price_history_usd)`` days; afterwards it
+    follows a geometric Brownian motion from the last observed value, log-price drift
+    ``drift_per_day`` and volatility ``volatility_per_sqrt_day`` (in a deterministic run,
+    the median path).
+
+    Attributes
+    ----------
+    price_history_usd : numpy.ndarray
+        Observed daily price. (T_obs,) [USD/BTC]
+    drift_per_day : float
+        Mean daily change of the log price. [1/d]
+    volatility_per_sqrt_day : float
+        Standard deviation of the daily change of the log price. [1/sqrt(d)]
+    fees_btc_per_block : numpy.ndarray
+        Mean fees per block, every day. (T,) [BTC]
+    """
+
+    price_history_usd: np.ndarray
+    drift_per_day: float
+    volatility_per_sqrt_day: float
+    fees_btc_per_block: np.ndarray
+
+    def checked(self, days: int) -> "Market":
+        history = np.asarray(self.price_history_usd, dtype=float)
+        if history.ndim != 1 or not 1 <= history.size <= days:
+            raise ValueError(f"price_history_usd: expected 1 to {days} days of prices")
+        _check("price_history_usd", history, history.shape, low=1e-12)
+        if not (np.isfinite(self.drift_per_day) and np.isfinite(self.volatility_per_sqrt_day)
+                and self.volatility_per_sqrt_day >= 0):
+            raise ValueError("drift and volatility: expected finite numbers, volatility >= 0")
+        return replace(self, price_history_usd=history,
+                       fees_btc_per_block=_check("fees_btc_per_block", self.fees_btc_per_block, (days,), low=0))
+
+    def price_paths(self, days: int, rngs: list[np.random.Generator] | None) -> np.ndarray:
+        """Daily prices for each draw; ``rngs=None`` gives the median path. (n, T) [USD/BTC]"""
+        n = 1 if rngs is None else len(rngs)
+        paths = np.empty((n, days))
+        observed = self.price_history_usd.size
+        paths[:, :observed] = self.price_history_usd
+        future = days - observed
+        if future:
+            if rngs is None:
+                shocks = np.zeros((1, future))
+            else:
+                shocks = np.stack([rng.standard_normal(future) for rng in rngs])
+            steps = self.drift_per_day + self.volatility_per_sqrt_day * shocks
+            paths[:, observed:] = self.price_history_usd[-1] * np.exp(np.cumsum(steps, axis=1))
+        return paths
+
+
+@dataclass(frozen=True)
+class PolicySeries:
+    """Policies compiled to daily series on regions (all zeros: no policy).
+
+    Attributes
+    ----------
+    removal_rate : numpy.ndarray
+        Fraction of a region's installed capacity forced out on each day. (T, R) [1/d]
+    tariff_adder_usd_per_kwh : numpy.ndarray
+        Surcharge added to every tariff in the region. (T, R) [USD/kWh]
+    deployment_ban : numpy.ndarray of bool
+        No new machines (nor relocated ones) may be installed. (T, R)
+    relocation_share : numpy.ndarray
+        Share of the capacity forced out that is moved abroad rather than scrapped. (R,) [1]
+    relocation_delay_days : float
+        Mean time in transit; arrivals follow an exponential delay. [d]
+    relocation_attrition : float
+        Share of relocating capacity lost on the way (damaged, sold off). [1]
+    relocation_destinations : numpy.ndarray
+        Weights of the destination regions. (R,) [1]
+    """
+
+    removal_rate: np.ndarray
+    tariff_adder_usd_per_kwh: np.ndarray
+    deployment_ban: np.ndarray
+    relocation_share: np.ndarray
+    relocation_delay_days: float = 90.0
+    relocation_attrition: float = 0.0
+    relocation_destinations: np.ndarray = field(default=None)
+
+    @classmethod
+    def none(cls, days: int, regions: int) -> "PolicySeries":
+        """No policy at all."""
+        return cls(np.zeros((days, regions)), np.zeros((days, regions)), np.zeros((days, regions), dtype=bool),
+                   np.zeros(regions), 90.0, 0.0, np.zeros(regions))
+
+    def checked(self, days: int, regions: int) -> "PolicySeries":
+        if not (np.isfinite(self.relocation_delay_days) and self.relocation_delay_days >= 1):
+            raise ValueError("relocation_delay_days: expected a number >= 1 [d]")
+        ban = np.asarray(self.deployment_ban, dtype=bool)
+        if ban.shape != (days, regions):
+            raise ValueError(f"deployment_ban: expected shape {(days, regions)}")
+        return replace(
+            self,
+            removal_rate=_check("removal_rate", self.removal_rate, (days, regions), low=0, high=1),
+            tariff_adder_usd_per_kwh=_check("tariff_adder_usd_per_kwh", self.tariff_adder_usd_per_kwh,
+                                            (days, regions), low=0),
+            deployment_ban=ban,
+            relocation_share=_check("relocation_share", self.relocation_share, (regions,), low=0, high=1),
+            relocation_attrition=float(_check("relocation_attrition", self.relocation_attrition, (), low=0, high=1)),
+            relocation_destinations=_check("relocation_destinations", self.relocation_destinations, (regions,), low=0),
+        )
+
+
+@dataclass(frozen=True)
+class FleetParameters:
+    """How the fleet grows and shrinks.
+
+    Attributes
+    ----------
+    growth_per_day : float
+        New capacity per day, per unit of online network hashrate and per unit of the
+        newest machine's profit margin: deployments = g x H x max(margin, 0). [1/d]
+    deployment_lag_days : int
+        Days between the margin miners see and the machines' arrival (ordering,
+        manufacturing, shipping). [d]
+    unprofitable_retirement_days : float
+        Mean time an unprofitable (switched-off) machine waits before it is scrapped. [d]
+    """
+
+    growth_per_day: float = 0.004
+    deployment_lag_days: int = 90
+    unprofitable_retirement_days: float = 180.0
+
+    def checked(self) -> "FleetParameters":
+        if not (np.isfinite(self.growth_per_day) and self.growth_per_day >= 0):
+            raise ValueError("growth_per_day: expected a number >= 0 [1/d]")
+        if int(self.deployment_lag_days) != self.deployment_lag_days or self.deployment_lag_days < 0:
+            raise ValueError("deployment_lag_days: expected a whole number of days >= 0")
+        if not (np.isfinite(self.unprofitable_retirement_days) and self.unprofitable_retirement_days >= 1):
+            raise ValueError("unprofitable_retirement_days: expected a number >= 1 [d]")
+        return self
+
+
+@dataclass(frozen=True)
+class ChainStart:
+    """State of the chain at the start of the first day.
+
+    Attributes
+    ----------
+    height : int
+        Height of the next block to be mined.
+    bits : int
+        Compact target of the current epoch.
+    epoch_first_time_s : int
+        Timestamp of the current epoch's first block, relative to the start of the
+        first day (negative if it was mined before); ignored when ``height`` is the
+        first block of an epoch. [s]
+    """
+
+    height: int
+    bits: int
+    epoch_first_time_s: int = 0
+
+    def checked(self) -> "ChainStart":
+        if self.height < 0:
+            raise ValueError("height: expected >= 0")
+        chain.bits_to_target(self.bits)
+        return self
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """All inputs of a run. ``time`` holds the days; every (T, ...) array follows it."""
+
+    time: np.ndarray
+    regions: Regions
+    hardware: Hardware
+    market: Market
+    policy: PolicySeries
+    fleet: FleetParameters
+    chain_start: ChainStart
+    initial_capacity_ths: np.ndarray
+
+    def __post_init__(self):
+        time = np.asarray(self.time, dtype="datetime64[D]")
+        if time.ndim != 1 or time.size < 1 or np.any(np.diff(time) != np.timedelta64(1, "D")):
+            raise ValueError("time: expected consecutive days in order")
+        days, r, h = time.size, len(self.regions.names), len(self.hardware.names)
+        object.__setattr__(self, "time", time)
+        object.__setattr__(self, "regions", self.regions.checked(days))
+        object.__setattr__(self, "hardware", self.hardware.checked())
+        object.__setattr__(self, "market", self.market.checked(days))
+        object.__setattr__(self, "policy", self.policy.checked(days, r))
+        object.__setattr__(self, "fleet", self.fleet.checked())
+        object.__setattr__(self, "chain_start", self.chain_start.checked())
+        object.__setattr__(self, "initial_capacity_ths",
+                           _check("initial_capacity_ths", self.initial_capacity_ths, (r, h), low=0))
+
+    @property
+    def days(self) -> int:
+        return self.time.size
+
+    def with_changes(self, **changes) -> "ModelInputs":
+        """A copy with some fields replaced (checked again)."""
+        return replace(self, **changes)

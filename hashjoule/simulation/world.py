@@ -1,0 +1,220 @@
+"""The default world without mining policy, built from the bundled data.
+
+:func:`baseline_inputs` resolves regions, hardware cohorts, market and chain state for
+any period that starts inside the bundled chain data (2010-07-19 to 2023-02-25) and may
+end later; after the data, prices follow a geometric Brownian motion fitted to the last
+four years of data and hardware follows the efficiency roadmap below. The assumptions
+are the module's constants, each with its source or marked as an assumption.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hashjoule.data import epoch_headers, read_table
+from hashjoule.errors import InputError
+from hashjoule.simulation import chain, fleet
+from hashjoule.simulation.hardware import cbeci_catalogue
+from hashjoule.simulation.history import daily_inputs
+from hashjoule.simulation.inputs import (
+    ChainStart,
+    FleetParameters,
+    Hardware,
+    Market,
+    ModelInputs,
+    PolicySeries,
+    Regions,
+)
+from hashjoule.simulation.periods import parse_day
+
+#: Months of the wet season, when Sichuan and Yunnan hydro power is cheap (MODEL.md).
+WET_MONTHS = (5, 6, 7, 8, 9, 10)
+#: Mining Map months whose mean shares set where machines are: Sep 2019 - Aug 2020, one
+#: whole seasonal cycle from the map's first month (CCAF). Used for all years (assumption).
+SHARE_MONTHS = ("2019-09-01", "2020-08-01")
+#: Log-logistic shape of tariffs inside a region; k = 4 puts the quartiles at the median
+#: / 1.32 and x 1.32 (assumption, to be calibrated).
+TARIFF_SHAPE = 4.0
+#: Service life of a machine (CBECI's 5 years). [yr]
+LIFETIME_YEARS = 5
+#: Efficiency roadmap after the last catalogued cohort (2020): the best machine went from
+#: 29.55 J/TH (Antminer S19 Pro, May 2020, CBECI list) to 17.5 J/TH (Antminer S21,
+#: 3,500 W / 200 TH/s, bundled supplement; released late 2023): 16 %/yr over 3.3 years.
+ROADMAP_IMPROVEMENT_PER_YEAR = 1 - (17.5 / 29.55) ** (1 / 3.3)
+#: Efficiency the roadmap approaches but never passes (assumption). [J/TH]
+ROADMAP_FLOOR_J_PER_TH = 5.0
+#: Years of price history behind the drift and volatility of future prices. [yr]
+PRICE_FIT_YEARS = 4
+#: Days of fee history whose mean fee per block is carried into the future. [d]
+FEE_MEAN_DAYS = 365
+
+
+def _emission_factor(key: str) -> float:
+    source, _, name = key.partition(":")
+    if source == "mee2021":
+        table = read_table("china_provincial_grid_emission_factors_2021_2022")
+        rows = table[(table.province_en == name) & (table.year == 2021)]
+        column = "kgco2_per_kwh"
+        scale = 1.0
+    elif source == "owid2020":
+        table = read_table("owid_electricity_2022vintage")
+        rows = table[(table.country == name) & (table.year == 2020)]
+        column, scale = "carbon_intensity_gco2_per_kwh", 1e-3
+    else:
+        rows = pd.DataFrame()
+    if rows.empty:
+        raise InputError.single("model_regions.csv", f"emission_factor_key {key!r}",
+                                "mee2021:<province> or owid2020:<country> present in the bundled data")
+    return float(rows[column].iloc[0]) * scale  # kg/kWh = t/MWh
+
+
+def _shares(table: pd.DataFrame) -> np.ndarray:
+    months = slice(*SHARE_MONTHS)
+    provinces = read_table("ccaf_mining_map_china_provinces_monthly").set_index("date").sort_index().loc[months]
+    countries = read_table("cbeci_mining_map_countries_monthly").set_index("month").sort_index().loc[months]
+    shares = []
+    for row in table.itertuples():
+        if row.kind == "china_province":
+            values = provinces[provinces.province == row.map_name].share_of_global_hashrate_pct_derived
+        else:
+            values = countries[countries.country == row.map_name].hashrate_share_pct
+        shares.append(values.mean() if len(values) else 0.0)
+    shares = np.asarray(shares)
+    return shares / shares.sum()
+
+
+def baseline_regions(time: np.ndarray) -> Regions:
+    """Regions from ``model_regions.csv``, Mining Map shares and grid emission factors."""
+    table = read_table("model_regions")
+    months = pd.DatetimeIndex(time).month.to_numpy()
+    wet = np.isin(months, WET_MONTHS)[:, None]
+    tariff = np.where(wet, table.tariff_wet_usd_per_kwh.to_numpy()[None, :], table.tariff_dry_usd_per_kwh.to_numpy()[None, :])
+    share = _shares(table)
+    return Regions(
+        names=tuple(table.region),
+        tariff_usd_per_kwh=tariff,
+        tariff_shape=np.full(len(table), TARIFF_SHAPE),
+        pue=table.pue.to_numpy(),
+        emission_factor_t_per_mwh=np.array([_emission_factor(k) for k in table.emission_factor_key]),
+        initial_share=share,
+        deployment_share=np.tile(share, (len(time), 1)),
+    )
+
+
+def baseline_hardware(start: pd.Timestamp, end: pd.Timestamp) -> Hardware:
+    """Yearly cohorts: median efficiency of the models each year released (CBECI list),
+    then the roadmap, one cohort a year to the end of the run."""
+    catalogue = cbeci_catalogue()
+    release = pd.DatetimeIndex(catalogue.release)
+    years = sorted(set(release.year))
+    names, efficiency, first_day = [], [], []
+    for year in years:
+        chosen = release.year == year
+        names.append(f"cohort {year}")
+        efficiency.append(float(np.median(catalogue.efficiency_j_per_th[chosen])))
+        first_day.append(release[chosen].min().normalize())
+    last = efficiency[-1]
+    for year in range(years[-1] + 1, end.year + 1):
+        last = ROADMAP_FLOOR_J_PER_TH + (last - ROADMAP_FLOOR_J_PER_TH) * (1 - ROADMAP_IMPROVEMENT_PER_YEAR)
+        names.append(f"cohort {year} (roadmap)")
+        efficiency.append(last)
+        first_day.append(pd.Timestamp(f"{year}-01-01"))
+    release_day = np.array([(day - start).days for day in first_day])
+    return Hardware(tuple(names), np.array(efficiency), release_day, np.full(len(names), round(365.25 * LIFETIME_YEARS)))
+
+
+def baseline_market(start: pd.Timestamp, days: int, observed) -> Market:
+    """Observed prices and fees, then a geometric Brownian motion and the recent mean fee."""
+    history = observed.sel(time=slice(start, None))
+    prices = history.price.to_numpy()[:days]
+    log_returns = np.diff(np.log(observed.price.to_numpy()[-round(365.25 * PRICE_FIT_YEARS):]))
+    blocks = np.maximum(history.blocks.to_numpy(), 1.0)
+    per_block = np.where(history.fees_observed.to_numpy(), history.fees.to_numpy() / blocks, np.nan)
+    recent = observed.fees.to_numpy()[observed.fees_observed.to_numpy()][-FEE_MEAN_DAYS:]
+    recent_blocks = observed.blocks.to_numpy()[observed.fees_observed.to_numpy()][-FEE_MEAN_DAYS:]
+    future_fee = recent.sum() / recent_blocks.sum()
+    fees = np.full(days, future_fee)
+    fees[: min(days, per_block.size)] = per_block[:days]
+    # before 2016 fees are not observed: taken as zero, as the historical estimators do
+    early = np.isnan(fees) & (np.arange(days) < per_block.size)
+    fees[early] = 0.0
+    fees = np.where(np.isnan(fees), future_fee, fees)
+    return Market(prices, float(log_returns.mean()), float(log_returns.std(ddof=1)), fees)
+
+
+def baseline_chain_start(start: pd.Timestamp, observed) -> ChainStart:
+    """Height at the start of the first day, its epoch's bits and first-block time."""
+    before = observed.sel(time=start - pd.Timedelta(days=1))
+    height = int(before.height_end)
+    headers = epoch_headers()
+    epoch = height // chain.RETARGET_INTERVAL
+    header = headers.loc[epoch]
+    return ChainStart(height=height, bits=int(header.bits),
+                      epoch_first_time_s=int(header.time_unix - start.timestamp()))
+
+
+def _initial_capacity(regions: Regions, hardware: Hardware, market: Market, start_chain: ChainStart,
+                      observed, start: pd.Timestamp) -> np.ndarray:
+    """Installed capacity at the start, matched to the observed hashrate (trailing 7-day mean).
+
+    Alive cohorts are weighted by the hashrate the network added in their year
+    (observed, never negative); regions by their initial share. The total is scaled so
+    that the capacity switched on at the first day's hashprice equals the observed hashrate.
+    """
+    window = observed.hashrate.sel(time=slice(start - pd.Timedelta(days=7), start - pd.Timedelta(days=1)))
+    target_ths = float(window.mean())
+    yearly = observed.hashrate.resample(time="YS").mean().to_series()
+    growth = yearly.diff().clip(lower=0).fillna(yearly.iloc[0])
+    alive = (hardware.release_day <= 0) & (hardware.release_day + hardware.lifetime_days > 0)
+    weights = np.zeros(len(hardware.names))
+    for h in np.flatnonzero(alive):
+        year = (start + pd.Timedelta(days=int(hardware.release_day[h]))).year
+        weights[h] = growth.get(pd.Timestamp(f"{year}-01-01"), 0.0)
+    if weights.sum() <= 0:
+        weights[hardware.newest(0)] = 1.0
+    capacity = regions.initial_share[:, None] * (weights / weights.sum())[None, :]
+    reward = chain.block_subsidy_btc(start_chain.height) + market.fees_btc_per_block[0]
+    hashprice = fleet.hashprice_usd_per_ths_day(reward, market.price_history_usd[0],
+                                                chain.difficulty_from_bits(start_chain.bits))
+    breakeven = fleet.breakeven_tariff_usd_per_kwh(hashprice, hardware.efficiency_j_per_th[None, :],
+                                                   regions.pue[:, None])
+    online = fleet.online_fraction(breakeven, regions.tariff_usd_per_kwh[0][:, None], regions.tariff_shape[:, None])
+    switched_on = float((capacity * online).sum())
+    if switched_on <= 0:
+        raise InputError.single("start", "", "a day on which some hardware is profitable", f"{start:%Y-%m-%d}")
+    return capacity * target_ths / switched_on
+
+
+def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: FleetParameters | None = None) -> ModelInputs:
+    """A world without mining policy, from the bundled data.
+
+    Parameters
+    ----------
+    start : str or datetime-like
+        First day; between 2010-07-26 and 2023-02-25 (the chain data).
+    end : str or datetime-like
+        Last day, included; any later day (prices and hardware are projected).
+    fleet_parameters : FleetParameters, optional
+        Deployment and retirement behaviour; default the package defaults.
+    """
+    observed = daily_inputs()
+    first, last = pd.Timestamp(observed.time.values[0]), pd.Timestamp(observed.time.values[-1])
+    start_day, end_day = parse_day(start, "start"), parse_day(end, "end")
+    if not first + pd.Timedelta(days=8) <= start_day <= last:
+        raise InputError.single("start", "", f"a day from {first + pd.Timedelta(days=8):%Y-%m-%d} to {last:%Y-%m-%d}",
+                                f"{start_day:%Y-%m-%d}")
+    if end_day < start_day:
+        raise InputError.single("end", "", f"a day on or after start ({start_day:%Y-%m-%d})", f"{end_day:%Y-%m-%d}")
+    time = np.arange(start_day.to_datetime64(), (end_day + pd.Timedelta(days=1)).to_datetime64(),
+                     np.timedelta64(1, "D")).astype("datetime64[D]")
+    regions = baseline_regions(time)
+    hardware = baseline_hardware(start_day, end_day)
+    market = baseline_market(start_day, time.size, observed)
+    chain_start = baseline_chain_start(start_day, observed)
+    capacity = _initial_capacity(regions, hardware, market, chain_start, observed, start_day)
+    return ModelInputs(
+        time=time, regions=regions, hardware=hardware, market=market,
+        policy=PolicySeries.none(time.size, len(regions.names)),
+        fleet=fleet_parameters or FleetParameters(), chain_start=chain_start, initial_capacity_ths=capacity,
+    )

@@ -1,0 +1,97 @@
+"""Fleet relations and the daily update."""
+
+import numpy as np
+import pytest
+
+from hashjoule.simulation import fleet as fl
+from hashjoule.simulation.fleet import Fleet
+
+from simworld import toy_inputs
+
+
+def test_hashprice_units():
+    # difficulty 1 means 2**32 hashes per block: 1 TH/s finds 86,400e12 / 2**32 blocks a day
+    blocks = 86_400e12 / 2**32
+    assert fl.hashprice_usd_per_ths_day(6.25, 10_000.0, 1.0) == pytest.approx(blocks * 62_500)
+
+
+def test_breakeven_and_margin_agree():
+    hashprice = 0.25  # USD per TH/s per day
+    breakeven = fl.breakeven_tariff_usd_per_kwh(hashprice, 30.0, 1.1)
+    # at the break-even tariff the margin is zero
+    assert fl.profit_margin(hashprice, 30.0, 1.1, breakeven) == pytest.approx(0.0, abs=1e-12)
+    assert breakeven == pytest.approx(0.25 / (30 * 1.1 * 0.024))
+
+
+def test_online_fraction_shape():
+    median, k = 0.05, 4.0
+    assert fl.online_fraction(median, median, k) == pytest.approx(0.5)
+    x = np.array([0.0, 0.01, 0.05, 0.1, 1.0, 100.0])
+    f = fl.online_fraction(x, median, k)
+    assert f[0] == 0 and np.all(np.diff(f) > 0) and f[-1] == pytest.approx(1.0, abs=1e-6)
+    # a surcharge is a shift of the tariff distribution
+    assert fl.online_fraction(0.08, median, k, 0.03) == pytest.approx(fl.online_fraction(0.05, median, k))
+    # free electricity: everything runs whenever the hashprice is positive
+    assert fl.online_fraction(1e-9, 0.0, k) == 1.0
+
+
+def test_deployment_is_zero_without_margin():
+    assert fl.deployment_ths_per_day(1e8, -0.2, 0.01) == 0.0
+    assert fl.deployment_ths_per_day(1e8, 0.5, 0.01) == pytest.approx(5e5)
+
+
+def test_fast_path_equals_the_plain_relation():
+    """Fleet.online_ths uses a log-space form when no surcharge applies; it must equal online_fraction."""
+    x = toy_inputs(days=3, tariff=0.05)
+    fleet = Fleet(x, 4)
+    hashprice = np.array([0.05, 0.1, 0.2, 0.4])
+    online = fleet.online_ths(0, hashprice)
+    expected = fl.online_fraction(fl.breakeven_tariff_usd_per_kwh(hashprice, 30.0, 1.1), 0.05, 4.0)
+    np.testing.assert_allclose(online[0, :, 0] / fleet.capacity[0, :, 0], expected, rtol=1e-12)
+
+
+def test_end_of_life_scraps_the_class():
+    x = toy_inputs(days=20, lifetime_days=15)  # class released on day -10: dies on day 5
+    fleet = Fleet(x, 1)
+    assert fleet.online_ths(4, np.array([1.0])).sum() > 0
+    assert fleet.online_ths(5, np.array([1.0])).sum() == 0 and fleet.capacity.sum() == 0
+
+
+def test_removal_relocation_and_attrition_conserve_capacity():
+    days = 400
+    removal = np.zeros((days, 2))
+    removal[10, 0] = 1.0  # region 0 shuts down at once on day 10
+    x = toy_inputs(days=days, removal=removal, relocation_share=0.6, attrition=0.25,
+                   destinations=np.array([0.0, 1.0]))
+    fleet = Fleet(x, 1)
+    start = fleet.capacity[:, 0, 0].sum()
+    for day in range(days):
+        fleet.online_ths(day, np.array([1e3]))  # very profitable: nothing retires
+        fleet.advance(day, np.array([1e3]), np.array([0.0]))
+    assert fleet.capacity[:, 0, 0].sum() == 0  # nothing left in the closed region
+    moved = fleet.capacity[:, 0, 1].sum() - start  # region 1 started with the same capacity
+    # 60 % relocates, a quarter of that is lost; after 390 days of a 30-day mean delay ~all arrived
+    assert moved == pytest.approx(start * 0.6 * 0.75, rel=1e-4)
+
+
+def test_a_ban_stops_deployment_there():
+    days = 50
+    ban = np.zeros((days, 2), bool)
+    ban[:, 0] = True
+    x = toy_inputs(days=days, growth=0.01, tariff=0.01, ban=ban)
+    fleet = Fleet(x, 1)
+    for day in range(days):
+        fleet.online_ths(day, np.array([1.0]))
+        fleet.advance(day, np.array([1.0]), np.array([1e6]))
+    c = fleet.capacity[0, 0]
+    assert c[0] < x.initial_capacity_ths[0, 0]  # only retirements
+    assert c[1] > x.initial_capacity_ths[1, 0]  # all new machines went to the open region
+
+
+def test_unprofitable_machines_retire():
+    x = toy_inputs(days=100, tariff=0.05, retire_days=10.0)
+    fleet = Fleet(x, 1)
+    for day in range(100):
+        fleet.online_ths(day, np.array([1e-6]))  # nothing pays
+        fleet.advance(day, np.array([1e-6]), np.array([0.0]))
+    assert fleet.capacity.sum() < 1e-3 * x.initial_capacity_ths.sum()

@@ -1,0 +1,37 @@
+"""Model inputs refuse physical nonsense before any engine runs."""
+
+import numpy as np
+import pytest
+
+from hashjoule.simulation.inputs import ChainStart, FleetParameters, PolicySeries
+
+from simworld import toy_inputs
+
+
+def test_a_valid_world():
+    x = toy_inputs(days=10)
+    assert x.days == 10 and x.initial_capacity_ths.shape == (2, 1)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda x: {"initial_capacity_ths": -x.initial_capacity_ths}, "initial_capacity_ths: expected values >= 0"),
+    (lambda x: {"initial_capacity_ths": x.initial_capacity_ths * np.nan}, "NaN"),
+    (lambda x: {"time": x.time[::-1]}, "consecutive days"),
+    (lambda x: {"regions": x.regions.__class__(**{**x.regions.__dict__, "initial_share": np.array([0.7, 0.7])})},
+     "summing to 1"),
+    (lambda x: {"regions": x.regions.__class__(**{**x.regions.__dict__,
+                                                  "tariff_usd_per_kwh": x.regions.tariff_usd_per_kwh - 1})},
+     "tariff_usd_per_kwh: expected values >= 0"),
+    (lambda x: {"regions": x.regions.__class__(**{**x.regions.__dict__, "pue": np.array([0.9, 1.1])})}, "pue"),
+    (lambda x: {"fleet": FleetParameters(-0.1)}, "growth_per_day"),
+    (lambda x: {"fleet": FleetParameters(0.01, 2.5)}, "deployment_lag_days"),
+    (lambda x: {"chain_start": ChainStart(-1, 0x1D00FFFF)}, "height"),
+    (lambda x: {"chain_start": ChainStart(0, 0x04923456)}, "negative"),
+    (lambda x: {"policy": PolicySeries.none(x.days + 1, 2)}, "shape"),
+    (lambda x: {"policy": PolicySeries(np.full((x.days, 2), 1.5), np.zeros((x.days, 2)), np.zeros((x.days, 2), bool),
+                                       np.zeros(2), 30.0, 0.0, np.ones(2))}, "removal_rate: expected values <= 1"),
+])
+def test_nonsense_is_refused(change, message):
+    x = toy_inputs(days=10)
+    with pytest.raises(ValueError, match=message):
+        x.with_changes(**change(x))
