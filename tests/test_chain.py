@@ -260,3 +260,10 @@ def test_vectorised_retarget_on_every_bundled_epoch(headers):
 def test_vectorised_difficulty(headers):
     exact = [chain.difficulty_from_bits(int(b)) for b in headers.bits]
     np.testing.assert_allclose(chain.difficulty_from_bits_array(headers.bits.to_numpy()), exact, rtol=1e-12)
+
+
+@given(st.floats(0, 8e6), st.floats(0, 5e5))
+def test_minted_btc_is_the_supply_difference(start, gap):
+    # the supply is ~2e7 BTC, known in float64 to ~4e-9 BTC: the difference is as good as that
+    assert chain.minted_btc(start, start + gap) == pytest.approx(
+        chain.supply_btc(start + gap) - chain.supply_btc(start), rel=1e-12, abs=1e-8)

@@ -41,13 +41,14 @@ def test_deployment_is_zero_without_margin():
 
 
 def test_fast_path_equals_the_plain_relation():
-    """Fleet.online_ths uses a log-space form when no surcharge applies; it must equal online_fraction."""
+    """Fleet.online_ths uses a log-space form in single precision when no surcharge applies;
+    it must equal online_fraction to single precision."""
     x = toy_inputs(days=3, tariff=0.05)
     fleet = Fleet(x, 4)
     hashprice = np.array([0.05, 0.1, 0.2, 0.4])
     online = fleet.online_ths(0, hashprice)
     expected = fl.online_fraction(fl.breakeven_tariff_usd_per_kwh(hashprice, 30.0, 1.1), 0.05, 4.0)
-    np.testing.assert_allclose(online[0, :, 0] / fleet.capacity[0, :, 0], expected, rtol=1e-12)
+    np.testing.assert_allclose(online[0, :, 0] / fleet.capacity[0, :, 0], expected, rtol=1e-6)
 
 
 def test_end_of_life_scraps_the_class():
@@ -84,7 +85,7 @@ def test_a_ban_stops_deployment_there():
         fleet.online_ths(day, np.array([1.0]))
         fleet.advance(day, np.array([1.0]), np.array([1e6]))
     c = fleet.capacity[0, 0]
-    assert c[0] < x.initial_capacity_ths[0, 0]  # only retirements
+    assert c[0] <= x.initial_capacity_ths[0, 0]  # no new machines, at most retirements
     assert c[1] > x.initial_capacity_ths[1, 0]  # all new machines went to the open region
 
 

@@ -61,7 +61,7 @@ def test_initial_online_hashrate_matches_the_observed(world):
     hashprice = fleet.hashprice_usd_per_ths_day(reward, np.array([world.market.price_history_usd[0]]),
                                                 chain.difficulty_from_bits(world.chain_start.bits))
     online = fleet.Fleet(world, 1).online_ths(0, hashprice).sum()
-    assert online == pytest.approx(observed, rel=1e-9)
+    assert online == pytest.approx(observed, rel=1e-6)  # the fleet computes shares in single precision
 
 
 def test_prices_are_observed_then_projected(world):

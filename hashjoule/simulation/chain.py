@@ -141,6 +141,20 @@ def supply_btc(height):
     return sat / SAT_PER_BTC
 
 
+def minted_btc(height_start, height_end):
+    """Subsidy of the blocks from ``height_start`` to ``height_end`` (vectorised, fractional
+    heights allowed): :func:`supply_btc` (end) - (start), computed directly when no halving
+    lies between them. [BTC]"""
+    height_start = np.asarray(height_start, dtype=float)
+    height_end = np.asarray(height_end, dtype=float)
+    era = height_start // HALVING_INTERVAL
+    same_era = (height_end // HALVING_INTERVAL == era) | (height_end == height_start)
+    if same_era.all():
+        subsidy = np.where(era < 64, np.right_shift(INITIAL_SUBSIDY_SAT, np.minimum(era, 63).astype(np.int64)), 0)
+        return (height_end - height_start) * subsidy / SAT_PER_BTC
+    return supply_btc(height_end) - supply_btc(height_start)
+
+
 # --- compact targets ("nBits") -------------------------------------------
 
 
@@ -248,8 +262,12 @@ def next_bits_array(last_bits, timespan_s) -> np.ndarray:
 
     def top_bytes(new_size):
         k = shift - 8 * (new_size - 3)
-        return np.where(k >= 0, (product << np.clip(k, 0, 17)) // TARGET_TIMESPAN_S,
-                        (product >> np.clip(-k, 0, 63)) // TARGET_TIMESPAN_S)
+        # a shift that would overflow 64 bits can only belong to a too-small size guess:
+        # report it as too large (2**24), and the loop below moves up a byte
+        fits = product.astype(float) * np.exp2(np.maximum(k, 0).astype(float)) < 2.0**62
+        up = (product << np.where(fits, np.clip(k, 0, 62), 0)) // TARGET_TIMESPAN_S
+        down = (product >> np.clip(-k, 0, 63)) // TARGET_TIMESPAN_S
+        return np.where(k >= 0, np.where(fits, up, 1 << 24), down)
 
     # New targets below 2**24 are computed whole (they then fit in 64 bits).
     small = (shift <= 17) & ((product << np.minimum(shift, 17)) < (TARGET_TIMESPAN_S << 24))

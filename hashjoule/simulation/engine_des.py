@@ -22,7 +22,7 @@ import simpy
 from hashjoule.simulation import chain
 from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.results import build_dataset, draw_streams
+from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
 
 SECONDS_PER_DAY = 86_400.0
 
@@ -84,23 +84,18 @@ class _Miner:
 
 
 class _Record:
-    """Daily tallies of one draw."""
+    """Blocks and epochs of one draw, tallied into the day's totals."""
 
-    def __init__(self, days: int, regions: int):
-        self.hashrate_ths = np.zeros((1, days, regions))
-        self.power_gw = np.zeros((1, days, regions))
-        self.blocks = np.zeros((1, days))
-        self.minted_btc = np.zeros((1, days))
-        self.difficulty = np.zeros((1, days))
+    def __init__(self, arrays: DailyArrays):
+        self.arrays = arrays
         self.epoch_end_s: list[float] = []
         self.epoch_difficulty: list[float] = []
         self.policy_log: list[str] = []
-        self.days = days
 
     def block(self, now: float, subsidy_btc: float) -> None:
-        day = min(int(now // SECONDS_PER_DAY), self.days - 1)
-        self.blocks[0, day] += 1
-        self.minted_btc[0, day] += subsidy_btc
+        day = min(int(now // SECONDS_PER_DAY), self.arrays.blocks.shape[0] - 1)
+        self.arrays.blocks[day, 0] += 1
+        self.arrays.minted_btc[day, 0] += subsidy_btc
 
     def epoch(self, now: float, difficulty: float) -> None:
         self.epoch_end_s.append(now)
@@ -114,7 +109,7 @@ def _policy_change_days(inputs: ModelInputs) -> list[int]:
     return ([0] if series[0].any() else []) + changes.tolist()
 
 
-def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0):
+def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: DailyArrays | None = None):
     """Simulate one draw block by block.
 
     Parameters
@@ -125,24 +120,27 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0):
     seed : int or None
         Root seed; ``None`` runs the deterministic variant (median prices, every block
         taking its mean work).
+    arrays : DailyArrays, optional
+        Buffers to write into; the result then shares them.
 
     Returns
     -------
     xarray.Dataset
         The common layout with one draw, plus the ``policy_log`` attribute.
     """
-    days, regions = inputs.days, len(inputs.regions.names)
+    days = inputs.days
     streams = None if seed is None else draw_streams(seed, [draw])
-    prices = inputs.market.price_paths(days, None if streams is None else streams["price"])[0]
+    prices = inputs.market.price_paths(days, None if streams is None else streams["price"])
     env = simpy.Environment()
-    record = _Record(days, regions)
+    out = (arrays or DailyArrays(inputs, 1)).for_draws(1)
+    record = _Record(out)
     miner = _Miner(env, inputs, None if streams is None else streams["first_block"][0], record)
     fleet = Fleet(inputs, 1)
-    market = {"price": prices[0]}
+    market = {"price": prices[0, 0]}
 
     def market_process():
         for day in range(days):
-            market["price"] = prices[day]
+            market["price"] = prices[0, day]
             yield env.timeout(SECONDS_PER_DAY)
 
     def policy_process():
@@ -156,35 +154,35 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0):
             hashprice = hashprice_usd_per_ths_day(reward, np.array([market["price"]]), miner.difficulty)
             online = fleet.online_ths(day, hashprice)
             by_region = fleet.by_region_ths(online)
-            record.hashrate_ths[0, day] = by_region[0]
-            record.power_gw[0, day] = fleet.power_gw(online)[0]
+            out.record_fleet(day, by_region, fleet.power_gw(online))
             network = by_region.sum(axis=1)
             miner.set_rate(float(network[0]) * 1e12)
             yield env.timeout(SECONDS_PER_DAY)
-            record.difficulty[0, day] = miner.difficulty
+            out.difficulty[day, 0] = miner.difficulty
             fleet.advance(day, hashprice, network)
 
     # created in this order, so on each day's first instant the price is set before the fleet reads it
     env.process(market_process())
     env.process(policy_process())
-    env.run(until=env.process(fleet_process()))
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # see Fleet.online_ths
+        env.run(until=env.process(fleet_process()))
+    out.finish(prices)
 
     ends = np.array(record.epoch_end_s)[None, :]
     complete = np.ones_like(ends, dtype=bool)
     if ends.size:
         complete[0, 0] = miner.first_epoch_complete
-    ds = build_dataset(inputs, [draw], hashrate_ths=record.hashrate_ths, power_gw=record.power_gw,
-                       blocks=record.blocks, minted_btc=record.minted_btc,
-                       fees_btc=record.blocks * inputs.market.fees_btc_per_block[None, :],
-                       difficulty=record.difficulty, price_usd=prices[None, :], epoch_end_s=ends,
-                       epoch_difficulty=np.array(record.epoch_difficulty)[None, :], epoch_complete=complete,
-                       engine="des", seed=seed)
+    ds = build_dataset(inputs, [draw], out, epoch_end_s=ends, epoch_difficulty=np.array(record.epoch_difficulty)[None, :],
+                       epoch_complete=complete, engine="des", seed=seed)
     ds.attrs["policy_log"] = "; ".join(record.policy_log)
     return ds
 
 
-def run_batch(inputs: ModelInputs, draws, seed: int | None = 0):
-    """Run several draws one after another and stack them along ``draw``."""
+def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArrays | None = None):
+    """Run several draws one after another and stack them along ``draw``.
+
+    ``arrays`` is ignored: each draw needs buffers of its own until they are stacked.
+    """
     import xarray as xr
 
     return xr.concat([run_draw(inputs, int(d), seed) for d in np.atleast_1d(draws)], dim="draw",

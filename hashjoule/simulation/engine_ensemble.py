@@ -21,7 +21,7 @@ import numpy as np
 from hashjoule.simulation import chain
 from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.results import build_dataset, draw_streams
+from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
 
 
 class _EpochRandoms:
@@ -94,7 +94,8 @@ class EnsembleChain:
 
     def subsidy_btc(self) -> np.ndarray:
         """Subsidy of the next block of each draw. [BTC]"""
-        return chain.block_subsidy_btc(np.floor(self.height).astype(np.int64))
+        era = (self.height // chain.HALVING_INTERVAL).astype(np.int64)
+        return np.where(era < 64, np.right_shift(chain.INITIAL_SUBSIDY_SAT, np.minimum(era, 63)), 0) / chain.SAT_PER_BTC
 
     def mine_day(self, day: int, hashrate_ths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Advance one day at a constant hashrate; returns blocks [1] and subsidy minted [BTC]."""
@@ -109,25 +110,25 @@ class EnsembleChain:
             if not active.any():
                 return blocks, minted
             seg_end = self.done + work_left
-            with np.errstate(divide="ignore", invalid="ignore"):
-                hit = active & ~self.first_found & (seg_end >= self.first_at)
-                self.first_time[hit] = day_start + elapsed[hit] + (self.first_at[hit] - self.done[hit]) / rate[hit]
-                self.first_found |= hit
-                ends = active & (seg_end >= self.end_at)
-                upto = np.where(ends, self.end_at, seg_end)
-                new_height = np.where(ends, self.epoch_end_height,
-                                      self.height + np.where(active, (upto - self.done) * self.blocks_per_work, 0.0))
-                minted += chain.supply_btc(new_height) - chain.supply_btc(self.height)
-                blocks += new_height - self.height
-                self.height = new_height
-                self.done = np.where(active & ~ends, seg_end, self.done)
-                work_left = np.where(ends, seg_end - self.end_at, 0.0)
-                if ends.any():
-                    rows = np.flatnonzero(ends)
-                    used = (self.end_at[rows] - self.done[rows]) / rate[rows]
-                    end_time = day_start + elapsed[rows] + used
-                    elapsed[rows] += used
-                    self._close_epochs(rows, end_time)
+            # (the caller has set numpy.errstate: a zero hashrate divides by zero harmlessly)
+            hit = active & ~self.first_found & (seg_end >= self.first_at)
+            self.first_time[hit] = day_start + elapsed[hit] + (self.first_at[hit] - self.done[hit]) / rate[hit]
+            self.first_found |= hit
+            ends = active & (seg_end >= self.end_at)
+            upto = np.where(ends, self.end_at, seg_end)
+            new_height = np.where(ends, self.epoch_end_height,
+                                  self.height + np.where(active, (upto - self.done) * self.blocks_per_work, 0.0))
+            minted += chain.minted_btc(self.height, new_height)
+            blocks += new_height - self.height
+            self.height = new_height
+            self.done = np.where(active & ~ends, seg_end, self.done)
+            work_left = np.where(ends, seg_end - self.end_at, 0.0)
+            if ends.any():
+                rows = np.flatnonzero(ends)
+                used = (self.end_at[rows] - self.done[rows]) / rate[rows]
+                end_time = day_start + elapsed[rows] + used
+                elapsed[rows] += used
+                self._close_epochs(rows, end_time)
 
     def _close_epochs(self, rows: np.ndarray, end_time: np.ndarray) -> None:
         k = self.epochs_done[rows]
@@ -145,7 +146,7 @@ class EnsembleChain:
         self._new_epoch(rows)
 
 
-def run_batch(inputs: ModelInputs, draws, seed: int | None = 0) -> "xr.Dataset":  # noqa: F821
+def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArrays | None = None):
     """Simulate the draws ``draws`` (indices into the seed's streams) over all days.
 
     Parameters
@@ -156,6 +157,8 @@ def run_batch(inputs: ModelInputs, draws, seed: int | None = 0) -> "xr.Dataset":
     seed : int or None
         Root seed; ``None`` runs one deterministic draw (median price path, mean epoch
         work), used for calibration.
+    arrays : DailyArrays, optional
+        Buffers to write into (for at least as many draws); the result then shares them.
 
     Returns
     -------
@@ -165,29 +168,30 @@ def run_batch(inputs: ModelInputs, draws, seed: int | None = 0) -> "xr.Dataset":
     draws = np.atleast_1d(np.asarray(draws, dtype=np.int64))
     if seed is None and draws.size != 1:
         raise ValueError("a deterministic run has exactly one draw")
-    days = inputs.days
+    days, n = inputs.days, draws.size
     streams = None if seed is None else draw_streams(seed, draws)
-    n = draws.size
     prices = inputs.market.price_paths(days, None if streams is None else streams["price"])
     fleet = Fleet(inputs, n)
     state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8)
-    regions = len(inputs.regions.names)
-    # day-major while running (each day's writes are contiguous), draw-major in the result
-    out = {name: np.empty((days, n, regions)) for name in ("hashrate_ths", "power_gw")}
-    out.update({name: np.empty((days, n)) for name in ("blocks", "minted_btc", "difficulty")})
+    out = (arrays or DailyArrays(inputs, n)).for_draws(n)
     fees = inputs.market.fees_btc_per_block
-    for day in range(days):
-        hashprice = hashprice_usd_per_ths_day(state.subsidy_btc() + fees[day], prices[:, day], state.difficulty)
-        online = fleet.online_ths(day, hashprice)
-        by_region = out["hashrate_ths"][day] = fleet.by_region_ths(online)
-        network = by_region.sum(axis=1)
-        out["power_gw"][day] = fleet.power_gw(online)
-        out["blocks"][day], out["minted_btc"][day] = state.mine_day(day, network)
-        out["difficulty"][day] = state.difficulty
-        fleet.advance(day, hashprice, network)
-    out = {name: np.moveaxis(values, 0, 1) for name, values in out.items()}
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        _run_days(inputs, prices, fleet, state, out)
+    out.finish(prices)
     complete = np.isfinite(state.epoch_end_s)
     complete[:, 0] &= state.first_epoch_complete
-    return build_dataset(inputs, draws, price_usd=prices, epoch_end_s=state.epoch_end_s,
-                         epoch_difficulty=state.epoch_difficulty, epoch_complete=complete,
-                         fees_btc=out["blocks"] * fees[None, :], engine="ensemble", seed=seed, **out)
+    return build_dataset(inputs, draws, out, epoch_end_s=state.epoch_end_s, epoch_difficulty=state.epoch_difficulty,
+                         epoch_complete=complete, engine="ensemble", seed=seed)
+
+
+def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: EnsembleChain, out: DailyArrays) -> None:
+    fees = inputs.market.fees_btc_per_block
+    for day in range(inputs.days):
+        hashprice = hashprice_usd_per_ths_day(state.subsidy_btc() + fees[day], prices[:, day], state.difficulty)
+        online = fleet.online_ths(day, hashprice)
+        by_region = fleet.by_region_ths(online)
+        network = by_region.sum(axis=1)
+        out.record_fleet(day, by_region, fleet.power_gw(online))
+        blocks, minted = state.mine_day(day, network)
+        out.record_chain(day, blocks, minted, state.difficulty)
+        fleet.advance(day, hashprice, network)

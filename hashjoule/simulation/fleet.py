@@ -111,11 +111,19 @@ class Fleet:
         self.kwh_per_ths_day = hw.efficiency_j_per_th[:, None] * regions.pue[None, :] * KWH_PER_THS_DAY
         self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
         self.shape = regions.tariff_shape[None, None, :]
+        self.shape32 = self.shape.astype(np.float32)
         self.end_of_life = hw.release_day + hw.lifetime_days
         lag = inputs.fleet.deployment_lag_days
         self.margins = np.zeros((lag + 1, n))  # ring buffer of the newest class's margin
         self.cls = slice(0, 0)
         self._fraction = np.zeros((0, n, len(regions.names)))
+        # per day, computed once: classes in service, classes reaching their end of life, and
+        # ln(median tariff x kWh per TH/s-day) of each (class, region)
+        self.alive_slices = [self.alive(day) for day in range(inputs.days)]
+        self.dies_on = np.where(self.end_of_life > 0, self.end_of_life, 0)
+        with np.errstate(divide="ignore"):  # a zero tariff gives -inf: the machine always runs
+            self.log_threshold = (np.log(regions.tariff_usd_per_kwh)[:, None, None, :]
+                                  + np.log(self.kwh_per_ths_day)[None, :, None, :]).astype(np.float32)
 
     def alive(self, day: int) -> slice:
         """Classes in service on ``day`` lie within this slice (classes are sorted by release)."""
@@ -128,12 +136,14 @@ class Fleet:
     def online_ths(self, day: int, hashprice: np.ndarray) -> np.ndarray:
         """Capacity switched on today, (class in :attr:`cls`, draw, region). [TH/s]
 
-        Also scraps classes that reached the end of their life.
+        Also scraps classes that reached the end of their life. Engines call it inside
+        ``numpy.errstate(divide="ignore", over="ignore")``: a zero hashprice or tariff gives
+        infinities that resolve to 0 or 1.
         """
-        dead = self.end_of_life <= day
+        dead = self.dies_on == day
         if dead.any():
             self.capacity[dead] = 0.0
-        cls = self.cls = self.alive(day)
+        cls = self.cls = self.alive_slices[day]
         adder = self.inputs.policy.tariff_adder_usd_per_kwh[day]
         median = self.inputs.regions.tariff_usd_per_kwh[day]
         kwh = self.kwh_per_ths_day[cls][:, None, :]
@@ -143,13 +153,13 @@ class Fleet:
         else:
             # the same relation without a surcharge, in log space:
             # 1 / (1 + exp(-k (ln hashprice - ln(median x kWh per TH/s-day))))
-            with np.errstate(divide="ignore"):
-                log_price = np.log(hashprice)[None, :, None]
-                threshold = np.log(median)[None, None, :] + np.log(kwh)
+            # in single precision: a few parts in 1e7 are far below what is known of tariffs,
+            # and the exponential is twice as fast
+            log_price = np.log(hashprice).astype(np.float32)[None, :, None]
+            threshold = self.log_threshold[day][cls]
             fraction = np.subtract(threshold, log_price)
-            fraction *= self.shape
-            with np.errstate(over="ignore"):
-                np.exp(fraction, out=fraction)
+            fraction *= self.shape32
+            np.exp(fraction, out=fraction)
             fraction += 1.0
             np.reciprocal(fraction, out=fraction)
         self._fraction = fraction

@@ -1,7 +1,7 @@
 """The Dataset both engines return, and the random streams they draw from.
 
 Layout: dims ``draw``, ``time``, ``region`` and ``epoch``; every variable has ``units``
-and ``long_name``. Energy and CO2 are derived here from power, once for both engines.
+and ``long_name``. Energy and CO2 are derived from power here, once for both engines.
 """
 
 from __future__ import annotations
@@ -37,40 +37,91 @@ def _var(dims, values, units, long_name):
     return (dims, np.asarray(values), {"units": units, "long_name": long_name})
 
 
-def build_dataset(inputs: ModelInputs, draws, *, hashrate_ths, power_gw, blocks, minted_btc, fees_btc,
-                  difficulty, price_usd, epoch_end_s, epoch_difficulty, epoch_complete, engine: str,
-                  seed: int | None) -> xr.Dataset:
-    """Assemble an engine's arrays into the common Dataset.
+class DailyArrays:
+    """Day-major result arrays of a batch of ``n`` draws, written day by day by an engine.
+
+    One instance can serve batch after batch (:meth:`for_draws` gives views for a smaller
+    batch): reusing memory matters, since fresh pages are slow to come by. Energy and CO2
+    are derived from power as each day is recorded, once for both engines.
+    """
+
+    def __init__(self, inputs: ModelInputs, n: int):
+        days, regions = inputs.days, len(inputs.regions.names)
+        self.inputs = inputs
+        #: (time, draw, region)
+        self.hashrate_ehs, self.power_gw, self.energy_gwh, self.co2_t = (
+            np.zeros((days, n, regions)) for _ in range(4))
+        #: (time, draw)
+        self.blocks, self.minted_btc, self.fees_btc, self.difficulty, self.price_usd = (
+            np.zeros((days, n)) for _ in range(5))
+        self.co2_t_per_gw_day = 24.0e3 * inputs.regions.emission_factor_t_per_mwh  # GWh x t/MWh x 1e3
+
+    @property
+    def n(self) -> int:
+        return self.blocks.shape[1]
+
+    def for_draws(self, n: int) -> "DailyArrays":
+        """Views on the first ``n`` draws (this object if ``n`` is all of them), zeroed."""
+        view = self if n == self.n else object.__new__(DailyArrays)
+        if view is not self:
+            view.inputs, view.co2_t_per_gw_day = self.inputs, self.co2_t_per_gw_day
+            for name in ("hashrate_ehs", "power_gw", "energy_gwh", "co2_t", "blocks", "minted_btc",
+                         "fees_btc", "difficulty", "price_usd"):
+                setattr(view, name, getattr(self, name)[:, :n])
+        for name in ("blocks", "minted_btc"):  # the per-block engine adds to these
+            getattr(view, name)[:] = 0.0
+        return view
+
+    def record_fleet(self, day: int, hashrate_ths: np.ndarray, power_gw: np.ndarray) -> None:
+        """The day's online hashrate [TH/s] and power [GW], (draw, region)."""
+        np.multiply(hashrate_ths, 1e-6, out=self.hashrate_ehs[day])
+        self.power_gw[day] = power_gw
+        np.multiply(power_gw, 24.0, out=self.energy_gwh[day])
+        np.multiply(power_gw, self.co2_t_per_gw_day, out=self.co2_t[day])
+
+    def record_chain(self, day: int, blocks: np.ndarray, minted_btc: np.ndarray, difficulty: np.ndarray) -> None:
+        """The day's blocks [1], subsidy minted [BTC] and end-of-day difficulty [1], (draw,)."""
+        self.blocks[day] = blocks
+        self.minted_btc[day] = minted_btc
+        self.difficulty[day] = difficulty
+
+    def finish(self, prices_usd: np.ndarray) -> None:
+        """Fill in what follows from the whole run: prices (draw, time) and fees."""
+        self.price_usd[:] = prices_usd.T
+        np.multiply(self.blocks, self.inputs.market.fees_btc_per_block[:, None], out=self.fees_btc)
+
+
+def build_dataset(inputs: ModelInputs, draws, arrays: DailyArrays, *, epoch_end_s, epoch_difficulty,
+                  epoch_complete, engine: str, seed: int | None) -> xr.Dataset:
+    """Wrap an engine's arrays into the common Dataset, without copying them.
+
+    The day-major arrays appear as (draw, time[, region]) through transposed views.
 
     Parameters
     ----------
-    hashrate_ths, power_gw : numpy.ndarray
-        (draw, time, region), online hashrate [TH/s] and power [GW].
-    blocks, minted_btc, fees_btc, difficulty, price_usd : numpy.ndarray
-        (draw, time): blocks mined [1], subsidy minted [BTC], fees paid [BTC],
-        difficulty at the end of the day [1], price [USD/BTC].
+    arrays : DailyArrays
+        The daily results.
     epoch_end_s, epoch_difficulty : numpy.ndarray
         (draw, epoch), NaN-padded: when each epoch ended [s since the start] and its
         difficulty [1].
     epoch_complete : numpy.ndarray of bool
         (draw, epoch): the epoch ran whole inside the run (so its duration is known).
     """
-    energy_gwh = power_gw * 24.0
-    co2_t = energy_gwh * 1e3 * inputs.regions.emission_factor_t_per_mwh[None, None, :]
     starts = np.concatenate([np.zeros((epoch_end_s.shape[0], 1)), epoch_end_s[:, :-1]], axis=1)
     duration = np.where(epoch_complete, epoch_end_s - starts, np.nan)
-    dims3, dims2, dimsE = ("draw", "time", "region"), ("draw", "time"), ("draw", "epoch")
+    dims3, dims2, dimsE = ("time", "draw", "region"), ("time", "draw"), ("draw", "epoch")
+    a = arrays
     ds = xr.Dataset(
         {
-            "hashrate": _var(dims3, hashrate_ths / 1e6, "EH/s", "hashrate online"),
-            "power": _var(dims3, power_gw, "GW", "electrical power of the online machines, PUE included"),
-            "energy": _var(dims3, energy_gwh, "GWh", "electricity consumed on the day"),
-            "co2": _var(dims3, co2_t, "t", "CO2 emitted on the day"),
-            "blocks": _var(dims2, blocks, "1", "blocks mined on the day"),
-            "btc_minted": _var(dims2, minted_btc, "BTC", "block subsidy minted on the day"),
-            "fees": _var(dims2, fees_btc, "BTC", "transaction fees paid to miners on the day"),
-            "difficulty": _var(dims2, difficulty, "1", "difficulty at the end of the day"),
-            "price": _var(dims2, price_usd, "USD/BTC", "bitcoin price"),
+            "hashrate": _var(dims3, a.hashrate_ehs, "EH/s", "hashrate online"),
+            "power": _var(dims3, a.power_gw, "GW", "electrical power of the online machines, PUE included"),
+            "energy": _var(dims3, a.energy_gwh, "GWh", "electricity consumed on the day"),
+            "co2": _var(dims3, a.co2_t, "t", "CO2 emitted on the day"),
+            "blocks": _var(dims2, a.blocks, "1", "blocks mined on the day"),
+            "btc_minted": _var(dims2, a.minted_btc, "BTC", "block subsidy minted on the day"),
+            "fees": _var(dims2, a.fees_btc, "BTC", "transaction fees paid to miners on the day"),
+            "difficulty": _var(dims2, a.difficulty, "1", "difficulty at the end of the day"),
+            "price": _var(dims2, a.price_usd, "USD/BTC", "bitcoin price"),
             "epoch_end": _var(dimsE, epoch_end_s / 86_400.0, "d", "end of the epoch, days since the start"),
             "epoch_duration": _var(dimsE, duration / 86_400.0, "d", "duration of the epoch (2016 blocks)"),
             "epoch_difficulty": _var(dimsE, epoch_difficulty, "1", "difficulty of the epoch"),
@@ -91,4 +142,4 @@ def build_dataset(inputs: ModelInputs, draws, *, hashrate_ths, power_gw, blocks,
             "end": str(inputs.time[-1]),
         },
     )
-    return ds
+    return ds.transpose("draw", "time", "region", "epoch")

@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 
 from hashjoule.simulation import engine_des, engine_ensemble
 from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.results import DailyArrays
 
 ENGINES = {"des": engine_des.run_batch, "ensemble": engine_ensemble.run_batch}
 #: Default batch size of each engine [draws]: a few hundred MB of daily arrays at most.
@@ -22,7 +23,9 @@ DEFAULT_BATCH = {"des": 1, "ensemble": 250}
 #: Runs up to this many draws keep them by default. [draws]
 KEEP_DRAWS_UP_TO = 100
 #: Variables reduced to a mean and standard deviation over draws.
-DAILY = ("hashrate", "power", "energy", "co2", "blocks", "btc_minted", "fees", "difficulty", "price")
+DAILY = ("hashrate", "power", "blocks", "btc_minted", "fees", "difficulty", "price")
+#: Variables that are power times a constant per region: their statistics follow from power's.
+FROM_POWER = ("energy", "co2")
 
 
 def annual_totals(ds: xr.Dataset) -> xr.Dataset:
@@ -30,56 +33,78 @@ def annual_totals(ds: xr.Dataset) -> xr.Dataset:
 
     Years the run covers only in part are totals over the days covered; ``days`` says how many.
     """
-    year = ds.time.dt.year.rename("year")
-    grouped = ds[["energy", "co2", "blocks", "btc_minted"]].groupby(year).sum("time")
-    out = xr.Dataset(
+    years = ds.time.dt.year.to_numpy()
+    starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]])
+
+    def per_year(name, scale):
+        var = ds[name]
+        axis = var.get_axis_num("time")
+        totals = np.add.reduceat(var.data, starts, axis=axis) * scale
+        return [d if d != "time" else "year" for d in var.dims], totals
+
+    return xr.Dataset(
         {
-            "annual_energy": (grouped.energy / 1e3).assign_attrs(units="TWh", long_name="electricity consumed in the year"),
-            "annual_co2": (grouped.co2 / 1e6).assign_attrs(units="Mt", long_name="CO2 emitted in the year"),
-            "annual_blocks": grouped.blocks.assign_attrs(units="1", long_name="blocks mined in the year"),
-            "annual_btc_minted": grouped.btc_minted.assign_attrs(units="BTC", long_name="subsidy minted in the year"),
-            "days": ds.time.groupby(year).count().assign_attrs(units="d", long_name="days of the year in the run"),
-        }
+            "annual_energy": (*per_year("energy", 1e-3), {"units": "TWh", "long_name": "electricity consumed in the year"}),
+            "annual_co2": (*per_year("co2", 1e-6), {"units": "Mt", "long_name": "CO2 emitted in the year"}),
+            "annual_blocks": (*per_year("blocks", 1.0), {"units": "1", "long_name": "blocks mined in the year"}),
+            "annual_btc_minted": (*per_year("btc_minted", 1.0), {"units": "BTC", "long_name": "subsidy minted in the year"}),
+            "days": ("year", np.diff(np.r_[starts, years.size]), {"units": "d", "long_name": "days of the year in the run"}),
+        },
+        coords={"year": years[starts], "draw": ds.draw, "region": ds.region},
     )
-    return out
 
 
 class _Reducer:
     """Running sums over draws."""
 
-    def __init__(self):
+    def __init__(self, inputs: ModelInputs):
+        #: energy [GWh] and CO2 [t] per GW of power over a day, by region
+        self.per_power = {"energy": np.full(len(inputs.regions.names), 24.0),
+                          "co2": 24.0e3 * inputs.regions.emission_factor_t_per_mwh}
         self.n = 0
-        self.means: dict[str, np.ndarray] = {}
-        self.m2: dict[str, np.ndarray] = {}  # sums of squared deviations from the mean
+        self.shift: dict[str, np.ndarray] = {}  # the first batch's mean: sums are taken around it
+        self.sum: dict[str, np.ndarray] = {}
+        self.sum_squares: dict[str, np.ndarray] = {}
+        self.scratch: dict[str, np.ndarray] = {}
         self.parts: list[xr.Dataset] = []
         self.template: xr.Dataset | None = None
 
     def add(self, ds: xr.Dataset) -> None:
-        """Fold in a batch (Chan et al.'s pairwise update of mean and variance: stable
-        where the spread is tiny next to the mean)."""
+        """Fold in a batch. Sums of deviations from a fixed shift (the first batch's mean)
+        keep the variance accurate where the spread is tiny next to the mean."""
         if self.template is None:
-            self.template = ds.isel(draw=0, drop=True)[list(DAILY)]
-        k = ds.draw.size
+            self.template = ds.isel(draw=0, drop=True)[list(DAILY + FROM_POWER)]
         for name in DAILY:
-            values = ds[name].to_numpy()
-            mean_b = values.mean(axis=0)
-            m2_b = ((values - mean_b) ** 2).sum(axis=0)
-            if self.n == 0:
-                self.means[name], self.m2[name] = mean_b, m2_b
-            else:
-                delta = mean_b - self.means[name]
-                total = self.n + k
-                self.means[name] = self.means[name] + delta * (k / total)
-                self.m2[name] = self.m2[name] + m2_b + delta ** 2 * (self.n * k / total)
-        self.n += k
-        self.parts.append(xr.merge([annual_totals(ds), ds[["epoch_duration", "epoch_difficulty"]]]))
+            var = ds[name].transpose("time", "draw", ...)  # a view of the day-major buffer
+            values = var.data
+            if name not in self.shift:
+                self.shift[name] = values.mean(axis=1, keepdims=True)
+                self.sum[name] = np.zeros(self.shift[name].shape[:1] + self.shift[name].shape[2:])
+                self.sum_squares[name] = np.zeros_like(self.sum[name])
+            scratch = self.scratch.get(name)
+            if scratch is None or scratch.shape != values.shape:
+                scratch = self.scratch[name] = np.empty(values.shape)
+            np.subtract(values, self.shift[name], out=scratch)
+            self.sum[name] += scratch.sum(axis=1)
+            np.square(scratch, out=scratch)
+            self.sum_squares[name] += scratch.sum(axis=1)
+        self.n += ds.draw.size
+        self.parts.append(xr.merge([annual_totals(ds), ds[["epoch_duration", "epoch_difficulty"]].copy(deep=True)]))
 
     def result(self) -> xr.Dataset:
         out = xr.Dataset(coords=self.template.coords)
+        means, m2 = {}, {}
         for name in DAILY:
+            shift = self.shift[name].squeeze(axis=1)
+            means[name] = shift + self.sum[name] / self.n
+            m2[name] = np.maximum(self.sum_squares[name] - self.sum[name] ** 2 / self.n, 0.0)
+        for name in FROM_POWER:  # a non-negative factor per region scales mean and spread alike
+            means[name] = means["power"] * self.per_power[name]
+            m2[name] = m2["power"] * self.per_power[name] ** 2
+        for name in DAILY + FROM_POWER:
             var = self.template[name]
-            mean = self.means[name]
-            variance = self.m2[name] / max(self.n - 1, 1)
+            mean = means[name]
+            variance = m2[name] / max(self.n - 1, 1)
             out[f"{name}_mean"] = (var.dims, mean, {**var.attrs, "long_name": f"{var.attrs['long_name']}, mean over draws"})
             out[f"{name}_std"] = (var.dims, np.sqrt(variance),
                                   {**var.attrs, "long_name": f"{var.attrs['long_name']}, standard deviation over draws"})
@@ -125,21 +150,26 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
         raise ValueError("batch_size: expected a positive whole number")
     keep_draws = draws <= KEEP_DRAWS_UP_TO if keep_draws is None else keep_draws
     run = ENGINES[engine]
-    kept, reducer = [], _Reducer()
+    kept, reducer = [], _Reducer(inputs)
+    attrs = {}
+    # reduced runs reuse one set of buffers: each batch is folded in before the next overwrites it
+    buffers = None if keep_draws or engine == "des" else DailyArrays(inputs, min(batch_size, draws))
     with tqdm(total=draws, unit="draw", disable=not progress, desc=f"{engine} engine") as bar:
         for first in range(0, draws, batch_size):
-            ds = run(inputs, np.arange(first, min(first + batch_size, draws)), seed)
+            ds = run(inputs, np.arange(first, min(first + batch_size, draws)), seed, buffers)
+            attrs = ds.attrs
             if keep_draws:
                 kept.append(ds)
             else:
                 reducer.add(ds)
             bar.update(ds.draw.size)
+            del ds  # free the batch before the next one is made: its memory is then reused
     if keep_draws:
         result = xr.concat(kept, dim="draw", join="outer", combine_attrs="drop_conflicts")
         result = result.merge(annual_totals(result))
     else:
         result = reducer.result()
-        result.attrs.update(ds.attrs)
+        result.attrs.update(attrs)
     result.attrs.update(engine=engine, draws=int(draws), batch_size=batch_size, keep_draws=int(keep_draws),
                         seed=-1 if seed is None else int(seed))
     return result
