@@ -35,9 +35,10 @@ def test_online_fraction_shape():
     assert fl.online_fraction(1e-9, 0.0, k) == 1.0
 
 
-def test_deployment_is_zero_without_margin():
+def test_deployment_is_zero_without_margin_and_capped_by_supply():
     assert fl.deployment_ths_per_day(1e8, -0.2, 0.01) == 0.0
     assert fl.deployment_ths_per_day(1e8, 0.5, 0.01) == pytest.approx(5e5)
+    assert fl.deployment_ths_per_day(1e8, 0.5, 0.01, max_growth_per_day=0.002) == pytest.approx(2e5)
 
 
 def test_fast_path_equals_the_plain_relation():

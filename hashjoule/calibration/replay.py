@@ -122,7 +122,7 @@ def load_set(name: str = SET_NAME) -> FleetParameters:
         raise KeyError(f"no calibrated set {name!r}")
     values = tomllib.loads(path.read_text(encoding="utf-8"))["parameters"]
     return FleetParameters(values["growth_per_day"], int(values["deployment_lag_days"]),
-                           values["unprofitable_retirement_days"])
+                           values["unprofitable_retirement_days"], values.get("max_growth_per_day", float("inf")))
 
 
 def write_set(result: ReplayFit, path: Path) -> None:

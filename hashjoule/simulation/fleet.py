@@ -10,7 +10,8 @@ Assumptions (each a parameter of :class:`~hashjoule.simulation.inputs.ModelInput
   inside a region follow a log-logistic distribution around the regional median, so the
   online share of a class moves smoothly with the hashprice.
 - New machines are of the newest class. Miners order them in proportion to the network's
-  size and to the newest machine's profit margin seen ``deployment_lag_days`` earlier.
+  size and to the newest machine's profit margin seen ``deployment_lag_days`` earlier, up
+  to what manufacturers can supply (a maximum growth rate of the network).
 - Machines are scrapped at the end of their class's life, or after being switched off for
   ``unprofitable_retirement_days`` on average.
 - A shutdown removes a share of a region's capacity each day; part of it is moved abroad,
@@ -81,9 +82,10 @@ def profit_margin(hashprice, efficiency_j_per_th, pue, tariff_usd_per_kwh):
         return np.where(hashprice > 0, 1.0 - cost / np.maximum(hashprice, 1e-300), -np.inf)
 
 
-def deployment_ths_per_day(network_ths, margin, growth_per_day):
-    """New capacity ordered: g x network hashrate x max(margin, 0). [TH/s per day]"""
-    return growth_per_day * network_ths * np.maximum(margin, 0.0)
+def deployment_ths_per_day(network_ths, margin, growth_per_day, max_growth_per_day=np.inf):
+    """New capacity delivered: g x network hashrate x max(margin, 0), at most what the
+    manufacturers can supply, taken as a share of the network per day. [TH/s per day]"""
+    return np.minimum(growth_per_day * np.maximum(margin, 0.0), max_growth_per_day) * network_ths
 
 
 class Fleet:
@@ -204,5 +206,5 @@ class Fleet:
         lagged = self.margins[(day + 1) % self.margins.shape[0]] if day >= x.fleet.deployment_lag_days \
             else self.margins[0]
         if share.sum() > 0 and hw.release_day[newest] <= day:
-            new = deployment_ths_per_day(network_ths, lagged, x.fleet.growth_per_day)
+            new = deployment_ths_per_day(network_ths, lagged, x.fleet.growth_per_day, x.fleet.max_growth_per_day)
             self.capacity[newest] += new[:, None] * (share / share.sum())[None, :]

@@ -241,11 +241,15 @@ class FleetParameters:
         manufacturing, shipping). [d]
     unprofitable_retirement_days : float
         Mean time an unprofitable (switched-off) machine waits before it is scrapped. [d]
+    max_growth_per_day : float
+        Most new capacity manufacturers can deliver in a day, as a share of the online
+        network hashrate (chip supply; binding in booms such as 2021). [1/d]
     """
 
     growth_per_day: float = 0.004
     deployment_lag_days: int = 90
     unprofitable_retirement_days: float = 180.0
+    max_growth_per_day: float = float("inf")
 
     def checked(self) -> "FleetParameters":
         if not (np.isfinite(self.growth_per_day) and self.growth_per_day >= 0):
@@ -254,6 +258,8 @@ class FleetParameters:
             raise ValueError("deployment_lag_days: expected a whole number of days >= 0")
         if not (np.isfinite(self.unprofitable_retirement_days) and self.unprofitable_retirement_days >= 1):
             raise ValueError("unprofitable_retirement_days: expected a number >= 1 [d]")
+        if not self.max_growth_per_day > 0:  # NaN fails too; infinity means no supply limit
+            raise ValueError("max_growth_per_day: expected a positive number [1/d]")
         return self
 
 
