@@ -174,7 +174,6 @@ def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArr
     fleet = Fleet(inputs, n)
     state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8)
     out = (arrays or DailyArrays(inputs, n)).for_draws(n)
-    fees = inputs.market.fees_btc_per_block
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         _run_days(inputs, prices, fleet, state, out)
     out.finish(prices)
@@ -185,6 +184,7 @@ def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArr
 
 
 def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: EnsembleChain, out: DailyArrays) -> None:
+    """The day loop: price and difficulty give the hashprice, the fleet the hashrate, the chain the blocks."""
     fees = inputs.market.fees_btc_per_block
     for day in range(inputs.days):
         hashprice = hashprice_usd_per_ths_day(state.subsidy_btc() + fees[day], prices[:, day], state.difficulty)
