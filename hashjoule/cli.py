@@ -46,6 +46,12 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _positive_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}")
+    return int(text)
+
+
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4 and int(text) >= 2009):
         raise argparse.ArgumentTypeError(f"expected a year such as 2021, found {text!r}")
@@ -105,13 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--engine", choices=["ensemble", "des"], default="ensemble",
                      help="ensemble = vectorised Monte Carlo (fast); des = per-block discrete events "
                           "(the reference) (default: %(default)s)")
-    sim.add_argument("--draws", type=_count, help="Monte Carlo draws (default: 100)")
-    sim.add_argument("--start", default="2016-01-01", metavar="YYYY-MM-DD", help="first day (default: %(default)s)")
-    sim.add_argument("--end", default="2023-12-31", metavar="YYYY-MM-DD", help="last day (default: %(default)s)")
+    sim.add_argument("--draws", type=_positive_count, help="Monte Carlo draws (default: 100)")
+    sim.add_argument("--start", default="2016-01-01", metavar="YYYY-MM-DD",
+                     help="first day, 2010-07-26 to 2023-02-25 (default: %(default)s)")
+    sim.add_argument("--end", default="2023-12-31", metavar="YYYY-MM-DD",
+                     help="last day; after 2023-02-25 prices and hardware are projected (default: %(default)s)")
     sim.add_argument("--seed", type=_count, default=0, help="root random seed (default: %(default)s)")
     sim.add_argument("--deterministic", action="store_true",
                      help="one draw without randomness: median prices, every block its mean work")
-    sim.add_argument("--batch-size", type=_count, metavar="N", help="draws per batch (results do not depend on it)")
+    sim.add_argument("--batch-size", type=_positive_count, metavar="N",
+                     help="draws per batch; results do not depend on it (default: 250)")
     keep = sim.add_mutually_exclusive_group()
     keep.add_argument("--keep-draws", dest="keep_draws", action="store_true", default=None,
                       help="keep every draw's daily series (default up to 100 draws)")
@@ -175,30 +184,37 @@ def _run_estimate(args) -> None:
 
 
 def _run_simulate(args) -> None:
+    import numpy as np
+
     from hashjoule.api import simulate
     from hashjoule.output import check_output_path, write
     from hashjoule.simulation.runner import summary_table
 
     if args.output is not None and check_output_path(args.output).suffix != ".nc":
         raise InputError.single("output", args.output, "a NetCDF file name ending in .nc", repr(args.output))
-    if args.draws is not None and args.draws < 1:
-        raise InputError.single("--draws", "", "at least 1 draw", str(args.draws))
     if args.deterministic and args.draws not in (None, 1):
         raise InputError.single("--draws", "", "1 or nothing with --deterministic (one draw)", str(args.draws))
     draws, seed = (1, None) if args.deterministic else (args.draws or 100, args.seed)
-    ds = simulate(args.start, args.end, args.engine, draws, seed, args.batch_size or None, args.keep_draws,
+    ds = simulate(args.start, args.end, args.engine, draws, seed, args.batch_size, args.keep_draws,
                   progress=not args.no_progress and sys.stderr.isatty())
     table = summary_table(ds)
     title = (f"hashjoule simulate: {args.engine} engine, {draws} draw{'s' * (draws > 1)}, "
              f"{'deterministic' if seed is None else f'seed {seed}'}, {args.start} to {args.end}, no mining policy")
     print(title)
-    print(f"parameters: {ds.attrs['parameter_set']}; values: mean over draws [5 %, 95 %]\n")
+    print(f"parameters: {ds.attrs['parameter_set']}; energy and CO2: mean over draws [5 %, 95 %]; "
+          f"BTC and hashrate: mean over draws\n")
     print(f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{'CO2 [Mt]':>28}{'BTC minted':>13}{'hashrate at year end [EH/s]':>30}")
     for year, row in table.iterrows():
         print(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_mean:>10.1f} [{row.energy_TWh_p5:6.1f}, {row.energy_TWh_p95:6.1f}]"
               f"{row.co2_Mt_mean:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
               f"{row.btc_minted_mean:>13,.0f}{row.hashrate_EHs_year_end:>30.1f}")
-    print("\nnote: partial years are totals over the days simulated; after 2023-02-25 prices are projected")
+    notes = []
+    if (table.days < 365).any():
+        notes.append("partial years are totals over the days simulated")
+    if ds.time.values[-1] > np.datetime64("2023-02-25"):
+        notes.append("after 2023-02-25 prices follow a random walk and hardware a roadmap: a projection")
+    for note in notes:
+        print(f"note: {note}")
     if args.output is not None:
         path = write(ds, args.output, command=args.command_line)
         print(f"wrote {path}")

@@ -126,10 +126,17 @@ def test_simulate_deterministic_des(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["simulate", "--start", "2005-01-01"], "--start: expected a day from"),
-    (["simulate", "--draws", "0"], "--draws: expected at least 1 draw"),
     (["simulate", "--deterministic", "--draws", "5"], "--draws: expected 1 or nothing"),
     (["simulate", "-o", "x.csv"], "expected a NetCDF file name ending in .nc"),
 ])
 def test_simulate_mistakes(capsys, argv, message):
     status, _, err = run(capsys, *argv)
     assert status == 2 and message in err
+
+
+@pytest.mark.parametrize("argv", [["simulate", "--draws", "0"], ["simulate", "--batch-size", "0"],
+                                  ["simulate", "--draws", "many"], ["simulate", "--seed", "-1"]])
+def test_simulate_bad_counts(capsys, argv):
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2 and "expected a whole number" in capsys.readouterr().err

@@ -5,8 +5,8 @@ The engine is the deterministic ensemble run (median price path = observed price
 epoch work), the target the observed daily hashrate (Coin Metrics, 7-day mean). Two
 parameters are fitted by least squares on the log hashrate (Nelder-Mead): the growth
 rate of deployments and the mean time before switched-off machines are scrapped; the
-deployment lag is chosen from a short grid. Run ``python -m hashjoule.calibration.replay``
-to refit and rewrite the bundled parameter set.
+deployment lag is chosen from a short grid. ``python -m hashjoule.calibration.replay -o FILE``
+refits and writes a set; copy it into ``hashjoule/calibration/sets/`` to bundle it.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def load_set(name: str = SET_NAME) -> FleetParameters:
 def write_set(result: ReplayFit, path: Path) -> None:
     """Write a fitted set as TOML (atomically), with its window, method and scores."""
     p = result.parameters
-    text = f"""# Fleet parameters fitted by hashjoule.calibration.replay (regenerate: python -m hashjoule.calibration.replay)
+    text = f"""# Fleet parameters fitted by hashjoule.calibration.replay (regenerate: python -m hashjoule.calibration.replay -o FILE)
 [fit]
 window_start = "{result.start}"
 window_end = "{result.end}"
@@ -148,8 +148,17 @@ unprofitable_retirement_days = {p.unprofitable_retirement_days:.6g}   # d
         tmp.write_text(text, encoding="utf-8")
 
 
-if __name__ == "__main__":
+def main(argv=None) -> None:
+    """Refit and write the set to a file (copy it into hashjoule/calibration/sets/ to bundle it)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m hashjoule.calibration.replay", description=main.__doc__)
+    parser.add_argument("-o", "--output", default=f"{SET_NAME}.toml", help="file to write (default: %(default)s)")
+    target = Path(parser.parse_args(argv).output)
     fitted = fit()
-    target = Path(__file__).parent / "sets" / f"{SET_NAME}.toml"
     write_set(fitted, target)
     print(f"{fitted}\nwrote {target}")
+
+
+if __name__ == "__main__":
+    main()

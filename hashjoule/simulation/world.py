@@ -1,9 +1,9 @@
 """The default world without mining policy, built from the bundled data.
 
 :func:`baseline_inputs` resolves regions, hardware cohorts, market and chain state for
-any period that starts inside the bundled chain data (2010-07-19 to 2023-02-25) and may
-end later; after the data, prices follow a geometric Brownian motion fitted to the last
-four years of data and hardware follows the efficiency roadmap below. The assumptions
+any period that starts inside the bundled chain data (2010-07-26 to 2023-02-25) and may
+end later; after the data, prices follow a geometric Brownian motion without drift, with
+the volatility of the last four years, and hardware follows the efficiency roadmap below. The assumptions
 are the module's constants, each with its source or marked as an assumption.
 """
 
@@ -44,8 +44,12 @@ LIFETIME_YEARS = 5
 ROADMAP_IMPROVEMENT_PER_YEAR = 1 - (17.5 / 29.55) ** (1 / 3.3)
 #: Efficiency the roadmap approaches but never passes (assumption). [J/TH]
 ROADMAP_FLOOR_J_PER_TH = 5.0
-#: Years of price history behind the drift and volatility of future prices. [yr]
+#: Years of price history behind the volatility of future prices. [yr]
 PRICE_FIT_YEARS = 4
+#: Drift of the log price after the data: zero, so the median price stays at the last
+#: observed one. The mean daily log return of 2019-2023 (+0.12 %/d, +57 %/yr) would compound
+#: into prices, and so hashrates, beyond any physical sense within a decade (assumption).
+PRICE_DRIFT_PER_DAY = 0.0
 #: Days of fee history whose mean fee per block is carried into the future. [d]
 FEE_MEAN_DAYS = 365
 
@@ -125,7 +129,8 @@ def baseline_hardware(start: pd.Timestamp, end: pd.Timestamp) -> Hardware:
 
 
 def baseline_market(start: pd.Timestamp, days: int, observed) -> Market:
-    """Observed prices and fees, then a geometric Brownian motion and the recent mean fee."""
+    """Observed prices and fees, then a driftless geometric Brownian motion (volatility of
+    the last four years) and the recent mean fee per block."""
     history = observed.sel(time=slice(start, None))
     prices = history.price.to_numpy()[:days]
     log_returns = np.diff(np.log(observed.price.to_numpy()[-round(365.25 * PRICE_FIT_YEARS):]))
@@ -140,7 +145,7 @@ def baseline_market(start: pd.Timestamp, days: int, observed) -> Market:
     early = np.isnan(fees) & (np.arange(days) < per_block.size)
     fees[early] = 0.0
     fees = np.where(np.isnan(fees), future_fee, fees)
-    return Market(prices, float(log_returns.mean()), float(log_returns.std(ddof=1)), fees)
+    return Market(prices, PRICE_DRIFT_PER_DAY, float(log_returns.std(ddof=1)), fees)
 
 
 def baseline_chain_start(start: pd.Timestamp, observed) -> ChainStart:
