@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="first day, 2010-07-26 to 2023-02-25 (default: %(default)s)")
     sim.add_argument("--end", default="2023-12-31", metavar="YYYY-MM-DD",
                      help="last day; after 2023-02-25 prices and hardware are projected (default: %(default)s)")
-    sim.add_argument("--seed", type=_count, default=0, help="root random seed (default: %(default)s)")
+    sim.add_argument("--seed", type=_count, help="root random seed (default: 0)")
     sim.add_argument("--deterministic", action="store_true",
                      help="one draw without randomness: median prices, every block its mean work")
     sim.add_argument("--batch-size", type=_positive_count, metavar="N",
@@ -194,7 +194,9 @@ def _run_simulate(args) -> None:
         raise InputError.single("output", args.output, "a NetCDF file name ending in .nc", repr(args.output))
     if args.deterministic and args.draws not in (None, 1):
         raise InputError.single("--draws", "", "1 or nothing with --deterministic (one draw)", str(args.draws))
-    draws, seed = (1, None) if args.deterministic else (args.draws or 100, args.seed)
+    if args.deterministic and args.seed is not None:
+        raise InputError.single("--seed", "", "no seed with --deterministic (nothing is random)", str(args.seed))
+    draws, seed = (1, None) if args.deterministic else (args.draws or 100, args.seed or 0)
     ds = simulate(args.start, args.end, args.engine, draws, seed, args.batch_size, args.keep_draws,
                   progress=not args.no_progress and sys.stderr.isatty())
     table = summary_table(ds)
@@ -209,6 +211,10 @@ def _run_simulate(args) -> None:
               f"{row.co2_Mt_mean:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
               f"{row.btc_minted_mean:>13,.0f}{row.hashrate_EHs_year_end:>30.1f}")
     notes = []
+    if table.stalled_share.max() > 0:
+        worst = table.stalled_share.idxmax()
+        notes.append(f"in up to {table.stalled_share.max():.0%} of the draws (in {worst}) mining nearly stopped "
+                     "(under 10 % of the scheduled blocks): their price path collapsed; they are included above")
     if (table.days < 365).any():
         notes.append("partial years are totals over the days simulated")
     if ds.time.values[-1] > np.datetime64("2023-02-25"):
@@ -240,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         for problem in error.problems:
             print(f"hashjoule: error: {problem}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("hashjoule: error: not enough memory for this run; try a smaller --batch-size, fewer draws "
+              "or a shorter period (nothing was written)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("hashjoule: interrupted; no output was written", file=sys.stderr)

@@ -128,6 +128,8 @@ def test_simulate_deterministic_des(capsys):
     (["simulate", "--start", "2005-01-01"], "--start: expected a day from"),
     (["simulate", "--deterministic", "--draws", "5"], "--draws: expected 1 or nothing"),
     (["simulate", "-o", "x.csv"], "expected a NetCDF file name ending in .nc"),
+    (["simulate", "--deterministic", "--seed", "3"], "--seed: expected no seed with --deterministic"),
+    (["simulate", "--end", "2262-04-20"], "--end: expected a day up to 2140-12-31"),
 ])
 def test_simulate_mistakes(capsys, argv, message):
     status, _, err = run(capsys, *argv)
@@ -140,3 +142,14 @@ def test_simulate_bad_counts(capsys, argv):
     with pytest.raises(SystemExit) as caught:
         main(argv)
     assert caught.value.code == 2 and "expected a whole number" in capsys.readouterr().err
+
+
+def test_running_out_of_memory_is_a_clean_error(capsys, monkeypatch):
+    import hashjoule.api
+
+    def greedy(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(hashjoule.api, "simulate", greedy)
+    status, _, err = run(capsys, "simulate", "--draws", "100000000")
+    assert status == 2 and "smaller --batch-size" in err and "Traceback" not in err

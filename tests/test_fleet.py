@@ -8,6 +8,10 @@ from hashjoule.simulation.fleet import Fleet
 
 from simworld import toy_inputs
 
+def matched(network_ths):
+    """The difficulty at which ``network_ths`` finds a block every 600 s: no retarget pending."""
+    return np.atleast_1d(np.asarray(network_ths, dtype=float)) * 600 * 1e12 / 2**32
+
 
 def test_hashprice_units():
     # difficulty 1 means 2**32 hashes per block: 1 TH/s finds 86,400e12 / 2**32 blocks a day
@@ -69,7 +73,7 @@ def test_removal_relocation_and_attrition_conserve_capacity():
     start = fleet.capacity[:, 0, 0].sum()
     for day in range(days):
         fleet.online_ths(day, np.array([1e3]))  # very profitable: nothing retires
-        fleet.advance(day, np.array([1e3]), np.array([0.0]))
+        fleet.advance(day, np.array([1e3]), np.array([0.0]), matched(0.0))
     assert fleet.capacity[:, 0, 0].sum() == 0  # nothing left in the closed region
     moved = fleet.capacity[:, 0, 1].sum() - start  # region 1 started with the same capacity
     # 60 % relocates, a quarter of that is lost; after 390 days of a 30-day mean delay ~all arrived
@@ -84,7 +88,7 @@ def test_a_ban_stops_deployment_there():
     fleet = Fleet(x, 1)
     for day in range(days):
         fleet.online_ths(day, np.array([1.0]))
-        fleet.advance(day, np.array([1.0]), np.array([1e6]))
+        fleet.advance(day, np.array([1.0]), np.array([1e6]), matched(1e6))
     c = fleet.capacity[0, 0]
     assert c[0] <= x.initial_capacity_ths[0, 0]  # no new machines, at most retirements
     assert c[1] > x.initial_capacity_ths[1, 0]  # all new machines went to the open region
@@ -95,5 +99,30 @@ def test_unprofitable_machines_retire():
     fleet = Fleet(x, 1)
     for day in range(100):
         fleet.online_ths(day, np.array([1e-6]))  # nothing pays
-        fleet.advance(day, np.array([1e-6]), np.array([0.0]))
+        fleet.advance(day, np.array([1e-6]), np.array([0.0]), matched(0.0))
     assert fleet.capacity.sum() < 1e-3 * x.initial_capacity_ths.sum()
+
+
+def test_switched_off_machines_are_kept_while_a_retarget_will_revive_them():
+    x = toy_inputs(days=100, tariff=0.05, retire_days=10.0)
+    fleet = Fleet(x, 1)
+    high = np.array([1e20])  # implies far more hashrate than the network has
+    for day in range(100):
+        fleet.online_ths(day, np.array([1e-6]))
+        fleet.advance(day, np.array([1e-6]), np.array([1.0]), high)
+    np.testing.assert_allclose(fleet.capacity.sum(), x.initial_capacity_ths.sum())
+
+
+def test_deployments_follow_the_margin_after_the_lag():
+    lag = 7
+    x = toy_inputs(days=40, growth=0.01, tariff=0.05, lag=lag, retire_days=1e9)
+    fleet = Fleet(x, 1)
+    capacity = []
+    for day in range(40):
+        hashprice = np.array([1e-6 if day < 20 else 10.0])  # margin jumps on day 20
+        fleet.online_ths(day, hashprice)
+        fleet.advance(day, hashprice, np.array([1e6]), matched(1e6))
+        capacity.append(fleet.capacity.sum())
+    growth = np.diff(capacity)
+    assert np.all(growth[: 20 + lag - 1] <= 1e-6)  # the jump is seen, machines arrive lag days later
+    assert growth[20 + lag - 1] > 0

@@ -27,6 +27,11 @@ def test_a_valid_world():
     (lambda x: {"fleet": FleetParameters(0.01, 2.5)}, "deployment_lag_days"),
     (lambda x: {"chain_start": ChainStart(-1, 0x1D00FFFF)}, "height"),
     (lambda x: {"chain_start": ChainStart(0, 0x04923456)}, "negative"),
+    (lambda x: {"chain_start": ChainStart(100.5, 0x1D00FFFF)}, "whole number"),
+    (lambda x: {"chain_start": ChainStart(0, 0x02123456)}, "at least 3 bytes"),
+    (lambda x: {"chain_start": ChainStart(100, 0x1D00FFFF, 600)}, "mined before the start"),
+    (lambda x: {"policy": PolicySeries(np.zeros((x.days, 2)), np.zeros((x.days, 2)), np.zeros((x.days, 2), bool),
+                                       np.full(2, 0.5), 30.0, 0.0, np.zeros(2))}, "some positive weight"),
     (lambda x: {"policy": PolicySeries.none(x.days + 1, 2)}, "shape"),
     (lambda x: {"policy": PolicySeries(np.full((x.days, 2), 1.5), np.zeros((x.days, 2)), np.zeros((x.days, 2), bool),
                                        np.zeros(2), 30.0, 0.0, np.ones(2))}, "removal_rate: expected values <= 1"),
@@ -35,3 +40,8 @@ def test_nonsense_is_refused(change, message):
     x = toy_inputs(days=10)
     with pytest.raises(ValueError, match=message):
         x.with_changes(**change(x))
+
+
+def test_a_whole_lag_given_as_a_float_is_accepted():
+    x = toy_inputs(days=10).with_changes(fleet=FleetParameters(0.01, 30.0))
+    assert x.fleet.deployment_lag_days == 30 and isinstance(x.fleet.deployment_lag_days, int)

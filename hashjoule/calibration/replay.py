@@ -78,7 +78,8 @@ def score(simulated: np.ndarray, observed: np.ndarray) -> tuple[float, float]:
             float(np.sqrt(np.mean((np.log(simulated) - np.log(observed)) ** 2))))
 
 
-def fit(start: str = FIT_START, end: str = FIT_END, lags=LAGS_DAYS, max_evaluations: int = 80) -> ReplayFit:
+def fit(start: str = FIT_START, end: str = FIT_END, lags=LAGS_DAYS, max_evaluations: int = 80,
+        observed: np.ndarray | None = None) -> ReplayFit:
     """Fit growth rate and retirement time for each lag; keep the best.
 
     Parameters
@@ -89,9 +90,11 @@ def fit(start: str = FIT_START, end: str = FIT_END, lags=LAGS_DAYS, max_evaluati
         Deployment lags to try. [d]
     max_evaluations : int
         Engine runs allowed per lag.
+    observed : numpy.ndarray, optional
+        Daily hashrate to fit [TH/s]; default the observed one (Coin Metrics, 7-day mean).
     """
     inputs = baseline_inputs(start, end)
-    observed = observed_hashrate_ths(start, end)
+    observed = observed_hashrate_ths(start, end) if observed is None else np.asarray(observed, dtype=float)
     best, runs = None, 0
     for lag in lags:
         def loss(x, lag=lag):
@@ -115,14 +118,20 @@ def _sets_folder():
     return resources.files("hashjoule.calibration").joinpath("sets")
 
 
+def read_set(path) -> FleetParameters:
+    """Fleet parameters from a set file (``[parameters]`` table of a TOML file)."""
+    values = tomllib.loads(Path(path).read_text(encoding="utf-8"))["parameters"]
+    return FleetParameters(values["growth_per_day"], int(values["deployment_lag_days"]),
+                           values["unprofitable_retirement_days"], values.get("max_growth_per_day", float("inf")))
+
+
 def load_set(name: str = SET_NAME) -> FleetParameters:
     """Fleet parameters of a bundled set."""
     path = _sets_folder().joinpath(f"{name}.toml")
     if not path.is_file():
         raise KeyError(f"no calibrated set {name!r}")
-    values = tomllib.loads(path.read_text(encoding="utf-8"))["parameters"]
-    return FleetParameters(values["growth_per_day"], int(values["deployment_lag_days"]),
-                           values["unprofitable_retirement_days"], values.get("max_growth_per_day", float("inf")))
+    with resources.as_file(path) as file:
+        return read_set(file)
 
 
 def write_set(result: ReplayFit, path: Path) -> None:
@@ -143,6 +152,7 @@ date = "{date.today().isoformat()}"
 growth_per_day = {p.growth_per_day:.6g}          # 1/d
 deployment_lag_days = {p.deployment_lag_days}       # d
 unprofitable_retirement_days = {p.unprofitable_retirement_days:.6g}   # d
+max_growth_per_day = {p.max_growth_per_day:.6g}         # 1/d (inf: no supply limit)
 """
     with atomic_path(Path(path)) as tmp:
         tmp.write_text(text, encoding="utf-8")

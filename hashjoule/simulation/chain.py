@@ -88,6 +88,12 @@ def minted_sat(height_start: int, height_end: int) -> int:
     return total
 
 
+def _era_subsidy_sat(era):
+    """Subsidy per block of halving eras (array of int, >= 0), zero from era 64 on. [sat]"""
+    era = np.asarray(era, dtype=np.int64)
+    return np.where(era < 64, np.right_shift(INITIAL_SUBSIDY_SAT, np.minimum(era, 63)), 0)
+
+
 def block_subsidy_btc(height):
     """Block subsidy for an array of heights (vectorised, for the engines).
 
@@ -106,7 +112,7 @@ def block_subsidy_btc(height):
     if np.any(height < 0):
         raise ValueError("block heights must be >= 0")
     halvings = height // HALVING_INTERVAL
-    sat = np.where(halvings < 64, np.right_shift(INITIAL_SUBSIDY_SAT, np.minimum(halvings, 63)), 0)
+    sat = _era_subsidy_sat(halvings)
     return sat / SAT_PER_BTC
 
 
@@ -136,7 +142,7 @@ def supply_btc(height):
     if np.any(height < 0):
         raise ValueError("block heights must be >= 0")
     era = np.minimum(height // HALVING_INTERVAL, 64).astype(np.int64)
-    subsidy = np.where(era < 64, np.right_shift(INITIAL_SUBSIDY_SAT, np.minimum(era, 63)), 0)
+    subsidy = _era_subsidy_sat(era)
     sat = _ERA_START_SUPPLY[era] + (height - era * HALVING_INTERVAL) * subsidy
     return sat / SAT_PER_BTC
 
@@ -150,7 +156,7 @@ def minted_btc(height_start, height_end):
     era = height_start // HALVING_INTERVAL
     same_era = (height_end // HALVING_INTERVAL == era) | (height_end == height_start)
     if same_era.all():
-        subsidy = np.where(era < 64, np.right_shift(INITIAL_SUBSIDY_SAT, np.minimum(era, 63).astype(np.int64)), 0)
+        subsidy = _era_subsidy_sat(era)
         return (height_end - height_start) * subsidy / SAT_PER_BTC
     return supply_btc(height_end) - supply_btc(height_start)
 

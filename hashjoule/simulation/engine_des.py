@@ -151,7 +151,8 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
     def fleet_process():
         for day in range(days):
             reward = chain.block_subsidy_sat(miner.height) / chain.SAT_PER_BTC + inputs.market.fees_btc_per_block[day]
-            hashprice = hashprice_usd_per_ths_day(reward, np.array([market["price"]]), miner.difficulty)
+            difficulty = np.array([miner.difficulty])  # the day's hashprice is set at this difficulty
+            hashprice = hashprice_usd_per_ths_day(reward, np.array([market["price"]]), difficulty)
             online = fleet.online_ths(day, hashprice)
             by_region = fleet.by_region_ths(online)
             out.record_fleet(day, by_region, fleet.power_gw(online))
@@ -159,7 +160,7 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
             miner.set_rate(float(network[0]) * 1e12)
             yield env.timeout(SECONDS_PER_DAY)
             out.difficulty[day, 0] = miner.difficulty
-            fleet.advance(day, hashprice, network)
+            fleet.advance(day, hashprice, network, difficulty)
 
     # created in this order, so on each day's first instant the price is set before the fleet reads it
     env.process(market_process())

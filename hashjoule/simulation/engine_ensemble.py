@@ -7,10 +7,11 @@ Gamma(2015, D x 2**32). The engine draws both, integrates the (daily constant) n
 hashrate, and finds the instants the work is reached; the retarget then uses the exact
 rule on the integer timestamps of the epoch's first and last blocks.
 
-Within an epoch, the blocks of a day are counted as their conditional expectation given
-the epoch's sampled work (2016 x the day's share of that work): epoch ends, durations and
-difficulties are exact in distribution, daily block counts are smoothed within epochs
-(their sum over each epoch is exact). The per-block engine
+The first and last block of an epoch are placed exactly; the 2014 blocks between them lie
+uniformly in work between the two, and a day's share of them is counted as its
+expectation (2014 x the day's share of that stretch of work). Epoch ends, durations and
+difficulties are exact in distribution; daily block counts are smoothed within epochs,
+their sum over each epoch is exact. The per-block engine
 (:mod:`~hashjoule.simulation.engine_des`) has no such shortcut and is the reference.
 """
 
@@ -71,7 +72,9 @@ class EnsembleChain:
         self.first_at, self.end_at = np.zeros(n), np.zeros(n)
         self.first_found = np.zeros(n, dtype=bool)
         self.first_time = np.zeros(n)  # [s since the start]
-        self.blocks_per_work = np.zeros(n)
+        #: blocks strictly between the first and the last block still to come: they lie
+        #: uniformly in work between first_at and end_at
+        self.between = np.zeros(n)
         if mined == 0:
             self._new_epoch(np.arange(n))
         else:  # the epoch's first block was mined before the start; the rest is Gamma(2016 - mined)
@@ -81,7 +84,7 @@ class EnsembleChain:
             work = (np.full(n, float(remaining)) if streams is None
                     else np.array([g.standard_gamma(remaining) for g in streams["epoch_work"]]))
             self.end_at = work * self.difficulty * chain.HASHES_PER_DIFFICULTY
-            self.blocks_per_work = remaining / self.end_at
+            self.between[:] = remaining - 1
 
     def _new_epoch(self, rows: np.ndarray) -> None:
         x1, rest = self.randoms.take(rows, self.epochs_done[rows])
@@ -90,12 +93,11 @@ class EnsembleChain:
         self.first_found[rows] = False
         self.first_at[rows] = x1 * scale
         self.end_at[rows] = (x1 + rest) * scale
-        self.blocks_per_work[rows] = chain.RETARGET_INTERVAL / self.end_at[rows]
+        self.between[rows] = chain.RETARGET_INTERVAL - 2
 
     def subsidy_btc(self) -> np.ndarray:
         """Subsidy of the next block of each draw. [BTC]"""
-        era = (self.height // chain.HALVING_INTERVAL).astype(np.int64)
-        return np.where(era < 64, np.right_shift(chain.INITIAL_SUBSIDY_SAT, np.minimum(era, 63)), 0) / chain.SAT_PER_BTC
+        return chain.block_subsidy_btc(self.height.astype(np.int64))
 
     def mine_day(self, day: int, hashrate_ths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Advance one day at a constant hashrate; returns blocks [1] and subsidy minted [BTC]."""
@@ -115,9 +117,11 @@ class EnsembleChain:
             self.first_time[hit] = day_start + elapsed[hit] + (self.first_at[hit] - self.done[hit]) / rate[hit]
             self.first_found |= hit
             ends = active & (seg_end >= self.end_at)
-            upto = np.where(ends, self.end_at, seg_end)
-            new_height = np.where(ends, self.epoch_end_height,
-                                  self.height + np.where(active, (upto - self.done) * self.blocks_per_work, 0.0))
+            # blocks of this stretch of work: the first and the last block where they fall,
+            # the ones between as their expectation given where the first and last lie
+            overlap = np.maximum(np.minimum(seg_end, self.end_at) - np.maximum(self.done, self.first_at), 0.0)
+            between = np.where(active, self.between * overlap / (self.end_at - self.first_at), 0.0)
+            new_height = np.where(ends, self.epoch_end_height, self.height + hit + between)
             minted += chain.minted_btc(self.height, new_height)
             blocks += new_height - self.height
             self.height = new_height
@@ -187,11 +191,12 @@ def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: Ense
     """The day loop: price and difficulty give the hashprice, the fleet the hashrate, the chain the blocks."""
     fees = inputs.market.fees_btc_per_block
     for day in range(inputs.days):
-        hashprice = hashprice_usd_per_ths_day(state.subsidy_btc() + fees[day], prices[:, day], state.difficulty)
+        difficulty = state.difficulty.copy()  # the day's hashprice is set at this difficulty
+        hashprice = hashprice_usd_per_ths_day(state.subsidy_btc() + fees[day], prices[:, day], difficulty)
         online = fleet.online_ths(day, hashprice)
         by_region = fleet.by_region_ths(online)
         network = by_region.sum(axis=1)
         out.record_fleet(day, by_region, fleet.power_gw(online))
         blocks, minted = state.mine_day(day, network)
         out.record_chain(day, blocks, minted, state.difficulty)
-        fleet.advance(day, hashprice, network)
+        fleet.advance(day, hashprice, network, difficulty)

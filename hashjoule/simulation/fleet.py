@@ -13,7 +13,8 @@ Assumptions (each a parameter of :class:`~hashjoule.simulation.inputs.ModelInput
   size and to the newest machine's profit margin seen ``deployment_lag_days`` earlier, up
   to what manufacturers can supply (a maximum growth rate of the network).
 - Machines are scrapped at the end of their class's life, or after being switched off for
-  ``unprofitable_retirement_days`` on average.
+  ``unprofitable_retirement_days`` on average (not while the network runs below the
+  hashrate the difficulty was set for: the next retarget will make them pay again).
 - A shutdown removes a share of a region's capacity each day; part of it is moved abroad,
   arriving after an exponentially distributed delay, with some lost on the way.
 """
@@ -145,6 +146,7 @@ class Fleet:
         dead = self.dies_on == day
         if dead.any():
             self.capacity[dead] = 0.0
+            self.transit[dead] = 0.0
         cls = self.cls = self.alive_slices[day]
         adder = self.inputs.policy.tariff_adder_usd_per_kwh[day]
         median = self.inputs.regions.tariff_usd_per_kwh[day]
@@ -175,36 +177,52 @@ class Fleet:
         """Power per (draw, region): online x efficiency x PUE, summed over classes. [GW]"""
         return np.einsum("hnr,hr->nr", online, self.watts_per_ths[self.cls]) / 1e9
 
-    def advance(self, day: int, hashprice: np.ndarray, network_ths: np.ndarray) -> None:
-        """Apply today's retirements, policy removals, relocation arrivals and deployments."""
+    def advance(self, day: int, hashprice: np.ndarray, network_ths: np.ndarray, difficulty: np.ndarray) -> None:
+        """Apply today's retirements, relocation arrivals, policy removals and deployments.
+
+        Miners look through the next retarget: while the network runs below the hashrate
+        the difficulty was set for, blocks come slowly and the difficulty will fall, so
+        switched-off machines are kept; and new machines are ordered on the margin they
+        will earn once the difficulty matches the network (the hashprice scaled by implied
+        over actual hashrate).
+        """
         x, policy = self.inputs, self.inputs.policy
-        # switched-off machines are scrapped after a mean wait
+        implied_ths = difficulty * HASHES_PER_DIFFICULTY / 600.0 / 1e12
+        with np.errstate(divide="ignore", invalid="ignore"):
+            anticipated = np.where(network_ths > 0, hashprice * implied_ths / network_ths, np.inf)
+        # switched-off machines are scrapped after a mean wait, unless a retarget will revive them
         scrapped = 1.0 - self._fraction
         scrapped *= self.capacity[self.cls]
-        scrapped *= 1.0 / x.fleet.unprofitable_retirement_days
+        scrapped *= ((network_ths >= implied_ths) / x.fleet.unprofitable_retirement_days)[None, :, None]
         self.capacity[self.cls] -= scrapped
-        # shutdowns: capacity forced out, part of it sent abroad
-        removal = policy.removal_rate[day]
-        if removal.any():
-            removed = self.capacity * removal[None, None, :]
-            self.capacity -= removed
-            self.transit += removed @ (policy.relocation_share * (1.0 - policy.relocation_attrition))
+        # relocation: capacity in transit arrives after an exponential delay (arrivals first,
+        # so that capacity removed today spends at least a day on the way)
         open_regions = ~policy.deployment_ban[day]
         weights = policy.relocation_destinations * open_regions
         if weights.sum() > 0 and self.transit.any():
             arriving = self.transit / policy.relocation_delay_days
             self.transit -= arriving
             self.capacity += arriving[:, :, None] * (weights / weights.sum())[None, None, :]
-        # deployments of the newest class, ordered deployment_lag_days ago
+        # shutdowns: capacity forced out, part of it sent abroad
+        removal = policy.removal_rate[day]
+        if removal.any():
+            removed = self.capacity * removal[None, None, :]
+            self.capacity -= removed
+            self.transit += removed @ (policy.relocation_share * (1.0 - policy.relocation_attrition))
+        # deployments of the newest class, ordered deployment_lag_days ago; regions under a
+        # ban get none, and their share goes to the open regions
         hw, regions = x.hardware, x.regions
         newest = hw.newest(day)
         share = regions.deployment_share[day] * open_regions
-        tariff = float(np.dot(regions.deployment_share[day], regions.tariff_usd_per_kwh[day]
-                              + policy.tariff_adder_usd_per_kwh[day]))
-        pue = float(np.dot(regions.deployment_share[day], regions.pue))
-        self.margins[day % self.margins.shape[0]] = profit_margin(hashprice, hw.efficiency_j_per_th[newest], pue, tariff)
+        if share.sum() > 0:
+            weights = share / share.sum()
+            tariff = float(np.dot(weights, regions.tariff_usd_per_kwh[day] + policy.tariff_adder_usd_per_kwh[day]))
+            margin = profit_margin(anticipated, hw.efficiency_j_per_th[newest], float(np.dot(weights, regions.pue)), tariff)
+        else:
+            margin = np.full(self.n, -np.inf)
+        self.margins[day % self.margins.shape[0]] = margin
         lagged = self.margins[(day + 1) % self.margins.shape[0]] if day >= x.fleet.deployment_lag_days \
             else self.margins[0]
         if share.sum() > 0 and hw.release_day[newest] <= day:
             new = deployment_ths_per_day(network_ths, lagged, x.fleet.growth_per_day, x.fleet.max_growth_per_day)
-            self.capacity[newest] += new[:, None] * (share / share.sum())[None, :]
+            self.capacity[newest] += new[:, None] * weights[None, :]

@@ -215,7 +215,7 @@ class PolicySeries:
         ban = np.asarray(self.deployment_ban, dtype=bool)
         if ban.shape != (days, regions):
             raise ValueError(f"deployment_ban: expected shape {(days, regions)}")
-        return replace(
+        out = replace(
             self,
             removal_rate=_check("removal_rate", self.removal_rate, (days, regions), low=0, high=1),
             tariff_adder_usd_per_kwh=_check("tariff_adder_usd_per_kwh", self.tariff_adder_usd_per_kwh,
@@ -225,6 +225,9 @@ class PolicySeries:
             relocation_attrition=float(_check("relocation_attrition", self.relocation_attrition, (), low=0, high=1)),
             relocation_destinations=_check("relocation_destinations", self.relocation_destinations, (regions,), low=0),
         )
+        if out.relocation_share.any() and not out.relocation_destinations.any():
+            raise ValueError("relocation_destinations: expected some positive weight when capacity relocates")
+        return out
 
 
 @dataclass(frozen=True)
@@ -254,13 +257,14 @@ class FleetParameters:
     def checked(self) -> "FleetParameters":
         if not (np.isfinite(self.growth_per_day) and self.growth_per_day >= 0):
             raise ValueError("growth_per_day: expected a number >= 0 [1/d]")
-        if int(self.deployment_lag_days) != self.deployment_lag_days or self.deployment_lag_days < 0:
+        lag = self.deployment_lag_days
+        if not np.isfinite(lag) or int(lag) != lag or lag < 0:
             raise ValueError("deployment_lag_days: expected a whole number of days >= 0")
         if not (np.isfinite(self.unprofitable_retirement_days) and self.unprofitable_retirement_days >= 1):
             raise ValueError("unprofitable_retirement_days: expected a number >= 1 [d]")
         if not self.max_growth_per_day > 0:  # NaN fails too; infinity means no supply limit
             raise ValueError("max_growth_per_day: expected a positive number [1/d]")
-        return self
+        return replace(self, deployment_lag_days=int(lag))
 
 
 @dataclass(frozen=True)
@@ -284,10 +288,13 @@ class ChainStart:
     epoch_first_time_s: int = 0
 
     def checked(self) -> "ChainStart":
-        if self.height < 0:
-            raise ValueError("height: expected >= 0")
-        chain.bits_to_target(self.bits)
-        return self
+        if not isinstance(self.height, (int, np.integer)) or self.height < 0:
+            raise ValueError(f"height: expected a whole number >= 0, got {self.height!r}")
+        if chain.bits_to_target(self.bits) <= 0 or self.bits >> 24 < 3:
+            raise ValueError(f"bits: expected a positive compact target of at least 3 bytes, got {self.bits:#x}")
+        if self.height % chain.RETARGET_INTERVAL and self.epoch_first_time_s > 0:
+            raise ValueError("epoch_first_time_s: the current epoch's first block was mined before the start (<= 0)")
+        return replace(self, height=int(self.height))
 
 
 @dataclass(frozen=True)

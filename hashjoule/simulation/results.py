@@ -37,6 +37,12 @@ def _var(dims, values, units, long_name):
     return (dims, np.asarray(values), {"units": units, "long_name": long_name})
 
 
+def per_gw_day(inputs: ModelInputs) -> dict[str, np.ndarray]:
+    """Energy [GWh] and CO2 [t] of 1 GW running for a day, by region."""
+    regions = len(inputs.regions.names)
+    return {"energy": np.full(regions, 24.0), "co2": 24.0e3 * inputs.regions.emission_factor_t_per_mwh}
+
+
 class DailyArrays:
     """Day-major result arrays of a batch of ``n`` draws, written day by day by an engine.
 
@@ -54,7 +60,7 @@ class DailyArrays:
         #: (time, draw)
         self.blocks, self.minted_btc, self.fees_btc, self.difficulty, self.price_usd = (
             np.zeros((days, n)) for _ in range(5))
-        self.co2_t_per_gw_day = 24.0e3 * inputs.regions.emission_factor_t_per_mwh  # GWh x t/MWh x 1e3
+        self.per_gw_day = per_gw_day(inputs)
 
     @property
     def n(self) -> int:
@@ -64,7 +70,7 @@ class DailyArrays:
         """Views on the first ``n`` draws (this object if ``n`` is all of them), zeroed."""
         view = self if n == self.n else object.__new__(DailyArrays)
         if view is not self:
-            view.inputs, view.co2_t_per_gw_day = self.inputs, self.co2_t_per_gw_day
+            view.inputs, view.per_gw_day = self.inputs, self.per_gw_day
             for name in ("hashrate_ehs", "power_gw", "energy_gwh", "co2_t", "blocks", "minted_btc",
                          "fees_btc", "difficulty", "price_usd"):
                 setattr(view, name, getattr(self, name)[:, :n])
@@ -76,8 +82,8 @@ class DailyArrays:
         """The day's online hashrate [TH/s] and power [GW], (draw, region)."""
         np.multiply(hashrate_ths, 1e-6, out=self.hashrate_ehs[day])
         self.power_gw[day] = power_gw
-        np.multiply(power_gw, 24.0, out=self.energy_gwh[day])
-        np.multiply(power_gw, self.co2_t_per_gw_day, out=self.co2_t[day])
+        np.multiply(power_gw, self.per_gw_day["energy"], out=self.energy_gwh[day])
+        np.multiply(power_gw, self.per_gw_day["co2"], out=self.co2_t[day])
 
     def record_chain(self, day: int, blocks: np.ndarray, minted_btc: np.ndarray, difficulty: np.ndarray) -> None:
         """The day's blocks [1], subsidy minted [BTC] and end-of-day difficulty [1], (draw,)."""

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from hashjoule.simulation import engine_des, engine_ensemble
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.results import DailyArrays
+from hashjoule.simulation.results import DailyArrays, per_gw_day
 
 ENGINES = {"des": engine_des.run_batch, "ensemble": engine_ensemble.run_batch}
 #: Default batch size of each engine [draws]: a few hundred MB of daily arrays at most.
@@ -58,9 +58,7 @@ class _Reducer:
     """Running sums over draws."""
 
     def __init__(self, inputs: ModelInputs):
-        #: energy [GWh] and CO2 [t] per GW of power over a day, by region
-        self.per_power = {"energy": np.full(len(inputs.regions.names), 24.0),
-                          "co2": 24.0e3 * inputs.regions.emission_factor_t_per_mwh}
+        self.per_power = per_gw_day(inputs)
         self.n = 0
         self.shift: dict[str, np.ndarray] = {}  # the first batch's mean: sums are taken around it
         self.sum: dict[str, np.ndarray] = {}
@@ -175,9 +173,15 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     return result
 
 
+#: A year with fewer blocks than this share of the scheduled 144 a day counts as stalled. [1]
+STALLED_SHARE_OF_BLOCKS = 0.1
+
+
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     """Per year: mean and 5-95 % range over draws of energy [TWh] and CO2 [Mt], BTC minted,
-    and the network hashrate at the year's last day [EH/s] (mean over draws)."""
+    the network hashrate at the year's last day [EH/s] (mean over draws), and the share of
+    draws whose chain stalled that year (under 10 % of the scheduled blocks: mining stops
+    paying when a price path collapses, and the difficulty can fall only 4x an epoch)."""
     energy = ds.annual_energy.sum("region")
     co2 = ds.annual_co2.sum("region")
     rows = {}
@@ -192,5 +196,7 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
             "co2_Mt_mean": float(c.mean()), "co2_Mt_p5": float(c.quantile(0.05)), "co2_Mt_p95": float(c.quantile(0.95)),
             "btc_minted_mean": float(ds.annual_btc_minted.sel(year=year).mean()),
             "hashrate_EHs_year_end": float(last_days.sel(year=year)),
+            "stalled_share": float((ds.annual_blocks.sel(year=year)
+                                    < STALLED_SHARE_OF_BLOCKS * 144 * ds.days.sel(year=year)).mean()),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")

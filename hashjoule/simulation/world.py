@@ -52,6 +52,8 @@ PRICE_FIT_YEARS = 4
 PRICE_DRIFT_PER_DAY = 0.0
 #: Days of fee history whose mean fee per block is carried into the future. [d]
 FEE_MEAN_DAYS = 365
+#: Latest end of a run: the subsidy reaches zero at height 6,930,000, around 2140.
+LAST_END = pd.Timestamp("2140-12-31")
 
 
 def _emission_factor(key: str) -> float:
@@ -209,6 +211,9 @@ def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: Flee
     if not first + pd.Timedelta(days=8) <= start_day <= last:
         raise InputError.single("start", "", f"a day from {first + pd.Timedelta(days=8):%Y-%m-%d} to {last:%Y-%m-%d}",
                                 f"{start_day:%Y-%m-%d}")
+    if end_day > LAST_END:
+        raise InputError.single("end", "", f"a day up to {LAST_END:%Y-%m-%d} (the last subsidy is paid around 2140)",
+                                f"{end_day:%Y-%m-%d}")
     if end_day < start_day:
         raise InputError.single("end", "", f"a day on or after start ({start_day:%Y-%m-%d})", f"{end_day:%Y-%m-%d}")
     time = np.arange(start_day.to_datetime64(), (end_day + pd.Timedelta(days=1)).to_datetime64(),
