@@ -1,0 +1,171 @@
+"""Mining policies as plain objects, and their compilation to the daily series engines read.
+
+A policy names regions and dates; :func:`compile_policies` turns a list of them into a
+:class:`~hashjoule.simulation.inputs.PolicySeries` over the run's days and regions. The
+engines never see the policy objects, and this module never sees a scenario file.
+
+- :class:`Shutdown`: from ``effective``, a share ``compliance`` of the capacity in the
+  regions is forced out, evenly over ``ramp_days`` (a constant daily removal rate); no new
+  machines may be installed there from ``announced`` on.
+- :class:`TariffSurcharge`: an adder on every tariff in the regions from ``start``
+  (e.g. Hainan's +0.80 CNY/kWh from 2021-12-03).
+- :class:`DeploymentBan`: no new machines in the regions between ``start`` and ``end``.
+- :class:`Relocation`: a share of the capacity that shutdowns force out moves to the
+  destination regions, after an exponential delay, with attrition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from hashjoule.simulation.inputs import PolicySeries
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    """Forced closure of mining in some regions.
+
+    Attributes
+    ----------
+    regions : tuple of str
+    announced : str
+        Day new deployment stops (YYYY-MM-DD).
+    effective : str
+        First day capacity is removed.
+    ramp_days : int
+        Days over which the removal is spread (1: all on the effective day). [d]
+    compliance : float
+        Share of the capacity present that is removed by the end of the ramp. [1]
+    """
+
+    regions: tuple[str, ...]
+    announced: str
+    effective: str
+    ramp_days: int = 1
+    compliance: float = 1.0
+
+
+@dataclass(frozen=True)
+class TariffSurcharge:
+    """An adder on miners' electricity tariffs.
+
+    Attributes
+    ----------
+    regions : tuple of str
+    start : str
+        First day it applies.
+    adder_usd_per_kwh : float
+        [USD/kWh] (convert CNY at the year's rate before, see :func:`cny_to_usd`).
+    """
+
+    regions: tuple[str, ...]
+    start: str
+    adder_usd_per_kwh: float
+
+
+@dataclass(frozen=True)
+class DeploymentBan:
+    """No new machines in the regions from ``start`` to ``end`` (included; None: to the end)."""
+
+    regions: tuple[str, ...]
+    start: str
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Relocation:
+    """What happens to capacity that shutdowns force out.
+
+    Attributes
+    ----------
+    share : float
+        Share moved abroad (the rest is scrapped or idle). [1]
+    delay_days : float
+        Mean time in transit. [d]
+    destinations : dict
+        Region -> weight of the destinations.
+    attrition : float
+        Share of the moving capacity lost on the way. [1]
+    """
+
+    share: float
+    delay_days: float
+    destinations: dict[str, float] = field(default_factory=dict)
+    attrition: float = 0.0
+
+
+def _day_index(time: np.ndarray, day: str | None, default: int) -> int:
+    """Index of ``day`` in ``time``, clipped to [0, len(time)] (a day after the run: len)."""
+    if day is None:
+        return default
+    offset = (np.datetime64(pd.Timestamp(day).date(), "D") - time[0]).astype(int)
+    return int(np.clip(offset, 0, time.size))
+
+
+def _region_mask(names: tuple[str, ...], regions) -> np.ndarray:
+    unknown = [r for r in regions if r not in names]
+    if unknown:
+        raise ValueError(f"unknown regions {', '.join(unknown)}; known: {', '.join(names)}")
+    return np.isin(np.array(names), list(regions))
+
+
+def daily_removal_rate(compliance: float, ramp_days: int) -> float:
+    """Constant daily removal rate that removes ``compliance`` of the capacity in ``ramp_days``:
+    1 - (1 - compliance)**(1 / ramp_days). [1/d]"""
+    if not 0 <= compliance <= 1 or ramp_days < 1:
+        raise ValueError("compliance must be in [0, 1] and ramp_days >= 1")
+    return 1.0 - (1.0 - compliance) ** (1.0 / ramp_days)
+
+
+def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) -> PolicySeries:
+    """Daily series of a list of policies over the run's days and regions.
+
+    Several shutdowns of one region combine their removals; surcharges add up; the last
+    :class:`Relocation` given applies to every shutdown.
+    """
+    time = np.asarray(time, dtype="datetime64[D]")
+    days, regions = time.size, len(region_names)
+    removal = np.zeros((days, regions))
+    adder = np.zeros((days, regions))
+    ban = np.zeros((days, regions), dtype=bool)
+    relocation = None
+    for policy in policies:
+        if isinstance(policy, Relocation):
+            relocation = policy
+            continue
+        mask = _region_mask(region_names, policy.regions)
+        if isinstance(policy, Shutdown):
+            first = _day_index(time, policy.effective, 0)
+            last = min(first + int(policy.ramp_days), days)
+            rate = daily_removal_rate(policy.compliance, int(policy.ramp_days))
+            removal[first:last, mask] = 1.0 - (1.0 - removal[first:last, mask]) * (1.0 - rate)
+            ban[_day_index(time, policy.announced, 0):, mask] = True
+        elif isinstance(policy, TariffSurcharge):
+            adder[_day_index(time, policy.start, 0):, mask] += policy.adder_usd_per_kwh
+        elif isinstance(policy, DeploymentBan):
+            ban[_day_index(time, policy.start, 0):_day_index(time, policy.end, days - 1) + 1, mask] = True
+        else:
+            raise TypeError(f"not a policy: {policy!r}")
+    share = np.zeros(regions)
+    destinations = np.zeros(regions)
+    delay, attrition = 90.0, 0.0
+    if relocation is not None:
+        for name, weight in relocation.destinations.items():
+            destinations[_region_mask(region_names, [name])] = weight
+        shut = removal.any(axis=0)
+        share[shut] = relocation.share
+        delay, attrition = relocation.delay_days, relocation.attrition
+    return PolicySeries(removal, adder, ban, share, delay, attrition, destinations)
+
+
+def cny_to_usd(amount_cny: float, year: int) -> float:
+    """Convert at the year's average rate (bundled; 2021 and 2022 not confirmed, see PROVENANCE). [USD]"""
+    from hashjoule.data import read_table
+
+    rates = read_table("cny_usd_exchange_rate_annual").set_index("year").cny_per_usd
+    if year not in rates.index:
+        raise ValueError(f"no CNY/USD rate for {year}; bundled years: {', '.join(str(int(y)) for y in rates.index)}")
+    return amount_cny / float(rates.loc[year])
