@@ -1,0 +1,156 @@
+"""Read scenario files: TOML, ``extends``, the schema, and errors a person can act on.
+
+Every problem is reported at once, one line each: the file, the key path
+(``policy[2].effective``), what was expected and what was found; TOML syntax errors
+carry the line the parser names. Nothing runs on an invalid file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from hashjoule.errors import InputError, Problem
+from hashjoule.scenarios.schema import Scenario
+
+#: Largest scenario file read. [bytes]
+MAX_BYTES = 1_000_000
+#: How deep ``extends`` may chain.
+MAX_EXTENDS = 8
+
+
+def library_names() -> list[str]:
+    """Names of the bundled scenarios."""
+    folder = resources.files("hashjoule.scenarios").joinpath("library")
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def library_text(name: str) -> str:
+    """The text of a bundled scenario."""
+    if name not in library_names():
+        raise InputError.single("scenario", "", f"a bundled scenario ({', '.join(library_names())}) or a file path",
+                                repr(name))
+    return resources.files("hashjoule.scenarios").joinpath("library", f"{name}.toml").read_text(encoding="utf-8")
+
+
+def _read_text(source: str) -> tuple[str, str]:
+    """(label, text) of a bundled name or a file path."""
+    path = Path(source)
+    if path.suffix != ".toml" and not path.exists() and source in library_names():
+        return f"{source} (bundled)", library_text(source)
+    if not path.is_file():
+        raise InputError.single(source, "", f"an existing scenario file or a bundled name ({', '.join(library_names())})",
+                                "no such file")
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise InputError.single(source, "", f"a scenario file under {MAX_BYTES // 1000} kB", f"{len(data):,} bytes")
+    try:
+        return source, data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(source, f"byte {exc.start}", "UTF-8 text (a TOML file)", "binary data") from None
+
+
+def _parse(label: str, text: str) -> dict:
+    if "\x00" in text:
+        raise InputError.single(label, "", "TOML text", "a NUL byte (binary data)")
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        key = f"line {where.group(1)}, column {where.group(2)}" if where else ""
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise InputError.single(label, key, "valid TOML", message) from None
+    if not table:
+        raise InputError.single(label, "", "a scenario with at least `name`", "an empty file")
+    return table
+
+
+def _merge(base: dict, override: dict) -> dict:
+    """Tables merge key by key; any other value (lists included) replaces the base's."""
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _key_path(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("shutdown", "tariff_surcharge", "deployment_ban", "relocation",
+                      "uniform", "normal", "lognormal", "triangular", "beta", "float"):
+            continue  # the union member pydantic tried: not a key of the file
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _found(error: dict) -> str:
+    if error["type"] == "missing":
+        return "nothing"
+    value = error.get("input")
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _problems(label: str, exc: ValidationError) -> list[Problem]:
+    problems, seen = [], set()
+    for error in exc.errors(include_url=False):
+        key = _key_path(error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "no such key (check the spelling; see `hashjoule scenarios show baseline`)"
+        if (key, message) in seen:
+            continue
+        seen.add((key, message))
+        problems.append(Problem(label, key or "(top level)", message, _found(error)))
+    return problems
+
+
+def load_scenario(source: str) -> tuple[Scenario, str]:
+    """Read, merge (``extends``) and validate a scenario.
+
+    Parameters
+    ----------
+    source : str
+        A bundled scenario's name or a path to a TOML file.
+
+    Returns
+    -------
+    scenario, text : Scenario, str
+        The validated scenario and the file's text (kept in outputs as provenance).
+
+    Raises
+    ------
+    hashjoule.errors.InputError
+        With every problem found.
+    """
+    label, text = _read_text(source)
+    table = _parse(label, text)
+    chain, parent = [label], table.get("extends")
+    merged = table
+    while parent is not None:
+        if not isinstance(parent, str) or parent not in library_names():
+            raise InputError.single(label, "extends", f"the name of a bundled scenario ({', '.join(library_names())})",
+                                    repr(parent))
+        if parent in chain or len(chain) > MAX_EXTENDS:
+            raise InputError.single(label, "extends", "a chain of bundled scenarios without a loop",
+                                    " -> ".join(chain + [parent]))
+        chain.append(parent)
+        base = _parse(f"{parent} (bundled)", library_text(parent))
+        merged = _merge(base, merged)
+        parent = base.get("extends")
+    merged["extends"] = table.get("extends")
+    if "name" in table:  # each file names itself: a missing name is not inherited
+        merged["name"] = table["name"]
+    else:
+        merged.pop("name", None)
+    try:
+        return Scenario.model_validate(merged), text
+    except ValidationError as exc:
+        raise InputError(_problems(label, exc)) from None

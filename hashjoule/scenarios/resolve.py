@@ -1,0 +1,129 @@
+"""From a validated scenario to the engines' inputs: the world, its overrides, the policies.
+
+Checks that need the model (region names, shares that must sum to one) are made here and
+reported like schema errors. Uncertain parameters are taken at their median (per-draw
+sampling is not implemented yet).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hashjoule.calibration.replay import load_set
+from hashjoule.data import read_table
+from hashjoule.errors import InputError, Problem
+from hashjoule.scenarios.schema import (
+    DeploymentBanPolicy,
+    RelocationPolicy,
+    Scenario,
+    ShutdownPolicy,
+    TariffSurchargePolicy,
+    central,
+)
+from hashjoule.simulation import policy as pol
+from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.world import WET_MONTHS, baseline_inputs
+
+
+def model_regions() -> tuple[str, ...]:
+    """Names of the model's regions."""
+    return tuple(read_table("model_regions").region)
+
+
+def check_regions(scenario: Scenario, label: str) -> list[Problem]:
+    """Region names the model does not know, and shares that cannot be filled."""
+    known = model_regions()
+    expected = f"a region of the model ({', '.join(known)})"
+    problems = [Problem(label, f"regions.{name}", expected, repr(name)) for name in scenario.regions if name not in known]
+    for i, p in enumerate(scenario.policy):
+        names = list(p.destinations) if isinstance(p, RelocationPolicy) else p.regions
+        key = "destinations" if isinstance(p, RelocationPolicy) else "regions"
+        problems += [Problem(label, f"policy[{i}].{key}", expected, repr(n)) for n in names if n not in known]
+    shares = {n: r.share for n, r in scenario.regions.items() if r.share is not None}
+    if len(shares) == len(known) and abs(sum(shares.values()) - 1) > 1e-6:
+        problems.append(Problem(label, "regions.*.share", "shares of all regions summing to 1",
+                                f"a sum of {sum(shares.values()):.6g}"))
+    return problems
+
+
+def _cny_per_usd(year: int) -> float:
+    rates = read_table("cny_usd_exchange_rate_annual").set_index("year").cny_per_usd
+    usable = rates[rates.index <= year]
+    return float((usable if len(usable) else rates).iloc[-1])
+
+
+def policies(scenario: Scenario) -> list:
+    """The scenario's policies as simulation objects (uncertain values at their median)."""
+    out = []
+    for p in scenario.policy:
+        if isinstance(p, ShutdownPolicy):
+            out.append(pol.Shutdown(tuple(p.regions), str(p.announced), str(p.effective), p.ramp_days, central(p.compliance)))
+        elif isinstance(p, TariffSurchargePolicy):
+            adder = central(p.adder) / (_cny_per_usd(p.start.year) if p.currency == "CNY" else 1.0)
+            out.append(pol.TariffSurcharge(tuple(p.regions), str(p.start), adder))
+        elif isinstance(p, DeploymentBanPolicy):
+            out.append(pol.DeploymentBan(tuple(p.regions), str(p.start), None if p.end is None else str(p.end)))
+        else:
+            out.append(pol.Relocation(central(p.share), central(p.delay_days), dict(p.destinations), central(p.attrition)))
+    return out
+
+
+def resolve(scenario: Scenario, label: str = "scenario") -> ModelInputs:
+    """The engines' inputs for a scenario.
+
+    Raises
+    ------
+    hashjoule.errors.InputError
+        For unknown regions, shares that do not fill, or a period outside what the model covers.
+    """
+    problems = check_regions(scenario, label)
+    if problems:
+        raise InputError(problems)
+    fleet = load_set(scenario.fleet.parameter_set)
+    changes = {}
+    for name in ("growth_per_day", "unprofitable_retirement_days"):
+        value = getattr(scenario.fleet, name)
+        if value is not None:
+            changes[name] = central(value)
+    if scenario.fleet.deployment_lag_days is not None:
+        changes["deployment_lag_days"] = scenario.fleet.deployment_lag_days
+    fleet = fleet.__class__(**{**fleet.__dict__, **changes})
+    try:
+        inputs = baseline_inputs(scenario.run.start, scenario.run.end, fleet)
+    except InputError as error:
+        raise InputError([Problem(label, f"run.{p.source}", p.expected, p.found) for p in error.problems]) from None
+    inputs = _override_regions(inputs, scenario)
+    series = pol.compile_policies(policies(scenario), inputs.time, inputs.regions.names)
+    return inputs.with_changes(policy=series)
+
+
+def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
+    if not scenario.regions:
+        return inputs
+    r = inputs.regions
+    names = list(r.names)
+    tariff, pue, ef = r.tariff_usd_per_kwh.copy(), r.pue.copy(), r.emission_factor_t_per_mwh.copy()
+    wet = np.isin(pd.DatetimeIndex(inputs.time).month.to_numpy(), WET_MONTHS)
+    share = r.initial_share.copy()
+    given = np.zeros(len(names), dtype=bool)
+    for name, o in scenario.regions.items():
+        i = names.index(name)
+        if o.tariff_dry_usd_per_kwh is not None:
+            tariff[~wet, i] = central(o.tariff_dry_usd_per_kwh)
+        if o.tariff_wet_usd_per_kwh is not None:
+            tariff[wet, i] = central(o.tariff_wet_usd_per_kwh)
+        if o.pue is not None:
+            pue[i] = central(o.pue)
+        if o.emission_factor_t_per_mwh is not None:
+            ef[i] = central(o.emission_factor_t_per_mwh)
+        if o.share is not None:
+            share[i], given[i] = o.share, True
+    if given.any():
+        rest = share[~given].sum()
+        share[~given] *= (1.0 - share[given].sum()) / rest if rest > 0 else 0.0
+    regions = r.__class__(r.names, tariff, r.tariff_shape, pue, ef, share, np.tile(share, (inputs.days, 1)))
+    # the installed capacity keeps its total and cohort mix, spread by the new shares
+    capacity = inputs.initial_capacity_ths
+    by_class = capacity.sum(axis=0)
+    return inputs.with_changes(regions=regions, initial_capacity_ths=share[:, None] * by_class[None, :])

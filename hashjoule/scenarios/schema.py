@@ -1,0 +1,296 @@
+"""What a scenario file may say: pydantic models, one per section, every field documented.
+
+Unknown keys are errors, NaN and infinity are refused, and every number carries its unit
+in the description. Any numeric parameter marked *uncertain* may also be written as a
+distribution (``{dist = "uniform", low = 0.5, high = 0.9}``); runs use its median until
+per-draw sampling of parameters arrives (see the README's status).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from scipy import stats
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+# --- distributions ------------------------------------------------------------------
+
+class Uniform(_Model):
+    """Uniform between ``low`` and ``high``."""
+
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.low < self.high:
+            raise ValueError("low must be below high")
+        return self
+
+    def frozen(self):
+        return stats.uniform(self.low, self.high - self.low)
+
+
+class Normal(_Model):
+    """Normal with ``mean`` and standard deviation ``sd``."""
+
+    dist: Literal["normal"]
+    mean: float
+    sd: float = Field(gt=0)
+
+    def frozen(self):
+        return stats.norm(self.mean, self.sd)
+
+
+class LogNormal(_Model):
+    """Log-normal with ``median`` and ``sigma`` (standard deviation of the log)."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0)
+    sigma: float = Field(gt=0)
+
+    def frozen(self):
+        return stats.lognorm(self.sigma, scale=self.median)
+
+
+class Triangular(_Model):
+    """Triangular from ``low`` to ``high`` with its peak at ``mode``."""
+
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError("need low <= mode <= high and low < high")
+        return self
+
+    def frozen(self):
+        return stats.triang((self.mode - self.low) / (self.high - self.low), self.low, self.high - self.low)
+
+
+class Beta(_Model):
+    """Beta(``a``, ``b``) stretched to [``low``, ``high``] (default [0, 1])."""
+
+    dist: Literal["beta"]
+    a: float = Field(gt=0)
+    b: float = Field(gt=0)
+    low: float = 0.0
+    high: float = 1.0
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.low < self.high:
+            raise ValueError("low must be below high")
+        return self
+
+    def frozen(self):
+        return stats.beta(self.a, self.b, self.low, self.high - self.low)
+
+
+Distribution = Annotated[Union[Uniform, Normal, LogNormal, Triangular, Beta], Field(discriminator="dist")]
+#: A number, or a distribution of it.
+Uncertain = Union[float, Distribution]
+
+
+def central(value) -> float:
+    """The number itself, or the median of a distribution."""
+    return float(value) if isinstance(value, (int, float)) else float(value.frozen().median())
+
+
+def _within(name: str, value, low: float | None = None, high: float | None = None):
+    """Check a number, or a distribution's whole support, against bounds."""
+    if isinstance(value, (int, float)):
+        lo = hi = float(value)
+    else:
+        lo, hi = value.frozen().support()
+    if low is not None and lo < low:
+        raise ValueError(f"{name} must be >= {low}" + ("" if isinstance(value, (int, float)) else " over the whole distribution"))
+    if high is not None and hi > high:
+        raise ValueError(f"{name} must be <= {high}" + ("" if isinstance(value, (int, float)) else " over the whole distribution"))
+    return value
+
+
+# --- sections ---------------------------------------------------------------------
+
+class Run(_Model):
+    """The period, the draws and the engine."""
+
+    start: dt.date = Field(dt.date(2016, 1, 1), description="first day, 2010-07-26 to 2023-02-25")
+    end: dt.date = Field(dt.date(2030, 12, 31), description="last day, included, at most 2140-12-31")
+    seed: int = Field(0, ge=0, description="root random seed")
+    draws: int = Field(100, ge=1, le=1_000_000, description="Monte Carlo draws")
+    engine: Literal["ensemble", "des"] = Field("ensemble", description="vectorised Monte Carlo or per-block engine")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class Fleet(_Model):
+    """Deployment and retirement behaviour; unset values come from the parameter set."""
+
+    parameter_set: str = Field("replay-2016-2021", description="calibrated set in hashjoule/calibration/sets")
+    growth_per_day: Uncertain | None = Field(None, description="deployments per unit hashrate and margin [1/d]; uncertain")
+    deployment_lag_days: int | None = Field(None, ge=0, le=3650, description="ordering-to-arrival lag [d]")
+    unprofitable_retirement_days: Uncertain | None = Field(None, description="mean wait before scrapping [d]; uncertain")
+
+    @field_validator("growth_per_day")
+    @classmethod
+    def _growth(cls, value):
+        return None if value is None else _within("growth_per_day", value, 0.0, 1.0)
+
+    @field_validator("unprofitable_retirement_days")
+    @classmethod
+    def _retire(cls, value):
+        return None if value is None else _within("unprofitable_retirement_days", value, 1.0, 36500.0)
+
+
+class RegionOverride(_Model):
+    """Changes to one region of the model (names as in ``hashjoule scenarios regions``)."""
+
+    tariff_dry_usd_per_kwh: Uncertain | None = Field(None, description="median tariff, November-April [USD/kWh]; uncertain")
+    tariff_wet_usd_per_kwh: Uncertain | None = Field(None, description="median tariff, May-October [USD/kWh]; uncertain")
+    pue: Uncertain | None = Field(None, description="power usage effectiveness [1]; uncertain")
+    emission_factor_t_per_mwh: Uncertain | None = Field(None, description="grid emission factor [t CO2/MWh]; uncertain")
+    share: float | None = Field(None, ge=0, le=1, description="share of installed capacity and of new machines [1]")
+
+    @field_validator("tariff_dry_usd_per_kwh", "tariff_wet_usd_per_kwh")
+    @classmethod
+    def _tariff(cls, value, info):
+        return None if value is None else _within(info.field_name, value, 0.0, 10.0)
+
+    @field_validator("pue")
+    @classmethod
+    def _pue(cls, value):
+        return None if value is None else _within("pue", value, 1.0, 3.0)
+
+    @field_validator("emission_factor_t_per_mwh")
+    @classmethod
+    def _ef(cls, value):
+        return None if value is None else _within("emission_factor_t_per_mwh", value, 0.0, 2.0)
+
+
+_REGIONS = Field(min_length=1, description="regions the policy applies to")
+
+
+class ShutdownPolicy(_Model):
+    """Forced closure of mining in regions."""
+
+    type: Literal["shutdown"]
+    regions: list[str] = _REGIONS
+    announced: dt.date = Field(description="day new deployment stops")
+    effective: dt.date = Field(description="first day capacity is removed")
+    ramp_days: int = Field(1, ge=1, le=3650, description="days over which the removal is spread [d]")
+    compliance: Uncertain = Field(1.0, description="share of capacity removed by the end of the ramp [1]; uncertain")
+    note: str = Field("", description="source or comment")
+
+    @field_validator("compliance")
+    @classmethod
+    def _compliance(cls, value):
+        return _within("compliance", value, 0.0, 1.0)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.effective < self.announced:
+            raise ValueError("effective must not be before announced")
+        return self
+
+
+class TariffSurchargePolicy(_Model):
+    """An adder on miners' electricity tariffs in regions."""
+
+    type: Literal["tariff_surcharge"]
+    regions: list[str] = _REGIONS
+    start: dt.date = Field(description="first day it applies")
+    adder: Uncertain = Field(description="surcharge per kWh, in `currency`; uncertain")
+    currency: Literal["CNY", "USD"] = Field("USD", description="currency of `adder` (CNY at the year's average rate)")
+    note: str = ""
+
+    @field_validator("adder")
+    @classmethod
+    def _adder(cls, value):
+        return _within("adder", value, 0.0, 10.0)
+
+
+class DeploymentBanPolicy(_Model):
+    """No new machines in regions."""
+
+    type: Literal["deployment_ban"]
+    regions: list[str] = _REGIONS
+    start: dt.date = Field(description="first day")
+    end: dt.date | None = Field(None, description="last day, included (none: to the end of the run)")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end is not None and self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class RelocationPolicy(_Model):
+    """Where capacity forced out by shutdowns goes."""
+
+    type: Literal["relocation"]
+    share: Uncertain = Field(description="share of the forced-out capacity moved abroad [1]; uncertain")
+    delay_days: Uncertain = Field(90.0, description="mean time in transit [d]; uncertain")
+    destinations: dict[str, float] = Field(min_length=1, description="destination region -> weight")
+    attrition: Uncertain = Field(0.0, description="share lost on the way [1]; uncertain")
+    note: str = ""
+
+    @field_validator("share", "attrition")
+    @classmethod
+    def _share(cls, value, info):
+        return _within(info.field_name, value, 0.0, 1.0)
+
+    @field_validator("delay_days")
+    @classmethod
+    def _delay(cls, value):
+        return _within("delay_days", value, 1.0, 3650.0)
+
+    @field_validator("destinations")
+    @classmethod
+    def _weights(cls, value):
+        if any(w < 0 for w in value.values()) or not sum(value.values()) > 0:
+            raise ValueError("destination weights must be >= 0 and not all zero")
+        return value
+
+
+Policy = Annotated[Union[ShutdownPolicy, TariffSurchargePolicy, DeploymentBanPolicy, RelocationPolicy],
+                   Field(discriminator="type")]
+
+
+class Scenario(_Model):
+    """A scenario file."""
+
+    name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                      description="short name (letters, digits, - _ .)")
+    description: str = Field("", description="what the scenario represents")
+    extends: str | None = Field(None, description="name of a bundled scenario this one starts from")
+    run: Run = Field(default_factory=Run)
+    fleet: Fleet = Field(default_factory=Fleet)
+    regions: dict[str, RegionOverride] = Field(default_factory=dict, description="changes by region name")
+    policy: list[Policy] = Field(default_factory=list, description="policies, in any order")
+
+    @model_validator(mode="after")
+    def _shares(self):
+        # regions without a share keep theirs, rescaled to fill what the given ones leave
+        shares = [r.share for r in self.regions.values() if r.share is not None]
+        if sum(shares) > 1 + 1e-9:
+            raise ValueError(f"region shares sum to {sum(shares):.4g}, more than 1")
+        relocations = [p for p in self.policy if isinstance(p, RelocationPolicy)]
+        if len(relocations) > 1:
+            raise ValueError("at most one relocation policy")
+        return self
