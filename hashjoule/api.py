@@ -40,3 +40,61 @@ def simulate(start="2016-01-01", end="2023-12-31", engine: str = "ensemble", dra
     ds = run_engine(inputs, engine, draws, seed, batch_size, keep_draws, progress)
     ds.attrs.update(parameter_set=parameter_set, scenario="baseline world without mining policy (no scenario file)")
     return ds
+
+
+def run_scenario(source: str, draws: int | None = None, seed: int | None = None, engine: str | None = None,
+                 batch_size: int | None = None, keep_draws: bool | None = None, progress: bool = False):
+    """Run a scenario file or bundled scenario (``hashjoule run``).
+
+    Parameters
+    ----------
+    source : str
+        Bundled name (``hashjoule scenarios list``) or path to a TOML file.
+    draws, seed, engine : optional
+        Override the file's ``[run]`` values.
+
+    Returns
+    -------
+    ds : xarray.Dataset
+        As :func:`simulate`, with the scenario's text and name in the attributes.
+    scenario : hashjoule.scenarios.schema.Scenario
+    """
+    from hashjoule.scenarios.load import load_scenario
+    from hashjoule.scenarios.resolve import resolve
+
+    scenario, text = load_scenario(source)
+    inputs = resolve(scenario, source)
+    draws = scenario.run.draws if draws is None else draws
+    seed = scenario.run.seed if seed is None else seed
+    ds = run_engine(inputs, engine or scenario.run.engine, draws, seed, batch_size, keep_draws, progress)
+    ds.attrs.update(scenario=scenario.name, scenario_text=text, parameter_set=scenario.fleet.parameter_set)
+    return ds, scenario
+
+
+def compare(sources: list[str], baseline: str = "baseline", first_year: int | None = None,
+            last_year: int | None = None, draws: int | None = None, seed: int | None = None,
+            progress: bool = False, paired: bool = True):
+    """Run scenarios and a baseline with common random numbers and summarise the differences
+    (``hashjoule compare``).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Per scenario: mean and 5-95 % interval of energy saved in China [TWh], net global
+        change [TWh], CO2 avoided in China and net global [Mt], and household-years.
+    period : tuple of int
+        The years compared.
+    """
+    from hashjoule.scenarios.compare import paired_differences, summarise
+    from hashjoule.simulation.accounting import household
+
+    base, base_scenario = run_scenario(baseline, draws, seed, progress=progress, keep_draws=False)
+    first = first_year or 2021
+    last = last_year or int(base.year.values[-1])
+    differences = {}
+    for source in sources:
+        ds, scenario = run_scenario(source, draws if draws is not None else base_scenario.run.draws,
+                                    seed if seed is not None else base_scenario.run.seed,
+                                    progress=progress, keep_draws=False)
+        differences[scenario.name] = paired_differences(ds, base, first, last, paired=paired)
+    return summarise(differences, household("china3").kwh_per_year), (first, last)
