@@ -130,6 +130,54 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("-o", "--output", metavar="FILE.nc", help="write the results (NetCDF4)")
     sim.set_defaults(run=_run_simulate)
 
+    val = commands.add_parser("validate", help="check scenario files without running them",
+                              description="Check scenario files: TOML syntax, keys, types, units' bounds, dates "
+                                          "in order, known regions. Every problem is listed; exit 0 if all are valid.",
+                              epilog=EPILOG)
+    val.add_argument("files", nargs="+", metavar="FILE", help="scenario files (or bundled names)")
+    val.set_defaults(run=_run_validate)
+
+    lib = commands.add_parser("scenarios", help="the bundled scenario library: list, show, copy",
+                              description="List the bundled scenarios, print one, or copy one to edit.", epilog=EPILOG)
+    lib_commands = lib.add_subparsers(dest="action", metavar="ACTION", required=True)
+    lib_commands.add_parser("list", help="names and descriptions")
+    show = lib_commands.add_parser("show", help="print a scenario file")
+    show.add_argument("name")
+    copy = lib_commands.add_parser("copy", help="copy a scenario file to edit it")
+    copy.add_argument("name")
+    copy.add_argument("destination", nargs="?", help="file to write (default: NAME.toml here)")
+    copy.add_argument("--force", action="store_true", help="overwrite an existing file")
+    lib_commands.add_parser("regions", help="the model's region names")
+    lib.set_defaults(run=_run_scenarios)
+
+    run = commands.add_parser("run", help="run a scenario and write its results",
+                              description="Run a bundled scenario or a scenario file; write results.nc (NetCDF4), "
+                                          "summary.csv and report.txt to the output folder.", epilog=EPILOG)
+    run.add_argument("scenario", help="bundled name or path to a TOML file")
+    run.add_argument("-o", "--output", metavar="DIR", help="output folder (default: results-NAME)")
+    run.add_argument("--draws", type=_positive_count, help="override the file's draws")
+    run.add_argument("--seed", type=_count, help="override the file's seed")
+    run.add_argument("--engine", choices=["ensemble", "des"], help="override the file's engine")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(run=_run_run)
+
+    cmp = commands.add_parser("compare", help="compare scenarios with a baseline, draw by draw",
+                              description="Run scenarios and a baseline with the same random numbers (common "
+                                          "random numbers) and report, per scenario, energy saved in China, the net "
+                                          "global change, CO2 avoided in China and net, and household-years, with "
+                                          "5-95 % intervals of the paired differences.", epilog=EPILOG)
+    cmp.add_argument("scenarios", nargs="+", help="bundled names or scenario files")
+    cmp.add_argument("--baseline", default="baseline", help="scenario to compare against (default: %(default)s)")
+    cmp.add_argument("--from-year", type=_year, help="first year compared (default: 2021)")
+    cmp.add_argument("--to-year", type=_year, help="last year compared (default: the baseline's last)")
+    cmp.add_argument("--draws", type=_positive_count, help="override the files' draws")
+    cmp.add_argument("--seed", type=_count, help="override the files' seed")
+    cmp.add_argument("--unpaired", action="store_true",
+                     help="pair draw d with draw d+1 of the baseline, as if the runs were independent (to see what "
+                          "common random numbers gain)")
+    cmp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    cmp.set_defaults(run=_run_compare)
+
     claims = commands.add_parser(
         "claims", help="check the article's two claims, with numbers and sources",
         description="Check two published claims: that mining uses 134 billion kWh a year, and that one "
@@ -183,9 +231,32 @@ def _run_estimate(args) -> None:
         print(f"wrote {path}")
 
 
-def _run_simulate(args) -> None:
+def _simulation_report(ds, table, title: str) -> str:
+    """Per-year table of a simulation, with the notes it needs."""
     import numpy as np
 
+    lines = [title, f"engine {ds.attrs['engine']}, {ds.attrs['draws']} draws, seed {ds.attrs['seed']}, "
+                    f"parameters {ds.attrs['parameter_set']}; energy and CO2: mean over draws [5 %, 95 %]; "
+                    f"BTC and hashrate: mean over draws", "",
+             f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{'CO2 [Mt]':>28}{'BTC minted':>13}"
+             f"{'hashrate at year end [EH/s]':>30}"]
+    for year, row in table.iterrows():
+        lines.append(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_mean:>10.1f} [{row.energy_TWh_p5:6.1f}, "
+                     f"{row.energy_TWh_p95:6.1f}]{row.co2_Mt_mean:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
+                     f"{row.btc_minted_mean:>13,.0f}{row.hashrate_EHs_year_end:>30.1f}")
+    notes = []
+    if table.stalled_share.max() > 0:
+        worst = table.stalled_share.idxmax()
+        notes.append(f"in up to {table.stalled_share.max():.0%} of the draws (in {worst}) mining nearly stopped "
+                     "(under 10 % of the scheduled blocks): their price path collapsed; they are included above")
+    if (table.days < 365).any():
+        notes.append("partial years are totals over the days simulated")
+    if ds.time.values[-1] > np.datetime64("2023-02-25"):
+        notes.append("after 2023-02-25 prices follow a random walk and hardware a roadmap: a projection")
+    return "\n".join(lines + [""] + [f"note: {n}" for n in notes])
+
+
+def _run_simulate(args) -> None:
     from hashjoule.api import simulate
     from hashjoule.output import check_output_path, write
     from hashjoule.simulation.runner import summary_table
@@ -202,28 +273,101 @@ def _run_simulate(args) -> None:
     table = summary_table(ds)
     title = (f"hashjoule simulate: {args.engine} engine, {draws} draw{'s' * (draws > 1)}, "
              f"{'deterministic' if seed is None else f'seed {seed}'}, {args.start} to {args.end}, no mining policy")
-    print(title)
-    print(f"parameters: {ds.attrs['parameter_set']}; energy and CO2: mean over draws [5 %, 95 %]; "
-          f"BTC and hashrate: mean over draws\n")
-    print(f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{'CO2 [Mt]':>28}{'BTC minted':>13}{'hashrate at year end [EH/s]':>30}")
-    for year, row in table.iterrows():
-        print(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_mean:>10.1f} [{row.energy_TWh_p5:6.1f}, {row.energy_TWh_p95:6.1f}]"
-              f"{row.co2_Mt_mean:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
-              f"{row.btc_minted_mean:>13,.0f}{row.hashrate_EHs_year_end:>30.1f}")
-    notes = []
-    if table.stalled_share.max() > 0:
-        worst = table.stalled_share.idxmax()
-        notes.append(f"in up to {table.stalled_share.max():.0%} of the draws (in {worst}) mining nearly stopped "
-                     "(under 10 % of the scheduled blocks): their price path collapsed; they are included above")
-    if (table.days < 365).any():
-        notes.append("partial years are totals over the days simulated")
-    if ds.time.values[-1] > np.datetime64("2023-02-25"):
-        notes.append("after 2023-02-25 prices follow a random walk and hardware a roadmap: a projection")
-    for note in notes:
-        print(f"note: {note}")
+    print(_simulation_report(ds, table, title))
     if args.output is not None:
         path = write(ds, args.output, command=args.command_line)
         print(f"wrote {path}")
+
+
+def _run_validate(args) -> None:
+    from hashjoule.scenarios.load import load_scenario
+    from hashjoule.scenarios.resolve import resolve
+
+    problems = []
+    for source in args.files:
+        try:
+            resolve(load_scenario(source)[0], source)  # everything a run would check before starting
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    for source in args.files:
+        print(f"{source}: valid")
+
+
+def _run_scenarios(args) -> None:
+    from pathlib import Path
+
+    from hashjoule.output import atomic_path
+    from hashjoule.scenarios.load import library_names, library_text, load_scenario
+    from hashjoule.scenarios.resolve import model_regions
+
+    if args.action == "list":
+        for name in library_names():
+            print(f"{name:<24}{load_scenario(name)[0].description}")
+    elif args.action == "regions":
+        print("\n".join(model_regions()))
+    elif args.action == "show":
+        print(library_text(args.name), end="")
+    else:
+        text = library_text(args.name)
+        target = Path(args.destination or f"{args.name}.toml")
+        if target.exists() and not args.force:
+            raise InputError.single(str(target), "", "a new file name (or --force to overwrite)", "an existing file")
+        if not target.parent.is_dir():
+            raise InputError.single(str(target), "", "a path in an existing folder", "no such folder")
+        with atomic_path(target) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        print(f"wrote {target}: edit it, check it with 'hashjoule validate {target}', run it with 'hashjoule run {target}'")
+
+
+def _run_run(args) -> None:
+    from pathlib import Path
+
+    from hashjoule.api import run_scenario
+    from hashjoule.output import atomic_path, write
+    from hashjoule.scenarios.load import load_scenario
+    from hashjoule.scenarios.resolve import resolve
+    from hashjoule.simulation.runner import summary_table
+
+    resolve(load_scenario(args.scenario)[0], args.scenario)  # refuse a bad file before creating anything
+    folder = Path(args.output or f"results-{Path(args.scenario).stem}")
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single("--output", str(folder), "a folder", "an existing file")
+    if not folder.parent.exists():
+        raise InputError.single("--output", str(folder), "a folder inside an existing one", "no such parent folder")
+    ds, scenario = run_scenario(args.scenario, args.draws, args.seed, args.engine,
+                                progress=not args.no_progress and sys.stderr.isatty())
+    table = summary_table(ds)
+    report = _simulation_report(ds, table, f"scenario {scenario.name}: {scenario.description}")
+    print(report)
+    folder.mkdir(exist_ok=True)
+    write(ds, folder / "results.nc", command=args.command_line)
+    with atomic_path(folder / "summary.csv") as tmp:
+        table.to_csv(tmp)
+    with atomic_path(folder / "report.txt") as tmp:
+        tmp.write_text(report + "\n", encoding="utf-8")
+    print(f"wrote {folder}/results.nc, summary.csv, report.txt")
+
+
+def _run_compare(args) -> None:
+    from hashjoule.api import compare
+
+    table, (first, last) = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
+                                   progress=not args.no_progress and sys.stderr.isatty(), paired=not args.unpaired)
+    kind = "unpaired (independent draws)" if args.unpaired else "paired by draw (common random numbers)"
+    print(f"Scenarios against {args.baseline!r}, {first}-{last}; mean [5 %, 95 %] of the differences, {kind}\n")
+    columns = [("saved_china", "energy saved in China [TWh]"), ("net_global", "net global change [TWh]"),
+               ("co2_avoided_china", "CO2 avoided in China [Mt]"), ("co2_net_global", "net global CO2 change [Mt]"),
+               ("household_years", "net change [million household-yr]")]
+    for name, row in table.iterrows():
+        print(name)
+        for key, label in columns:
+            scale = 1e-6 if key == "household_years" else 1.0
+            print(f"  {label:<36}{row[key + '_mean'] * scale:>10.1f} [{row[key + '_p5'] * scale:8.1f}, "
+                  f"{row[key + '_p95'] * scale:8.1f}]")
+    print("\nnote: net change < 0 is a saving; household-years use a Chinese household of three (2021); "
+          "uncertain parameters are taken at their median")
 
 
 def _run_claims(args) -> None:

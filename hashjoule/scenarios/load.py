@@ -77,15 +77,21 @@ def _merge(base: dict, override: dict) -> dict:
     return out
 
 
+_UNION_MEMBERS = {"shutdown", "tariff_surcharge", "deployment_ban", "relocation",
+                  "uniform", "normal", "lognormal", "triangular", "beta", "float", "int", "str", "date"}
+
+
+def _is_member(part) -> bool:
+    """Parts of pydantic's error location that name a union member, not a key of the file."""
+    return isinstance(part, str) and (part in _UNION_MEMBERS or "[" in part or "(" in part)
+
+
 def _key_path(loc: tuple) -> str:
     path = ""
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part in ("shutdown", "tariff_surcharge", "deployment_ban", "relocation",
-                      "uniform", "normal", "lognormal", "triangular", "beta", "float"):
-            continue  # the union member pydantic tried: not a key of the file
-        else:
+        elif not _is_member(part):
             path += f".{part}" if path else str(part)
     return path
 
@@ -94,21 +100,40 @@ def _found(error: dict) -> str:
     if error["type"] == "missing":
         return "nothing"
     value = error.get("input")
-    text = repr(value)
+    text = value.isoformat() if hasattr(value, "isoformat") else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _message(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "missing":
+        return "a value (this key is required)"
+    if kind == "extra_forbidden":
+        return "no such key (check the spelling; see `hashjoule scenarios show baseline`)"
+    if kind == "union_tag_invalid":
+        return f"`{ctx.get('discriminator', 'type').strip(chr(39))}` to be one of {ctx.get('expected_tags')}"
+    return error["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+
+
 def _problems(label: str, exc: ValidationError) -> list[Problem]:
-    problems, seen = [], set()
+    """One problem per key. Where a value may be a number or a distribution, pydantic
+    reports both branches: keep the one that matches what was written."""
+    by_key: dict[str, list[dict]] = {}
     for error in exc.errors(include_url=False):
-        key = _key_path(error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "no such key (check the spelling; see `hashjoule scenarios show baseline`)"
-        if (key, message) in seen:
-            continue
-        seen.add((key, message))
-        problems.append(Problem(label, key or "(top level)", message, _found(error)))
+        by_key.setdefault(_key_path(error["loc"]), []).append(error)
+    problems = []
+    for key, errors in by_key.items():
+        if len(errors) > 1:
+            as_table = [e for e in errors if any(_is_member(p) and p != "float" for p in e["loc"])]
+            as_number = [e for e in errors if "float" in e["loc"]]
+            written_table = isinstance(errors[0].get("input"), dict)
+            errors = (as_table if written_table else as_number) or errors
+        seen = set()
+        for error in errors:
+            message = _message(error)
+            if message not in seen:
+                seen.add(message)
+                problems.append(Problem(label, key or "(top level)", message, _found(error)))
     return problems
 
 

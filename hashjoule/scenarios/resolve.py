@@ -80,7 +80,11 @@ def resolve(scenario: Scenario, label: str = "scenario") -> ModelInputs:
     problems = check_regions(scenario, label)
     if problems:
         raise InputError(problems)
-    fleet = load_set(scenario.fleet.parameter_set)
+    try:
+        fleet = load_set(scenario.fleet.parameter_set)
+    except KeyError:
+        raise InputError.single(label, "fleet.parameter_set", "a calibrated set in hashjoule/calibration/sets",
+                                repr(scenario.fleet.parameter_set)) from None
     changes = {}
     for name in ("growth_per_day", "unprofitable_retirement_days"):
         value = getattr(scenario.fleet, name)
