@@ -236,19 +236,19 @@ def _simulation_report(ds, table, title: str) -> str:
     import numpy as np
 
     lines = [title, f"engine {ds.attrs['engine']}, {ds.attrs['draws']} draws, seed {ds.attrs['seed']}, "
-                    f"parameters {ds.attrs['parameter_set']}; energy and CO2: mean over draws [5 %, 95 %]; "
-                    f"BTC and hashrate: mean over draws", "",
+                    f"parameters {ds.attrs['parameter_set']}; median over draws [5 %, 95 %]", "",
              f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{'CO2 [Mt]':>28}{'BTC minted':>13}"
              f"{'hashrate at year end [EH/s]':>30}"]
     for year, row in table.iterrows():
-        lines.append(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_mean:>10.1f} [{row.energy_TWh_p5:6.1f}, "
-                     f"{row.energy_TWh_p95:6.1f}]{row.co2_Mt_mean:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
-                     f"{row.btc_minted_mean:>13,.0f}{row.hashrate_EHs_year_end:>30.1f}")
+        lines.append(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_median:>10.1f} [{row.energy_TWh_p5:6.1f}, "
+                     f"{row.energy_TWh_p95:6.1f}]{row.co2_Mt_median:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
+                     f"{row.btc_minted_median:>13,.0f}{row.hashrate_EHs_year_end_median:>30.1f}")
     notes = []
     if table.stalled_share.max() > 0:
         worst = table.stalled_share.idxmax()
         notes.append(f"in up to {table.stalled_share.max():.0%} of the draws (in {worst}) mining nearly stopped "
-                     "(under 10 % of the scheduled blocks): their price path collapsed; they are included above")
+                     "(under 10 % of the scheduled blocks): the price fell faster than the difficulty could follow; "
+                     "they are included above")
     if (table.days < 365).any():
         notes.append("partial years are totals over the days simulated")
     if ds.time.values[-1] > np.datetime64("2023-02-25"):

@@ -103,14 +103,35 @@ def test_unprofitable_machines_retire():
     assert fleet.capacity.sum() < 1e-3 * x.initial_capacity_ths.sum()
 
 
-def test_switched_off_machines_are_kept_while_a_retarget_will_revive_them():
-    x = toy_inputs(days=100, tariff=0.05, retire_days=10.0)
-    fleet = Fleet(x, 1)
-    high = np.array([1e20])  # implies far more hashrate than the network has
-    for day in range(100):
-        fleet.online_ths(day, np.array([1e-6]))
-        fleet.advance(day, np.array([1e-6]), np.array([1.0]), high)
-    np.testing.assert_allclose(fleet.capacity.sum(), x.initial_capacity_ths.sum())
+def test_machines_a_retarget_would_revive_are_kept():
+    """At a hashprice of 0.015 USD/(TH/s)/d only 2 % of the capacity pays (tariff median
+    0.05); four times that, what a retarget can restore when the network runs far below its
+    difficulty, 84 % would. Scrapping follows what would stay off after the retarget."""
+    def run(difficulty):
+        x = toy_inputs(days=100, tariff=0.05, retire_days=10.0)
+        fleet = Fleet(x, 1)
+        for day in range(100):
+            fleet.online_ths(day, np.array([0.015]))
+            fleet.advance(day, np.array([0.015]), np.array([1.0]), difficulty)
+        return fleet.capacity.sum() / x.initial_capacity_ths.sum()
+
+    assert run(np.array([1e20])) > 0.15  # exp(-100 d x 16 % / 10 d) = 0.20
+    assert run(matched(1.0)) < 1e-3  # exp(-100 d x 98 % / 10 d) = 5e-5
+
+
+def test_orders_follow_the_anticipated_margin():
+    """A network at a quarter of the hashrate its difficulty implies expects 4x today's
+    hashprice after the retarget, and orders machines on that margin."""
+    def ordered(difficulty):
+        x = toy_inputs(days=3, tariff=0.05, growth=0.01, lag=0, retire_days=1e9)
+        fleet = Fleet(x, 1)
+        fleet.online_ths(0, np.array([0.015]))
+        before = fleet.capacity.sum()
+        fleet.advance(0, np.array([0.015]), np.array([1e6]), difficulty)
+        return fleet.capacity.sum() - before
+
+    assert ordered(matched(1e6)) < 1e-3  # nothing ordered (the newest machine loses money): a little scrapped
+    assert ordered(matched(4e6)) > 100.0
 
 
 def test_deployments_follow_the_margin_after_the_lag():

@@ -13,8 +13,8 @@ Assumptions (each a parameter of :class:`~hashjoule.simulation.inputs.ModelInput
   size and to the newest machine's profit margin seen ``deployment_lag_days`` earlier, up
   to what manufacturers can supply (a maximum growth rate of the network).
 - Machines are scrapped at the end of their class's life, or after being switched off for
-  ``unprofitable_retirement_days`` on average (not while the network runs below the
-  hashrate the difficulty was set for: the next retarget will make them pay again).
+  ``unprofitable_retirement_days`` on average, counting only those that would stay off
+  once the next retarget has brought the difficulty towards the running network.
 - A shutdown removes a share of a region's capacity each day; part of it is moved abroad,
   arriving after an exponentially distributed delay, with some lost on the way.
 """
@@ -148,26 +148,30 @@ class Fleet:
             self.capacity[dead] = 0.0
             self.transit[dead] = 0.0
         cls = self.cls = self.alive_slices[day]
+        self._fraction = self.share_on(day, hashprice)
+        return self.capacity[cls] * self._fraction
+
+    def share_on(self, day: int, hashprice: np.ndarray) -> np.ndarray:
+        """Share of each alive class's capacity that pays its electricity at ``hashprice``,
+        (class in :attr:`cls`, draw, region). [1]"""
+        cls = self.cls
         adder = self.inputs.policy.tariff_adder_usd_per_kwh[day]
         median = self.inputs.regions.tariff_usd_per_kwh[day]
         kwh = self.kwh_per_ths_day[cls][:, None, :]
         if adder.any():
             breakeven = hashprice[None, :, None] / kwh
-            fraction = online_fraction(breakeven, median[None, None, :], self.shape, adder[None, None, :])
-        else:
-            # the same relation without a surcharge, in log space:
-            # 1 / (1 + exp(-k (ln hashprice - ln(median x kWh per TH/s-day))))
-            # in single precision: a few parts in 1e7 are far below what is known of tariffs,
-            # and the exponential is twice as fast
-            log_price = np.log(hashprice).astype(np.float32)[None, :, None]
-            threshold = self.log_threshold[day][cls]
-            fraction = np.subtract(threshold, log_price)
-            fraction *= self.shape32
-            np.exp(fraction, out=fraction)
-            fraction += 1.0
-            np.reciprocal(fraction, out=fraction)
-        self._fraction = fraction
-        return self.capacity[cls] * fraction
+            return online_fraction(breakeven, median[None, None, :], self.shape, adder[None, None, :])
+        # the same relation without a surcharge, in log space:
+        # 1 / (1 + exp(-k (ln hashprice - ln(median x kWh per TH/s-day))))
+        # in single precision: a few parts in 1e7 are far below what is known of tariffs,
+        # and the exponential is twice as fast
+        log_price = np.log(hashprice).astype(np.float32)[None, :, None]
+        fraction = np.subtract(self.log_threshold[day][cls], log_price)
+        fraction *= self.shape32
+        np.exp(fraction, out=fraction)
+        fraction += 1.0
+        np.reciprocal(fraction, out=fraction)
+        return fraction
 
     def by_region_ths(self, online: np.ndarray) -> np.ndarray:
         """Online hashrate per (draw, region). [TH/s]"""
@@ -180,20 +184,21 @@ class Fleet:
     def advance(self, day: int, hashprice: np.ndarray, network_ths: np.ndarray, difficulty: np.ndarray) -> None:
         """Apply today's retirements, relocation arrivals, policy removals and deployments.
 
-        Miners look through the next retarget: while the network runs below the hashrate
-        the difficulty was set for, blocks come slowly and the difficulty will fall, so
-        switched-off machines are kept; and new machines are ordered on the margin they
-        will earn once the difficulty matches the network (the hashprice scaled by implied
-        over actual hashrate).
+        Miners look through the next retarget. The difficulty will move towards the network
+        actually running, so the hashprice they expect is today's scaled by the hashrate
+        the difficulty implies over the actual one (at most 4x, what one retarget can do).
+        Switched-off machines are scrapped (after a mean wait) only in the share that would
+        stay off at that hashprice, and new machines are ordered on the margin it gives.
         """
         x, policy = self.inputs, self.inputs.policy
         implied_ths = difficulty * HASHES_PER_DIFFICULTY / 600.0 / 1e12
         with np.errstate(divide="ignore", invalid="ignore"):
-            anticipated = np.where(network_ths > 0, hashprice * implied_ths / network_ths, np.inf)
-        # switched-off machines are scrapped after a mean wait, unless a retarget will revive them
-        scrapped = 1.0 - self._fraction
+            ratio = np.where(network_ths > 0, implied_ths / network_ths, np.inf)
+        anticipated = hashprice * np.clip(ratio, 0.25, 4.0)
+        # switched-off machines that a retarget would not revive are scrapped after a mean wait
+        scrapped = 1.0 - self.share_on(day, anticipated)
         scrapped *= self.capacity[self.cls]
-        scrapped *= ((network_ths >= implied_ths) / x.fleet.unprofitable_retirement_days)[None, :, None]
+        scrapped *= 1.0 / x.fleet.unprofitable_retirement_days
         self.capacity[self.cls] -= scrapped
         # relocation: capacity in transit arrives after an exponential delay (arrivals first,
         # so that capacity removed today spends at least a day on the way)
@@ -214,12 +219,13 @@ class Fleet:
         hw, regions = x.hardware, x.regions
         newest = hw.newest(day)
         share = regions.deployment_share[day] * open_regions
+        margin = np.full(self.n, -np.inf)  # nothing running or nowhere to deploy: no orders
         if share.sum() > 0:
             weights = share / share.sum()
             tariff = float(np.dot(weights, regions.tariff_usd_per_kwh[day] + policy.tariff_adder_usd_per_kwh[day]))
-            margin = profit_margin(anticipated, hw.efficiency_j_per_th[newest], float(np.dot(weights, regions.pue)), tariff)
-        else:
-            margin = np.full(self.n, -np.inf)
+            running = network_ths > 0
+            margin[running] = profit_margin(anticipated[running], hw.efficiency_j_per_th[newest],
+                                            float(np.dot(weights, regions.pue)), tariff)
         self.margins[day % self.margins.shape[0]] = margin
         lagged = self.margins[(day + 1) % self.margins.shape[0]] if day >= x.fleet.deployment_lag_days \
             else self.margins[0]
