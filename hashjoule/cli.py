@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import shlex
 import sys
 from dataclasses import replace
@@ -231,33 +232,9 @@ def _run_estimate(args) -> None:
         print(f"wrote {path}")
 
 
-def _simulation_report(ds, table, title: str) -> str:
-    """Per-year table of a simulation, with the notes it needs."""
-    import numpy as np
-
-    lines = [title, f"engine {ds.attrs['engine']}, {ds.attrs['draws']} draws, seed {ds.attrs['seed']}, "
-                    f"parameters {ds.attrs['parameter_set']}; median over draws [5 %, 95 %]", "",
-             f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{'CO2 [Mt]':>28}{'BTC minted':>13}"
-             f"{'hashrate at year end [EH/s]':>30}"]
-    for year, row in table.iterrows():
-        lines.append(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_median:>10.1f} [{row.energy_TWh_p5:6.1f}, "
-                     f"{row.energy_TWh_p95:6.1f}]{row.co2_Mt_median:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
-                     f"{row.btc_minted_median:>13,.0f}{row.hashrate_EHs_year_end_median:>30.1f}")
-    notes = []
-    if table.stalled_share.max() > 0:
-        worst = table.stalled_share.idxmax()
-        notes.append(f"in up to {table.stalled_share.max():.0%} of the draws (in {worst}) mining nearly stopped "
-                     "(under 10 % of the scheduled blocks): the price fell faster than the difficulty could follow; "
-                     "they are included above")
-    if (table.days < 365).any():
-        notes.append("partial years are totals over the days simulated")
-    if ds.time.values[-1] > np.datetime64("2023-02-25"):
-        notes.append("after 2023-02-25 prices follow a random walk and hardware a roadmap: a projection")
-    return "\n".join(lines + [""] + [f"note: {n}" for n in notes])
-
-
 def _run_simulate(args) -> None:
     from hashjoule.api import simulate
+    from hashjoule.textreport import simulation_report
     from hashjoule.output import check_output_path, write
     from hashjoule.simulation.runner import summary_table
 
@@ -273,7 +250,7 @@ def _run_simulate(args) -> None:
     table = summary_table(ds)
     title = (f"hashjoule simulate: {args.engine} engine, {draws} draw{'s' * (draws > 1)}, "
              f"{'deterministic' if seed is None else f'seed {seed}'}, {args.start} to {args.end}, no mining policy")
-    print(_simulation_report(ds, table, title))
+    print(simulation_report(ds, table, title))
     if args.output is not None:
         path = write(ds, args.output, command=args.command_line)
         print(f"wrote {path}")
@@ -329,6 +306,7 @@ def _run_run(args) -> None:
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
     from hashjoule.simulation.runner import summary_table
+    from hashjoule.textreport import simulation_report
 
     resolve(load_scenario(args.scenario)[0], args.scenario)  # refuse a bad file before creating anything
     folder = Path(args.output or f"results-{Path(args.scenario).stem}")
@@ -339,7 +317,7 @@ def _run_run(args) -> None:
     ds, scenario = run_scenario(args.scenario, args.draws, args.seed, args.engine,
                                 progress=not args.no_progress and sys.stderr.isatty())
     table = summary_table(ds)
-    report = _simulation_report(ds, table, f"scenario {scenario.name}: {scenario.description}")
+    report = simulation_report(ds, table, f"scenario {scenario.name}: {scenario.description}")
     print(report)
     folder.mkdir(exist_ok=True)
     write(ds, folder / "results.nc", command=args.command_line)
@@ -352,22 +330,11 @@ def _run_run(args) -> None:
 
 def _run_compare(args) -> None:
     from hashjoule.api import compare
+    from hashjoule.textreport import comparison_text
 
     table, (first, last) = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
                                    progress=not args.no_progress and sys.stderr.isatty(), paired=not args.unpaired)
-    kind = "unpaired (independent draws)" if args.unpaired else "paired by draw (common random numbers)"
-    print(f"Scenarios against {args.baseline!r}, {first}-{last}; mean [5 %, 95 %] of the differences, {kind}\n")
-    columns = [("saved_china", "energy saved in China [TWh]"), ("net_global", "net global change [TWh]"),
-               ("co2_avoided_china", "CO2 avoided in China [Mt]"), ("co2_net_global", "net global CO2 change [Mt]"),
-               ("household_years", "net change [million household-yr]")]
-    for name, row in table.iterrows():
-        print(name)
-        for key, label in columns:
-            scale = 1e-6 if key == "household_years" else 1.0
-            print(f"  {label:<36}{row[key + '_mean'] * scale:>10.1f} [{row[key + '_p5'] * scale:8.1f}, "
-                  f"{row[key + '_p95'] * scale:8.1f}]")
-    print("\nnote: net change < 0 is a saving; household-years use a Chinese household of three (2021); "
-          "uncertain parameters are taken at their median")
+    print(comparison_text(table, args.baseline, first, last, paired=not args.unpaired))
 
 
 def _run_claims(args) -> None:
@@ -398,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hashjoule: interrupted; no output was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 

@@ -91,3 +91,46 @@ def claims_text(verdicts) -> str:
         lines += [textwrap.fill(s, 100, initial_indent="  Source: ", subsequent_indent="    ") for s in v.sources]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def simulation_report(ds, table, title: str) -> str:
+    """Per-year table of a simulation, with the notes it needs."""
+    import numpy as np
+
+    lines = [title, f"engine {ds.attrs['engine']}, {ds.attrs['draws']} draws, seed {ds.attrs['seed']}, "
+                    f"parameters {ds.attrs['parameter_set']}; median over draws [5 %, 95 %]", "",
+             f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{'CO2 [Mt]':>28}{'BTC minted':>13}"
+             f"{'hashrate at year end [EH/s]':>30}"]
+    for year, row in table.iterrows():
+        lines.append(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_median:>10.1f} [{row.energy_TWh_p5:6.1f}, "
+                     f"{row.energy_TWh_p95:6.1f}]{row.co2_Mt_median:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
+                     f"{row.btc_minted_median:>13,.0f}{row.hashrate_EHs_year_end_median:>30.1f}")
+    notes = []
+    if table.stalled_share.max() > 0:
+        worst = table.stalled_share.idxmax()
+        notes.append(f"in up to {table.stalled_share.max():.0%} of the draws (in {worst}) mining nearly stopped "
+                     "(under 10 % of the scheduled blocks): the price fell faster than the difficulty could follow; "
+                     "they are included above")
+    if (table.days < 365).any():
+        notes.append("partial years are totals over the days simulated")
+    if ds.time.values[-1] > np.datetime64("2023-02-25"):
+        notes.append("after 2023-02-25 prices follow a random walk and hardware a roadmap: a projection")
+    return "\n".join(lines + [""] + [f"note: {n}" for n in notes])
+
+
+def comparison_text(table, baseline: str, first: int, last: int, paired: bool = True) -> str:
+    """The table printed by ``hashjoule compare``."""
+    kind = "paired by draw (common random numbers)" if paired else "unpaired (independent draws)"
+    lines = [f"Scenarios against {baseline!r}, {first}-{last}; mean [5 %, 95 %] of the differences, {kind}", ""]
+    columns = [("saved_china", "energy saved in China [TWh]"), ("net_global", "net global change [TWh]"),
+               ("co2_avoided_china", "CO2 avoided in China [Mt]"), ("co2_net_global", "net global CO2 change [Mt]"),
+               ("household_years", "net change [million household-yr]")]
+    for name, row in table.iterrows():
+        lines.append(str(name))
+        for key, label in columns:
+            scale = 1e-6 if key == "household_years" else 1.0
+            lines.append(f"  {label:<36}{row[key + '_mean'] * scale:>10.1f} [{row[key + '_p5'] * scale:8.1f}, "
+                         f"{row[key + '_p95'] * scale:8.1f}]")
+    lines += ["", "note: net change < 0 is a saving; household-years use a Chinese household of three (2021); "
+                  "uncertain parameters are taken at their median"]
+    return "\n".join(lines)
