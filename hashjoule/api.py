@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import xarray as xr
 
+from hashjoule.errors import InputError
+
 from hashjoule.calibration.replay import SET_NAME, load_set
 from hashjoule.simulation.runner import simulate as run_engine
 from hashjoule.simulation.world import baseline_inputs
@@ -96,5 +98,8 @@ def compare(sources: list[str], baseline: str = "baseline", first_year: int | No
         ds, scenario = run_scenario(source, draws if draws is not None else base_scenario.run.draws,
                                     seed if seed is not None else base_scenario.run.seed,
                                     progress=progress, keep_draws=False)
+        if scenario.name in differences:
+            raise InputError.single(source, "name", "a scenario name not used by another compared scenario",
+                                    repr(scenario.name))
         differences[scenario.name] = paired_differences(ds, base, first, last, paired=paired)
     return summarise(differences, household("china3").kwh_per_year), (first, last)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import shlex
 import sys
 from dataclasses import replace
@@ -293,9 +294,13 @@ def _run_scenarios(args) -> None:
             raise InputError.single(str(target), "", "a new file name (or --force to overwrite)", "an existing file")
         if not target.parent.is_dir():
             raise InputError.single(str(target), "", "a path in an existing folder", "no such folder")
+        # the copy is a new scenario: it takes the file's name, so results and comparisons tell them apart
+        name = re.sub(r"[^A-Za-z0-9_.-]", "-", target.stem).lstrip("-_.") or "my-scenario"
+        text = re.sub(r'(?m)^name = "[^"]*"', f'name = "{name}"', text, count=1)
         with atomic_path(target) as tmp:
             tmp.write_text(text, encoding="utf-8")
-        print(f"wrote {target}: edit it, check it with 'hashjoule validate {target}', run it with 'hashjoule run {target}'")
+        print(f"wrote {target} (scenario name {name!r}): edit it, check it with 'hashjoule validate {target}', "
+              f"run it with 'hashjoule run {target}'")
 
 
 def _run_run(args) -> None:

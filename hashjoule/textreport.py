@@ -108,7 +108,7 @@ def simulation_report(ds, table, title: str) -> str:
     notes = []
     if table.stalled_share.max() > 0:
         worst = table.stalled_share.idxmax()
-        notes.append(f"in up to {table.stalled_share.max():.0%} of the draws (in {worst}) mining nearly stopped "
+        notes.append(f"in up to {table.stalled_share.max():.1%} of the draws (in {worst}) mining nearly stopped "
                      "(under 10 % of the scheduled blocks): the price fell faster than the difficulty could follow; "
                      "they are included above")
     if (table.days < 365).any():

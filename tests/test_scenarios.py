@@ -149,3 +149,14 @@ def test_paired_intervals_are_narrower_than_unpaired():
     width = lambda t: float(t.net_global_p95.iloc[0] - t.net_global_p5.iloc[0])  # noqa: E731
     assert width(paired) < width(unpaired) / 3
     assert paired.saved_china_mean.iloc[0] > 0
+
+
+def test_a_copy_gets_its_own_name_and_compare_refuses_twins(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["scenarios", "copy", "china-2021", "my plan.toml"]) == 0
+    scenario, _ = load_scenario("my plan.toml")
+    assert scenario.name == "my-plan"
+    (tmp_path / "twin.toml").write_text((tmp_path / "my plan.toml").read_text())
+    capsys.readouterr()
+    assert main(["compare", "my plan.toml", "twin.toml", "--draws", "2", "--to-year", "2021", "--no-progress"]) == 2
+    assert "a scenario name not used by another compared scenario" in capsys.readouterr().err

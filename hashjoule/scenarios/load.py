@@ -7,6 +7,7 @@ carry the line the parser names. Nothing runs on an invalid file.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from importlib import resources
@@ -96,9 +97,22 @@ def _key_path(loc: tuple) -> str:
     return path
 
 
+def _all_keys() -> set[str]:
+    """Every key the schema knows, for spelling suggestions."""
+    from hashjoule.scenarios import schema
+
+    keys = set()
+    for model in vars(schema).values():
+        if isinstance(model, type) and issubclass(model, schema.BaseModel):
+            keys |= set(model.model_fields)
+    return keys
+
+
 def _found(error: dict) -> str:
     if error["type"] == "missing":
         return "nothing"
+    if error["type"] == "value_error" and isinstance(error.get("input"), dict):
+        return ""  # a check across keys: the message names the values
     value = error.get("input")
     text = value.isoformat() if hasattr(value, "isoformat") else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -109,7 +123,10 @@ def _message(error: dict) -> str:
     if kind == "missing":
         return "a value (this key is required)"
     if kind == "extra_forbidden":
-        return "no such key (check the spelling; see `hashjoule scenarios show baseline`)"
+        key = str(error["loc"][-1])
+        close = difflib.get_close_matches(key, sorted(_all_keys()), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"a known key{hint}; see docs/scenarios.md for the file format"
     if kind == "union_tag_invalid":
         return f"`{ctx.get('discriminator', 'type').strip(chr(39))}` to be one of {ctx.get('expected_tags')}"
     return error["msg"].removeprefix("Value error, ").removeprefix("Input should be ")

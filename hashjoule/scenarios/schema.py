@@ -31,7 +31,7 @@ class Uniform(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if not self.low < self.high:
-            raise ValueError("low must be below high")
+            raise ValueError(f"low ({self.low}) below high ({self.high})")
         return self
 
     def frozen(self):
@@ -71,7 +71,7 @@ class Triangular(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if not (self.low <= self.mode <= self.high and self.low < self.high):
-            raise ValueError("need low <= mode <= high and low < high")
+            raise ValueError(f"low <= mode <= high with low < high, not {self.low}, {self.mode}, {self.high}")
         return self
 
     def frozen(self):
@@ -90,7 +90,7 @@ class Beta(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if not self.low < self.high:
-            raise ValueError("low must be below high")
+            raise ValueError(f"low ({self.low}) below high ({self.high})")
         return self
 
     def frozen(self):
@@ -134,7 +134,7 @@ class Run(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.end < self.start:
-            raise ValueError("end must not be before start")
+            raise ValueError(f"end ({self.end}) on or after start ({self.start})")
         return self
 
 
@@ -204,7 +204,7 @@ class ShutdownPolicy(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.effective < self.announced:
-            raise ValueError("effective must not be before announced")
+            raise ValueError(f"effective ({self.effective}) on or after announced ({self.announced})")
         return self
 
 
@@ -236,7 +236,7 @@ class DeploymentBanPolicy(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.end is not None and self.end < self.start:
-            raise ValueError("end must not be before start")
+            raise ValueError(f"end ({self.end}) on or after start ({self.start})")
         return self
 
 
