@@ -88,18 +88,36 @@ def compare(sources: list[str], baseline: str = "baseline", first_year: int | No
         The years compared.
     """
     from hashjoule.scenarios.compare import paired_differences, summarise
+    from hashjoule.scenarios.load import load_scenario
+    from hashjoule.scenarios.resolve import resolve
     from hashjoule.simulation.accounting import household
 
-    base, base_scenario = run_scenario(baseline, draws, seed, progress=progress, keep_draws=False)
+    # every file is checked, and the runs made comparable, before anything runs
+    loaded = {source: load_scenario(source)[0] for source in [baseline, *sources]}
+    for source, scenario in loaded.items():
+        resolve(scenario, source)
+    base_run = loaded[baseline]
+    for source in sources:
+        s = loaded[source]
+        for key, mine, theirs in (("run.start", s.run.start, base_run.run.start), ("run.end", s.run.end, base_run.run.end),
+                                  ("fleet.parameter_set", s.fleet.parameter_set, base_run.fleet.parameter_set)):
+            if mine != theirs:
+                raise InputError.single(source, key, f"the baseline's value ({theirs}) for a paired comparison", str(mine))
+    names = [loaded[source].name for source in sources]
+    for source, name in zip(sources, names):
+        if names.count(name) > 1 or name == base_run.name:
+            raise InputError.single(source, "name", "a scenario name not used by another compared scenario", repr(name))
     first = first_year or 2021
-    last = last_year or int(base.year.values[-1])
+    last = last_year or base_run.run.end.year
+    span = f"whole years within the run, {base_run.run.start.year} to {base_run.run.end.year}"
+    if not base_run.run.start.year <= first <= last <= base_run.run.end.year:
+        raise InputError.single("--from-year/--to-year", "", span, f"{first}-{last}")
+
+    draws = draws if draws is not None else base_run.run.draws
+    seed = seed if seed is not None else base_run.run.seed
+    base, _ = run_scenario(baseline, draws, seed, progress=progress, keep_draws=False)
     differences = {}
     for source in sources:
-        ds, scenario = run_scenario(source, draws if draws is not None else base_scenario.run.draws,
-                                    seed if seed is not None else base_scenario.run.seed,
-                                    progress=progress, keep_draws=False)
-        if scenario.name in differences:
-            raise InputError.single(source, "name", "a scenario name not used by another compared scenario",
-                                    repr(scenario.name))
+        ds, scenario = run_scenario(source, draws, seed, progress=progress, keep_draws=False)
         differences[scenario.name] = paired_differences(ds, base, first, last, paired=paired)
     return summarise(differences, household("china3").kwh_per_year), (first, last)

@@ -160,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--draws", type=_positive_count, help="override the file's draws")
     run.add_argument("--seed", type=_count, help="override the file's seed")
     run.add_argument("--engine", choices=["ensemble", "des"], help="override the file's engine")
+    run.add_argument("--force", action="store_true", help="overwrite results in an existing output folder")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(run=_run_run)
 
@@ -175,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--draws", type=_positive_count, help="override the files' draws")
     cmp.add_argument("--seed", type=_count, help="override the files' seed")
     cmp.add_argument("--unpaired", action="store_true",
-                     help="pair draw d with draw d+1 of the baseline, as if the runs were independent (to see what "
+                     help="pair draw d with draw d-1 of the baseline, as if the runs were independent (to see what "
                           "common random numbers gain)")
     cmp.add_argument("--no-progress", action="store_true", help="no progress bar")
     cmp.set_defaults(run=_run_compare)
@@ -290,6 +291,8 @@ def _run_scenarios(args) -> None:
     else:
         text = library_text(args.name)
         target = Path(args.destination or f"{args.name}.toml")
+        if target.is_dir():
+            target = target / f"{args.name}.toml"
         if target.exists() and not args.force:
             raise InputError.single(str(target), "", "a new file name (or --force to overwrite)", "an existing file")
         if not target.parent.is_dir():
@@ -317,6 +320,9 @@ def _run_run(args) -> None:
     folder = Path(args.output or f"results-{Path(args.scenario).stem}")
     if folder.exists() and not folder.is_dir():
         raise InputError.single("--output", str(folder), "a folder", "an existing file")
+    if folder.is_dir() and any(folder.iterdir()) and not args.force:
+        raise InputError.single("--output", str(folder), "a new or empty folder (or --force to overwrite)",
+                                "a folder with files")
     if not folder.parent.exists():
         raise InputError.single("--output", str(folder), "a folder inside an existing one", "no such parent folder")
     ds, scenario = run_scenario(args.scenario, args.draws, args.seed, args.engine,

@@ -77,3 +77,20 @@ def test_a_shutdown_moves_hashrate_abroad_in_the_engine():
     # 60 % of r0's capacity relocates, a quarter of it is lost: r1 gains 45 % of it
     gained = float(hashrate.sel(region="r1").isel(time=-1)) - float(hashrate.sel(region="r1").isel(time=0))
     assert gained == pytest.approx(0.45 * before, rel=0.01)
+
+
+def test_a_ramp_begun_before_the_run_is_not_restarted():
+    # effective 30 days before the run, 60-day ramp: only the last 30 days of it remain
+    series = compile_policies([Shutdown(("r0",), "2020-12-01", "2020-12-02", 60, 0.9)], TIME, NAMES)
+    assert (series.removal_rate[:30, 0] > 0).all() and (series.removal_rate[30:, 0] == 0).all()
+    assert np.prod(1 - series.removal_rate[:, 0]) == pytest.approx(0.1 ** 0.5)
+
+
+def test_a_ban_that_ended_before_the_run_does_nothing():
+    series = compile_policies([DeploymentBan(("r0",), "2020-01-01", "2020-06-30")], TIME, NAMES)
+    assert not series.deployment_ban.any()
+
+
+def test_cny_outside_the_table_takes_the_nearest_year():
+    assert cny_to_usd(1.0, 2030) == cny_to_usd(1.0, 2022)
+    assert cny_to_usd(1.0, 2010) == cny_to_usd(1.0, 2015)

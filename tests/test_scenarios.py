@@ -50,10 +50,13 @@ def test_china_2021_compiles_the_reported_dates():
     removal = inputs.policy.removal_rate
     first = {name: str(days[np.flatnonzero(removal[:, names.index(name)])[0]]) for name in
              ("Inner Mongolia", "Xinjiang", "Qinghai", "Sichuan", "Yunnan", "Other China")}
-    assert first == {"Inner Mongolia": "2021-04-30", "Xinjiang": "2021-06-09", "Qinghai": "2021-06-09",
-                     "Sichuan": "2021-06-20", "Yunnan": "2021-06-20", "Other China": "2021-09-24"}
+    # removals start so that each ramp ends by the reported deadline
+    assert first == {"Inner Mongolia": "2021-03-31", "Xinjiang": "2021-06-09", "Qinghai": "2021-06-09",
+                     "Sichuan": "2021-06-18", "Yunnan": "2021-06-12", "Other China": "2021-09-24"}
+    last = {name: str(days[np.flatnonzero(removal[:, names.index(name)])[-1]]) for name in ("Inner Mongolia", "Sichuan")}
+    assert last == {"Inner Mongolia": "2021-04-29", "Sichuan": "2021-06-20"}
     hainan = inputs.policy.tariff_adder_usd_per_kwh[:, names.index("Other China")]
-    assert str(days[np.flatnonzero(hainan)[0]]) == "2021-12-03"
+    assert str(days[np.flatnonzero(hainan)[0]]) == "2021-12-03"  # converted by policy.cny_to_usd
     assert hainan.max() == pytest.approx(0.80 / 6.4515)  # CNY at the 2021 average rate
     assert inputs.policy.deployment_ban[:, names.index("Sichuan")].any()
     assert not inputs.policy.deployment_ban[:, names.index("United States")].any()
@@ -69,15 +72,33 @@ def test_extends_merges_tables_and_replaces_lists(tmp_path):
     inputs = resolve(scenario)
     kz = inputs.regions.names.index("Kazakhstan")
     assert inputs.regions.tariff_usd_per_kwh[0, kz] == 0.06
+    # a list given by the child replaces the parent's
+    path.write_text('name = "mine"\nextends = "china-2021"\n[[policy]]\ntype = "deployment_ban"\n'
+                    'regions = ["Iran"]\nstart = 2021-01-01\n')
+    assert [p.type for p in load_scenario(str(path))[0].policy] == ["deployment_ban"]
 
 
 def test_region_share_override_rescales_the_rest(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text('name = "s"\n[regions."United States"]\nshare = 0.5\n')
     inputs = resolve(load_scenario(str(path))[0])
-    shares = inputs.regions.initial_share
-    assert shares.sum() == pytest.approx(1.0)
-    assert shares[inputs.regions.names.index("United States")] == 0.5
+    base = resolve(load_scenario("baseline")[0])
+    shares, before = inputs.regions.initial_share, base.regions.initial_share
+    us = inputs.regions.names.index("United States")
+    assert shares[us] == 0.5
+    others = np.arange(len(shares)) != us
+    np.testing.assert_allclose(shares[others], before[others] * 0.5 / before[others].sum())
+    # and the first day's online hashrate is still the observed one
+    assert _online_on_day_0(inputs) == pytest.approx(_online_on_day_0(base), rel=1e-5)
+
+
+def _online_on_day_0(x):
+    from hashjoule.simulation import chain, fleet
+
+    reward = chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0]
+    hashprice = fleet.hashprice_usd_per_ths_day(reward, np.array([x.market.price_history_usd[0]]),
+                                                chain.difficulty_from_bits(x.chain_start.bits))
+    return float(fleet.Fleet(x, 1).online_ths(0, hashprice).sum())
 
 
 TOML_VALUES = st.recursive(
@@ -92,9 +113,11 @@ TOML_VALUES = st.recursive(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(st.sampled_from(["name", "description", "extends", "run", "fleet", "regions", "policy", "junk"]),
-                       TOML_VALUES, max_size=5))
-def test_fuzzed_scenarios_never_crash(table):
+@given(st.dictionaries(st.sampled_from(["description", "extends", "run", "fleet", "regions", "policy", "junk"]),
+                       TOML_VALUES, max_size=5),
+       st.sampled_from(["fuzz", "x-1", "has space", ""]))
+def test_fuzzed_scenarios_never_crash(table, name):
+    table = {**table, "name": name} if name else table
     """Any table a TOML file could hold gives a valid scenario or InputError, nothing else."""
     from hashjoule.scenarios import load
 
@@ -160,3 +183,18 @@ def test_a_copy_gets_its_own_name_and_compare_refuses_twins(tmp_path, capsys, mo
     capsys.readouterr()
     assert main(["compare", "my plan.toml", "twin.toml", "--draws", "2", "--to-year", "2021", "--no-progress"]) == 2
     assert "a scenario name not used by another compared scenario" in capsys.readouterr().err
+
+
+def test_compare_refuses_mismatched_runs_and_years(tmp_path, capsys):
+    path = tmp_path / "late.toml"
+    path.write_text('name = "late"\nextends = "inner-mongolia-only"\n[run]\nstart = 2021-01-01\n')
+    assert main(["compare", str(path), "--draws", "2", "--no-progress"]) == 2
+    assert "run.start: expected the baseline's value (2016-01-01)" in capsys.readouterr().err
+    assert main(["compare", "inner-mongolia-only", "--from-year", "2025", "--to-year", "2021"]) == 2
+    assert main(["compare", "inner-mongolia-only", "--to-year", "2099"]) == 2
+    assert "whole years within the run" in capsys.readouterr().err
+
+
+def test_a_folder_or_unreadable_file_is_a_clean_error(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "found a folder" in capsys.readouterr().err

@@ -1,6 +1,5 @@
-"""Scenario files: schema, loading and the bundled scenario library.
-
-Not yet implemented: scenario files, policies and the library arrive with the fleet
-simulation. Until then hashjoule answers historical questions only
-(:mod:`hashjoule.simulation.estimators`).
+"""Scenario files: the schema (:mod:`~hashjoule.scenarios.schema`), loading with ``extends``
+and error reports (:mod:`~hashjoule.scenarios.load`), resolution to the engines' inputs
+(:mod:`~hashjoule.scenarios.resolve`), paired comparison (:mod:`~hashjoule.scenarios.compare`)
+and the bundled library (``library/*.toml``). See docs/scenarios.md.
 """

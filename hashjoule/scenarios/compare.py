@@ -47,7 +47,7 @@ def paired_differences(scenario: xr.Dataset, baseline: xr.Dataset, first_year: i
     ----------
     paired : bool
         True: draw d against draw d (common random numbers). False: draw d against draw
-        d + 1 of the baseline, as if the runs were independent (for comparison only).
+        d - 1 of the baseline, as if the runs were independent (for comparison only).
 
     Returns
     -------

@@ -33,7 +33,7 @@ def library_names() -> list[str]:
 def library_text(name: str) -> str:
     """The text of a bundled scenario."""
     if name not in library_names():
-        raise InputError.single("scenario", "", f"a bundled scenario ({', '.join(library_names())}) or a file path",
+        raise InputError.single("scenario", "", f"the name of a bundled scenario ({', '.join(library_names())})",
                                 repr(name))
     return resources.files("hashjoule.scenarios").joinpath("library", f"{name}.toml").read_text(encoding="utf-8")
 
@@ -41,12 +41,17 @@ def library_text(name: str) -> str:
 def _read_text(source: str) -> tuple[str, str]:
     """(label, text) of a bundled name or a file path."""
     path = Path(source)
-    if path.suffix != ".toml" and not path.exists() and source in library_names():
+    if source in library_names() and not path.is_file():  # a bundled name, unless a file of that name exists
         return f"{source} (bundled)", library_text(source)
+    if path.is_dir():
+        raise InputError.single(source, "", "a scenario file (TOML)", "a folder")
     if not path.is_file():
         raise InputError.single(source, "", f"an existing scenario file or a bundled name ({', '.join(library_names())})",
                                 "no such file")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError.single(source, "", "a readable file", exc.strerror or str(exc)) from None
     if len(data) > MAX_BYTES:
         raise InputError.single(source, "", f"a scenario file under {MAX_BYTES // 1000} kB", f"{len(data):,} bytes")
     try:
@@ -127,6 +132,8 @@ def _message(error: dict) -> str:
         close = difflib.get_close_matches(key, sorted(_all_keys()), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"a known key{hint}; see docs/scenarios.md for the file format"
+    if kind == "string_pattern_mismatch":
+        return "letters, digits, '-', '_' or '.', starting with a letter or digit"
     if kind == "union_tag_invalid":
         return f"`{ctx.get('discriminator', 'type').strip(chr(39))}` to be one of {ctx.get('expected_tags')}"
     return error["msg"].removeprefix("Value error, ").removeprefix("Input should be ")

@@ -23,7 +23,7 @@ from hashjoule.scenarios.schema import (
 )
 from hashjoule.simulation import policy as pol
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.world import WET_MONTHS, baseline_inputs
+from hashjoule.simulation.world import WET_MONTHS, baseline_inputs, initial_capacity
 
 
 def model_regions() -> tuple[str, ...]:
@@ -47,12 +47,6 @@ def check_regions(scenario: Scenario, label: str) -> list[Problem]:
     return problems
 
 
-def _cny_per_usd(year: int) -> float:
-    rates = read_table("cny_usd_exchange_rate_annual").set_index("year").cny_per_usd
-    usable = rates[rates.index <= year]
-    return float((usable if len(usable) else rates).iloc[-1])
-
-
 def policies(scenario: Scenario) -> list:
     """The scenario's policies as simulation objects (uncertain values at their median)."""
     out = []
@@ -60,7 +54,7 @@ def policies(scenario: Scenario) -> list:
         if isinstance(p, ShutdownPolicy):
             out.append(pol.Shutdown(tuple(p.regions), str(p.announced), str(p.effective), p.ramp_days, central(p.compliance)))
         elif isinstance(p, TariffSurchargePolicy):
-            adder = central(p.adder) / (_cny_per_usd(p.start.year) if p.currency == "CNY" else 1.0)
+            adder = pol.cny_to_usd(central(p.adder), p.start.year) if p.currency == "CNY" else central(p.adder)
             out.append(pol.TariffSurcharge(tuple(p.regions), str(p.start), adder))
         elif isinstance(p, DeploymentBanPolicy):
             out.append(pol.DeploymentBan(tuple(p.regions), str(p.start), None if p.end is None else str(p.end)))
@@ -127,7 +121,7 @@ def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
         rest = share[~given].sum()
         share[~given] *= (1.0 - share[given].sum()) / rest if rest > 0 else 0.0
     regions = r.__class__(r.names, tariff, r.tariff_shape, pue, ef, share, np.tile(share, (inputs.days, 1)))
-    # the installed capacity keeps its total and cohort mix, spread by the new shares
-    capacity = inputs.initial_capacity_ths
-    by_class = capacity.sum(axis=0)
-    return inputs.with_changes(regions=regions, initial_capacity_ths=share[:, None] * by_class[None, :])
+    # installed capacity matched again, so that the first day's online hashrate is still the observed one
+    capacity = initial_capacity(regions, inputs.hardware, inputs.market, inputs.chain_start,
+                                pd.Timestamp(inputs.time[0]))
+    return inputs.with_changes(regions=regions, initial_capacity_ths=capacity)

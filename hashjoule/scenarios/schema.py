@@ -2,8 +2,9 @@
 
 Unknown keys are errors, NaN and infinity are refused, and every number carries its unit
 in the description. Any numeric parameter marked *uncertain* may also be written as a
-distribution (``{dist = "uniform", low = 0.5, high = 0.9}``); runs use its median until
-per-draw sampling of parameters arrives (see the README's status).
+distribution (``{dist = "uniform", low = 0.5, high = 0.9}``) whose central 99.8 % lies within
+the parameter's bounds; runs use its median until per-draw sampling of parameters arrives
+(see the README's status).
 """
 
 from __future__ import annotations
@@ -107,16 +108,20 @@ def central(value) -> float:
     return float(value) if isinstance(value, (int, float)) else float(value.frozen().median())
 
 
+#: Quantiles of a distribution that must lie within a parameter's bounds (values drawn
+#: beyond them, one in 500, will be clipped to the bounds).
+_COVER = (0.001, 0.999)
+
+
 def _within(name: str, value, low: float | None = None, high: float | None = None):
-    """Check a number, or a distribution's whole support, against bounds."""
-    if isinstance(value, (int, float)):
-        lo = hi = float(value)
-    else:
-        lo, hi = value.frozen().support()
+    """Check a number, or a distribution's central 99.8 %, against bounds."""
+    number = isinstance(value, (int, float))
+    lo, hi = (float(value),) * 2 if number else value.frozen().ppf(_COVER)
+    where = "" if number else " for 99.8 % of the distribution"
     if low is not None and lo < low:
-        raise ValueError(f"{name} must be >= {low}" + ("" if isinstance(value, (int, float)) else " over the whole distribution"))
+        raise ValueError(f"{name} must be >= {low}{where}")
     if high is not None and hi > high:
-        raise ValueError(f"{name} must be <= {high}" + ("" if isinstance(value, (int, float)) else " over the whole distribution"))
+        raise ValueError(f"{name} must be <= {high}{where}")
     return value
 
 

@@ -5,8 +5,9 @@ A policy names regions and dates; :func:`compile_policies` turns a list of them 
 engines never see the policy objects, and this module never sees a scenario file.
 
 - :class:`Shutdown`: from ``effective``, a share ``compliance`` of the capacity in the
-  regions is forced out, evenly over ``ramp_days`` (a constant daily removal rate); no new
-  machines may be installed there from ``announced`` on.
+  regions is forced out over ``ramp_days`` at a constant daily rate (a fixed fraction of
+  what remains, so the removal is front-loaded); no new machines may be installed there
+  from ``announced`` on.
 - :class:`TariffSurcharge`: an adder on every tariff in the regions from ``start``
   (e.g. Hainan's +0.80 CNY/kWh from 2021-12-03).
 - :class:`DeploymentBan`: no new machines in the regions between ``start`` and ``end``.
@@ -97,12 +98,14 @@ class Relocation:
     attrition: float = 0.0
 
 
-def _day_index(time: np.ndarray, day: str | None, default: int) -> int:
-    """Index of ``day`` in ``time``, clipped to [0, len(time)] (a day after the run: len)."""
-    if day is None:
-        return default
-    offset = (np.datetime64(pd.Timestamp(day).date(), "D") - time[0]).astype(int)
-    return int(np.clip(offset, 0, time.size))
+def _offset(time: np.ndarray, day: str) -> int:
+    """Days from the run's first day to ``day`` (negative before the run, may pass its end)."""
+    return int((np.datetime64(pd.Timestamp(day).date(), "D") - time[0]).astype(int))
+
+
+def _span(time: np.ndarray, first: int, stop: int) -> slice:
+    """The part of days [first, stop) that lies inside the run (possibly empty)."""
+    return slice(int(np.clip(first, 0, time.size)), int(np.clip(stop, 0, time.size)))
 
 
 def _region_mask(names: tuple[str, ...], regions) -> np.ndarray:
@@ -138,15 +141,17 @@ def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) 
             continue
         mask = _region_mask(region_names, policy.regions)
         if isinstance(policy, Shutdown):
-            first = _day_index(time, policy.effective, 0)
-            last = min(first + int(policy.ramp_days), days)
+            # only the part of the ramp inside the run: a ramp that began before it is not restarted
+            first = _offset(time, policy.effective)
+            ramp = _span(time, first, first + int(policy.ramp_days))
             rate = daily_removal_rate(policy.compliance, int(policy.ramp_days))
-            removal[first:last, mask] = 1.0 - (1.0 - removal[first:last, mask]) * (1.0 - rate)
-            ban[_day_index(time, policy.announced, 0):, mask] = True
+            removal[ramp, mask] = 1.0 - (1.0 - removal[ramp, mask]) * (1.0 - rate)
+            ban[_span(time, _offset(time, policy.announced), days), mask] = True
         elif isinstance(policy, TariffSurcharge):
-            adder[_day_index(time, policy.start, 0):, mask] += policy.adder_usd_per_kwh
+            adder[_span(time, _offset(time, policy.start), days), mask] += policy.adder_usd_per_kwh
         elif isinstance(policy, DeploymentBan):
-            ban[_day_index(time, policy.start, 0):_day_index(time, policy.end, days - 1) + 1, mask] = True
+            stop = days if policy.end is None else _offset(time, policy.end) + 1
+            ban[_span(time, _offset(time, policy.start), stop), mask] = True
         else:
             raise TypeError(f"not a policy: {policy!r}")
     share = np.zeros(regions)
@@ -162,10 +167,10 @@ def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) 
 
 
 def cny_to_usd(amount_cny: float, year: int) -> float:
-    """Convert at the year's average rate (bundled; 2021 and 2022 not confirmed, see PROVENANCE). [USD]"""
+    """Convert at the year's average rate; years outside the bundled table (2015-2022; 2021
+    and 2022 not confirmed, see PROVENANCE) take the nearest year's. [USD]"""
     from hashjoule.data import read_table
 
     rates = read_table("cny_usd_exchange_rate_annual").set_index("year").cny_per_usd
-    if year not in rates.index:
-        raise ValueError(f"no CNY/USD rate for {year}; bundled years: {', '.join(str(int(y)) for y in rates.index)}")
-    return amount_cny / float(rates.loc[year])
+    nearest = rates.index[np.argmin(np.abs(rates.index.to_numpy() - year))]
+    return amount_cny / float(rates.loc[nearest])

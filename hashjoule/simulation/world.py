@@ -161,14 +161,15 @@ def baseline_chain_start(start: pd.Timestamp, observed) -> ChainStart:
                       epoch_first_time_s=int(header.time_unix - start.timestamp()))
 
 
-def _initial_capacity(regions: Regions, hardware: Hardware, market: Market, start_chain: ChainStart,
-                      observed, start: pd.Timestamp) -> np.ndarray:
+def initial_capacity(regions: Regions, hardware: Hardware, market: Market, start_chain: ChainStart,
+                     start: pd.Timestamp, observed=None) -> np.ndarray:
     """Installed capacity at the start, matched to the observed hashrate (trailing 7-day mean).
 
     Alive cohorts are weighted by the hashrate the network added in their year
     (observed, never negative); regions by their initial share. The total is scaled so
     that the capacity switched on at the first day's hashprice equals the observed hashrate.
     """
+    observed = daily_inputs() if observed is None else observed
     window = observed.hashrate.sel(time=slice(start - pd.Timedelta(days=7), start - pd.Timedelta(days=1)))
     target_ths = float(window.mean())
     yearly = observed.hashrate.resample(time="YS").mean().to_series()
@@ -222,7 +223,7 @@ def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: Flee
     hardware = baseline_hardware(start_day, end_day)
     market = baseline_market(start_day, time.size, observed)
     chain_start = baseline_chain_start(start_day, observed)
-    capacity = _initial_capacity(regions, hardware, market, chain_start, observed, start_day)
+    capacity = initial_capacity(regions, hardware, market, chain_start, start_day, observed)
     return ModelInputs(
         time=time, regions=regions, hardware=hardware, market=market,
         policy=PolicySeries.none(time.size, len(regions.names)),
