@@ -147,3 +147,13 @@ def test_deployments_follow_the_margin_after_the_lag():
     growth = np.diff(capacity)
     assert np.all(growth[: 20 + lag - 1] <= 1e-6)  # the jump is seen, machines arrive lag days later
     assert growth[20 + lag - 1] > 0
+
+
+def test_anticipated_share_from_the_kept_odds_equals_a_fresh_evaluation():
+    x = toy_inputs(days=5, tariff=0.05)
+    fleet = Fleet(x, 3)
+    hashprice = np.array([0.01, 0.03, 0.05])
+    fleet.online_ths(0, hashprice)
+    ratio = np.array([1.0, 2.0, 4.0])
+    odds = fleet._odds * (ratio[None, :, None] ** -fleet.shape32)
+    np.testing.assert_allclose(odds / (1 + odds), 1 - fleet.share_on(0, hashprice * ratio), atol=1e-6)

@@ -120,6 +120,7 @@ class Fleet:
         self.margins = np.zeros((lag + 1, n))  # ring buffer of the newest class's margin
         self.cls = slice(0, 0)
         self._fraction = np.zeros((0, n, len(regions.names)))
+        self._odds, self._day = None, -1
         # per day, computed once: classes in service, classes reaching their end of life, and
         # ln(median tariff x kWh per TH/s-day) of each (class, region)
         self.alive_slices = [self.alive(day) for day in range(inputs.days)]
@@ -148,16 +149,23 @@ class Fleet:
             self.capacity[dead] = 0.0
             self.transit[dead] = 0.0
         cls = self.cls = self.alive_slices[day]
-        self._fraction = self.share_on(day, hashprice)
+        self._day = day
+        self._fraction = self.share_on(day, hashprice, keep_odds=True)
         return self.capacity[cls] * self._fraction
 
-    def share_on(self, day: int, hashprice: np.ndarray) -> np.ndarray:
+    def share_on(self, day: int, hashprice: np.ndarray, keep_odds: bool = False) -> np.ndarray:
         """Share of each alive class's capacity that pays its electricity at ``hashprice``,
-        (class in :attr:`cls`, draw, region). [1]"""
+        (class in :attr:`cls`, draw, region). [1]
+
+        With ``keep_odds``, the odds against running, exp(k (ln threshold - ln hashprice)),
+        are kept (no surcharge only), so that the share at a scaled hashprice costs no new
+        exponential (see :meth:`advance`).
+        """
         cls = self.cls
         adder = self.inputs.policy.tariff_adder_usd_per_kwh[day]
         median = self.inputs.regions.tariff_usd_per_kwh[day]
         kwh = self.kwh_per_ths_day[cls][:, None, :]
+        self._odds = None
         if adder.any():
             breakeven = hashprice[None, :, None] / kwh
             return online_fraction(breakeven, median[None, None, :], self.shape, adder[None, None, :])
@@ -169,6 +177,8 @@ class Fleet:
         fraction = np.subtract(self.log_threshold[day][cls], log_price)
         fraction *= self.shape32
         np.exp(fraction, out=fraction)
+        if keep_odds:
+            self._odds = fraction.copy()
         fraction += 1.0
         np.reciprocal(fraction, out=fraction)
         return fraction
@@ -194,9 +204,15 @@ class Fleet:
         implied_ths = difficulty * HASHES_PER_DIFFICULTY / 600.0 / 1e12
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(network_ths > 0, implied_ths / network_ths, np.inf)
-        anticipated = hashprice * np.clip(ratio, 0.25, 4.0)
+        ratio = np.clip(ratio, 0.25, 4.0)
+        anticipated = hashprice * ratio
         # switched-off machines that a retarget would not revive are scrapped after a mean wait
-        scrapped = 1.0 - self.share_on(day, anticipated)
+        if self._odds is not None and self._day == day:
+            # share off at the anticipated hashprice: odds x ratio**-k, no new exponential
+            odds = self._odds * (ratio[None, :, None] ** -self.shape32).astype(np.float32)
+            scrapped = odds / (1.0 + odds)
+        else:
+            scrapped = 1.0 - self.share_on(day, anticipated)
         scrapped *= self.capacity[self.cls]
         scrapped *= 1.0 / x.fleet.unprofitable_retirement_days
         self.capacity[self.cls] -= scrapped
