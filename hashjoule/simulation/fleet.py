@@ -209,13 +209,16 @@ class Fleet:
         # switched-off machines that a retarget would not revive are scrapped after a mean wait
         if self._odds is not None and self._day == day:
             # share off at the anticipated hashprice: odds x ratio**-k, no new exponential
-            odds = self._odds * (ratio[None, :, None] ** -self.shape32).astype(np.float32)
-            scrapped = odds / (1.0 + odds)
+            odds = self._odds
+            odds *= (ratio[None, :, None] ** -self.shape32).astype(np.float32)
+            off = np.add(odds, 1.0, dtype=np.float32)
+            np.divide(odds, off, out=off)
+            self._odds = None  # used up
         else:
-            scrapped = 1.0 - self.share_on(day, anticipated)
-        scrapped *= self.capacity[self.cls]
-        scrapped *= 1.0 / x.fleet.unprofitable_retirement_days
-        self.capacity[self.cls] -= scrapped
+            off = 1.0 - self.share_on(day, anticipated)
+        off *= np.float32(1.0 / x.fleet.unprofitable_retirement_days)
+        alive = self.capacity[self.cls]
+        alive -= alive * off
         # relocation: capacity in transit arrives after an exponential delay (arrivals first,
         # so that capacity removed today spends at least a day on the way)
         open_regions = ~policy.deployment_ban[day]

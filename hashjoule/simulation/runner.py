@@ -48,8 +48,10 @@ def annual_totals(ds: xr.Dataset) -> xr.Dataset:
             "annual_co2": (*per_year("co2", 1e-6), {"units": "Mt", "long_name": "CO2 emitted in the year"}),
             "annual_blocks": (*per_year("blocks", 1.0), {"units": "1", "long_name": "blocks mined in the year"}),
             "annual_btc_minted": (*per_year("btc_minted", 1.0), {"units": "BTC", "long_name": "subsidy minted in the year"}),
-            "annual_hashrate_end": (("draw", "year"), ds.hashrate.sum("region").transpose("draw", "time").data[
-                :, np.r_[starts[1:] - 1, years.size - 1]], {"units": "EH/s", "long_name": "hashrate on the year's last day"}),
+            "annual_hashrate_end": (("draw", "year"),
+                                    ds.hashrate.isel(time=np.r_[starts[1:] - 1, years.size - 1])
+                                    .sum("region", skipna=False).transpose("draw", "time").data,
+                                    {"units": "EH/s", "long_name": "hashrate on the year's last day"}),
             "days": ("year", np.diff(np.r_[starts, years.size]), {"units": "d", "long_name": "days of the year in the run"}),
         },
         coords={"year": years[starts], "draw": ds.draw, "region": ds.region},
