@@ -16,13 +16,42 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from scipy import stats
 
 
+#: Bounds of the numeric parameters that may be uncertain, by field name: a number must lie
+#: within them, a distribution's central 99.8 % too. [the field's unit]
+BOUNDS = {
+    "growth_per_day": (0.0, 1.0),
+    "unprofitable_retirement_days": (1.0, 36500.0),
+    "tariff_dry_usd_per_kwh": (0.0, 10.0),
+    "tariff_wet_usd_per_kwh": (0.0, 10.0),
+    "pue": (1.0, 3.0),
+    "emission_factor_t_per_mwh": (0.0, 2.0),
+    "compliance": (0.0, 1.0),
+    "adder": (0.0, 10.0),
+    "share": (0.0, 1.0),
+    "attrition": (0.0, 1.0),
+    "delay_days": (1.0, 3650.0),
+}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _bounded(cls, value, info):
+        """Every field named in :data:`BOUNDS` is checked against its bounds."""
+        if value is None or info.field_name not in BOUNDS or not isinstance(value, (int, float, _Distribution)):
+            return value
+        return _within(info.field_name, value, *BOUNDS[info.field_name])
 
 
 # --- distributions ------------------------------------------------------------------
 
-class Uniform(_Model):
+
+class _Distribution:
+    """Marker base of the distribution models."""
+
+class Uniform(_Model, _Distribution):
     """Uniform between ``low`` and ``high``."""
 
     dist: Literal["uniform"]
@@ -39,7 +68,7 @@ class Uniform(_Model):
         return stats.uniform(self.low, self.high - self.low)
 
 
-class Normal(_Model):
+class Normal(_Model, _Distribution):
     """Normal with ``mean`` and standard deviation ``sd``."""
 
     dist: Literal["normal"]
@@ -50,7 +79,7 @@ class Normal(_Model):
         return stats.norm(self.mean, self.sd)
 
 
-class LogNormal(_Model):
+class LogNormal(_Model, _Distribution):
     """Log-normal with ``median`` and ``sigma`` (standard deviation of the log)."""
 
     dist: Literal["lognormal"]
@@ -61,7 +90,7 @@ class LogNormal(_Model):
         return stats.lognorm(self.sigma, scale=self.median)
 
 
-class Triangular(_Model):
+class Triangular(_Model, _Distribution):
     """Triangular from ``low`` to ``high`` with its peak at ``mode``."""
 
     dist: Literal["triangular"]
@@ -79,7 +108,7 @@ class Triangular(_Model):
         return stats.triang((self.mode - self.low) / (self.high - self.low), self.low, self.high - self.low)
 
 
-class Beta(_Model):
+class Beta(_Model, _Distribution):
     """Beta(``a``, ``b``) stretched to [``low``, ``high``] (default [0, 1])."""
 
     dist: Literal["beta"]
@@ -151,15 +180,6 @@ class Fleet(_Model):
     deployment_lag_days: int | None = Field(None, ge=0, le=3650, description="ordering-to-arrival lag [d]")
     unprofitable_retirement_days: Uncertain | None = Field(None, description="mean wait before scrapping [d]; uncertain")
 
-    @field_validator("growth_per_day")
-    @classmethod
-    def _growth(cls, value):
-        return None if value is None else _within("growth_per_day", value, 0.0, 1.0)
-
-    @field_validator("unprofitable_retirement_days")
-    @classmethod
-    def _retire(cls, value):
-        return None if value is None else _within("unprofitable_retirement_days", value, 1.0, 36500.0)
 
 
 class RegionOverride(_Model):
@@ -170,21 +190,6 @@ class RegionOverride(_Model):
     pue: Uncertain | None = Field(None, description="power usage effectiveness [1]; uncertain")
     emission_factor_t_per_mwh: Uncertain | None = Field(None, description="grid emission factor [t CO2/MWh]; uncertain")
     share: float | None = Field(None, ge=0, le=1, description="share of installed capacity and of new machines [1]")
-
-    @field_validator("tariff_dry_usd_per_kwh", "tariff_wet_usd_per_kwh")
-    @classmethod
-    def _tariff(cls, value, info):
-        return None if value is None else _within(info.field_name, value, 0.0, 10.0)
-
-    @field_validator("pue")
-    @classmethod
-    def _pue(cls, value):
-        return None if value is None else _within("pue", value, 1.0, 3.0)
-
-    @field_validator("emission_factor_t_per_mwh")
-    @classmethod
-    def _ef(cls, value):
-        return None if value is None else _within("emission_factor_t_per_mwh", value, 0.0, 2.0)
 
 
 _REGIONS = Field(min_length=1, description="regions the policy applies to")
@@ -200,11 +205,6 @@ class ShutdownPolicy(_Model):
     ramp_days: int = Field(1, ge=1, le=3650, description="days over which the removal is spread [d]")
     compliance: Uncertain = Field(1.0, description="share of capacity removed by the end of the ramp [1]; uncertain")
     note: str = Field("", description="source or comment")
-
-    @field_validator("compliance")
-    @classmethod
-    def _compliance(cls, value):
-        return _within("compliance", value, 0.0, 1.0)
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -223,10 +223,6 @@ class TariffSurchargePolicy(_Model):
     currency: Literal["CNY", "USD"] = Field("USD", description="currency of `adder` (CNY at the year's average rate)")
     note: str = ""
 
-    @field_validator("adder")
-    @classmethod
-    def _adder(cls, value):
-        return _within("adder", value, 0.0, 10.0)
 
 
 class DeploymentBanPolicy(_Model):
@@ -254,16 +250,6 @@ class RelocationPolicy(_Model):
     destinations: dict[str, float] = Field(min_length=1, description="destination region -> weight")
     attrition: Uncertain = Field(0.0, description="share lost on the way [1]; uncertain")
     note: str = ""
-
-    @field_validator("share", "attrition")
-    @classmethod
-    def _share(cls, value, info):
-        return _within(info.field_name, value, 0.0, 1.0)
-
-    @field_validator("delay_days")
-    @classmethod
-    def _delay(cls, value):
-        return _within("delay_days", value, 1.0, 3650.0)
 
     @field_validator("destinations")
     @classmethod
