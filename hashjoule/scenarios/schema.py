@@ -156,6 +156,15 @@ def _within(name: str, value, low: float | None = None, high: float | None = Non
 
 # --- sections ---------------------------------------------------------------------
 
+
+def _in_order(model, earlier: str, later: str):
+    """Refuse a model whose day ``later`` comes before its day ``earlier`` (None: open)."""
+    first, last = getattr(model, earlier), getattr(model, later)
+    if first is not None and last is not None and last < first:
+        raise ValueError(f"{later} ({last}) on or after {earlier} ({first})")
+    return model
+
+
 class Run(_Model):
     """The period, the draws and the engine."""
 
@@ -167,9 +176,7 @@ class Run(_Model):
 
     @model_validator(mode="after")
     def _ordered(self):
-        if self.end < self.start:
-            raise ValueError(f"end ({self.end}) on or after start ({self.start})")
-        return self
+        return _in_order(self, "start", "end")
 
 
 class Fleet(_Model):
@@ -179,7 +186,6 @@ class Fleet(_Model):
     growth_per_day: Uncertain | None = Field(None, description="deployments per unit hashrate and margin [1/d]; uncertain")
     deployment_lag_days: int | None = Field(None, ge=0, le=3650, description="ordering-to-arrival lag [d]")
     unprofitable_retirement_days: Uncertain | None = Field(None, description="mean wait before scrapping [d]; uncertain")
-
 
 
 class RegionOverride(_Model):
@@ -208,9 +214,7 @@ class ShutdownPolicy(_Model):
 
     @model_validator(mode="after")
     def _ordered(self):
-        if self.effective < self.announced:
-            raise ValueError(f"effective ({self.effective}) on or after announced ({self.announced})")
-        return self
+        return _in_order(self, "announced", "effective")
 
 
 class TariffSurchargePolicy(_Model):
@@ -236,9 +240,7 @@ class DeploymentBanPolicy(_Model):
 
     @model_validator(mode="after")
     def _ordered(self):
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end ({self.end}) on or after start ({self.start})")
-        return self
+        return _in_order(self, "start", "end")
 
 
 class RelocationPolicy(_Model):
