@@ -51,6 +51,12 @@ class _Model(BaseModel):
 class _Distribution:
     """Marker base of the distribution models."""
 
+
+def _low_below_high(model):
+    if not model.low < model.high:
+        raise ValueError(f"low ({model.low}) below high ({model.high})")
+    return model
+
 class Uniform(_Model, _Distribution):
     """Uniform between ``low`` and ``high``."""
 
@@ -60,9 +66,7 @@ class Uniform(_Model, _Distribution):
 
     @model_validator(mode="after")
     def _ordered(self):
-        if not self.low < self.high:
-            raise ValueError(f"low ({self.low}) below high ({self.high})")
-        return self
+        return _low_below_high(self)
 
     def frozen(self):
         return stats.uniform(self.low, self.high - self.low)
@@ -119,9 +123,7 @@ class Beta(_Model, _Distribution):
 
     @model_validator(mode="after")
     def _ordered(self):
-        if not self.low < self.high:
-            raise ValueError(f"low ({self.low}) below high ({self.high})")
-        return self
+        return _low_below_high(self)
 
     def frozen(self):
         return stats.beta(self.a, self.b, self.low, self.high - self.low)

@@ -119,7 +119,6 @@ class Fleet:
         lag = inputs.fleet.deployment_lag_days
         self.margins = np.zeros((lag + 1, n))  # ring buffer of the newest class's margin
         self.cls = slice(0, 0)
-        self._fraction = np.zeros((0, n, len(regions.names)))
         self._odds, self._day = None, -1
         # per day, computed once: classes in service, classes reaching their end of life, and
         # ln(median tariff x kWh per TH/s-day) of each (class, region)
@@ -150,8 +149,7 @@ class Fleet:
             self.transit[dead] = 0.0
         cls = self.cls = self.alive_slices[day]
         self._day = day
-        self._fraction = self.share_on(day, hashprice, keep_odds=True)
-        return self.capacity[cls] * self._fraction
+        return self.capacity[cls] * self.share_on(day, hashprice, keep_odds=True)
 
     def share_on(self, day: int, hashprice: np.ndarray, keep_odds: bool = False) -> np.ndarray:
         """Share of each alive class's capacity that pays its electricity at ``hashprice``,

@@ -56,23 +56,18 @@ FEE_MEAN_DAYS = 365
 LAST_END = pd.Timestamp("2140-12-31")
 
 
-def _emission_factor(key: str) -> float:
-    source, _, name = key.partition(":")
-    if source == "mee2021":
-        table = read_table("china_provincial_grid_emission_factors_2021_2022")
-        rows = table[(table.province_en == name) & (table.year == 2021)]
-        column = "kgco2_per_kwh"
-        scale = 1.0
-    elif source == "owid2020":
-        table = read_table("owid_electricity_2022vintage")
-        rows = table[(table.country == name) & (table.year == 2020)]
-        column, scale = "carbon_intensity_gco2_per_kwh", 1e-3
-    else:
-        rows = pd.DataFrame()
-    if rows.empty:
-        raise InputError.single("model_regions.csv", f"emission_factor_key {key!r}",
+def _emission_factors(keys) -> np.ndarray:
+    """Grid factors for keys ``mee2021:<province>`` and ``owid2020:<country>``. [t CO2/MWh]"""
+    mee = read_table("china_provincial_grid_emission_factors_2021_2022")
+    owid = read_table("owid_electricity_2022vintage")
+    known = {**{f"mee2021:{r.province_en}": r.kgco2_per_kwh for r in mee[mee.year == 2021].itertuples()},
+             **{f"owid2020:{r.country}": r.carbon_intensity_gco2_per_kwh * 1e-3  # g/kWh -> kg/kWh = t/MWh
+                for r in owid[owid.year == 2020].itertuples()}}
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise InputError.single("model_regions.csv", f"emission_factor_key {unknown[0]!r}",
                                 "mee2021:<province> or owid2020:<country> present in the bundled data")
-    return float(rows[column].iloc[0]) * scale  # kg/kWh = t/MWh
+    return np.array([float(known[k]) for k in keys])
 
 
 def _shares(table: pd.DataFrame) -> np.ndarray:
@@ -102,7 +97,7 @@ def baseline_regions(time: np.ndarray) -> Regions:
         tariff_usd_per_kwh=tariff,
         tariff_shape=np.full(len(table), TARIFF_SHAPE),
         pue=table.pue.to_numpy(),
-        emission_factor_t_per_mwh=np.array([_emission_factor(k) for k in table.emission_factor_key]),
+        emission_factor_t_per_mwh=_emission_factors(list(table.emission_factor_key)),
         initial_share=share,
         deployment_share=np.tile(share, (len(time), 1)),
     )
