@@ -57,6 +57,15 @@ class Parameter:
         return np.clip(self.distribution.frozen().ppf(u), *self.bounds)
 
 
+def describe(scenario: Scenario, name: str) -> str:
+    """A parameter's key path with what it belongs to, e.g. ``policy[2].compliance (shutdown: Xinjiang)``."""
+    if name.startswith("policy["):
+        p = scenario.policy[int(name[len("policy["):name.index("]")])]
+        where = ", ".join(p.destinations if isinstance(p, RelocationPolicy) else p.regions)
+        return f"{name} ({p.type}: {where})"
+    return name
+
+
 def _uncertain(scenario: Scenario):
     """(key path, field name, distribution) of every distribution in the file."""
     sections = [("fleet", scenario.fleet), ("uncertainty", scenario.uncertainty),

@@ -86,8 +86,11 @@ class Checkpoint:
                 draws.to_netcdf(tmp, engine="h5netcdf")
         elif time.monotonic() - self.saved < EVERY_SECONDS:
             return
+        state = reduction.state()
+        # the histograms are mostly empty bins: compressed, they shrink a hundredfold
+        encoding = {name: {"zlib": True, "complevel": 1} for name in state.data_vars if name.endswith("__counts")}
         with atomic_path(self.folder / STATE) as tmp:
-            reduction.state().to_netcdf(tmp, engine="h5netcdf")
+            state.to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
         self.saved = time.monotonic()
 
     def remove(self) -> None:

@@ -213,25 +213,29 @@ STALLED_SHARE_OF_BLOCKS = 0.1
 
 
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
-    """Per year, over draws: median and 5-95 % range of energy [TWh] and CO2 [Mt]; medians of
-    the BTC minted and of the hashrate on the year's last day [EH/s]; and the share of draws
-    whose chain stalled that year (under 10 % of the scheduled blocks: the price fell faster
-    than the difficulty, which moves at most 4x an epoch, could follow).
+    """Per year, over draws: quantiles (5, 17, 50, 83, 95 %) of energy [TWh] and CO2 [Mt]; the
+    probability that energy exceeds each threshold of the run (134 TWh by default); medians
+    of the BTC minted and of the hashrate on the year's last day [EH/s]; and the share of
+    draws whose chain stalled that year (under 10 % of the scheduled blocks: the price fell
+    faster than the difficulty, which moves at most 4x an epoch, could follow).
 
-    Medians, not means: projected prices are log-normal, and their right tail pulls means up.
+    Quantiles, not means: projected prices are log-normal, and their right tail pulls means up.
     """
-    energy = ds.annual_energy.sum("region")
-    co2 = ds.annual_co2.sum("region")
     rows = {}
-    for year in energy.year.values:
-        e, c = energy.sel(year=year).to_numpy(), co2.sel(year=year).to_numpy()
+    for year in ds.year.values:
         days = int(ds.days.sel(year=year))
-        rows[int(year)] = {
-            "days": days,
-            "energy_TWh_median": np.median(e), "energy_TWh_p5": np.quantile(e, 0.05), "energy_TWh_p95": np.quantile(e, 0.95),
-            "co2_Mt_median": np.median(c), "co2_Mt_p5": np.quantile(c, 0.05), "co2_Mt_p95": np.quantile(c, 0.95),
+        row = {"days": days}
+        for name, label in (("annual_energy", "energy_TWh"), ("annual_co2", "co2_Mt")):
+            q = ds[f"{name}_network_quantiles"].sel(year=year)
+            for quantile, value in zip(q["quantile"].values, q.values):
+                key = "median" if quantile == 0.5 else f"p{round(quantile * 100)}"
+                row[f"{label}_{key}"] = float(value)
+        for threshold in ds.threshold.values:
+            row[f"p_energy_above_{threshold:g}TWh"] = float(ds.annual_energy_exceedance.sel(year=year, threshold=threshold))
+        row.update({
             "btc_minted_median": float(ds.annual_btc_minted.sel(year=year).median()),
             "hashrate_EHs_year_end_median": float(ds.annual_hashrate_end.sel(year=year).median()),
             "stalled_share": float((ds.annual_blocks.sel(year=year) < STALLED_SHARE_OF_BLOCKS * 144 * days).mean()),
-        }
+        })
+        rows[int(year)] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
