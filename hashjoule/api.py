@@ -6,7 +6,7 @@ import xarray as xr
 
 from hashjoule.errors import InputError
 
-from hashjoule.calibration.replay import SET_NAME, load_set
+from hashjoule.calibration.parameter_sets import SET_NAME, load_set
 from hashjoule.simulation.runner import simulate as run_engine
 from hashjoule.simulation.world import baseline_inputs
 
