@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 from scipy import stats
 
 #: Quantiles of the draws drawn as a band. [1]
@@ -102,6 +103,8 @@ def posterior_marginals(posterior: xr.Dataset) -> Figure:
         ax.stairs(per_bin, bins, color="tab:red", label="log-normal in the set")
         ax.axvline(point, color="tab:blue", linestyle="--", label="least squares")
         ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlim(bins[0], bins[-1])
         ax.set_xlabel(f"{posterior[name].attrs['long_name']} [{posterior[name].attrs['units']}]")
@@ -133,6 +136,9 @@ def holdout_check(paths: xr.Dataset) -> Figure:
     ax.set_ylabel("network hashrate [EH/s]")
     ax.set_xlabel("date [UTC day]")
     ax.set_ylim(bottom=0)
+    locator = AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     _cutoff_line(ax, paths)
     ax.set_title(f"Out of sample, {paths.attrs['check_start']} to {paths.attrs['check_end']} ({paths.attrs['scenario']}): "
                  f"MdAPE {paths.attrs['mdape_check']:.1%}, RMSE(log) {paths.attrs['rmse_log_check']:.3f}, "
