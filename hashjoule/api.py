@@ -159,7 +159,6 @@ def calibrate(until: str = "2021-04-30", draws: int = 400, seed: int = 0, output
     """
     from pathlib import Path
 
-    from hashjoule import __version__
     from hashjoule.calibration import holdout, workflow
     from hashjoule.calibration.parameter_sets import write_set
     from hashjoule.calibration.report import write_report
@@ -172,7 +171,6 @@ def calibrate(until: str = "2021-04-30", draws: int = 400, seed: int = 0, output
                                 repr(str(report)))
     holdout.check_window(until)
     result = workflow.calibrate(until, draws, seed, start=start)
-    result.tables["fit"]["software"] = f"hashjoule {__version__}"
     if output is not None:
         write_set(result.tables, output, workflow.UNITS)
     if report is not None:

@@ -28,6 +28,7 @@ import xarray as xr
 from scipy import stats
 
 from hashjoule.calibration import observed as obs
+from hashjoule.errors import InputError
 from hashjoule.scenarios.schema import BOUNDS
 from hashjoule.simulation.engine_ensemble import run_batch
 from hashjoule.simulation.inputs import FleetParameters, ModelInputs
@@ -153,8 +154,6 @@ def targets(until: str = FIT_END, start: str = FIT_START) -> tuple[ModelInputs, 
     first = parse_day(start, "start")
     end = pd.Timestamp(series.time.values[-1])
     if (end - first).days < MIN_WINDOW_DAYS:
-        from hashjoule.errors import InputError
-
         raise InputError.single("--until", "", f"a day at least {MIN_WINDOW_DAYS} days after the fit's start "
                                 f"({first:%Y-%m-%d})", f"{end:%Y-%m-%d}")
     observed = series.sel(time=slice(first, end)).to_numpy()

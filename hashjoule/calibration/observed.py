@@ -64,8 +64,8 @@ def daily_hashrate(until, smoothing_days: int = SMOOTHING_DAYS) -> xr.DataArray:
 
     The mean is taken after the cut-off is applied, so the last days see no later data.
     """
-    day = cutoff(until)
-    hashrate = _trim(daily_inputs().hashrate, "time", day)
+    data = daily_inputs()
+    hashrate = _trim(data.hashrate, "time", cutoff(until, data.time.values[0], data.time.values[-1]))
     out = hashrate.rolling(time=smoothing_days, min_periods=1).mean()
     return out.assign_attrs(units="TH/s", long_name=f"network hashrate, trailing {smoothing_days}-day mean",
                             source="Coin Metrics community data (CC BY-NC 4.0)")
@@ -89,7 +89,8 @@ def difficulty(until) -> xr.DataArray:
 
 def miners_revenue(until) -> xr.DataArray:
     """Miners' revenue, (subsidy + fees) x price, per day. [USD/day]"""
-    return _trim(daily_inputs().revenue, "time", cutoff(until))
+    data = daily_inputs()
+    return _trim(data.revenue, "time", cutoff(until, data.time.values[0], data.time.values[-1]))
 
 
 def cambridge_consumption(until, price_usd_per_kwh: float = 0.05) -> xr.DataArray:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from hashjoule import __version__
 from hashjoule.calibration import fit, holdout
 from hashjoule.calibration import observed as obs
 
@@ -117,7 +118,7 @@ def _tables(start, cut, ls, correlations, abc, check, scenario, prior, accept) -
                 "target": "Coin Metrics implied hashrate, trailing 7-day mean",
                 "median_absolute_percentage_error": ls.mdape, "rmse_log": ls.rmse_log,
                 "engine_runs": ls.evaluations, "correlations": _pairs(correlations),
-                "date": date.today().isoformat()},
+                "date": date.today().isoformat(), "software": f"hashjoule {__version__}"},
         "parameters": {"growth_per_day": p.growth_per_day, "deployment_lag_days": p.deployment_lag_days,
                        "unprofitable_retirement_days": p.unprofitable_retirement_days,
                        "max_growth_per_day": p.max_growth_per_day},
