@@ -69,7 +69,8 @@ class HoldoutScore:
 
 
 def check_window(until) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of the check after the cut-off ``until``.
+    """First and last day of the check after the cut-off ``until``: to :data:`CHECK_END` for a
+    cut-off before it, else :data:`CHECK_DAYS` after the cut-off; never beyond the data.
 
     Raises
     ------

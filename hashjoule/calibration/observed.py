@@ -24,7 +24,7 @@ SMOOTHING_DAYS = 7
 LAUNCH_AVERAGE_END = "2020-04-30"
 
 
-def cutoff(until, first=None, last=None, source: str = "--until") -> pd.Timestamp:
+def cutoff(until, first=None, last=None) -> pd.Timestamp:
     """The cut-off as a day, checked against the span of the data.
 
     Parameters
@@ -46,9 +46,9 @@ def cutoff(until, first=None, last=None, source: str = "--until") -> pd.Timestam
     try:
         day = parse_day(until, "until")
     except InputError:
-        raise InputError.single(source, "", "a date YYYY-MM-DD", repr(str(until))) from None
+        raise InputError.single("--until", "", "a date YYYY-MM-DD", repr(str(until))) from None
     if not first <= day <= last:
-        raise InputError.single(source, "", f"a day from {first:%Y-%m-%d} to {last:%Y-%m-%d} (the bundled data)",
+        raise InputError.single("--until", "", f"a day from {first:%Y-%m-%d} to {last:%Y-%m-%d} (the bundled data)",
                                 f"{day:%Y-%m-%d}")
     return day
 
