@@ -112,3 +112,22 @@ def test_calibrate_refuses_bad_input(argv, message, capsys, tmp_path, monkeypatc
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_calibrate_command_writes_the_set_and_the_report(small, capsys, tmp_path, monkeypatch):
+    """The command's wiring (the fit itself is the small one, tested above)."""
+    seen = {}
+
+    def fake(until, draws, seed, start):
+        seen.update(until=until, draws=draws, seed=seed, start=start)
+        return small
+
+    monkeypatch.setattr(workflow, "calibrate", fake)
+    monkeypatch.chdir(tmp_path)
+    assert main(["calibrate", "--until", "2020-06-30", "--draws", "7", "--seed", "2", "-o", "mine.toml",
+                 "--report", "rep"]) == 0
+    assert seen == {"until": "2020-06-30", "draws": 7, "seed": 2, "start": "2016-01-01"}
+    out = capsys.readouterr().out
+    assert "# hashjoule calibration: mine" in out and "wrote parameter set mine.toml" in out
+    assert parameter_sets.read_set(tmp_path / "mine.toml") == small.least_squares.parameters
+    assert sorted(p.name for p in (tmp_path / "rep").iterdir()) == sorted([*FIGURES, "summary.md"])
