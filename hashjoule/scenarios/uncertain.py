@@ -76,6 +76,12 @@ def _uncertain(scenario: Scenario):
             value = getattr(model, field)
             if hasattr(value, "frozen"):
                 yield f"{prefix}.{field}", field, value
+    if scenario.fleet.posterior:
+        from hashjoule.calibration.parameter_sets import set_distributions
+
+        for field, value in set_distributions(scenario.fleet.parameter_set).items():
+            if getattr(scenario.fleet, field, None) is None:
+                yield f"fleet.{field}", field, value
 
 
 class ParameterSpace:
