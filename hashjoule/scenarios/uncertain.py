@@ -61,8 +61,7 @@ def describe(scenario: Scenario, name: str) -> str:
     """A parameter's key path with what it belongs to, e.g. ``policy[2].compliance (shutdown: Xinjiang)``."""
     if name.startswith("policy["):
         p = scenario.policy[int(name[len("policy["):name.index("]")])]
-        where = ", ".join(p.destinations if isinstance(p, RelocationPolicy) else p.regions)
-        return f"{name} ({p.type}: {where})"
+        return f"{name} ({p.type})" if isinstance(p, RelocationPolicy) else f"{name} ({p.type}: {', '.join(p.regions)})"
     return name
 
 
