@@ -93,13 +93,18 @@ def claims_text(verdicts) -> str:
     return "\n\n".join(blocks)
 
 
+def _share(value: float) -> str:
+    """A probability in percent, or '-' where it is not defined (NaN)."""
+    return "-" if value != value else f"{value:.0%}"
+
+
 def simulation_report(ds, table, title: str) -> str:
     """Per-year table of a simulation, with the notes it needs."""
     import numpy as np
 
     threshold = float(ds.threshold.values[0])
     above = f"p_energy_above_{threshold:g}TWh"
-    uncertain = ds.attrs.get("uncertain_parameters", "")
+    uncertain = ds.attrs.get("uncertain_parameters", "") if not ds.attrs.get("deterministic") else ""
     lines = [title, f"engine {ds.attrs['engine']}, {ds.attrs['draws']} draws, seed {ds.attrs['seed']}, "
                     f"parameters {ds.attrs['parameter_set']}; median over draws [5 %, 95 %]",
              f"uncertain parameters sampled per draw: {uncertain or 'none'}", "",
@@ -107,7 +112,7 @@ def simulation_report(ds, table, title: str) -> str:
              f"{'BTC minted':>13}{'hashrate at year end [EH/s]':>30}"]
     for year, row in table.iterrows():
         lines.append(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_median:>10.1f} [{row.energy_TWh_p5:6.1f}, "
-                     f"{row.energy_TWh_p95:6.1f}]{row[above]:>14.0%}{row.co2_Mt_median:>10.1f} [{row.co2_Mt_p5:6.1f}, "
+                     f"{row.energy_TWh_p95:6.1f}]{_share(row[above]):>14}{row.co2_Mt_median:>10.1f} [{row.co2_Mt_p5:6.1f}, "
                      f"{row.co2_Mt_p95:6.1f}]{row.btc_minted_median:>13,.0f}{row.hashrate_EHs_year_end_median:>30.1f}")
     notes = []
     if table.stalled_share.max() > 0:

@@ -95,13 +95,15 @@ def sobol_indices(scenario, baseline, samples: int = 256, seed: int = 0, years: 
     outputs = np.empty((len(design), 3))
     with client(workers, scheduler) as dask_client:
         for i, result in run_batches(_run_points, tasks, (scenario, baseline, int(seed), (first, last)), dask_client,
-                                     progress, len(design), [len(t[0]) for t in tasks], "sensitivity"):
+                                     progress, [len(t[0]) for t in tasks], "sensitivity"):
             outputs[i * BATCH:i * BATCH + len(result)] = result
     labels = [f"energy_{first}", "co2_avoided_china", "net_global_change"]
     units = ["TWh", "Mt", "TWh"]
     indices = {key: np.empty((3, len(names))) for key in ("S1", "S1_conf", "ST", "ST_conf")}
     for k in range(3):
-        result = analyze.analyze(problem, outputs[:, k], calc_second_order=False, seed=int(seed))
+        # a generator, not the int: SALib ignores a seed of 0 (its bootstrap would vary run to run)
+        result = analyze.analyze(problem, outputs[:, k], calc_second_order=False,
+                                 seed=np.random.default_rng([int(seed), k]))
         for key in indices:
             indices[key][k] = result[key]
     long = {"S1": "first-order Sobol index", "S1_conf": "95 % confidence half-width of S1",
@@ -110,8 +112,10 @@ def sobol_indices(scenario, baseline, samples: int = 256, seed: int = 0, years: 
                      for key, value in indices.items()},
                     coords={"output": labels, "parameter": names,
                             "output_units": ("output", units)})
-    ds["output_mean"] = ("output", outputs.mean(axis=0), {"long_name": "mean of the output over the design"})
-    ds["output_std"] = ("output", outputs.std(axis=0, ddof=1), {"long_name": "standard deviation over the design"})
+    ds["output_mean"] = ("output", outputs.mean(axis=0),
+                         {"units": "see output_units", "long_name": "mean of the output over the design"})
+    ds["output_std"] = ("output", outputs.std(axis=0, ddof=1),
+                        {"units": "see output_units", "long_name": "standard deviation of the output over the design"})
     from hashjoule.scenarios.uncertain import describe
 
     spaces = (scenario[1], baseline[1])

@@ -7,7 +7,7 @@ mapped through each distribution's quantile function (and clipped to the paramet
 bounds, which a distribution's central 99.8 % must already respect). Monte Carlo runs take
 ``u`` from each draw's own streams (one per parameter name), so a draw's values do not
 depend on the batch or worker that runs it; a Sobol analysis builds ``u`` itself
-(:mod:`hashjoule.simulation.sensitivity`).
+(:mod:`hashjoule.scenarios.sensitivity`).
 
 Two parameters have no single number: the regions' shares, drawn from a Dirichlet
 distribution around their central values when ``uncertainty.share_concentration`` is set,

@@ -1,9 +1,11 @@
 """A folder of finished batches, so that an interrupted ensemble can be resumed.
 
-Layout: ``manifest.json`` (what is being run: the scenario text, the seed, the draws, the
-batch plan, the package version), ``reduction.nc``, the state of the streaming reduction
-with the list of batches folded into it, and, when draws are kept, one
-``draws-<first draw>.nc`` per batch. Each file is written to a temporary name and renamed,
+Layout: ``manifest.json`` (what is being run: the scenario text, a fingerprint of the
+inputs and parameter distributions, the seed, the draws, the batch plan, the package
+version), ``reduction.nc``, the state of the streaming reduction with the list of batches
+folded into it (its size does not grow with the draws), one ``totals-<first draw>.nc`` per
+batch (its per-draw annual totals and parameter values, written once) and, when draws
+are kept, one ``draws-<first draw>.nc`` per batch. Each file is written to a temporary name and renamed,
 so a killed run leaves a consistent folder. A resumed run refuses a folder made for
 another run, restores the reduction and runs the batches missing from it; since each batch
 depends only on its draws, and the reduction only on the blocks' order, the result equals
@@ -12,11 +14,13 @@ that of an uninterrupted run.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import shutil
 import time
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 from hashjoule import __version__
@@ -26,9 +30,32 @@ from hashjoule.simulation.reduce import Reduction
 
 MANIFEST = "manifest.json"
 STATE = "reduction.nc"
-#: Least time between two saves of the reduction's state (its size does not depend on the
-#: draws, but it is tens of MB for long runs). [s]
+#: Least time between two saves of the reduction's state (its size does not grow with the
+#: draws, but it is MB to tens of MB for long runs). [s]
 EVERY_SECONDS = 20.0
+
+
+def fingerprint(inputs, space=None) -> str:
+    """SHA-256 of everything a run computes from: the inputs' arrays and numbers and the
+    parameter distributions, so that a resumed run refuses a checkpoint made from other
+    data or another parameter set, even under the same scenario text."""
+    digest = hashlib.sha256()
+
+    def feed(value) -> None:
+        if is_dataclass(value):
+            for f in fields(value):
+                digest.update(f.name.encode())
+                feed(getattr(value, f.name))
+        elif isinstance(value, np.ndarray):
+            digest.update(str(value.dtype).encode() + str(value.shape).encode())
+            digest.update(np.ascontiguousarray(value).tobytes())
+        else:
+            digest.update(repr(value).encode())
+
+    feed(inputs)
+    if space is not None:
+        feed([(p.name, p.distribution, p.bounds) for p in space.parameters] + [space.concentration])
+    return digest.hexdigest()
 
 
 class Checkpoint:
@@ -68,19 +95,28 @@ class Checkpoint:
     def _draws_path(self, first: int) -> Path:
         return self.folder / f"draws-{first:09d}.nc"
 
+    def _totals_path(self, first: int) -> Path:
+        return self.folder / f"totals-{first:09d}.nc"
+
     def reduction(self) -> Reduction | None:
         """The reduction saved last, or None."""
         path = self.folder / STATE
-        return Reduction.from_state(xr.load_dataset(path, engine="h5netcdf")) if path.is_file() else None
+        if not path.is_file():
+            return None
+        state = xr.load_dataset(path, engine="h5netcdf")
+        totals = [xr.load_dataset(self._totals_path(int(first)), engine="h5netcdf") for first in state.batch.values]
+        return Reduction.from_state(state, totals)
 
     def load_draws(self, first: int) -> xr.Dataset:
         """The kept draws of the batch starting at ``first``."""
         return xr.load_dataset(self._draws_path(first), engine="h5netcdf")
 
     def save(self, reduction: Reduction, first: int, draws: xr.Dataset | None) -> None:
-        """Keep the batch just folded in: its draws (if kept), then the reduction's state, which
-        is what marks the batch as done. Saved at most every :data:`EVERY_SECONDS`, and always
-        when draws are kept."""
+        """Keep the batch just folded in: its per-draw totals and draws (if kept), then the
+        reduction's state, which is what marks the batch as done. The state is saved at most
+        every :data:`EVERY_SECONDS`, and always when draws are kept."""
+        with atomic_path(self._totals_path(first)) as tmp:  # written once: a few numbers per draw
+            reduction.per_draw_of(first).to_netcdf(tmp, engine="h5netcdf")
         if draws is not None:
             with atomic_path(self._draws_path(first)) as tmp:
                 draws.to_netcdf(tmp, engine="h5netcdf")
@@ -92,7 +128,3 @@ class Checkpoint:
         with atomic_path(self.folder / STATE) as tmp:
             state.to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
         self.saved = time.monotonic()
-
-    def remove(self) -> None:
-        """Delete the folder once the run's output is safely written."""
-        shutil.rmtree(self.folder, ignore_errors=True)

@@ -3,8 +3,8 @@
 :class:`~hashjoule.simulation.inputs.ModelInputs` holds one world: the central values.
 A Monte Carlo draw may differ from it in the numbers a scenario marks as uncertain; a
 batch of ``n`` draws carries them in one :class:`DrawValues`, arrays whose first axis is
-the draw. Tariffs, PUE and efficiency enter as factors on the central values (so a seasonal
-tariff profile keeps its shape), emission factors and regional shares as values.
+the draw. Tariffs and efficiency enter as factors on the central values (so a seasonal
+tariff profile keeps its shape); PUE, emission factors and regional shares as values.
 
 Each draw's starting capacity is matched again, as the central world's is, so that the
 capacity switched on at the first day's hashprice equals the central world's online
@@ -18,10 +18,12 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from hashjoule.errors import InputError
 from hashjoule.simulation import chain
 from hashjoule.simulation.fleet import breakeven_tariff_usd_per_kwh, hashprice_usd_per_ths_day, online_fraction
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.policy import PolicyDraws
+from hashjoule.simulation.world import WET_MONTHS
 
 
 @dataclass(frozen=True)
@@ -102,10 +104,12 @@ class DrawValues:
             raise ValueError("share: expected each draw's shares to sum to 1")
         return self
 
-    def season_of_days(self, inputs: ModelInputs) -> np.ndarray:
-        """0 (dry, November-April) or 1 (wet, May-October) for each day. (T,)"""
-        months = inputs.time.astype("datetime64[M]").astype(np.int64) % 12 + 1
-        return ((months >= 5) & (months <= 10)).astype(np.int64)
+
+
+def season_of_days(time: np.ndarray) -> np.ndarray:
+    """0 (dry season) or 1 (wet season, :data:`~hashjoule.simulation.world.WET_MONTHS`) of each day. (T,)"""
+    months = np.asarray(time).astype("datetime64[M]").astype(np.int64) % 12 + 1
+    return np.isin(months, WET_MONTHS).astype(np.int64)
 
 
 def initial_capacity(inputs: ModelInputs, values: DrawValues) -> np.ndarray:
@@ -119,7 +123,7 @@ def initial_capacity(inputs: ModelInputs, values: DrawValues) -> np.ndarray:
     x, r = inputs, inputs.regions
     hashprice = hashprice_usd_per_ths_day(chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0],
                                           x.market.price_history_usd[0], chain.difficulty_from_bits(x.chain_start.bits))
-    season = values.season_of_days(x)[0]
+    season = season_of_days(x.time[:1])[0]
 
     def online(efficiency, pue, tariff):
         return online_fraction(breakeven_tariff_usd_per_kwh(hashprice, efficiency, pue), tariff, r.tariff_shape)
@@ -134,5 +138,6 @@ def initial_capacity(inputs: ModelInputs, values: DrawValues) -> np.ndarray:
                 values.pue[None, :, :], (r.tariff_usd_per_kwh[0] * values.tariff_scale[:, season, :])[None, :, :])
     switched_on = (capacity * on).sum(axis=(0, 2))
     if np.any(switched_on <= 0):
-        raise ValueError("a draw in which no machine is profitable on the first day")
+        raise InputError.single("scenario", "uncertainty", "distributions under which some machine is profitable on "
+                                f"the first day ({x.time[0]})", "a draw in which none is (tariffs or PUE too high)")
     return capacity * (target / switched_on)[None, :, None]

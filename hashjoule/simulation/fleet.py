@@ -98,12 +98,15 @@ class Fleet:
     Parameters
     ----------
     inputs : ModelInputs
+        The central world.
     n : int
         Number of draws in the batch.
+    values : hashjoule.simulation.draws.DrawValues, optional
+        The draws' own values of the uncertain parameters (default: the central ones).
     """
 
     def __init__(self, inputs: ModelInputs, n: int, values=None):
-        from hashjoule.simulation.draws import DrawValues, initial_capacity
+        from hashjoule.simulation.draws import DrawValues, initial_capacity, season_of_days
 
         self.inputs = inputs
         self.n = n
@@ -124,7 +127,7 @@ class Fleet:
         self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
         #: each draw's energy per hash over the central value's (efficiency and PUE). (n, R) [1]
         self.cost_scale = v.efficiency_scale[:, None] * v.pue / regions.pue[None, :]
-        self.season = v.season_of_days(inputs)
+        self.season = season_of_days(inputs.time)
         #: ln(cost scale x tariff scale) by season, (2, n, R): added to the central threshold
         self.log_offset = np.log(self.cost_scale[None, :, :] * v.tariff_scale.transpose(1, 0, 2)).astype(np.float32)
         with np.errstate(invalid="ignore", divide="ignore"):  # a region without central share keeps none
@@ -191,10 +194,12 @@ class Fleet:
         self._odds = fraction.copy() if keep_odds else None
         fraction += 1.0
         np.reciprocal(fraction, out=fraction)
-        adder = v.policy.adder_on(day)
-        self.surcharged = np.flatnonzero(adder.any(axis=0))
-        if self.surcharged.size:  # a surcharge does not scale: these regions take the plain relation
-            fraction[..., self.surcharged] = self._surcharged_share(day, hashprice, adder)
+        # a surcharge does not scale: regions a surcharge covers take the plain relation (in
+        # every draw, whatever the surcharge's value in it: a draw's numbers never depend on
+        # the others in its batch)
+        self.surcharged = np.flatnonzero(v.policy.adder_regions[v.policy.step(day)])
+        if self.surcharged.size:
+            fraction[..., self.surcharged] = self._surcharged_share(day, hashprice, v.policy.adder_on(day))
         return fraction
 
     def _surcharged_share(self, day: int, hashprice: np.ndarray, adder: np.ndarray) -> np.ndarray:

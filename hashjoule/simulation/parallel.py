@@ -20,6 +20,9 @@ from tqdm.auto import tqdm
 
 from hashjoule.errors import InputError
 
+#: Tasks queued per worker thread on a cluster. [1]
+IN_FLIGHT = 2
+
 
 @contextmanager
 def client(workers: int | None = None, scheduler: str | None = None):
@@ -34,11 +37,12 @@ def client(workers: int | None = None, scheduler: str | None = None):
 
     if scheduler is not None:
         try:
-            with Client(scheduler, timeout="20s") as c:
-                yield c
+            connection = Client(scheduler, timeout="20s")
         except OSError as error:
             raise InputError.single("--scheduler", scheduler, "the address of a running dask scheduler",
                                     f"no answer ({error})") from None
+        with connection as c:
+            yield c
         return
     # one single-threaded process per worker: the engines are numpy-bound and hold the GIL
     with LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
@@ -46,13 +50,15 @@ def client(workers: int | None = None, scheduler: str | None = None):
         yield c
 
 
-def run_batches(function: Callable, tasks: list, shared: tuple, dask_client, progress: bool, total: int,
-                sizes: list[int], label: str) -> Iterator[tuple[int, object]]:
+def run_batches(function: Callable, tasks: list, shared: tuple, dask_client, progress: bool, sizes: list[int],
+                label: str) -> Iterator[tuple[int, object]]:
     """Call ``function(*shared, task)`` for each task; yield ``(index, result)`` as they finish.
 
-    ``sizes`` gives each task's number of draws (for the progress bar, ``total`` in all).
+    ``sizes`` gives each task's number of draws (for the progress bar). On a cluster, tasks
+    are submitted in order, at most :data:`IN_FLIGHT` per worker thread at a time, so that
+    results arriving ahead of an unfinished one stay few.
     """
-    with tqdm(total=total, unit="draw", disable=not progress, desc=label) as bar:
+    with tqdm(total=sum(sizes), unit="draw", disable=not progress, desc=label) as bar:
         if dask_client is None:
             for i, task in enumerate(tasks):
                 result = function(*shared, task)
@@ -62,10 +68,23 @@ def run_batches(function: Callable, tasks: list, shared: tuple, dask_client, pro
         from dask.distributed import as_completed
 
         scattered = dask_client.scatter(list(shared), broadcast=True)
-        futures = {dask_client.submit(function, *scattered, task, pure=False): i for i, task in enumerate(tasks)}
-        for future in as_completed(futures):
+        threads = max(sum(dask_client.nthreads().values()), 1)
+        waiting = list(enumerate(tasks))[::-1]  # taken from the end: in order
+        futures, running = {}, as_completed()
+
+        def submit() -> None:
+            if waiting:
+                i, task = waiting.pop()
+                future = dask_client.submit(function, *scattered, task, pure=False, priority=-i)
+                futures[future] = i
+                running.add(future)
+
+        for _ in range(IN_FLIGHT * threads):
+            submit()
+        for future in running:
             i = futures.pop(future)
             result = future.result()
             future.release()
+            submit()  # keep the workers busy while this result is folded in
             bar.update(sizes[i])
             yield i, result

@@ -187,6 +187,9 @@ class PolicyDraws:
         Days on which the surcharges change, in order, the first one 0. (S,)
     adder_usd_per_kwh : numpy.ndarray
         Surcharge from each of those days until the next. (S, n, R) [USD/kWh]
+    adder_regions : numpy.ndarray of bool
+        Regions a surcharge applies to from each of those days, whatever its value in a
+        draw. (S, R)
     relocation_share : numpy.ndarray
         Share of the capacity forced out that moves abroad. (n, R) [1]
     relocation_delay_days : numpy.ndarray
@@ -199,6 +202,7 @@ class PolicyDraws:
     removal_rate: np.ndarray
     adder_days: np.ndarray
     adder_usd_per_kwh: np.ndarray
+    adder_regions: np.ndarray
     relocation_share: np.ndarray
     relocation_delay_days: np.ndarray
     relocation_attrition: np.ndarray
@@ -212,6 +216,7 @@ class PolicyDraws:
         adder_days = np.r_[0, np.flatnonzero(np.any(np.diff(adder, axis=0) != 0, axis=1)) + 1]
         return cls(removal_days, np.broadcast_to(series.removal_rate[removal_days][:, None, :], (removal_days.size, n, regions)),
                    adder_days, np.broadcast_to(adder[adder_days][:, None, :], (adder_days.size, n, regions)),
+                   adder[adder_days] != 0,
                    np.broadcast_to(series.relocation_share, (n, regions)),
                    np.full(n, float(series.relocation_delay_days)), np.full(n, float(series.relocation_attrition)))
 
@@ -220,9 +225,13 @@ class PolicyDraws:
         k = np.searchsorted(self.removal_days, day)
         return self.removal_rate[k] if k < self.removal_days.size and self.removal_days[k] == day else None
 
+    def step(self, day: int) -> int:
+        """Index of the surcharges' step that holds on ``day``."""
+        return int(np.searchsorted(self.adder_days, day, side="right")) - 1
+
     def adder_on(self, day: int) -> np.ndarray:
         """Today's surcharge. (n, R) [USD/kWh]"""
-        return self.adder_usd_per_kwh[np.searchsorted(self.adder_days, day, side="right") - 1]
+        return self.adder_usd_per_kwh[self.step(day)]
 
 
 def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ...], n: int) -> PolicyDraws:
@@ -252,8 +261,10 @@ def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ..
             * (1.0 - rate[None, :, None])
     adder_days = np.unique(np.r_[0, [first for first, _, _ in steps if first < days]]).astype(np.int64)
     adder = np.zeros((adder_days.size, n, regions))
+    covered = np.zeros((adder_days.size, regions), dtype=bool)
     for first, mask, value in steps:
         adder[np.ix_(adder_days >= first, np.arange(n), mask)] += value[None, :, None]
+        covered[np.ix_(adder_days >= first, mask)] = True
     share = np.zeros((n, regions))
     delay, attrition = np.full(n, 90.0), np.zeros(n)
     if relocation is not None:
@@ -263,7 +274,7 @@ def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ..
         share[:, shut] = np.broadcast_to(np.asarray(relocation.share, dtype=float), (n,))[:, None]
         delay = np.broadcast_to(np.asarray(relocation.delay_days, dtype=float), (n,)).copy()
         attrition = np.broadcast_to(np.asarray(relocation.attrition, dtype=float), (n,)).copy()
-    return PolicyDraws(removal_days.astype(np.int64), removal, adder_days, adder, share, delay, attrition)
+    return PolicyDraws(removal_days.astype(np.int64), removal, adder_days, adder, covered, share, delay, attrition)
 
 
 def cny_to_usd(amount_cny: float, year: int) -> float:

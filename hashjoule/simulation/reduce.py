@@ -8,14 +8,16 @@ are folded together by :class:`Reduction`, in any order of arrival:
   pairwise update), so the floating-point operations are the same whatever the batch size
   and whichever process ran a block; batches are whole blocks (the last one may be short);
 - **quantiles** of the daily network totals come from histograms of fixed logarithmic bins
-  (integer counts: exact to merge); a quantile is interpolated within its bin, whose
-  width, :data:`BIN_WIDTH`, bounds its error, and it never leaves the range between the
-  smallest and largest value of the day (kept exactly);
+  (integer counts: exact to merge); each order statistic is placed within its bin, whose
+  width, :data:`BIN_WIDTH`, bounds its error, and so the error of the quantile (numpy's
+  linear definition), which never leaves the range between the smallest and largest value
+  of the day (kept exactly);
 - **annual totals** are kept per draw (a few numbers per draw and year), so their
   quantiles and exceedance probabilities are exact.
 
-Memory and traffic grow with the days and regions, not with the draws, except the annual
-totals and the sampled parameter values.
+Memory grows with the days and regions, not with the draws, except the annual totals and
+the sampled parameter values (a few numbers per draw); what a batch sends back also holds
+its draws' histogram bins (2 bytes per draw, day and variable).
 """
 
 from __future__ import annotations
@@ -67,19 +69,33 @@ def histogram(index: np.ndarray, name: str) -> np.ndarray:
 
 
 def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES) -> np.ndarray:
-    """Quantiles from the counts (time, bins), log-linear within a bin. (quantile, time)"""
+    """Quantiles from the counts (time, bins), (quantile, time).
+
+    The definition is numpy's default (linear between the order statistics ``floor(q (N-1))``
+    and the next); each order statistic is placed inside its bin, the j-th of c values at
+    ``(j + 1/2) / c`` of the bin's logarithmic width, so each is within a bin width of
+    the exact value, and so is the quantile. Order statistics in the lowest bin (below the
+    range) count as zero.
+    """
     low, _ = HISTOGRAMS[name]
     cumulative = np.cumsum(counts, axis=1)
-    total = cumulative[:, -1:]
+    total = cumulative[:, -1]
+    rows = np.arange(counts.shape[0])
+
+    def order_statistic(k: np.ndarray) -> np.ndarray:
+        """The k-th smallest value (0-based) of each day, placed in its bin. (time,)"""
+        b = (cumulative <= k[:, None]).sum(axis=1)
+        before = np.where(b > 0, cumulative[rows, np.maximum(b - 1, 0)], 0)
+        inside = counts[rows, b]
+        log_value = low + (b - 1 + (k - before + 0.5) / inside) / BINS_PER_DECADE
+        return np.where(b == 0, 0.0, 10.0 ** log_value)
+
     out = np.empty((len(quantiles), counts.shape[0]))
     for i, q in enumerate(quantiles):
-        rank = q * total  # the value below which a share q of the draws lie
-        b = np.minimum((cumulative < rank).sum(axis=1), counts.shape[1] - 1)
-        below = np.where(b > 0, np.take_along_axis(cumulative, np.maximum(b - 1, 0)[:, None], axis=1)[:, 0], 0)
-        inside = np.take_along_axis(counts, b[:, None], axis=1)[:, 0]
-        fraction = np.where(inside > 0, (rank[:, 0] - below) / np.maximum(inside, 1), 0.0)
-        log_value = low + (b - 1 + fraction) / BINS_PER_DECADE
-        out[i] = np.where(b == 0, 0.0, 10.0 ** np.minimum(log_value, low + (counts.shape[1] - 2) / BINS_PER_DECADE))
+        position = q * (total - 1)
+        k = np.floor(position).astype(np.int64)
+        lower, upper = order_statistic(k), order_statistic(np.minimum(k + 1, total - 1))
+        out[i] = lower + (position - k) * (upper - lower)
     return out
 
 
@@ -174,7 +190,8 @@ class Reduction:
                          join="outer").sortby("draw")
 
     def state(self) -> xr.Dataset:
-        """Everything folded in so far, as one Dataset (for a checkpoint)."""
+        """Everything folded in so far but the per-draw totals (:meth:`per_draw_of`), as one
+        Dataset whose size does not grow with the draws (for a checkpoint)."""
         out = {}
         for name in MOMENTS:
             if name in self.mean:
@@ -195,11 +212,16 @@ class Reduction:
                                         "pending_draws": ("pending", [self.pending[b][0] for b in pending]),
                                         "batch": self.batches})
         state.attrs.update(n=self.n, next_block=self.next_block)
-        return state.merge(self._per_draw())
+        return state
+
+    def per_draw_of(self, first_draw: int) -> xr.Dataset:
+        """The per-draw totals of the batch that starts at ``first_draw``."""
+        return self.per_draw[self.batches.index(int(first_draw))]
 
     @classmethod
-    def from_state(cls, state: xr.Dataset) -> "Reduction":
-        """The reduction saved by :meth:`state`."""
+    def from_state(cls, state: xr.Dataset, per_draw: list[xr.Dataset]) -> "Reduction":
+        """The reduction saved by :meth:`state`, with its batches' per-draw totals in the
+        order of ``state.batch``."""
         self = cls()
         self.coords = {"time": state.time, "region": state.region}
         self.n, self.next_block = int(state.attrs["n"]), int(state.attrs["next_block"])
@@ -214,7 +236,7 @@ class Reduction:
         for name in HISTOGRAMS:
             self.counts[name] = state[f"{name}__counts"].data.astype(np.int64)
             self.low[name], self.high[name] = state[f"{name}__min"].data, state[f"{name}__max"].data
-        self.per_draw = [state[[v for v in state.data_vars if "__" not in v]]]
+        self.per_draw = list(per_draw)
         return self
 
     def dims(self, name: str) -> tuple[str, ...]:
@@ -269,7 +291,8 @@ def annual_summaries(ds: xr.Dataset, thresholds_twh=(134.0,)) -> xr.Dataset:
             {**var.attrs, "long_name": f"{var.attrs['long_name']}, network total, quantiles over draws"})
     total = ds.annual_energy.sum("region")
     threshold = xr.DataArray(list(map(float, thresholds_twh)), dims="threshold", attrs={"units": "TWh"})
-    out["annual_energy_exceedance"] = ((total > threshold).mean("draw")
+    whole = ds.days >= 365  # a part of a year is not compared with an annual threshold
+    out["annual_energy_exceedance"] = ((total > threshold).mean("draw").where(whole)
                                        .assign_attrs(units="1", long_name="probability that the network's annual "
-                                                                          "electricity use exceeds the threshold"))
+                                                     "electricity use exceeds the threshold (NaN for a part of a year)"))
     return out.assign_coords(threshold=threshold)

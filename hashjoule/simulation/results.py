@@ -54,10 +54,12 @@ def _var(dims, values, units, long_name):
     return (dims, np.asarray(values), {"units": units, "long_name": long_name})
 
 
-def per_gw_day(inputs: ModelInputs) -> dict[str, np.ndarray]:
-    """Energy [GWh] and CO2 [t] of 1 GW running for a day, by region."""
+def per_gw_day(inputs: ModelInputs, emission_factor_t_per_mwh: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Energy [GWh] and CO2 [t] of 1 GW running for a day, by region (R,), or by draw and
+    region (n, R) at the draws' own emission factors [t CO2/MWh] if given."""
     regions = len(inputs.regions.names)
-    return {"energy": np.full(regions, 24.0), "co2": 24.0e3 * inputs.regions.emission_factor_t_per_mwh}
+    factor = inputs.regions.emission_factor_t_per_mwh if emission_factor_t_per_mwh is None else emission_factor_t_per_mwh
+    return {"energy": np.full(regions, 24.0), "co2": 24.0e3 * factor}
 
 
 class DailyArrays:
@@ -89,12 +91,10 @@ class DailyArrays:
         view = self if n == self.n else object.__new__(DailyArrays)
         if view is not self:
             view.inputs = self.inputs
-        view.per_gw_day = per_gw_day(self.inputs)
-        if emission_factor_t_per_mwh is not None:
-            view.per_gw_day["co2"] = 24.0e3 * emission_factor_t_per_mwh
             for name in ("hashrate_ehs", "power_gw", "energy_gwh", "co2_t", "blocks", "minted_btc",
                          "fees_btc", "difficulty", "price_usd"):
                 setattr(view, name, getattr(self, name)[:, :n])
+        view.per_gw_day = per_gw_day(self.inputs, emission_factor_t_per_mwh)
         for name in ("blocks", "minted_btc"):  # the per-block engine adds to these
             getattr(view, name)[:] = 0.0
         return view

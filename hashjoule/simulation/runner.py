@@ -9,6 +9,7 @@ size, and after an interrupted run is resumed from its checkpoint.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -73,8 +74,9 @@ def plan(draws: int, batch_size: int) -> list[Batch]:
     return [Batch(first, min(first + size, draws), False) for first in range(0, draws, size)]
 
 
-#: Buffers of this process, reused batch after batch when draws are not kept.
-_BUFFERS: dict = {}
+#: Buffers of each thread, reused batch after batch when draws are not kept (a dask worker
+#: with several threads runs several batches at once: each needs its own).
+_BUFFERS = threading.local()
 
 
 def run_batch(inputs: ModelInputs, engine: str, seed: int | None, space, batch: Batch):
@@ -89,11 +91,10 @@ def run_batch(inputs: ModelInputs, engine: str, seed: int | None, space, batch: 
         values = space.values(u)
     arrays = None
     if not batch.keep and engine != "des":
-        key = id(inputs)
-        arrays = _BUFFERS.get(key)
-        if arrays is None or arrays.n < draws.size:
-            _BUFFERS.clear()  # one run at a time per process
-            arrays = _BUFFERS[key] = DailyArrays(inputs, draws.size)
+        arrays = getattr(_BUFFERS, "arrays", None)
+        if arrays is None or arrays.inputs is not inputs or arrays.n < draws.size:
+            _BUFFERS.arrays = None  # one run at a time per thread: free the last one's first
+            arrays = _BUFFERS.arrays = DailyArrays(inputs, draws.size)
     ds = ENGINES[engine](inputs, draws, seed, arrays, values)
     ds = ds.merge(annual_totals(ds))
     if values is not None:
@@ -144,8 +145,8 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     scheduler : str, optional
         Address of a running dask scheduler to run batches on.
     checkpoint : path, optional
-        Folder keeping finished batches (see :mod:`hashjoule.simulation.checkpoint`); removed
-        once the run is done.
+        Folder keeping finished batches (see :mod:`hashjoule.simulation.checkpoint`); the
+        caller removes it once the results are safely written (``hashjoule run`` does).
     resume : bool
         Continue the run kept in ``checkpoint``.
     identity : dict, optional
@@ -162,7 +163,7 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
         series and epoch statistics of every draw. The same numbers whatever the batch size,
         workers or interruptions.
     """
-    from hashjoule.simulation.checkpoint import Checkpoint
+    from hashjoule.simulation.checkpoint import Checkpoint, fingerprint
     from hashjoule.simulation.parallel import client, run_batches
 
     if engine not in ENGINES:
@@ -180,19 +181,21 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     if checkpoint is not None:
         store = Checkpoint(checkpoint, {**(identity or {}), "engine": engine, "draws": int(draws),
                                         "seed": -1 if seed is None else int(seed), "batch_size": batch_size,
-                                        "keep_draws": bool(keep_draws)}, resume)
+                                        "keep_draws": bool(keep_draws), "inputs": fingerprint(inputs, space)}, resume)
     reduction = store.reduction() if store is not None else None
     reduction = reduction or Reduction()
     kept = {first: store.load_draws(first) for first in reduction.batches} if keep_draws and store else {}
     todo = [b for b in batches if b.first not in reduction.batches]
-    with client(workers, scheduler) as dask_client:
-        for i, (summary, ds) in run_batches(run_batch, todo, (inputs, engine, seed, space), dask_client, progress,
-                                            sum(b.stop - b.first for b in todo), [b.stop - b.first for b in todo],
-                                            f"{engine} engine"):
-            reduction.add(summary, todo[i].first)
-            kept[todo[i].first] = ds
-            if store is not None:
-                store.save(reduction, todo[i].first, ds)
+    try:
+        with client(workers, scheduler) as dask_client:
+            for i, (summary, ds) in run_batches(run_batch, todo, (inputs, engine, seed, space), dask_client, progress,
+                                                [b.stop - b.first for b in todo], f"{engine} engine"):
+                reduction.add(summary, todo[i].first)
+                kept[todo[i].first] = ds
+                if store is not None:
+                    store.save(reduction, todo[i].first, ds)
+    finally:
+        _BUFFERS.arrays = None  # this thread's buffers: hundreds of MB
     result = reduction.result()
     if keep_draws:
         daily = xr.concat([kept[b.first] for b in batches], dim="draw", data_vars="minimal", coords="minimal",
