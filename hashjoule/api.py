@@ -121,3 +121,25 @@ def compare(sources: list[str], baseline: str = "baseline", first_year: int | No
         ds, scenario = run_scenario(source, draws, seed, progress=progress, keep_draws=False)
         differences[scenario.name] = paired_differences(ds, base, first, last, paired=paired)
     return summarise(differences, household("china3").kwh_per_year), (first, last)
+
+
+def figures(names: list[str] | None = None, output=".", formats=("png",), progress: bool = False,
+            command: str | None = None) -> dict:
+    """Remake bundled figures from the bundled scenarios and data (``hashjoule figures``).
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Figure names (:data:`hashjoule.gallery.RECIPES`); default all.
+    output : path-like
+        Folder for the figures, their data (CSV) and ``manifest.json``.
+    formats : sequence of {"png", "svg", "pdf"}
+
+    Returns
+    -------
+    dict
+        The manifest (see :func:`hashjoule.gallery.make_figures`).
+    """
+    from hashjoule.gallery import make_figures
+
+    return make_figures(names, output, formats, progress, command)

@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import sys
+import textwrap
 from dataclasses import replace
 
 from hashjoule import __version__
@@ -181,6 +182,25 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--no-progress", action="store_true", help="no progress bar")
     cmp.set_defaults(run=_run_compare)
 
+    fig = commands.add_parser(
+        "figures", help="remake the documented figures, with their data and a manifest",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.fill(
+            "Remake figures from the bundled scenarios and data with fixed seeds. Each figure is written as "
+            "NAME.png (and/or .svg, .pdf) with its data as NAME.csv; manifest.json records the scenarios, seed, "
+            "draws, software versions and the SHA-256 of every input and output. Rerunning gives byte-identical "
+            "data files. --all takes under a minute and about 1.5 GB of memory.", 79),
+        epilog="figures:\n" + "\n".join(textwrap.fill(recipe.description, 79, initial_indent=f"  {name:<13}",
+                                                       subsequent_indent=" " * 15, break_on_hyphens=False)
+                                         for name, recipe in _recipes().items()) + "\n\n" + EPILOG)
+    fig.add_argument("names", nargs="*", metavar="NAME", help="figures to make (see below)")
+    fig.add_argument("--all", action="store_true", help="make every figure")
+    fig.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder (created if needed)")
+    fig.add_argument("--format", default="png", metavar="png,svg,pdf",
+                     help="comma-separated file formats (default: %(default)s)")
+    fig.add_argument("--no-progress", action="store_true", help="no progress bar")
+    fig.set_defaults(run=_run_figures)
+
     claims = commands.add_parser(
         "claims", help="check the article's two claims, with numbers and sources",
         description="Check two published claims: that mining uses 134 billion kWh a year, and that one "
@@ -346,6 +366,28 @@ def _run_compare(args) -> None:
     table, (first, last) = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
                                    progress=not args.no_progress and sys.stderr.isatty(), paired=not args.unpaired)
     print(comparison_text(table, args.baseline, first, last, paired=not args.unpaired))
+
+
+def _recipes() -> dict:
+    from hashjoule.gallery import RECIPES
+
+    return RECIPES
+
+
+def _run_figures(args) -> None:
+    from hashjoule.api import figures
+    from hashjoule.gallery import check_request
+
+    if args.all and args.names:
+        raise InputError.single("--all", "", "either figure names or --all, not both", "both")
+    names = None if args.all else args.names
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    check_request(names, formats)  # refuse unknown names before any work
+    manifest = figures(names, args.output, formats, progress=not args.no_progress and sys.stderr.isatty(),
+                       command=args.command_line)
+    for name in (names or manifest["figures"]):
+        print(f"{name}: " + ", ".join(manifest["figures"][name]["files"]))
+    print(f"wrote {args.output}/manifest.json")
 
 
 def _run_claims(args) -> None:
