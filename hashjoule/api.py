@@ -143,3 +143,16 @@ def figures(names: list[str] | None = None, output=".", formats=("png",), progre
     from hashjoule.gallery import make_figures
 
     return make_figures(names, output, formats, progress, command)
+
+
+def report(source: str, output, compare=(), baseline: str = "baseline", draws: int | None = None,
+           seed: int | None = None, progress: bool = False, command: str | None = None):
+    """Write a self-contained HTML report of a scenario (``hashjoule report``).
+
+    Headline numbers with 5-95 % intervals, figures, the comparison with the baseline, the
+    assumptions with their sources and the article-claims check; see
+    :func:`hashjoule.htmlreport.build_report`. Returns the path of ``report.html``.
+    """
+    from hashjoule.htmlreport import build_report
+
+    return build_report(source, output, compare, baseline, draws, seed, progress, command)

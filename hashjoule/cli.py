@@ -201,6 +201,21 @@ def build_parser() -> argparse.ArgumentParser:
     fig.add_argument("--no-progress", action="store_true", help="no progress bar")
     fig.set_defaults(run=_run_figures)
 
+    rep = commands.add_parser(
+        "report", help="write a short HTML report of a scenario",
+        description="Run a scenario and write DIR/report.html, one self-contained page: headline numbers with "
+                    "5-95 %% intervals, figures, the paired comparison with the baseline, the assumptions with "
+                    "their sources, and the check of the article's claims.", epilog=EPILOG)
+    rep.add_argument("scenario", help="bundled name or path to a TOML file")
+    rep.add_argument("--compare", nargs="+", default=[], metavar="SCENARIO",
+                     help="other scenarios compared with the baseline in the same report")
+    rep.add_argument("--baseline", default="baseline", help="scenario to compare against (default: %(default)s)")
+    rep.add_argument("-o", "--output", required=True, metavar="DIR", help="new or empty output folder")
+    rep.add_argument("--draws", type=_positive_count, help="override the files' draws")
+    rep.add_argument("--seed", type=_count, help="override the files' seed")
+    rep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    rep.set_defaults(run=_run_report)
+
     claims = commands.add_parser(
         "claims", help="check the article's two claims, with numbers and sources",
         description="Check two published claims: that mining uses 134 billion kWh a year, and that one "
@@ -388,6 +403,14 @@ def _run_figures(args) -> None:
     for name in (names or manifest["figures"]):
         print(f"{name}: " + ", ".join(manifest["figures"][name]["files"]))
     print(f"wrote {args.output}/manifest.json")
+
+
+def _run_report(args) -> None:
+    from hashjoule.api import report
+
+    path = report(args.scenario, args.output, args.compare, args.baseline, args.draws, args.seed,
+                  progress=not args.no_progress and sys.stderr.isatty(), command=args.command_line)
+    print(f"wrote {path}")
 
 
 def _run_claims(args) -> None:

@@ -172,7 +172,7 @@ def _per_bitcoin(runs: Runs):
     return fig, data
 
 
-def _observed_hashrate_ehs() -> xr.DataArray:
+def observed_hashrate_ehs() -> xr.DataArray:
     from hashjoule.simulation.history import daily_inputs
 
     return (daily_inputs().hashrate / 1e6).assign_attrs(units="EH/s", long_name="observed network hashrate")
@@ -181,7 +181,7 @@ def _observed_hashrate_ehs() -> xr.DataArray:
 def _timeline(runs: Runs):
     sim = runs.scenario("china-2021", keep_draws=True)
     policies = china_policies(runs.scenario_file("china-2021"))
-    observed = _observed_hashrate_ehs()
+    observed = observed_hashrate_ehs()
     fig = figures.crackdown_timeline(sim, observed, policies, reported_notices())
     window = slice("2021-01-01", "2022-03-31")
     q = sim.hashrate.sel(time=window).sum("region").quantile([0.05, 0.5, 0.95], "draw")
@@ -214,13 +214,18 @@ def _fan(runs: Runs):
     return fig, _with_units(data, "TWh")
 
 
-def _composition(runs: Runs):
+def composition_groups() -> dict[str, list[str]]:
+    """Groups of the composition figure: four provinces, the rest of China, two countries."""
     from hashjoule.scenarios.compare import china_regions
 
-    sim = runs.scenario("china-2021", keep_draws=True)
     china = [r for r in china_regions() if r not in COMPOSITION_REGIONS]
-    groups = {**{r: [r] for r in COMPOSITION_REGIONS[:4]}, "rest of China": china,
-              **{r: [r] for r in COMPOSITION_REGIONS[4:]}}
+    return {**{r: [r] for r in COMPOSITION_REGIONS[:4]}, "rest of China": china,
+            **{r: [r] for r in COMPOSITION_REGIONS[4:]}}
+
+
+def _composition(runs: Runs):
+    sim = runs.scenario("china-2021", keep_draws=True)
+    groups = composition_groups()
     fig = figures.regional_composition(sim, groups)
     parts = {}
     for name, scale, unit in (("hashrate", 1.0, "EH/s"), ("co2", 1e-3, "kt/d")):

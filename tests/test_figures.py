@@ -10,6 +10,7 @@ import pytest
 import xarray as xr
 from matplotlib.figure import Figure
 
+from figureworld import toy_run
 from hashjoule import figures
 from hashjoule.cli import main
 from hashjoule.errors import InputError
@@ -18,7 +19,6 @@ from hashjoule.gallery import RECIPES, china_policies, check_request, make_figur
 from hashjoule.scenarios.load import load_scenario
 
 UNIT = re.compile(r"\[[^\]]+\]")
-REGIONS = ["Sichuan", "Xinjiang", "United States", "Other"]
 
 
 def labels(fig: Figure) -> list[str]:
@@ -54,18 +54,7 @@ def estimate():
 
 @pytest.fixture(scope="module")
 def run():
-    """A small kept-draws run: 5 draws, 2020-2022, 4 regions."""
-    time = pd.date_range("2020-01-01", "2022-12-31", freq="D")
-    rng = np.random.default_rng(2)
-    hashrate = 50 + rng.random((5, time.size, len(REGIONS))) * 10
-    years = np.array([2020, 2021, 2022])
-    return xr.Dataset(
-        {"hashrate": (("draw", "time", "region"), hashrate, {"units": "EH/s"}),
-         "co2": (("draw", "time", "region"), hashrate * 1e3, {"units": "t"}),
-         "annual_energy": (("draw", "year", "region"), 20 + rng.random((5, 3, len(REGIONS))), {"units": "TWh"}),
-         "days": ("year", [366, 365, 365])},
-        coords={"draw": np.arange(5), "time": time, "region": REGIONS, "year": years},
-        attrs={"scenario": "toy", "seed": 0, "draws": 5, "parameter_set": "test"})
+    return toy_run()
 
 
 def test_style_file_is_installed():

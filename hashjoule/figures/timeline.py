@@ -71,7 +71,8 @@ def crackdown_timeline(simulated: xr.Dataset, observed: xr.DataArray, policies: 
     fig, (top, bottom) = new_figure(2, 1, sharex=True, figsize=(7.5, 6.2),
                                     gridspec_kw={"height_ratios": [1.15, 1.0]})
     _gantt(top, policies, events, start, end)
-    fig.suptitle("China 2021: policies (diamond: announced; bar: in force) and the network hashrate", x=0.01,
+    scenario = simulated.attrs.get("scenario", "")
+    fig.suptitle(f"Policies of '{scenario}' (diamond: announced; bar: in force) and the network hashrate", x=0.01,
                  ha="left", fontsize=10, fontweight="bold")
 
     total = simulated.hashrate.sel(time=slice(start, end)).sum("region")
@@ -88,8 +89,8 @@ def crackdown_timeline(simulated: xr.Dataset, observed: xr.DataArray, policies: 
     bottom.set_ylim(bottom=0)
     bottom.set_xlim(start, end)
     bottom.legend(loc="upper left")
-    scenario = simulated.attrs.get("scenario", "")
-    caption(fig, f"Source: hashjoule scenario '{scenario}' (ensemble engine, seed {simulated.attrs.get('seed', '?')}); "
-                 "policies from the scenario file, notices from china_2021_crackdown_timeline.csv; observed "
-                 "hashrate: Coin Metrics community data (CC BY-NC 4.0).")
+    notices = ", notices from china_2021_crackdown_timeline.csv" if events is not None else ""
+    caption(fig, f"Source: hashjoule scenario '{scenario}' ({simulated.attrs.get('engine', '?')} engine, seed "
+                 f"{simulated.attrs.get('seed', '?')}); policies from the scenario file{notices}; observed hashrate: "
+                 "Coin Metrics community data (CC BY-NC 4.0).")
     return fig
