@@ -124,7 +124,7 @@ def compare(sources: list[str], baseline: str = "baseline", first_year: int | No
 
 
 def figures(names: list[str] | None = None, output=".", formats=("png",), progress: bool = False,
-            command: str | None = None) -> dict:
+            command: str | None = None, draws: int | None = None) -> dict:
     """Remake bundled figures from the bundled scenarios and data (``hashjoule figures``).
 
     Parameters
@@ -134,6 +134,8 @@ def figures(names: list[str] | None = None, output=".", formats=("png",), progre
     output : path-like
         Folder for the figures, their data (CSV) and ``manifest.json``.
     formats : sequence of {"png", "svg", "pdf"}
+    draws : int, optional
+        Draws of every simulation (default: those of the documented figures).
 
     Returns
     -------
@@ -142,7 +144,7 @@ def figures(names: list[str] | None = None, output=".", formats=("png",), progre
     """
     from hashjoule.gallery import make_figures
 
-    return make_figures(names, output, formats, progress, command)
+    return make_figures(names, output, formats, progress, command, draws)
 
 
 def report(source: str, output, compare=(), baseline: str = "baseline", draws: int | None = None,

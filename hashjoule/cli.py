@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     fig.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder (created if needed)")
     fig.add_argument("--format", default="png", metavar="png,svg,pdf",
                      help="comma-separated file formats (default: %(default)s)")
+    fig.add_argument("--draws", type=_positive_count,
+                     help="draws of every simulation, for a quick look (default: 150 kept for the bands, "
+                          "100 for the comparison, as documented)")
     fig.add_argument("--no-progress", action="store_true", help="no progress bar")
     fig.set_defaults(run=_run_figures)
 
@@ -399,7 +402,7 @@ def _run_figures(args) -> None:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     check_request(names, formats)  # refuse unknown names before any work
     manifest = figures(names, args.output, formats, progress=not args.no_progress and sys.stderr.isatty(),
-                       command=args.command_line)
+                       command=args.command_line, draws=args.draws)
     for name in (names or manifest["figures"]):
         print(f"{name}: " + ", ".join(manifest["figures"][name]["files"]))
     print(f"wrote {args.output}/manifest.json")

@@ -51,8 +51,10 @@ COMPOSITION_REGIONS = ("Sichuan", "Xinjiang", "Inner Mongolia", "Yunnan", "Unite
 class Runs:
     """The model runs and estimates that several figures share, each made once."""
 
-    def __init__(self, progress: bool = False):
+    def __init__(self, progress: bool = False, draws: int | None = None):
         self.progress = progress
+        #: Draws of the runs with kept draws, and of the paired comparison.
+        self.draws = {"kept": draws or KEPT_DRAWS, "compared": draws or COMPARE_DRAWS}
         self._cache: dict = {}
 
     def _once(self, key, make):
@@ -60,12 +62,12 @@ class Runs:
             self._cache[key] = make()
         return self._cache[key]
 
-    def scenario(self, name: str, keep_draws: bool, draws: int = KEPT_DRAWS) -> xr.Dataset:
+    def scenario(self, name: str, keep_draws: bool) -> xr.Dataset:
         """A bundled scenario's run, seed :data:`SEED`."""
         from hashjoule.api import run_scenario
 
-        return self._once(("run", name, keep_draws, draws), lambda: run_scenario(
-            name, draws, SEED, keep_draws=keep_draws, progress=self.progress)[0])
+        return self._once(("run", name, keep_draws), lambda: run_scenario(
+            name, self.draws["kept"], SEED, keep_draws=keep_draws, progress=self.progress)[0])
 
     def scenario_file(self, name: str):
         """The validated scenario."""
@@ -83,7 +85,7 @@ class Runs:
         """The paired comparison of scenarios with the baseline."""
         from hashjoule.api import compare
 
-        return self._once(("compare", names), lambda: compare(list(names), draws=COMPARE_DRAWS, seed=SEED,
+        return self._once(("compare", names), lambda: compare(list(names), draws=self.draws["compared"], seed=SEED,
                                                               progress=self.progress))
 
 
@@ -245,15 +247,16 @@ class Recipe:
         What the figure shows, in one line.
     scenarios : tuple of str
         Bundled scenarios run for it.
-    draws : int
-        Monte Carlo draws of those runs (0: no simulation).
+    runs : {"", "kept", "compared"}
+        Which runs it makes: none (historical data only), runs with kept draws, or the
+        paired comparison (see :class:`Runs`).
     make : callable
         ``make(runs) -> (Figure, Dataset or list of Datasets)``: the figure and its data.
     """
 
     description: str
     scenarios: tuple[str, ...]
-    draws: int
+    runs: str
     make: Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]
 
 
@@ -262,13 +265,13 @@ RECIPES: dict[str, Recipe] = {
                           "index and the article's 134 TWh", (), 0, _consumption),
     "per-bitcoin": Recipe("electricity per bitcoin minted, with Chinese and US household-years", (), 0, _per_bitcoin),
     "timeline": Recipe("China's 2021 shutdowns as a Gantt chart above the simulated (5-95 % of draws) and observed "
-                       "hashrate", ("china-2021",), KEPT_DRAWS, _timeline),
+                       "hashrate", ("china-2021",), "kept", _timeline),
     "savings": Recipe("energy and CO2 saved in China and net global change of every bundled scenario, 5-95 %",
                       ("baseline", "china-2021", "early-ban-2019", "hydro-provinces-spared", "inner-mongolia-only"),
-                      COMPARE_DRAWS, _savings),
+                      "compared", _savings),
     "fan": Recipe("Monte Carlo fan chart of the world's annual electricity, china-2021 against the baseline median",
-                  ("china-2021", "baseline"), KEPT_DRAWS, _fan),
-    "composition": Recipe("hashrate and CO2 by region over time, china-2021 (stacked)", ("china-2021",), KEPT_DRAWS,
+                  ("china-2021", "baseline"), "kept", _fan),
+    "composition": Recipe("hashrate and CO2 by region over time, china-2021 (stacked)", ("china-2021",), "kept",
                           _composition),
 }
 
@@ -346,7 +349,7 @@ def save_figure(fig: Figure, path: Path, fmt: str) -> Path:
 
 
 def make_figures(names=None, directory=".", formats=("png",), progress: bool = False,
-                 command: str | None = None) -> dict:
+                 command: str | None = None, draws: int | None = None) -> dict:
     """Make bundled figures, their data files and ``manifest.json`` in a folder.
 
     Parameters
@@ -360,6 +363,9 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
         Show progress bars (figures, and the model runs).
     command : str, optional
         Command line recorded in the manifest.
+    draws : int, optional
+        Draws of every simulation, for a quick look; default :data:`KEPT_DRAWS` for the
+        bands and :data:`COMPARE_DRAWS` for the comparison (the documented figures).
 
     Returns
     -------
@@ -381,19 +387,20 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
     manifest.update({key: value for key, value in provenance(command).items() if key != "history"},
                     created=f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}")
     entries = manifest.setdefault("figures", {})
-    runs = Runs(progress)
+    runs = Runs(progress, draws)
     for name in tqdm(names, desc="figures", unit="figure", disable=not progress):
         recipe = RECIPES[name]
         fig, data = recipe.make(runs)
         written = [save_figure(fig, directory / f"{name}.{fmt}", fmt) for fmt in formats]
         parts = data if isinstance(data, list) else [data]
-        header = {"figure": name, "what": recipe.description, "seed": SEED if recipe.draws else "none",
-                  "draws": recipe.draws, "scenarios": ", ".join(recipe.scenarios) or "none (historical data)"}
+        draws = runs.draws.get(recipe.runs, 0)
+        header = {"figure": name, "what": recipe.description, "seed": SEED if draws else "none",
+                  "draws": draws, "scenarios": ", ".join(recipe.scenarios) or "none (historical data)"}
         for i, part in enumerate(parts):
             suffix = "" if i == 0 else f".{next(iter(part.dims))}"
             written.append(write_table(part, directory / f"{name}{suffix}.csv", header))
         entries[name] = {"description": recipe.description, "scenarios": list(recipe.scenarios),
-                         "seed": SEED if recipe.draws else None, "draws": recipe.draws,
+                         "seed": SEED if draws else None, "draws": draws,
                          "files": {p.name: sha256(p) for p in written}, "inputs": input_files(recipe.scenarios)}
     manifest["figures"] = dict(sorted(entries.items()))
     with atomic_path(manifest_path) as tmp:

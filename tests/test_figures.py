@@ -171,3 +171,13 @@ def test_rerun_gives_identical_files_and_a_complete_manifest(tmp_path):
     assert set(again["figures"]) == {"consumption", "per-bitcoin"}
     header = (tmp_path / "a" / "consumption.csv").read_text().splitlines()
     assert header[0] == "# figure: consumption" and any("[TWh/yr]" in line for line in header)
+
+
+def test_simulated_figure_is_reproducible(tmp_path):
+    for folder in ("a", "b"):
+        assert main(["figures", "fan", "-o", str(tmp_path / folder), "--draws", "3", "--no-progress"]) == 0
+    assert (tmp_path / "a" / "fan.csv").read_bytes() == (tmp_path / "b" / "fan.csv").read_bytes()
+    entry = json.loads((tmp_path / "a" / "manifest.json").read_text())["figures"]["fan"]
+    assert entry["draws"] == 3 and entry["seed"] == 0 and entry["scenarios"] == ["china-2021", "baseline"]
+    assert "hashjoule/scenarios/library/china-2021.toml" in entry["inputs"]
+    assert "hashjoule/calibration/sets/replay-2016-2021.toml" in entry["inputs"]
