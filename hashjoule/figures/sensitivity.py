@@ -39,8 +39,8 @@ def sobol_indices(indices: xr.Dataset) -> Figure:
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.grid(axis="y", visible=False)
     axes[0, 0].set_yticks(y, [str(p) for p in parameters])
-    axes[0, -1].legend(loc="lower right")
-    fig.suptitle("Sensitivity of the outputs to the uncertain parameters (Sobol indices)", x=0.0, ha="left",
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right upper")
+    fig.suptitle("Sobol sensitivity indices of each output", x=0.0, ha="left",
                  fontsize=10, fontweight="bold")
     caption(fig, "Source: hashjoule sensitivity analysis. S1: first-order, ST: total Sobol index; error bars: the "
                  "confidence half-widths of the estimates. Saltelli et al. (2010), doi:10.1016/j.cpc.2009.09.018.")
