@@ -245,7 +245,8 @@ def build_report(source: str, directory, compare=(), baseline: str = "baseline",
     reference = None
     if scenario.name != base_name:
         reference = run_scenario(baseline, n, seed, keep_draws=False, progress=progress)[0]
-    shown["Electricity per year over the draws (baseline median dashed)"] = figures.annual_fan(ds, reference=reference)
+    fan = "Electricity per year over the draws" + (f" ({base_name}'s median dashed)" if reference is not None else "")
+    shown[fan] = figures.annual_fan(ds, reference=reference)
     shown["Hashrate and CO2 by region"] = figures.regional_composition(ds, composition_groups())
     policies = china_policies(scenario)
     if policies.policy.size and "draw" in ds.hashrate.dims:
