@@ -104,11 +104,12 @@ def _with_units(ds: xr.Dataset, units: str) -> xr.Dataset:
     return ds
 
 
-def china_policies(scenario) -> xr.Dataset:
+def gantt_rows(scenario) -> xr.Dataset:
     """A scenario's regional policies as Gantt rows: label, kind, announced, start, end.
 
-    A shutdown runs from its effective day to the end of its ramp; a deployment ban and a
-    tariff surcharge from their start to their end (open: NaT). Relocation has no row.
+    ``end`` is the first day after the measure: for a shutdown, ``effective + ramp_days``
+    (the ramp's last day is the reported deadline); for a deployment ban its ``end`` plus
+    a day; NaT for measures open to the end of the run. Relocation has no row.
     """
     rows = []
     for p in scenario.policy:
@@ -120,8 +121,12 @@ def china_policies(scenario) -> xr.Dataset:
             rows.append((f"{label}: shutdown", p.type, p.announced, start, end))
         else:
             end = getattr(p, "end", None)
+            end = None if end is None else end + pd.Timedelta(days=1)
             rows.append((f"{label}: {p.type.replace('_', ' ')}", p.type, None, p.start, end))
-    day = lambda d: np.datetime64(d, "ns") if d is not None else np.datetime64("NaT", "ns")  # noqa: E731
+
+    def day(value):
+        return np.datetime64("NaT", "ns") if value is None else np.datetime64(value, "ns")
+
     return xr.Dataset({
         "label": ("policy", [r[0] for r in rows]),
         "kind": ("policy", [r[1] for r in rows]),
@@ -182,7 +187,7 @@ def observed_hashrate_ehs() -> xr.DataArray:
 
 def _timeline(runs: Runs):
     sim = runs.scenario("china-2021", keep_draws=True)
-    policies = china_policies(runs.scenario_file("china-2021"))
+    policies = gantt_rows(runs.scenario_file("china-2021"))
     observed = observed_hashrate_ehs()
     fig = figures.crackdown_timeline(sim, observed, policies, reported_notices())
     window = slice("2021-01-01", "2022-03-31")
@@ -262,8 +267,8 @@ class Recipe:
 
 RECIPES: dict[str, Recipe] = {
     "consumption": Recipe("annualised electricity use 2016-2023 by three estimators, with bounds, the Cambridge "
-                          "index and the article's 134 TWh", (), 0, _consumption),
-    "per-bitcoin": Recipe("electricity per bitcoin minted, with Chinese and US household-years", (), 0, _per_bitcoin),
+                          "index and the article's 134 TWh", (), "", _consumption),
+    "per-bitcoin": Recipe("electricity per bitcoin minted, with Chinese and US household-years", (), "", _per_bitcoin),
     "timeline": Recipe("China's 2021 shutdowns as a Gantt chart above the simulated (5-95 % of draws) and observed "
                        "hashrate", ("china-2021",), "kept", _timeline),
     "savings": Recipe("energy and CO2 saved in China and net global change of every bundled scenario, 5-95 %",

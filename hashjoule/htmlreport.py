@@ -223,7 +223,7 @@ def build_report(source: str, directory, compare=(), baseline: str = "baseline",
     from hashjoule.api import run_scenario
     from hashjoule.claims import check_claims
     from hashjoule.errors import InputError
-    from hashjoule.gallery import china_policies, composition_groups, observed_hashrate_ehs
+    from hashjoule.gallery import composition_groups, gantt_rows, observed_hashrate_ehs
     from hashjoule.output import atomic_path, provenance
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
@@ -248,7 +248,7 @@ def build_report(source: str, directory, compare=(), baseline: str = "baseline",
     fan = "Electricity per year over the draws" + (f" ({base_name}'s median dashed)" if reference is not None else "")
     shown[fan] = figures.annual_fan(ds, reference=reference)
     shown["Hashrate and CO2 by region"] = figures.regional_composition(ds, composition_groups())
-    policies = china_policies(scenario)
+    policies = gantt_rows(scenario)
     if policies.policy.size and "draw" in ds.hashrate.dims:
         start, end = _window(policies, ds)
         shown["Policies and the network hashrate"] = figures.crackdown_timeline(

@@ -15,7 +15,7 @@ from hashjoule import figures
 from hashjoule.cli import main
 from hashjoule.errors import InputError
 from hashjoule.figures.style import style_path
-from hashjoule.gallery import RECIPES, china_policies, check_request, make_figures, reported_notices
+from hashjoule.gallery import RECIPES, check_request, gantt_rows, make_figures, reported_notices
 from hashjoule.scenarios.load import load_scenario
 
 UNIT = re.compile(r"\[[^\]]+\]")
@@ -85,7 +85,7 @@ def test_per_bitcoin_ratio():
 
 
 def test_timeline(run):
-    policies = china_policies(load_scenario("china-2021")[0])
+    policies = gantt_rows(load_scenario("china-2021")[0])
     observed = run.hashrate.isel(draw=0).sum("region")
     fig = figures.crackdown_timeline(run, observed, policies, reported_notices())
     assert_units(fig, "EH/s")
@@ -96,7 +96,7 @@ def test_timeline(run):
 
 
 def test_policy_rows_end_where_the_ramp_ends():
-    rows = china_policies(load_scenario("china-2021")[0])
+    rows = gantt_rows(load_scenario("china-2021")[0])
     mongolia = rows.isel(policy=0)
     assert str(mongolia.start.values)[:10] == "2021-03-31" and str(mongolia.end.values)[:10] == "2021-04-30"
     assert "relocation" not in set(rows.kind.values)
