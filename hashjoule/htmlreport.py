@@ -20,6 +20,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from hashjoule.figures.style import style_path
+from hashjoule.scenarios.compare import china_regions
 
 #: Quantiles of the reported intervals. [1]
 LOW, HIGH = 0.05, 0.95
@@ -52,15 +53,18 @@ def interval(values, digits: int = 1) -> str:
     return f"{mid:,.{digits}f} [{lo:,.{digits}f}, {hi:,.{digits}f}]"
 
 
-def headline(ds: xr.Dataset, first_year: int, last_year: int) -> list[tuple[str, str]]:
-    """Per-draw totals of the world over whole years: energy [TWh] and CO2 [Mt], median [5 %, 95 %]."""
+def headline(ds: xr.Dataset, first_year: int, last_year: int, china: list[str]) -> list[tuple[str, str]]:
+    """Per-draw totals over whole years, median [5 %, 95 %]: energy [TWh] and CO2 [Mt] of the
+    world and of the regions in ``china``, and the hashrate at the end [EH/s]."""
     years = slice(first_year, last_year)
-    energy = ds.annual_energy.sel(year=years).sum(["year", "region"])
-    co2 = ds.annual_co2.sel(year=years).sum(["year", "region"])
-    end = ds.annual_hashrate_end.sel(year=last_year)
-    return [(f"electricity consumed, world, {first_year}-{last_year} [TWh]", interval(energy)),
-            (f"CO2 emitted, world, {first_year}-{last_year} [Mt]", interval(co2)),
-            (f"hashrate at the end of {last_year} [EH/s]", interval(end))]
+    span = f"{first_year}-{last_year}"
+    rows = []
+    for where, regions in (("world", list(ds.region.values)), ("China", [r for r in china if r in ds.region])):
+        energy = ds.annual_energy.sel(year=years, region=regions).sum(["year", "region"])
+        co2 = ds.annual_co2.sel(year=years, region=regions).sum(["year", "region"])
+        rows += [(f"electricity consumed, {where}, {span} [TWh]", interval(energy)),
+                 (f"CO2 emitted, {where}, {span} [Mt]", interval(co2))]
+    return rows + [(f"hashrate at the end of {last_year} [EH/s]", interval(ds.annual_hashrate_end.sel(year=last_year)))]
 
 
 def provenance_sources() -> dict[str, str]:
@@ -146,7 +150,7 @@ def render(ds: xr.Dataset, scenario, text: str, figures: dict[str, Figure], verd
              f"Made by: <code>{esc(provenance.get('command', ''))}</code>; {esc(provenance.get('software_versions', ''))}."
              "</p>",
              "<h2>Headline numbers</h2>",
-             _table(["quantity", "median [5 %, 95 %]"], headline(ds, first, last), {1})]
+             _table(["quantity", "median [5 %, 95 %]"], headline(ds, first, last, china_regions()), {1})]
     if comparison is not None:
         table, (a, b), baseline = comparison
         parts += [f"<p>Against <b>{esc(baseline)}</b>, {a}-{b}, paired by draw (common random numbers); mean "

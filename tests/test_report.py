@@ -18,9 +18,11 @@ def test_interval_is_median_and_5_95():
 
 def test_headline_sums_whole_years_of_the_world():
     run = toy_run()
-    rows = dict(headline(run, 2021, 2022))
+    rows = dict(headline(run, 2021, 2022, ["Sichuan", "Xinjiang", "Gansu"]))
     energy = run.annual_energy.sel(year=[2021, 2022]).sum(["year", "region"])
     assert rows["electricity consumed, world, 2021-2022 [TWh]"] == interval(energy)
+    china = run.annual_energy.sel(year=[2021, 2022], region=["Sichuan", "Xinjiang"]).sum(["year", "region"])
+    assert rows["electricity consumed, China, 2021-2022 [TWh]"] == interval(china)
     assert all(re.search(r"\[[^\]]+\]$", key) for key in rows)  # every quantity has its unit
 
 
