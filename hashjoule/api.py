@@ -13,7 +13,8 @@ from hashjoule.simulation.world import baseline_inputs
 
 def simulate(start="2016-01-01", end="2023-12-31", engine: str = "ensemble", draws: int = 100,
              seed: int | None = 0, batch_size: int | None = None, keep_draws: bool | None = None,
-             progress: bool = False, parameter_set: str = SET_NAME) -> xr.Dataset:
+             progress: bool = False, parameter_set: str = SET_NAME, workers: int | None = None,
+             scheduler: str | None = None) -> xr.Dataset:
     """Simulate the world without mining policy (``hashjoule simulate``).
 
     Parameters
@@ -27,7 +28,7 @@ def simulate(start="2016-01-01", end="2023-12-31", engine: str = "ensemble", dra
         Monte Carlo draws.
     seed : int or None
         Root seed; ``None`` runs one deterministic draw.
-    batch_size, keep_draws, progress
+    batch_size, keep_draws, progress, workers, scheduler
         See :func:`hashjoule.simulation.runner.simulate`.
     parameter_set : str
         Calibrated fleet parameters (``hashjoule/calibration/sets/<name>.toml``).
@@ -39,13 +40,34 @@ def simulate(start="2016-01-01", end="2023-12-31", engine: str = "ensemble", dra
         draw, epoch statistics; attributes record the engine, seed and parameter set.
     """
     inputs = baseline_inputs(start, end, load_set(parameter_set))
-    ds = run_engine(inputs, engine, draws, seed, batch_size, keep_draws, progress)
+    ds = run_engine(inputs, engine, draws, seed, batch_size, keep_draws, progress, workers=workers, scheduler=scheduler)
     ds.attrs.update(parameter_set=parameter_set, scenario="baseline world without mining policy (no scenario file)")
     return ds
 
 
+def load(source: str):
+    """A scenario, its text, its central world and its uncertain parameters.
+
+    Returns
+    -------
+    scenario : hashjoule.scenarios.schema.Scenario
+    text : str
+        The file's text (recorded in outputs).
+    inputs : ModelInputs
+    space : hashjoule.scenarios.uncertain.ParameterSpace
+    """
+    from hashjoule.scenarios.load import load_scenario
+    from hashjoule.scenarios.resolve import resolve
+    from hashjoule.scenarios.uncertain import ParameterSpace
+
+    scenario, text = load_scenario(source)
+    inputs = resolve(scenario, source)
+    return scenario, text, inputs, ParameterSpace(scenario, inputs)
+
+
 def run_scenario(source: str, draws: int | None = None, seed: int | None = None, engine: str | None = None,
-                 batch_size: int | None = None, keep_draws: bool | None = None, progress: bool = False):
+                 batch_size: int | None = None, keep_draws: bool | None = None, progress: bool = False,
+                 workers: int | None = None, scheduler: str | None = None, checkpoint=None, resume: bool = False):
     """Run a scenario file or bundled scenario (``hashjoule run``).
 
     Parameters
@@ -54,43 +76,30 @@ def run_scenario(source: str, draws: int | None = None, seed: int | None = None,
         Bundled name (``hashjoule scenarios list``) or path to a TOML file.
     draws, seed, engine : optional
         Override the file's ``[run]`` values.
+    batch_size, keep_draws, progress, workers, scheduler, checkpoint, resume
+        See :func:`hashjoule.simulation.runner.simulate`.
 
     Returns
     -------
     ds : xarray.Dataset
-        As :func:`simulate`, with the scenario's text and name in the attributes.
+        Summaries over draws (and the draws if kept), with the scenario's text and name
+        in the attributes. Every draw samples the file's distributions.
     scenario : hashjoule.scenarios.schema.Scenario
     """
-    from hashjoule.scenarios.load import load_scenario
-    from hashjoule.scenarios.resolve import resolve
-
-    scenario, text = load_scenario(source)
-    inputs = resolve(scenario, source)
+    scenario, text, inputs, space = load(source)
     draws = scenario.run.draws if draws is None else draws
     seed = scenario.run.seed if seed is None else seed
-    ds = run_engine(inputs, engine or scenario.run.engine, draws, seed, batch_size, keep_draws, progress)
+    ds = run_engine(inputs, engine or scenario.run.engine, draws, seed, batch_size, keep_draws, progress,
+                    space=space, workers=workers, scheduler=scheduler, checkpoint=checkpoint, resume=resume,
+                    identity={"scenario": scenario.name, "scenario_text": text})
     ds.attrs.update(scenario=scenario.name, scenario_text=text, parameter_set=scenario.fleet.parameter_set)
     return ds, scenario
 
 
-def compare(sources: list[str], baseline: str = "baseline", first_year: int | None = None,
-            last_year: int | None = None, draws: int | None = None, seed: int | None = None,
-            progress: bool = False, paired: bool = True):
-    """Run scenarios and a baseline with common random numbers and summarise the differences
-    (``hashjoule compare``).
-
-    Returns
-    -------
-    table : pandas.DataFrame
-        Per scenario: mean and 5-95 % interval of energy saved in China [TWh], net global
-        change [TWh], CO2 avoided in China and net global [Mt], and household-years.
-    period : tuple of int
-        The years compared.
-    """
-    from hashjoule.scenarios.compare import paired_differences, summarise
+def _comparable(sources: list[str], baseline: str):
+    """Load the scenarios and the baseline, refusing runs that cannot be paired."""
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
-    from hashjoule.simulation.accounting import household
 
     # every file is checked, and the runs made comparable, before anything runs
     loaded = {source: load_scenario(source)[0] for source in [baseline, *sources]}
@@ -107,18 +116,46 @@ def compare(sources: list[str], baseline: str = "baseline", first_year: int | No
     for source, name in zip(sources, names):
         if names.count(name) > 1 or name == base_run.name:
             raise InputError.single(source, "name", "a scenario name not used by another compared scenario", repr(name))
+    return loaded
+
+
+def _years(base_run, first_year, last_year) -> tuple[int, int]:
     first = first_year or 2021
     last = last_year or base_run.run.end.year
     span = f"whole years within the run, {base_run.run.start.year} to {base_run.run.end.year}"
     if not base_run.run.start.year <= first <= last <= base_run.run.end.year:
         raise InputError.single("--from-year/--to-year", "", span, f"{first}-{last}")
+    return first, last
 
+
+def compare(sources: list[str], baseline: str = "baseline", first_year: int | None = None,
+            last_year: int | None = None, draws: int | None = None, seed: int | None = None,
+            progress: bool = False, paired: bool = True, workers: int | None = None, scheduler: str | None = None):
+    """Run scenarios and a baseline with common random numbers and summarise the differences
+    (``hashjoule compare``). A parameter the scenario and the baseline share takes the same
+    value in both, draw by draw.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Per scenario: mean and 5-95 % interval of energy saved in China [TWh], net global
+        change [TWh], CO2 avoided in China and net global [Mt], and household-years.
+    period : tuple of int
+        The years compared.
+    """
+    from hashjoule.scenarios.compare import paired_differences, summarise
+    from hashjoule.simulation.accounting import household
+
+    loaded = _comparable(sources, baseline)
+    base_run = loaded[baseline]
+    first, last = _years(base_run, first_year, last_year)
     draws = draws if draws is not None else base_run.run.draws
     seed = seed if seed is not None else base_run.run.seed
-    base, _ = run_scenario(baseline, draws, seed, progress=progress, keep_draws=False)
+    options = dict(progress=progress, keep_draws=False, workers=workers, scheduler=scheduler)
+    base, _ = run_scenario(baseline, draws, seed, **options)
     differences = {}
     for source in sources:
-        ds, scenario = run_scenario(source, draws, seed, progress=progress, keep_draws=False)
+        ds, scenario = run_scenario(source, draws, seed, **options)
         differences[scenario.name] = paired_differences(ds, base, first, last, paired=paired)
     return summarise(differences, household("china3").kwh_per_year), (first, last)
 
@@ -158,3 +195,35 @@ def report(source: str, output, compare=(), baseline: str = "baseline", draws: i
     from hashjoule.htmlreport import build_report
 
     return build_report(source, output, compare, baseline, draws, seed, progress, command)
+
+
+def sensitivity(source: str, baseline: str = "baseline", samples: int = 256, seed: int | None = None,
+                first_year: int | None = None, last_year: int | None = None, workers: int | None = None,
+                scheduler: str | None = None, progress: bool = False) -> xr.Dataset:
+    """Sobol indices of a scenario's headline results: its energy in the first year compared,
+    CO2 avoided in China and the net global change against the baseline
+    (``hashjoule sensitivity``); see :mod:`hashjoule.scenarios.sensitivity`.
+
+    Parameters
+    ----------
+    samples : int
+        Base samples of Saltelli's design, a power of 2; the engine runs samples x (P + 2)
+        paired draws for P factors.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` over (output, parameter).
+    """
+    from hashjoule.scenarios.sensitivity import sobol_indices
+
+    if samples < 2 or samples & (samples - 1):
+        raise InputError.single("--samples", "", "a power of 2, at least 2 (Saltelli's design)", str(samples))
+    loaded = _comparable([source], baseline)
+    years = _years(loaded[baseline], first_year, last_year)
+    scenario, text, inputs, space = load(source)
+    _, _, base_inputs, base_space = load(baseline)
+    seed = scenario.run.seed if seed is None else seed
+    ds = sobol_indices((inputs, space), (base_inputs, base_space), samples, seed, years, workers, scheduler, progress)
+    ds.attrs.update(scenario=scenario.name, scenario_text=text, baseline=baseline)
+    return ds

@@ -67,6 +67,29 @@ def _add_price(parser: argparse.ArgumentParser) -> None:
                              "[USD/kWh] (default: %(default)s, the Cambridge index's headline)")
 
 
+def _add_batch(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--batch-size", type=_positive_count, metavar="N",
+                        help="draws per batch, rounded up to a multiple of 50; results do not depend on it "
+                             "(default: 250)")
+
+
+def _add_parallel(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive_count, metavar="N",
+                       help="run batches of draws on N local worker processes (a dask LocalCluster); "
+                            "the numbers do not depend on it")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run batches on an existing dask cluster, e.g. tcp://10.0.0.5:8786 (see the README)")
+
+
+def _add_keep(parser: argparse.ArgumentParser) -> None:
+    keep = parser.add_mutually_exclusive_group()
+    keep.add_argument("--keep-draws", dest="keep_draws", action="store_true", default=None,
+                      help="keep every draw's daily series beside the summaries (default up to 100 draws)")
+    keep.add_argument("--reduce", dest="keep_draws", action="store_false",
+                      help="keep only the summaries over draws and the annual totals per draw")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hashjoule",
@@ -122,13 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=_count, help="root random seed (default: 0)")
     sim.add_argument("--deterministic", action="store_true",
                      help="one draw without randomness: median prices, every block its mean work")
-    sim.add_argument("--batch-size", type=_positive_count, metavar="N",
-                     help="draws per batch; results do not depend on it (default: 250)")
-    keep = sim.add_mutually_exclusive_group()
-    keep.add_argument("--keep-draws", dest="keep_draws", action="store_true", default=None,
-                      help="keep every draw's daily series (default up to 100 draws)")
-    keep.add_argument("--reduce", dest="keep_draws", action="store_false",
-                      help="keep means and standard deviations over draws, and annual totals per draw")
+    _add_batch(sim)
+    _add_keep(sim)
+    _add_parallel(sim)
     sim.add_argument("--no-progress", action="store_true", help="no progress bar")
     sim.add_argument("-o", "--output", metavar="FILE.nc", help="write the results (NetCDF4)")
     sim.set_defaults(run=_run_simulate)
@@ -154,13 +173,22 @@ def build_parser() -> argparse.ArgumentParser:
     lib.set_defaults(run=_run_scenarios)
 
     run = commands.add_parser("run", help="run a scenario and write its results",
-                              description="Run a bundled scenario or a scenario file; write results.nc (NetCDF4), "
-                                          "summary.csv and report.txt to the output folder.", epilog=EPILOG)
+                              description="Run a bundled scenario or a scenario file, each draw sampling the file's "
+                                          "distributions; write results.nc (NetCDF4: means, standard deviations and "
+                                          "5/17/50/83/95 % quantiles over draws, annual totals per draw, exceedance "
+                                          "probabilities, the draws' parameter values), summary.csv and report.txt to "
+                                          "the output folder. Finished batches are kept in OUTPUT/checkpoint until the "
+                                          "run is done: an interrupted run continues with --resume.", epilog=EPILOG)
     run.add_argument("scenario", help="bundled name or path to a TOML file")
     run.add_argument("-o", "--output", metavar="DIR", help="output folder (default: results-NAME)")
     run.add_argument("--draws", type=_positive_count, help="override the file's draws")
     run.add_argument("--seed", type=_count, help="override the file's seed")
     run.add_argument("--engine", choices=["ensemble", "des"], help="override the file's engine")
+    _add_batch(run)
+    _add_keep(run)
+    _add_parallel(run)
+    run.add_argument("--resume", action="store_true",
+                     help="finish an interrupted run of the same scenario, seed and draws in the output folder")
     run.add_argument("--force", action="store_true", help="overwrite results in an existing output folder")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(run=_run_run)
@@ -179,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--unpaired", action="store_true",
                      help="pair draw d with draw d-1 of the baseline, as if the runs were independent (to see what "
                           "common random numbers gain)")
+    _add_parallel(cmp)
     cmp.add_argument("--no-progress", action="store_true", help="no progress bar")
     cmp.set_defaults(run=_run_compare)
 
@@ -218,6 +247,26 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--seed", type=_count, help="override the files' seed")
     rep.add_argument("--no-progress", action="store_true", help="no progress bar")
     rep.set_defaults(run=_run_report)
+
+    sens = commands.add_parser(
+        "sensitivity", help="rank the uncertain parameters that drive a scenario's results (Sobol indices)",
+        description="Variance-based global sensitivity (Sobol indices, Saltelli design, SALib) of three results of a "
+                    "scenario: its electricity use in the first year compared, CO2 avoided in China and the net global "
+                    "change against the baseline, with respect to every distribution in the two files and the random "
+                    "streams of prices and blocks. Prints one table per result, ranked by the total index ST: the "
+                    "share of the result's variance the parameter explains, alone or with others; S1 is the share it "
+                    "explains alone. Runs SAMPLES x (parameters + 2) paired draws.", epilog=EPILOG)
+    sens.add_argument("scenario", help="bundled name or scenario file")
+    sens.add_argument("--baseline", default="baseline", help="scenario to compare against (default: %(default)s)")
+    sens.add_argument("--samples", type=_positive_count, default=256,
+                      help="base samples of the design, a power of 2 (default: %(default)s)")
+    sens.add_argument("--seed", type=_count, help="override the file's seed")
+    sens.add_argument("--from-year", type=_year, help="first year compared (default: 2021)")
+    sens.add_argument("--to-year", type=_year, help="last year compared (default: the baseline's last)")
+    _add_parallel(sens)
+    sens.add_argument("-o", "--output", metavar="FILE.nc", help="also write the indices (NetCDF4)")
+    sens.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sens.set_defaults(run=_run_sensitivity)
 
     claims = commands.add_parser(
         "claims", help="check the article's two claims, with numbers and sources",
@@ -286,7 +335,7 @@ def _run_simulate(args) -> None:
         raise InputError.single("--seed", "", "no seed with --deterministic (nothing is random)", str(args.seed))
     draws, seed = (1, None) if args.deterministic else (args.draws or 100, args.seed or 0)
     ds = simulate(args.start, args.end, args.engine, draws, seed, args.batch_size, args.keep_draws,
-                  progress=not args.no_progress and sys.stderr.isatty())
+                  progress=not args.no_progress and sys.stderr.isatty(), workers=args.workers, scheduler=args.scheduler)
     table = summary_table(ds)
     title = (f"hashjoule simulate: {args.engine} engine, {draws} draw{'s' * (draws > 1)}, "
              f"{'deterministic' if seed is None else f'seed {seed}'}, {args.start} to {args.end}, no mining policy")
@@ -345,6 +394,7 @@ def _run_scenarios(args) -> None:
 
 
 def _run_run(args) -> None:
+    import shutil
     from pathlib import Path
 
     from hashjoule.api import run_scenario
@@ -356,24 +406,32 @@ def _run_run(args) -> None:
 
     resolve(load_scenario(args.scenario)[0], args.scenario)  # refuse a bad file before creating anything
     folder = Path(args.output or f"results-{Path(args.scenario).stem}")
+    checkpoint = folder / "checkpoint"
     if folder.exists() and not folder.is_dir():
         raise InputError.single("--output", str(folder), "a folder", "an existing file")
-    if folder.is_dir() and any(folder.iterdir()) and not args.force:
-        raise InputError.single("--output", str(folder), "a new or empty folder (or --force to overwrite)",
-                                "a folder with files")
+    if args.resume and not checkpoint.is_dir():
+        raise InputError.single("--output", str(folder), "a folder with an interrupted run to resume",
+                                "no checkpoint folder in it")
+    if not args.resume and folder.is_dir() and any(folder.iterdir()):
+        if not args.force:
+            raise InputError.single("--output", str(folder), "a new or empty folder (or --force to overwrite, "
+                                    "--resume to finish an interrupted run)", "a folder with files")
+        shutil.rmtree(checkpoint, ignore_errors=True)
     if not folder.parent.exists():
         raise InputError.single("--output", str(folder), "a folder inside an existing one", "no such parent folder")
-    ds, scenario = run_scenario(args.scenario, args.draws, args.seed, args.engine,
-                                progress=not args.no_progress and sys.stderr.isatty())
+    folder.mkdir(exist_ok=True)
+    ds, scenario = run_scenario(args.scenario, args.draws, args.seed, args.engine, args.batch_size, args.keep_draws,
+                                progress=not args.no_progress and sys.stderr.isatty(), workers=args.workers,
+                                scheduler=args.scheduler, checkpoint=checkpoint, resume=args.resume)
     table = summary_table(ds)
     report = simulation_report(ds, table, f"scenario {scenario.name}: {scenario.description}")
     print(report)
-    folder.mkdir(exist_ok=True)
     write(ds, folder / "results.nc", command=args.command_line)
     with atomic_path(folder / "summary.csv") as tmp:
         table.to_csv(tmp)
     with atomic_path(folder / "report.txt") as tmp:
         tmp.write_text(report + "\n", encoding="utf-8")
+    shutil.rmtree(checkpoint, ignore_errors=True)
     print(f"wrote {folder}/results.nc, summary.csv, report.txt")
 
 
@@ -382,7 +440,8 @@ def _run_compare(args) -> None:
     from hashjoule.textreport import comparison_text
 
     table, (first, last) = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
-                                   progress=not args.no_progress and sys.stderr.isatty(), paired=not args.unpaired)
+                                   progress=not args.no_progress and sys.stderr.isatty(), paired=not args.unpaired,
+                                   workers=args.workers, scheduler=args.scheduler)
     print(comparison_text(table, args.baseline, first, last, paired=not args.unpaired))
 
 
@@ -416,6 +475,21 @@ def _run_report(args) -> None:
     print(f"wrote {path}")
 
 
+def _run_sensitivity(args) -> None:
+    from hashjoule.api import sensitivity
+    from hashjoule.output import check_output_path, write
+    from hashjoule.textreport import sensitivity_text
+
+    if args.output is not None and check_output_path(args.output).suffix != ".nc":
+        raise InputError.single("output", args.output, "a NetCDF file name ending in .nc", repr(args.output))
+    ds = sensitivity(args.scenario, args.baseline, args.samples, args.seed, args.from_year, args.to_year,
+                     args.workers, args.scheduler, progress=not args.no_progress and sys.stderr.isatty())
+    print(sensitivity_text(ds))
+    if args.output is not None:
+        path = write(ds, args.output, command=args.command_line)
+        print(f"wrote {path}")
+
+
 def _run_claims(args) -> None:
     from hashjoule.claims import check_claims
     from hashjoule.textreport import claims_text
@@ -442,7 +516,8 @@ def main(argv: list[str] | None = None) -> int:
               "or a shorter period (nothing was written)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("hashjoule: interrupted; no output was written", file=sys.stderr)
+        resumable = " (finished batches are kept: run the same command with --resume)" if args.command == "run" else ""
+        print(f"hashjoule: interrupted; no output was written{resumable}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -91,6 +91,17 @@ def provenance_sources() -> dict[str, str]:
     return sources
 
 
+def _value(value) -> str:
+    """A scenario value as written for a reader: distributions as ``uniform(low=0.8, high=1)``."""
+    if isinstance(value, dict) and "dist" in value:
+        return f"{value['dist']}(" + ", ".join(f"{k}={v:g}" for k, v in value.items() if k != "dist") + ")"
+    return "open" if value is None else str(value)
+
+
+def _settings(values: dict) -> str:
+    return "; ".join(f"{k} = {_value(v)}" for k, v in values.items())
+
+
 def policy_rows(scenario) -> list[tuple[str, str, str, str]]:
     """(kind, regions, values, note) for every policy of a scenario file."""
     rows = []
@@ -99,8 +110,7 @@ def policy_rows(scenario) -> list[tuple[str, str, str, str]]:
         if hasattr(p, "destinations"):
             values["destinations"] = ", ".join(f"{k} {v:g}" for k, v in p.destinations.items())
         where = ", ".join(getattr(p, "regions", [])) or "-"
-        text = "; ".join(f"{k} = {'open' if v is None else v}" for k, v in values.items())
-        rows.append((p.type.replace("_", " "), where, text, p.note))
+        rows.append((p.type.replace("_", " "), where, _settings(values), p.note))
     return rows
 
 
@@ -164,10 +174,11 @@ def render(ds: xr.Dataset, scenario, text: str, figures: dict[str, Figure], verd
     parts += ["<h2>Assumptions</h2>", "<h3>Policies</h3>",
               _table(["policy", "regions", "values", "note or source"], policy_rows(scenario))
               if scenario.policy else "<p>No mining policy.</p>"]
-    overrides = [(name, "; ".join(f"{k} = {v}" for k, v in o.model_dump(exclude_none=True).items()))
-                 for name, o in scenario.regions.items()]
-    fleet = [(k, v) for k, v in scenario.fleet.model_dump(exclude_none=True).items()]
-    parts += ["<h3>Regions and fleet</h3>", _table(["region or setting", "value"], overrides + fleet)]
+    overrides = [(name, _settings(o.model_dump(exclude_none=True))) for name, o in scenario.regions.items()]
+    settings = [(f"{section}.{k}", _value(v)) for section in ("fleet", "uncertainty")
+                for k, v in getattr(scenario, section).model_dump(exclude_none=True).items()]
+    parts += ["<h3>Regions, fleet and uncertain factors</h3>",
+              _table(["region or setting", "value (distributions are sampled per draw)"], overrides + settings)]
     comments = "\n".join(line for line in text.splitlines() if line.startswith("#"))
     if comments:
         parts += ["<h3>Notes in the scenario file</h3>", f"<pre>{esc(comments)}</pre>"]

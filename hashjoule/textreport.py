@@ -97,14 +97,18 @@ def simulation_report(ds, table, title: str) -> str:
     """Per-year table of a simulation, with the notes it needs."""
     import numpy as np
 
+    threshold = float(ds.threshold.values[0])
+    above = f"p_energy_above_{threshold:g}TWh"
+    uncertain = ds.attrs.get("uncertain_parameters", "")
     lines = [title, f"engine {ds.attrs['engine']}, {ds.attrs['draws']} draws, seed {ds.attrs['seed']}, "
-                    f"parameters {ds.attrs['parameter_set']}; median over draws [5 %, 95 %]", "",
-             f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{'CO2 [Mt]':>28}{'BTC minted':>13}"
-             f"{'hashrate at year end [EH/s]':>30}"]
+                    f"parameters {ds.attrs['parameter_set']}; median over draws [5 %, 95 %]",
+             f"uncertain parameters sampled per draw: {uncertain or 'none'}", "",
+             f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{f'P[>{threshold:g} TWh]':>14}{'CO2 [Mt]':>28}"
+             f"{'BTC minted':>13}{'hashrate at year end [EH/s]':>30}"]
     for year, row in table.iterrows():
         lines.append(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_median:>10.1f} [{row.energy_TWh_p5:6.1f}, "
-                     f"{row.energy_TWh_p95:6.1f}]{row.co2_Mt_median:>10.1f} [{row.co2_Mt_p5:6.1f}, {row.co2_Mt_p95:6.1f}]"
-                     f"{row.btc_minted_median:>13,.0f}{row.hashrate_EHs_year_end_median:>30.1f}")
+                     f"{row.energy_TWh_p95:6.1f}]{row[above]:>14.0%}{row.co2_Mt_median:>10.1f} [{row.co2_Mt_p5:6.1f}, "
+                     f"{row.co2_Mt_p95:6.1f}]{row.btc_minted_median:>13,.0f}{row.hashrate_EHs_year_end_median:>30.1f}")
     notes = []
     if table.stalled_share.max() > 0:
         worst = table.stalled_share.idxmax()
@@ -132,5 +136,28 @@ def comparison_text(table, baseline: str, first: int, last: int, paired: bool = 
             lines.append(f"  {label:<36}{row[key + '_mean'] * scale:>10.1f} [{row[key + '_p5'] * scale:8.1f}, "
                          f"{row[key + '_p95'] * scale:8.1f}]")
     lines += ["", "note: net change < 0 is a saving; household-years use a Chinese household of three (2021); "
-                  "uncertain parameters are taken at their median"]
+                  "each draw samples the files' distributions, a parameter the scenario shares with the baseline "
+                  "taking the same value in both"]
+    return "\n".join(lines)
+
+
+def sensitivity_text(ds) -> str:
+    """The ranked tables printed by ``hashjoule sensitivity``."""
+    from hashjoule.scenarios.sensitivity import ranked_table
+
+    a = ds.attrs
+    lines = [f"Sobol sensitivity of {a['scenario']!r} against {a['baseline']!r}, {a['first_year']}-{a['last_year']}: "
+             f"{a['samples']} base samples, {a['model_runs']} paired draws, seed {a['seed']}",
+             "ST: share of the result's variance the parameter explains, alone or with others (total index); "
+             "S1: alone (first order); +- 95 % bootstrap half-widths", ""]
+    labels = dict(zip(ds.parameter.values, ds.parameter_label.values))
+    for output, units in zip(ds.output.values, ds.output_units.values):
+        sel = ds.sel(output=output)
+        lines.append(f"{output} [{units}]: mean {float(sel.output_mean):.1f}, sd {float(sel.output_std):.1f}")
+        lines.append(f"  {'parameter':<64}{'ST':>14}{'S1':>16}")
+        for name, st, st_conf, s1, s1_conf in ranked_table(ds, output):
+            lines.append(f"  {labels[name]:<64}{st:>7.2f} +-{st_conf:4.2f}{s1:>9.2f} +-{s1_conf:4.2f}")
+        lines.append("")
+    lines.append("note: indices within their half-width of 0 are not distinguishable from 0; negative ones are "
+                 "estimation noise; more --samples narrow the intervals")
     return "\n".join(lines)

@@ -35,7 +35,7 @@ def test_every_model_data_file_has_a_source():
 def test_policy_rows_carry_notes():
     rows = policy_rows(load_scenario("china-2021")[0])
     assert rows[0][:2] == ("shutdown", "Inner Mongolia")
-    assert "compliance = 0.9" in rows[0][2] and "IM DRC" in rows[0][3]
+    assert "compliance = uniform(low=0.8, high=1)" in rows[0][2] and "IM DRC" in rows[0][3]
     assert any(r[0] == "deployment ban" and "end = open" in r[2] for r in rows)
 
 

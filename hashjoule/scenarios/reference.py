@@ -27,6 +27,7 @@ SECTIONS = (
     ("[run]", schema.Run, ""),
     ("[fleet]", schema.Fleet, ""),
     ('[regions."NAME"]', schema.RegionOverride, 'One table per region changed, such as `[regions."Sichuan"]`.'),
+    ("[uncertainty]", schema.Uncertainty, ""),
     ('[[policy]] type = "shutdown"', schema.ShutdownPolicy, "One `[[policy]]` table per policy."),
     ('[[policy]] type = "tariff_surcharge"', schema.TariffSurchargePolicy, ""),
     ('[[policy]] type = "deployment_ban"', schema.DeploymentBanPolicy, ""),
@@ -105,7 +106,8 @@ def reference() -> str:
            "*number or distribution* may be written as a distribution (below), whose central 99.8 % must lie "
            "within the key's bounds. See [scenarios.md](scenarios.md) for a guided introduction.", ""]
     for heading, model, note in SECTIONS:
-        out += [f"## {heading}", "", " ".join([(model.__doc__ or "").strip().splitlines()[0], note]).strip(),
+        summary = " ".join((model.__doc__ or "").strip().split("\n\n")[0].split())  # the first paragraph
+        out += [f"## {heading}", "", f"{summary} {note}".strip(),
                 "", *table(model), ""]
     out += ["## Distributions", "", "Written inline, for example `compliance = {dist = \"uniform\", low = 0.7, "
             "high = 1.0}`.", ""]

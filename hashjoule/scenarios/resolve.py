@@ -1,11 +1,13 @@
 """From a validated scenario to the engines' inputs: the world, its overrides, the policies.
 
 Checks that need the model (region names, shares that must sum to one) are made here and
-reported like schema errors. Uncertain parameters are taken at their median (per-draw
-sampling is not implemented yet).
+reported like schema errors. Uncertain parameters are taken at their median here: the
+central world. Each draw's own values come from :mod:`hashjoule.scenarios.uncertain`.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -97,12 +99,17 @@ def resolve(scenario: Scenario, label: str = "scenario") -> ModelInputs:
 
 
 def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
-    if not scenario.regions:
+    """Region overrides and the uncertainty section's factors, at their medians."""
+    u = scenario.uncertainty
+    factors = (u.tariff_scale, u.emission_factor_scale, u.efficiency_scale, u.price_volatility_scale)
+    if not scenario.regions and u.pue is None and all(central(f) == 1.0 for f in factors):
         return inputs
     r = inputs.regions
     names = list(r.names)
-    tariff, pue, ef = r.tariff_usd_per_kwh.copy(), r.pue.copy(), r.emission_factor_t_per_mwh.copy()
     wet = np.isin(pd.DatetimeIndex(inputs.time).month.to_numpy(), WET_MONTHS)
+    tariff = r.tariff_usd_per_kwh * central(u.tariff_scale)
+    pue = np.full(len(names), central(u.pue)) if u.pue is not None else r.pue.copy()
+    ef = r.emission_factor_t_per_mwh * central(u.emission_factor_scale)
     share = r.initial_share.copy()
     given = np.zeros(len(names), dtype=bool)
     for name, o in scenario.regions.items():
@@ -121,7 +128,9 @@ def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
         rest = share[~given].sum()
         share[~given] *= (1.0 - share[given].sum()) / rest if rest > 0 else 0.0
     regions = r.__class__(r.names, tariff, r.tariff_shape, pue, ef, share, np.tile(share, (inputs.days, 1)))
+    hardware = replace(inputs.hardware, efficiency_j_per_th=inputs.hardware.efficiency_j_per_th * central(u.efficiency_scale))
+    market = replace(inputs.market, volatility_per_sqrt_day=inputs.market.volatility_per_sqrt_day
+                     * central(u.price_volatility_scale))
     # installed capacity matched again, so that the first day's online hashrate is still the observed one
-    capacity = initial_capacity(regions, inputs.hardware, inputs.market, inputs.chain_start,
-                                pd.Timestamp(inputs.time[0]))
-    return inputs.with_changes(regions=regions, initial_capacity_ths=capacity)
+    capacity = initial_capacity(regions, hardware, market, inputs.chain_start, pd.Timestamp(inputs.time[0]))
+    return inputs.with_changes(regions=regions, hardware=hardware, market=market, initial_capacity_ths=capacity)

@@ -3,8 +3,8 @@
 Unknown keys are errors, NaN and infinity are refused, and every number carries its unit
 in the description. Any numeric parameter marked *uncertain* may also be written as a
 distribution (``{dist = "uniform", low = 0.5, high = 0.9}``) whose central 99.8 % lies within
-the parameter's bounds; runs use its median until per-draw sampling of parameters arrives
-(see the README's status).
+the parameter's bounds. Each Monte Carlo draw samples its own value from its own random
+stream (:mod:`hashjoule.scenarios.uncertain`); a deterministic run uses the median.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ BOUNDS = {
     "share": (0.0, 1.0),
     "attrition": (0.0, 1.0),
     "delay_days": (1.0, 3650.0),
+    "tariff_scale": (0.1, 10.0),
+    "emission_factor_scale": (0.0, 5.0),
+    "efficiency_scale": (0.2, 5.0),
+    "price_volatility_scale": (0.0, 5.0),
 }
 
 
@@ -200,6 +204,22 @@ class RegionOverride(_Model):
     share: float | None = Field(None, ge=0, le=1, description="share of installed capacity and of new machines [1]")
 
 
+class Uncertainty(_Model):
+    """Uncertain factors on every region and on the market; where a region gives its own value
+    or distribution of a quantity (``[regions.NAME]``), that one applies there instead."""
+
+    tariff_scale: Uncertain = Field(1.0, description="factor on every region's median tariff [1]; uncertain")
+    pue: Uncertain | None = Field(None, description="power usage effectiveness of every region [1]; uncertain")
+    emission_factor_scale: Uncertain = Field(1.0, description="factor on every region's grid emission factor [1]; uncertain")
+    efficiency_scale: Uncertain = Field(1.0, description="factor on the energy per hash of every machine class: "
+                                                         "the hardware mix [1]; uncertain")
+    price_volatility_scale: Uncertain = Field(1.0, description="factor on the projected price's volatility [1]; uncertain")
+    share_concentration: float | None = Field(None, gt=0, le=1e6,
+                                              description="concentration of a Dirichlet draw of the regions' shares "
+                                                          "around their central values (larger: closer) [1]; "
+                                                          "none: shares fixed")
+
+
 _REGIONS = Field(min_length=1, description="regions the policy applies to")
 
 
@@ -277,6 +297,7 @@ class Scenario(_Model):
     run: Run = Field(default_factory=Run)
     fleet: Fleet = Field(default_factory=Fleet)
     regions: dict[str, RegionOverride] = Field(default_factory=dict, description="changes by region name")
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty, description="uncertain factors on all regions")
     policy: list[Policy] = Field(default_factory=list, description="policies, in any order")
 
     @model_validator(mode="after")

@@ -150,15 +150,20 @@ def supply_btc(height):
 def minted_btc(height_start, height_end):
     """Subsidy of the blocks from ``height_start`` to ``height_end`` (vectorised, fractional
     heights allowed): :func:`supply_btc` (end) - (start), computed directly when no halving
-    lies between them. [BTC]"""
+    lies between them. Each element is computed on its own, so the result for one does not
+    depend on the others in the array. [BTC]"""
     height_start = np.asarray(height_start, dtype=float)
     height_end = np.asarray(height_end, dtype=float)
     era = height_start // HALVING_INTERVAL
     same_era = (height_end // HALVING_INTERVAL == era) | (height_end == height_start)
+    minted = (height_end - height_start) * _era_subsidy_sat(era) / SAT_PER_BTC
     if same_era.all():
-        subsidy = _era_subsidy_sat(era)
-        return (height_end - height_start) * subsidy / SAT_PER_BTC
-    return supply_btc(height_end) - supply_btc(height_start)
+        return minted
+    start, end = np.broadcast_arrays(height_start, height_end)
+    minted = np.array(np.broadcast_to(minted, start.shape))
+    crossing = ~np.broadcast_to(same_era, start.shape)
+    minted[crossing] = supply_btc(end[crossing]) - supply_btc(start[crossing])
+    return minted
 
 
 # --- compact targets ("nBits") -------------------------------------------

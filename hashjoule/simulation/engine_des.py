@@ -20,6 +20,7 @@ import numpy as np
 import simpy
 
 from hashjoule.simulation import chain
+from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
@@ -109,7 +110,8 @@ def _policy_change_days(inputs: ModelInputs) -> list[int]:
     return ([0] if series[0].any() else []) + changes.tolist()
 
 
-def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: DailyArrays | None = None):
+def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: DailyArrays | None = None,
+             values: DrawValues | None = None):
     """Simulate one draw block by block.
 
     Parameters
@@ -122,6 +124,8 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
         taking its mean work).
     arrays : DailyArrays, optional
         Buffers to write into; the result then shares them.
+    values : DrawValues, optional
+        The draw's uncertain parameters (one row; default: the central values).
 
     Returns
     -------
@@ -130,12 +134,13 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
     """
     days = inputs.days
     streams = None if seed is None else draw_streams(seed, [draw])
-    prices = inputs.market.price_paths(days, None if streams is None else streams["price"])
+    fleet = Fleet(inputs, 1, values)
+    prices = inputs.market.price_paths(days, None if streams is None else streams["price"],
+                                       fleet.values.volatility_scale)
     env = simpy.Environment()
-    out = (arrays or DailyArrays(inputs, 1)).for_draws(1)
+    out = (arrays or DailyArrays(inputs, 1)).for_draws(1, fleet.values.emission_factor_t_per_mwh)
     record = _Record(out)
     miner = _Miner(env, inputs, None if streams is None else streams["first_block"][0], record)
-    fleet = Fleet(inputs, 1)
     market = {"price": prices[0, 0]}
 
     def market_process():
@@ -179,12 +184,16 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
     return ds
 
 
-def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArrays | None = None):
+def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArrays | None = None,
+              values: DrawValues | None = None):
     """Run several draws one after another and stack them along ``draw``.
 
     ``arrays`` is ignored: each draw needs buffers of its own until they are stacked.
+    ``values`` holds one row per draw.
     """
     import xarray as xr
 
-    return xr.concat([run_draw(inputs, int(d), seed) for d in np.atleast_1d(draws)], dim="draw",
+    draws = np.atleast_1d(draws)
+    rows = [None if values is None else values.row(i) for i in range(draws.size)]
+    return xr.concat([run_draw(inputs, int(d), seed, values=row) for d, row in zip(draws, rows)], dim="draw",
                      join="outer", combine_attrs="drop_conflicts")

@@ -21,6 +21,7 @@ import numpy as np
 
 from hashjoule.simulation import chain
 from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
+from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
 
@@ -150,7 +151,8 @@ class EnsembleChain:
         self._new_epoch(rows)
 
 
-def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArrays | None = None):
+def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArrays | None = None,
+              values: DrawValues | None = None):
     """Simulate the draws ``draws`` (indices into the seed's streams) over all days.
 
     Parameters
@@ -163,6 +165,8 @@ def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArr
         work), used for calibration.
     arrays : DailyArrays, optional
         Buffers to write into (for at least as many draws); the result then shares them.
+    values : DrawValues, optional
+        The draws' uncertain parameters, one row per draw (default: the central values).
 
     Returns
     -------
@@ -174,10 +178,11 @@ def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArr
         raise ValueError("a deterministic run has exactly one draw")
     days, n = inputs.days, draws.size
     streams = None if seed is None else draw_streams(seed, draws)
-    prices = inputs.market.price_paths(days, None if streams is None else streams["price"])
-    fleet = Fleet(inputs, n)
+    fleet = Fleet(inputs, n, values)
+    prices = inputs.market.price_paths(days, None if streams is None else streams["price"],
+                                       fleet.values.volatility_scale)
     state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8)
-    out = (arrays or DailyArrays(inputs, n)).for_draws(n)
+    out = (arrays or DailyArrays(inputs, n)).for_draws(n, fleet.values.emission_factor_t_per_mwh)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         _run_days(inputs, prices, fleet, state, out)
     out.finish(prices)

@@ -102,17 +102,34 @@ class Fleet:
         Number of draws in the batch.
     """
 
-    def __init__(self, inputs: ModelInputs, n: int):
+    def __init__(self, inputs: ModelInputs, n: int, values=None):
+        from hashjoule.simulation.draws import DrawValues, initial_capacity
+
         self.inputs = inputs
         self.n = n
         hw, regions = inputs.hardware, inputs.regions
+        #: the draws' uncertain parameters (central values if none are given)
+        self.values = v = (DrawValues.central(inputs, n) if values is None else values).checked(len(regions.names))
+        if v.n != n:
+            raise ValueError(f"values: expected {n} draws, got {v.n}")
         #: installed capacity (class, draw, region) [TH/s]
-        self.capacity = np.broadcast_to(inputs.initial_capacity_ths.T[:, None, :],
-                                        (len(hw.names), n, len(regions.names))).copy()
+        if values is None:
+            self.capacity = np.broadcast_to(inputs.initial_capacity_ths.T[:, None, :],
+                                            (len(hw.names), n, len(regions.names))).copy()
+        else:
+            self.capacity = initial_capacity(inputs, v)
         self.transit = np.zeros((len(hw.names), n))
-        #: kWh one TH/s of class h uses in a day in region r. (H, R)
+        #: kWh one TH/s of class h uses in a day in region r, central values. (H, R)
         self.kwh_per_ths_day = hw.efficiency_j_per_th[:, None] * regions.pue[None, :] * KWH_PER_THS_DAY
         self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
+        #: each draw's energy per hash over the central value's (efficiency and PUE). (n, R) [1]
+        self.cost_scale = v.efficiency_scale[:, None] * v.pue / regions.pue[None, :]
+        self.season = v.season_of_days(inputs)
+        #: ln(cost scale x tariff scale) by season, (2, n, R): added to the central threshold
+        self.log_offset = np.log(self.cost_scale[None, :, :] * v.tariff_scale.transpose(1, 0, 2)).astype(np.float32)
+        with np.errstate(invalid="ignore", divide="ignore"):  # a region without central share keeps none
+            self.share_ratio = np.where(regions.initial_share > 0, v.share / regions.initial_share, 0.0)  # (n, R)
+        self.retire_rate32 = (1.0 / v.unprofitable_retirement_days).astype(np.float32)[None, :, None]
         self.shape = regions.tariff_shape[None, None, :]
         self.shape32 = self.shape.astype(np.float32)
         self.end_of_life = hw.release_day + hw.lifetime_days
@@ -160,18 +177,18 @@ class Fleet:
         exponential (see :meth:`advance`).
         """
         cls = self.cls
-        adder = self.inputs.policy.tariff_adder_usd_per_kwh[day]
-        median = self.inputs.regions.tariff_usd_per_kwh[day]
-        kwh = self.kwh_per_ths_day[cls][:, None, :]
+        v, season = self.values, self.season[day]
+        adder = v.policy.adder_on(day)
         self._odds = None
         if adder.any():
-            breakeven = hashprice[None, :, None] / kwh
-            return online_fraction(breakeven, median[None, None, :], self.shape, adder[None, None, :])
+            kwh = self.kwh_per_ths_day[cls][:, None, :] * self.cost_scale[None, :, :]
+            median = self.inputs.regions.tariff_usd_per_kwh[day] * v.tariff_scale[:, season, :]
+            return online_fraction(hashprice[None, :, None] / kwh, median[None], self.shape, adder[None])
         # the same relation without a surcharge, in log space:
         # 1 / (1 + exp(-k (ln hashprice - ln(median x kWh per TH/s-day))))
         # in single precision: a few parts in 1e7 are far below what is known of tariffs,
         # and the exponential is twice as fast
-        log_price = np.log(hashprice).astype(np.float32)[None, :, None]
+        log_price = np.subtract(np.log(hashprice).astype(np.float32)[:, None], self.log_offset[season])[None]
         fraction = np.subtract(self.log_threshold[day][cls], log_price)
         fraction *= self.shape32
         np.exp(fraction, out=fraction)
@@ -187,7 +204,7 @@ class Fleet:
 
     def power_gw(self, online: np.ndarray) -> np.ndarray:
         """Power per (draw, region): online x efficiency x PUE, summed over classes. [GW]"""
-        return np.einsum("hnr,hr->nr", online, self.watts_per_ths[self.cls]) / 1e9
+        return np.einsum("hnr,hr->nr", online, self.watts_per_ths[self.cls]) * self.cost_scale / 1e9
 
     def advance(self, day: int, hashprice: np.ndarray, network_ths: np.ndarray, difficulty: np.ndarray) -> None:
         """Apply today's retirements, relocation arrivals, policy removals and deployments.
@@ -198,7 +215,8 @@ class Fleet:
         Switched-off machines are scrapped (after a mean wait) only in the share that would
         stay off at that hashprice, and new machines are ordered on the margin it gives.
         """
-        x, policy = self.inputs, self.inputs.policy
+        x, v = self.inputs, self.values
+        policy = v.policy
         implied_ths = difficulty * HASHES_PER_DIFFICULTY / 600.0 / 1e12
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(network_ths > 0, implied_ths / network_ths, np.inf)
@@ -214,38 +232,42 @@ class Fleet:
             self._odds = None  # used up
         else:
             off = 1.0 - self.share_on(day, anticipated)
-        off *= np.float32(1.0 / x.fleet.unprofitable_retirement_days)
+        off *= self.retire_rate32
         alive = self.capacity[self.cls]
         alive -= alive * off
         # relocation: capacity in transit arrives after an exponential delay (arrivals first,
         # so that capacity removed today spends at least a day on the way)
-        open_regions = ~policy.deployment_ban[day]
-        weights = policy.relocation_destinations * open_regions
-        if weights.sum() > 0 and self.transit.any():
-            arriving = self.transit / policy.relocation_delay_days
+        open_regions = ~x.policy.deployment_ban[day]
+        destinations = x.policy.relocation_destinations * open_regions
+        if destinations.sum() > 0 and self.transit.any():
+            arriving = self.transit / policy.relocation_delay_days[None, :]
             self.transit -= arriving
-            self.capacity += arriving[:, :, None] * (weights / weights.sum())[None, None, :]
+            self.capacity += arriving[:, :, None] * (destinations / destinations.sum())[None, None, :]
         # shutdowns: capacity forced out, part of it sent abroad
-        removal = policy.removal_rate[day]
-        if removal.any():
-            removed = self.capacity * removal[None, None, :]
+        removal = policy.removal_on(day)
+        if removal is not None:
+            removed = self.capacity * removal[None, :, :]
             self.capacity -= removed
-            self.transit += removed @ (policy.relocation_share * (1.0 - policy.relocation_attrition))
+            moving = policy.relocation_share * (1.0 - policy.relocation_attrition)[:, None]
+            self.transit += np.einsum("hnr,nr->hn", removed, moving)
         # deployments of the newest class, ordered deployment_lag_days ago; regions under a
         # ban get none, and their share goes to the open regions
         hw, regions = x.hardware, x.regions
         newest = hw.newest(day)
-        share = regions.deployment_share[day] * open_regions
+        share = regions.deployment_share[day] * self.share_ratio * open_regions  # (n, R)
+        total = share.sum(axis=1)
         margin = np.full(self.n, -np.inf)  # nothing running or nowhere to deploy: no orders
-        if share.sum() > 0:
-            weights = share / share.sum()
-            tariff = float(np.dot(weights, regions.tariff_usd_per_kwh[day] + policy.tariff_adder_usd_per_kwh[day]))
-            running = network_ths > 0
-            margin[running] = profit_margin(anticipated[running], hw.efficiency_j_per_th[newest],
-                                            float(np.dot(weights, regions.pue)), tariff)
+        deploying = total > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weights = np.where(deploying[:, None], share / total[:, None], 0.0)
+        tariff = (weights * (regions.tariff_usd_per_kwh[day] * v.tariff_scale[:, self.season[day], :]
+                             + policy.adder_on(day))).sum(axis=1)
+        running = (network_ths > 0) & deploying
+        margin[running] = profit_margin(anticipated[running], hw.efficiency_j_per_th[newest] * v.efficiency_scale[running],
+                                        (weights * v.pue).sum(axis=1)[running], tariff[running])
         self.margins[day % self.margins.shape[0]] = margin
         lagged = self.margins[(day + 1) % self.margins.shape[0]] if day >= x.fleet.deployment_lag_days \
             else self.margins[0]
-        if share.sum() > 0 and hw.release_day[newest] <= day:
-            new = deployment_ths_per_day(network_ths, lagged, x.fleet.growth_per_day, x.fleet.max_growth_per_day)
-            self.capacity[newest] += new[:, None] * weights[None, :]
+        if deploying.any() and hw.release_day[newest] <= day:
+            new = deployment_ths_per_day(network_ths, lagged, v.growth_per_day, x.fleet.max_growth_per_day)
+            self.capacity[newest] += new[:, None] * weights

@@ -156,8 +156,12 @@ class Market:
         return replace(self, price_history_usd=history,
                        fees_btc_per_block=_check("fees_btc_per_block", self.fees_btc_per_block, (days,), low=0))
 
-    def price_paths(self, days: int, rngs: list[np.random.Generator] | None) -> np.ndarray:
-        """Daily prices for each draw; ``rngs=None`` gives the median path. (n, T) [USD/BTC]"""
+    def price_paths(self, days: int, rngs: list[np.random.Generator] | None,
+                    volatility_scale: np.ndarray | None = None) -> np.ndarray:
+        """Daily prices for each draw; ``rngs=None`` gives the median path. (n, T) [USD/BTC]
+
+        ``volatility_scale`` (n,) multiplies each draw's volatility. [1]
+        """
         n = 1 if rngs is None else len(rngs)
         paths = np.empty((n, days))
         observed = self.price_history_usd.size
@@ -168,7 +172,9 @@ class Market:
                 shocks = np.zeros((1, future))
             else:
                 shocks = np.stack([rng.standard_normal(future) for rng in rngs])
-            steps = self.drift_per_day + self.volatility_per_sqrt_day * shocks
+            volatility = self.volatility_per_sqrt_day * (1.0 if volatility_scale is None
+                                                         else np.asarray(volatility_scale)[:, None])
+            steps = self.drift_per_day + volatility * shocks
             paths[:, observed:] = self.price_history_usd[-1] * np.exp(np.cumsum(steps, axis=1))
         return paths
 

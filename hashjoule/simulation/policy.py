@@ -4,6 +4,11 @@ A policy names regions and dates; :func:`compile_policies` turns a list of them 
 :class:`~hashjoule.simulation.inputs.PolicySeries` over the run's days and regions. The
 engines never see the policy objects, and this module never sees a scenario file.
 
+A policy's numbers (compliance, adder, relocation share, delay, attrition) may also be
+arrays with one value per draw: :func:`compile_policy_draws` then gives a
+:class:`PolicyDraws`, the per-draw form the fleet reads, sparse in time (removals only on
+the days of a ramp, surcharges as steps).
+
 - :class:`Shutdown`: from ``effective``, a share ``compliance`` of the capacity in the
   regions is forced out over ``ramp_days`` at a constant daily rate (a fixed fraction of
   what remains, so the removal is front-loaded); no new machines may be installed there
@@ -118,9 +123,11 @@ def _region_mask(names: tuple[str, ...], regions) -> np.ndarray:
 def daily_removal_rate(compliance: float, ramp_days: int) -> float:
     """Constant daily removal rate that removes ``compliance`` of the capacity in ``ramp_days``:
     1 - (1 - compliance)**(1 / ramp_days). [1/d]"""
-    if not 0 <= compliance <= 1 or ramp_days < 1:
+    compliance = np.asarray(compliance, dtype=float)
+    if not (np.all((0 <= compliance) & (compliance <= 1)) and ramp_days >= 1):
         raise ValueError("compliance must be in [0, 1] and ramp_days >= 1")
-    return 1.0 - (1.0 - compliance) ** (1.0 / ramp_days)
+    rate = 1.0 - (1.0 - compliance) ** (1.0 / ramp_days)
+    return float(rate) if rate.ndim == 0 else rate
 
 
 def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) -> PolicySeries:
@@ -164,6 +171,99 @@ def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) 
         share[shut] = relocation.share
         delay, attrition = relocation.delay_days, relocation.attrition
     return PolicySeries(removal, adder, ban, share, delay, attrition, destinations)
+
+
+@dataclass(frozen=True)
+class PolicyDraws:
+    """Policies of a batch of ``n`` draws, sparse in time.
+
+    Attributes
+    ----------
+    removal_days : numpy.ndarray of int
+        Days on which some capacity is forced out, in order. (K,)
+    removal_rate : numpy.ndarray
+        Fraction of a region's capacity forced out on those days. (K, n, R) [1/d]
+    adder_days : numpy.ndarray of int
+        Days on which the surcharges change, in order, the first one 0. (S,)
+    adder_usd_per_kwh : numpy.ndarray
+        Surcharge from each of those days until the next. (S, n, R) [USD/kWh]
+    relocation_share : numpy.ndarray
+        Share of the capacity forced out that moves abroad. (n, R) [1]
+    relocation_delay_days : numpy.ndarray
+        Mean time in transit. (n,) [d]
+    relocation_attrition : numpy.ndarray
+        Share lost on the way. (n,) [1]
+    """
+
+    removal_days: np.ndarray
+    removal_rate: np.ndarray
+    adder_days: np.ndarray
+    adder_usd_per_kwh: np.ndarray
+    relocation_share: np.ndarray
+    relocation_delay_days: np.ndarray
+    relocation_attrition: np.ndarray
+
+    @classmethod
+    def from_series(cls, series: PolicySeries, n: int) -> "PolicyDraws":
+        """The same policy for every one of ``n`` draws."""
+        days, regions = series.removal_rate.shape
+        removal_days = np.flatnonzero(series.removal_rate.any(axis=1))
+        adder = series.tariff_adder_usd_per_kwh
+        adder_days = np.r_[0, np.flatnonzero(np.any(np.diff(adder, axis=0) != 0, axis=1)) + 1]
+        return cls(removal_days, np.broadcast_to(series.removal_rate[removal_days][:, None, :], (removal_days.size, n, regions)),
+                   adder_days, np.broadcast_to(adder[adder_days][:, None, :], (adder_days.size, n, regions)),
+                   np.broadcast_to(series.relocation_share, (n, regions)),
+                   np.full(n, float(series.relocation_delay_days)), np.full(n, float(series.relocation_attrition)))
+
+    def removal_on(self, day: int) -> np.ndarray | None:
+        """Today's removal rate (n, R), or None on a day without removals."""
+        k = np.searchsorted(self.removal_days, day)
+        return self.removal_rate[k] if k < self.removal_days.size and self.removal_days[k] == day else None
+
+    def adder_on(self, day: int) -> np.ndarray:
+        """Today's surcharge. (n, R) [USD/kWh]"""
+        return self.adder_usd_per_kwh[np.searchsorted(self.adder_days, day, side="right") - 1]
+
+
+def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ...], n: int) -> PolicyDraws:
+    """Per-draw form of :func:`compile_policies`: policies whose numbers may be arrays of ``n``
+    values, one per draw (deployment bans carry no numbers and stay in the
+    :class:`~hashjoule.simulation.inputs.PolicySeries`)."""
+    time = np.asarray(time, dtype="datetime64[D]")
+    days, regions = time.size, len(region_names)
+    ramps, steps, relocation = [], [], None
+    for policy in policies:
+        if isinstance(policy, Relocation):
+            relocation = policy
+        elif isinstance(policy, Shutdown):
+            first = _offset(time, policy.effective)
+            ramp = _span(time, first, first + int(policy.ramp_days))
+            rate = daily_removal_rate(np.broadcast_to(np.asarray(policy.compliance, dtype=float), (n,)),
+                                      int(policy.ramp_days))
+            ramps.append((ramp, _region_mask(region_names, policy.regions), rate))
+        elif isinstance(policy, TariffSurcharge):
+            steps.append((max(_offset(time, policy.start), 0), _region_mask(region_names, policy.regions),
+                          np.broadcast_to(np.asarray(policy.adder_usd_per_kwh, dtype=float), (n,))))
+    removal_days = np.unique(np.concatenate([np.arange(days)[ramp] for ramp, _, _ in ramps] or [np.zeros(0, int)]))
+    removal = np.zeros((removal_days.size, n, regions))
+    for ramp, mask, rate in ramps:
+        k = np.searchsorted(removal_days, np.arange(days)[ramp])
+        removal[np.ix_(k, np.arange(n), mask)] = 1.0 - (1.0 - removal[np.ix_(k, np.arange(n), mask)]) \
+            * (1.0 - rate[None, :, None])
+    adder_days = np.unique(np.r_[0, [first for first, _, _ in steps if first < days]]).astype(np.int64)
+    adder = np.zeros((adder_days.size, n, regions))
+    for first, mask, value in steps:
+        adder[np.ix_(adder_days >= first, np.arange(n), mask)] += value[None, :, None]
+    share = np.zeros((n, regions))
+    delay, attrition = np.full(n, 90.0), np.zeros(n)
+    if relocation is not None:
+        shut = np.zeros(regions, dtype=bool)
+        for _, mask, _ in ramps:
+            shut |= mask
+        share[:, shut] = np.broadcast_to(np.asarray(relocation.share, dtype=float), (n,))[:, None]
+        delay = np.broadcast_to(np.asarray(relocation.delay_days, dtype=float), (n,)).copy()
+        attrition = np.broadcast_to(np.asarray(relocation.attrition, dtype=float), (n,)).copy()
+    return PolicyDraws(removal_days.astype(np.int64), removal, adder_days, adder, share, delay, attrition)
 
 
 def cny_to_usd(amount_cny: float, year: int) -> float:

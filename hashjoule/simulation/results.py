@@ -12,8 +12,9 @@ import xarray as xr
 from hashjoule import __version__
 from hashjoule.simulation.inputs import ModelInputs
 
-#: Streams of each draw, in the order of :func:`draw_streams`.
-STREAMS = ("price", "first_block", "epoch_work")
+#: Streams of each draw, in the order of :func:`draw_streams` (a new purpose goes last, so
+#: that the others keep their numbers).
+STREAMS = ("price", "first_block", "epoch_work", "parameters")
 
 
 def draw_streams(seed: int, draws) -> dict[str, list[np.random.Generator]]:
@@ -31,6 +32,22 @@ def draw_streams(seed: int, draws) -> dict[str, list[np.random.Generator]]:
         for name, child in zip(STREAMS, children):
             out[name].append(np.random.default_rng(child))
     return out
+
+
+#: Daily variables: unit and long name.
+VARIABLES = {
+    "hashrate": ("EH/s", "hashrate online"),
+    "power": ("GW", "electrical power of the online machines, PUE included"),
+    "energy": ("GWh", "electricity consumed on the day"),
+    "co2": ("t", "CO2 emitted on the day"),
+    "blocks": ("1", "blocks mined on the day"),
+    "btc_minted": ("BTC", "block subsidy minted on the day"),
+    "fees": ("BTC", "transaction fees paid to miners on the day"),
+    "difficulty": ("1", "difficulty at the end of the day"),
+    "price": ("USD/BTC", "bitcoin price"),
+}
+#: Daily variables with a region dimension.
+REGIONAL = ("hashrate", "power", "energy", "co2")
 
 
 def _var(dims, values, units, long_name):
@@ -66,11 +83,15 @@ class DailyArrays:
     def n(self) -> int:
         return self.blocks.shape[1]
 
-    def for_draws(self, n: int) -> "DailyArrays":
-        """Views on the first ``n`` draws (this object if ``n`` is all of them), zeroed."""
+    def for_draws(self, n: int, emission_factor_t_per_mwh: np.ndarray | None = None) -> "DailyArrays":
+        """Views on the first ``n`` draws (this object if ``n`` is all of them), zeroed; each
+        draw's CO2 is counted at its own emission factors (n, R) [t CO2/MWh] if given."""
         view = self if n == self.n else object.__new__(DailyArrays)
         if view is not self:
-            view.inputs, view.per_gw_day = self.inputs, self.per_gw_day
+            view.inputs = self.inputs
+        view.per_gw_day = per_gw_day(self.inputs)
+        if emission_factor_t_per_mwh is not None:
+            view.per_gw_day["co2"] = 24.0e3 * emission_factor_t_per_mwh
             for name in ("hashrate_ehs", "power_gw", "energy_gwh", "co2_t", "blocks", "minted_btc",
                          "fees_btc", "difficulty", "price_usd"):
                 setattr(view, name, getattr(self, name)[:, :n])
@@ -117,17 +138,12 @@ def build_dataset(inputs: ModelInputs, draws, arrays: DailyArrays, *, epoch_end_
     duration = np.where(epoch_complete, epoch_end_s - starts, np.nan)
     dims3, dims2, dimsE = ("time", "draw", "region"), ("time", "draw"), ("draw", "epoch")
     a = arrays
+    values = {"hashrate": a.hashrate_ehs, "power": a.power_gw, "energy": a.energy_gwh, "co2": a.co2_t,
+              "blocks": a.blocks, "btc_minted": a.minted_btc, "fees": a.fees_btc, "difficulty": a.difficulty,
+              "price": a.price_usd}
     ds = xr.Dataset(
         {
-            "hashrate": _var(dims3, a.hashrate_ehs, "EH/s", "hashrate online"),
-            "power": _var(dims3, a.power_gw, "GW", "electrical power of the online machines, PUE included"),
-            "energy": _var(dims3, a.energy_gwh, "GWh", "electricity consumed on the day"),
-            "co2": _var(dims3, a.co2_t, "t", "CO2 emitted on the day"),
-            "blocks": _var(dims2, a.blocks, "1", "blocks mined on the day"),
-            "btc_minted": _var(dims2, a.minted_btc, "BTC", "block subsidy minted on the day"),
-            "fees": _var(dims2, a.fees_btc, "BTC", "transaction fees paid to miners on the day"),
-            "difficulty": _var(dims2, a.difficulty, "1", "difficulty at the end of the day"),
-            "price": _var(dims2, a.price_usd, "USD/BTC", "bitcoin price"),
+            **{name: _var(dims3 if name in REGIONAL else dims2, values[name], *VARIABLES[name]) for name in values},
             "epoch_end": _var(dimsE, epoch_end_s / 86_400.0, "d", "end of the epoch, days since the start"),
             "epoch_duration": _var(dimsE, duration / 86_400.0, "d", "duration of the epoch (2016 blocks)"),
             "epoch_difficulty": _var(dimsE, epoch_difficulty, "1", "difficulty of the epoch"),

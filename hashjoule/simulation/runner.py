@@ -1,31 +1,31 @@
-"""Run either engine over many draws, in batches, keeping the draws or reducing them.
+"""Run either engine over many draws, in batches, here or on dask workers, and reduce them.
 
-Draw ``d`` always uses the random streams of ``(seed, d)``, so the numbers do not depend
-on the batch size. With ``keep_draws=False`` each batch is folded into running sums as
-soon as it is done (means and standard deviations over draws, per day and region; annual
-totals per draw), so memory does not grow with the number of draws.
+Draw ``d`` always uses the random streams of ``(seed, d)``, its uncertain parameters
+included, so a draw's numbers do not depend on the batch or process that runs it, and the
+reductions (:mod:`hashjoule.simulation.reduce`) are built not to depend on them either:
+the same scenario and seed give identical numbers with one process or many, with any batch
+size, and after an interrupted run is resumed from its checkpoint.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 import pandas as pd
 import xarray as xr
-from tqdm.auto import tqdm
 
 from hashjoule.simulation import engine_des, engine_ensemble
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.results import DailyArrays, per_gw_day
+from hashjoule.simulation.reduce import BLOCK, Reduction, annual_summaries, summarise_batch
+from hashjoule.simulation.results import DailyArrays
 
 ENGINES = {"des": engine_des.run_batch, "ensemble": engine_ensemble.run_batch}
-#: Default batch size of each engine [draws]: a few hundred MB of daily arrays at most.
-DEFAULT_BATCH = {"des": 1, "ensemble": 250}
+#: Default batch size [draws]: a few seconds of the ensemble engine's work and a few hundred
+#: MB of daily arrays at most.
+DEFAULT_BATCH = 250
 #: Runs up to this many draws keep them by default. [draws]
 KEEP_DRAWS_UP_TO = 100
-#: Variables reduced to a mean and standard deviation over draws.
-DAILY = ("hashrate", "power", "blocks", "btc_minted", "fees", "difficulty", "price")
-#: Variables that are power times a constant per region: their statistics follow from power's.
-FROM_POWER = ("energy", "co2")
 
 
 def annual_totals(ds: xr.Dataset) -> xr.Dataset:
@@ -58,122 +58,153 @@ def annual_totals(ds: xr.Dataset) -> xr.Dataset:
     )
 
 
-class _Reducer:
-    """Running sums over draws."""
+@dataclass(frozen=True)
+class Batch:
+    """Draws ``first .. stop-1`` of a run, and what to return of them."""
 
-    def __init__(self, inputs: ModelInputs):
-        self.per_power = per_gw_day(inputs)
-        self.n = 0
-        self.shift: dict[str, np.ndarray] = {}  # the first batch's mean: sums are taken around it
-        self.sum: dict[str, np.ndarray] = {}
-        self.sum_squares: dict[str, np.ndarray] = {}
-        self.scratch: dict[str, np.ndarray] = {}
-        self.parts: list[xr.Dataset] = []
-        self.template: xr.Dataset | None = None
+    first: int
+    stop: int
+    keep: bool
 
-    def add(self, ds: xr.Dataset) -> None:
-        """Fold in a batch. Sums of deviations from a fixed shift (the first batch's mean)
-        keep the variance accurate where the spread is tiny next to the mean."""
-        if self.template is None:
-            self.template = ds.isel(draw=0, drop=True)[list(DAILY + FROM_POWER)]
-        for name in DAILY:
-            var = ds[name].transpose("time", "draw", ...)  # a view of the day-major buffer
-            values = var.data
-            if name not in self.shift:
-                self.shift[name] = values.mean(axis=1, keepdims=True)
-                self.sum[name] = np.zeros(self.shift[name].shape[:1] + self.shift[name].shape[2:])
-                self.sum_squares[name] = np.zeros_like(self.sum[name])
-            scratch = self.scratch.get(name)
-            if scratch is None or scratch.shape != values.shape:
-                scratch = self.scratch[name] = np.empty(values.shape)
-            np.subtract(values, self.shift[name], out=scratch)
-            self.sum[name] += scratch.sum(axis=1)
-            np.square(scratch, out=scratch)
-            self.sum_squares[name] += scratch.sum(axis=1)
-        self.n += ds.draw.size
-        self.parts.append(xr.merge([annual_totals(ds), ds[["epoch_duration", "epoch_difficulty"]].copy(deep=True)]))
 
-    def result(self) -> xr.Dataset:
-        out = xr.Dataset(coords=self.template.coords)
-        means, m2 = {}, {}
-        for name in DAILY:
-            shift = self.shift[name].squeeze(axis=1)
-            means[name] = shift + self.sum[name] / self.n
-            m2[name] = np.maximum(self.sum_squares[name] - self.sum[name] ** 2 / self.n, 0.0)
-        for name in FROM_POWER:  # a non-negative factor per region scales mean and spread alike
-            means[name] = means["power"] * self.per_power[name]
-            m2[name] = m2["power"] * self.per_power[name] ** 2
-        for name in DAILY + FROM_POWER:
-            var = self.template[name]
-            mean = means[name]
-            variance = m2[name] / max(self.n - 1, 1)
-            out[f"{name}_mean"] = (var.dims, mean, {**var.attrs, "long_name": f"{var.attrs['long_name']}, mean over draws"})
-            out[f"{name}_std"] = (var.dims, np.sqrt(variance),
-                                  {**var.attrs, "long_name": f"{var.attrs['long_name']}, standard deviation over draws"})
-        return out.merge(xr.concat(self.parts, dim="draw", data_vars="minimal", coords="minimal",
-                                   compat="override", join="outer"))
+def plan(draws: int, batch_size: int) -> list[Batch]:
+    """Batches of ``batch_size`` draws (rounded up to whole reduction blocks)."""
+    size = -(-int(batch_size) // BLOCK) * BLOCK
+    return [Batch(first, min(first + size, draws), False) for first in range(0, draws, size)]
+
+
+#: Buffers of this process, reused batch after batch when draws are not kept.
+_BUFFERS: dict = {}
+
+
+def run_batch(inputs: ModelInputs, engine: str, seed: int | None, space, batch: Batch):
+    """Run one batch; return its summary and, if asked, its draws with their annual totals.
+
+    Runs in whichever process the batch is sent to; arguments and results are picklable.
+    """
+    draws = np.arange(batch.first, batch.stop)
+    values = None
+    if space is not None and seed is not None and len(space):
+        u = space.unit_sample(seed, draws)
+        values = space.values(u)
+    arrays = None
+    if not batch.keep and engine != "des":
+        key = id(inputs)
+        arrays = _BUFFERS.get(key)
+        if arrays is None or arrays.n < draws.size:
+            _BUFFERS.clear()  # one run at a time per process
+            arrays = _BUFFERS[key] = DailyArrays(inputs, draws.size)
+    ds = ENGINES[engine](inputs, draws, seed, arrays, values)
+    ds = ds.merge(annual_totals(ds))
+    if values is not None:
+        ds = ds.merge(_parameter_values(space, u, draws))
+    summary = summarise_batch(ds, batch.first)
+    if not batch.keep:
+        return summary, None
+    return summary, ds.copy(deep=True)
+
+
+def _parameter_values(space, u, draws) -> xr.Dataset:
+    """The scalar parameters each draw took, (draw, parameter) [the parameters' units]."""
+    names = [p.name for p in space.parameters]
+    values = np.column_stack([p.values(u[:, j]) for j, p in enumerate(space.parameters)]) if names else \
+        np.zeros((draws.size, 0))
+    return xr.Dataset({"parameter_value": (("draw", "parameter"), values,
+                                           {"units": "the parameter's unit", "long_name": "value of an uncertain "
+                                            "parameter in the draw (see the scenario file)"})},
+                      coords={"draw": draws, "parameter": names})
 
 
 def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, seed: int | None = 0,
-             batch_size: int | None = None, keep_draws: bool | None = None, progress: bool = False) -> xr.Dataset:
+             batch_size: int | None = None, keep_draws: bool | None = None, progress: bool = False, *,
+             space=None, workers: int | None = None, scheduler: str | None = None, checkpoint=None,
+             resume: bool = False, identity: dict | None = None, thresholds_twh=(134.0,)) -> xr.Dataset:
     """Simulate draws ``0 .. draws-1`` with one engine.
 
     Parameters
     ----------
     inputs : ModelInputs
+        The central world.
     engine : {"ensemble", "des"}
     draws : int
         Number of Monte Carlo draws.
     seed : int or None
-        Root seed; ``None``: one deterministic draw.
+        Root seed; ``None``: one deterministic draw at the central values.
     batch_size : int, optional
-        Draws per batch; default 250 (ensemble) or 1 (des). Results do not depend on it.
+        Draws per batch, rounded up to whole reduction blocks of
+        :data:`~hashjoule.simulation.reduce.BLOCK` draws (default 250). Results do not depend on it.
     keep_draws : bool, optional
-        Keep every draw's daily series (default when ``draws`` <= 100) or reduce them to
-        means and standard deviations over draws plus per-draw annual totals.
+        Keep every draw's daily series (default when ``draws`` <= 100) beside the summaries.
     progress : bool
         Show a progress bar.
+    space : hashjoule.scenarios.uncertain.ParameterSpace, optional
+        Uncertain parameters, sampled per draw from the draw's own stream.
+    workers : int, optional
+        Run batches on a local dask cluster of this many processes.
+    scheduler : str, optional
+        Address of a running dask scheduler to run batches on.
+    checkpoint : path, optional
+        Folder keeping finished batches (see :mod:`hashjoule.simulation.checkpoint`); removed
+        once the run is done.
+    resume : bool
+        Continue the run kept in ``checkpoint``.
+    identity : dict, optional
+        What identifies the run in the checkpoint's manifest (e.g. the scenario text).
+    thresholds_twh : sequence of float
+        Annual energy thresholds of the exceedance probabilities. [TWh]
 
     Returns
     -------
     xarray.Dataset
-        With draws: the layout of :func:`~hashjoule.simulation.results.build_dataset` plus
-        the annual totals; reduced: ``<name>_mean`` and ``<name>_std`` over (time[, region]),
-        the annual totals (draw, year[, region]) and the epoch statistics (draw, epoch).
+        Means and standard deviations over draws per day (and region), quantiles of the daily
+        network totals and of the annual totals, exceedance probabilities, the annual totals
+        per draw, the parameter values each draw took; with ``keep_draws`` also the daily
+        series and epoch statistics of every draw. The same numbers whatever the batch size,
+        workers or interruptions.
     """
+    from hashjoule.simulation.checkpoint import Checkpoint
+    from hashjoule.simulation.parallel import client, run_batches
+
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     if int(draws) != draws or draws < 1:
         raise ValueError(f"draws: expected a positive whole number, got {draws!r}")
     if seed is None and draws != 1:
         raise ValueError("a deterministic run (seed None) has exactly one draw")
-    batch_size = int(batch_size or DEFAULT_BATCH[engine])
+    batch_size = int(batch_size or DEFAULT_BATCH)
     if batch_size < 1:
         raise ValueError("batch_size: expected a positive whole number")
     keep_draws = draws <= KEEP_DRAWS_UP_TO if keep_draws is None else keep_draws
-    run = ENGINES[engine]
-    kept, reducer = [], _Reducer(inputs)
-    attrs = {}
-    # reduced runs reuse one set of buffers: each batch is folded in before the next overwrites it
-    buffers = None if keep_draws or engine == "des" else DailyArrays(inputs, min(batch_size, draws))
-    with tqdm(total=draws, unit="draw", disable=not progress, desc=f"{engine} engine") as bar:
-        for first in range(0, draws, batch_size):
-            ds = run(inputs, np.arange(first, min(first + batch_size, draws)), seed, buffers)
-            attrs = ds.attrs
-            if keep_draws:
-                kept.append(ds)
-            else:
-                reducer.add(ds)
-            bar.update(ds.draw.size)
-            del ds  # free the batch before the next one is made: its memory is then reused
+    batches = [replace(b, keep=keep_draws) for b in plan(draws, batch_size)]
+    store = None
+    if checkpoint is not None:
+        store = Checkpoint(checkpoint, {**(identity or {}), "engine": engine, "draws": int(draws),
+                                        "seed": -1 if seed is None else int(seed), "batch_size": batch_size,
+                                        "keep_draws": bool(keep_draws)}, resume)
+    reduction = store.reduction() if store is not None else None
+    reduction = reduction or Reduction()
+    kept = {first: store.load_draws(first) for first in reduction.batches} if keep_draws and store else {}
+    todo = [b for b in batches if b.first not in reduction.batches]
+    with client(workers, scheduler) as dask_client:
+        for i, (summary, ds) in run_batches(run_batch, todo, (inputs, engine, seed, space), dask_client, progress,
+                                            sum(b.stop - b.first for b in todo), [b.stop - b.first for b in todo],
+                                            f"{engine} engine"):
+            reduction.add(summary, todo[i].first)
+            kept[todo[i].first] = ds
+            if store is not None:
+                store.save(reduction, todo[i].first, ds)
+    result = reduction.result()
     if keep_draws:
-        result = xr.concat(kept, dim="draw", join="outer", combine_attrs="drop_conflicts")
-        result = result.merge(annual_totals(result))
-    else:
-        result = reducer.result()
-        result.attrs.update(attrs)
-    result.attrs.update(engine=engine, draws=int(draws), batch_size=batch_size, keep_draws=int(keep_draws),
-                        seed=-1 if seed is None else int(seed))
+        daily = xr.concat([kept[b.first] for b in batches], dim="draw", data_vars="minimal", coords="minimal",
+                          compat="override", join="outer", combine_attrs="drop_conflicts")
+        result = daily.drop_vars([v for v in result.data_vars if v in daily.data_vars]).merge(result)
+    result = result.merge(annual_summaries(result, thresholds_twh))
+    result.attrs.update(title="hashjoule fleet simulation", engine=engine, draws=int(draws), batch_size=batch_size,
+                        keep_draws=int(keep_draws), seed=-1 if seed is None else int(seed),
+                        deterministic=int(seed is None), start=str(inputs.time[0]), end=str(inputs.time[-1]),
+                        uncertain_parameters=", ".join(space.names) if space is not None else "")
+    if store is not None:
+        result.attrs["checkpoint"] = str(store.folder)
     return result
 
 
@@ -182,25 +213,29 @@ STALLED_SHARE_OF_BLOCKS = 0.1
 
 
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
-    """Per year, over draws: median and 5-95 % range of energy [TWh] and CO2 [Mt]; medians of
-    the BTC minted and of the hashrate on the year's last day [EH/s]; and the share of draws
-    whose chain stalled that year (under 10 % of the scheduled blocks: the price fell faster
-    than the difficulty, which moves at most 4x an epoch, could follow).
+    """Per year, over draws: quantiles (5, 17, 50, 83, 95 %) of energy [TWh] and CO2 [Mt]; the
+    probability that energy exceeds each threshold of the run (134 TWh by default); medians
+    of the BTC minted and of the hashrate on the year's last day [EH/s]; and the share of
+    draws whose chain stalled that year (under 10 % of the scheduled blocks: the price fell
+    faster than the difficulty, which moves at most 4x an epoch, could follow).
 
-    Medians, not means: projected prices are log-normal, and their right tail pulls means up.
+    Quantiles, not means: projected prices are log-normal, and their right tail pulls means up.
     """
-    energy = ds.annual_energy.sum("region")
-    co2 = ds.annual_co2.sum("region")
     rows = {}
-    for year in energy.year.values:
-        e, c = energy.sel(year=year).to_numpy(), co2.sel(year=year).to_numpy()
+    for year in ds.year.values:
         days = int(ds.days.sel(year=year))
-        rows[int(year)] = {
-            "days": days,
-            "energy_TWh_median": np.median(e), "energy_TWh_p5": np.quantile(e, 0.05), "energy_TWh_p95": np.quantile(e, 0.95),
-            "co2_Mt_median": np.median(c), "co2_Mt_p5": np.quantile(c, 0.05), "co2_Mt_p95": np.quantile(c, 0.95),
+        row = {"days": days}
+        for name, label in (("annual_energy", "energy_TWh"), ("annual_co2", "co2_Mt")):
+            q = ds[f"{name}_network_quantiles"].sel(year=year)
+            for quantile, value in zip(q["quantile"].values, q.values):
+                key = "median" if quantile == 0.5 else f"p{round(quantile * 100)}"
+                row[f"{label}_{key}"] = float(value)
+        for threshold in ds.threshold.values:
+            row[f"p_energy_above_{threshold:g}TWh"] = float(ds.annual_energy_exceedance.sel(year=year, threshold=threshold))
+        row.update({
             "btc_minted_median": float(ds.annual_btc_minted.sel(year=year).median()),
             "hashrate_EHs_year_end_median": float(ds.annual_hashrate_end.sel(year=year).median()),
             "stalled_share": float((ds.annual_blocks.sel(year=year) < STALLED_SHARE_OF_BLOCKS * 144 * days).mean()),
-        }
+        })
+        rows[int(year)] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")

@@ -1,0 +1,138 @@
+"""Per-draw values of the uncertain parameters, and the starting fleet each draw implies.
+
+:class:`~hashjoule.simulation.inputs.ModelInputs` holds one world: the central values.
+A Monte Carlo draw may differ from it in the numbers a scenario marks as uncertain; a
+batch of ``n`` draws carries them in one :class:`DrawValues`, arrays whose first axis is
+the draw. Tariffs, PUE and efficiency enter as factors on the central values (so a seasonal
+tariff profile keeps its shape), emission factors and regional shares as values.
+
+Each draw's starting capacity is matched again, as the central world's is, so that the
+capacity switched on at the first day's hashprice equals the central world's online
+hashrate (the observed one): a draw with dearer power starts with more machines, not with
+less hashrate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from hashjoule.simulation import chain
+from hashjoule.simulation.fleet import breakeven_tariff_usd_per_kwh, hashprice_usd_per_ths_day, online_fraction
+from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.policy import PolicyDraws
+
+
+@dataclass(frozen=True)
+class DrawValues:
+    """Uncertain parameters of a batch of draws; rows are draws.
+
+    Attributes
+    ----------
+    growth_per_day : numpy.ndarray
+        See :class:`~hashjoule.simulation.inputs.FleetParameters`. (n,) [1/d]
+    unprofitable_retirement_days : numpy.ndarray
+        (n,) [d]
+    volatility_scale : numpy.ndarray
+        Factor on the price model's volatility. (n,) [1]
+    efficiency_scale : numpy.ndarray
+        Factor on the energy per hash of every machine class (the fleet's hardware mix). (n,) [1]
+    tariff_scale : numpy.ndarray
+        Factor on each region's median tariff, dry season (November-April) and wet season
+        (May-October). (n, 2, R) [1]
+    pue : numpy.ndarray
+        Power usage effectiveness. (n, R) [1]
+    emission_factor_t_per_mwh : numpy.ndarray
+        (n, R) [t CO2/MWh]
+    share : numpy.ndarray
+        Share of installed capacity at the start and of new machines; rows sum to 1. (n, R) [1]
+    policy : PolicyDraws
+    """
+
+    growth_per_day: np.ndarray
+    unprofitable_retirement_days: np.ndarray
+    volatility_scale: np.ndarray
+    efficiency_scale: np.ndarray
+    tariff_scale: np.ndarray
+    pue: np.ndarray
+    emission_factor_t_per_mwh: np.ndarray
+    share: np.ndarray
+    policy: PolicyDraws
+
+    @property
+    def n(self) -> int:
+        return self.growth_per_day.size
+
+    @classmethod
+    def central(cls, inputs: ModelInputs, n: int) -> "DrawValues":
+        """Every draw at the central values."""
+        r = inputs.regions
+        return cls(np.full(n, inputs.fleet.growth_per_day), np.full(n, inputs.fleet.unprofitable_retirement_days),
+                   np.ones(n), np.ones(n), np.ones((n, 2, len(r.names))), np.tile(r.pue, (n, 1)),
+                   np.tile(r.emission_factor_t_per_mwh, (n, 1)), np.tile(r.initial_share, (n, 1)),
+                   PolicyDraws.from_series(inputs.policy, n))
+
+    def take(self, rows) -> "DrawValues":
+        """The draws at ``rows`` (indices into this batch)."""
+        rows = np.atleast_1d(np.asarray(rows, dtype=np.int64))
+        p = self.policy
+        policy = replace(p, removal_rate=p.removal_rate[:, rows], adder_usd_per_kwh=p.adder_usd_per_kwh[:, rows],
+                         relocation_share=p.relocation_share[rows], relocation_delay_days=p.relocation_delay_days[rows],
+                         relocation_attrition=p.relocation_attrition[rows])
+        return replace(self, **{f.name: getattr(self, f.name)[rows] for f in fields(self) if f.name != "policy"},
+                       policy=policy)
+
+    def row(self, i: int) -> "DrawValues":
+        """Draw ``i`` alone, as a batch of one."""
+        return self.take([i])
+
+    def checked(self, regions: int) -> "DrawValues":
+        """Refuse values no world can have (the scenario layer keeps draws within bounds)."""
+        n = self.n
+        expect = {"growth_per_day": ((n,), 0.0), "unprofitable_retirement_days": ((n,), 1.0),
+                  "volatility_scale": ((n,), 0.0), "efficiency_scale": ((n,), 1e-6),
+                  "tariff_scale": ((n, 2, regions), 0.0), "pue": ((n, regions), 1.0),
+                  "emission_factor_t_per_mwh": ((n, regions), 0.0), "share": ((n, regions), 0.0)}
+        for name, (shape, low) in expect.items():
+            value = getattr(self, name)
+            if value.shape != shape or not np.all(np.isfinite(value)) or np.any(value < low):
+                raise ValueError(f"{name}: expected finite values >= {low} of shape {shape}")
+        if not np.allclose(self.share.sum(axis=1), 1.0):
+            raise ValueError("share: expected each draw's shares to sum to 1")
+        return self
+
+    def season_of_days(self, inputs: ModelInputs) -> np.ndarray:
+        """0 (dry, November-April) or 1 (wet, May-October) for each day. (T,)"""
+        months = inputs.time.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        return ((months >= 5) & (months <= 10)).astype(np.int64)
+
+
+def initial_capacity(inputs: ModelInputs, values: DrawValues) -> np.ndarray:
+    """Each draw's starting capacity, (H, n, R) [TH/s].
+
+    The central capacity's mix of classes within a region is kept, the regions are weighted
+    by the draw's shares, and the total is scaled so that the capacity switched on at the
+    first day's hashprice (under the draw's tariffs, PUE and efficiency) equals the central
+    world's.
+    """
+    x, r = inputs, inputs.regions
+    hashprice = hashprice_usd_per_ths_day(chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0],
+                                          x.market.price_history_usd[0], chain.difficulty_from_bits(x.chain_start.bits))
+    season = values.season_of_days(x)[0]
+
+    def online(efficiency, pue, tariff):
+        return online_fraction(breakeven_tariff_usd_per_kwh(hashprice, efficiency, pue), tariff, r.tariff_shape)
+
+    # (H, R) central; (H, n, R) per draw
+    central = x.initial_capacity_ths.T
+    target = float((central * online(x.hardware.efficiency_j_per_th[:, None], r.pue, r.tariff_usd_per_kwh[0])).sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mix = np.where(central.sum(axis=0) > 0, central / central.sum(axis=0), 0.0)  # classes within a region
+    capacity = mix[:, None, :] * values.share[None, :, :]
+    on = online((x.hardware.efficiency_j_per_th[:, None] * values.efficiency_scale[None, :])[:, :, None],
+                values.pue[None, :, :], (r.tariff_usd_per_kwh[0] * values.tariff_scale[:, season, :])[None, :, :])
+    switched_on = (capacity * on).sum(axis=(0, 2))
+    if np.any(switched_on <= 0):
+        raise ValueError("a draw in which no machine is profitable on the first day")
+    return capacity * (target / switched_on)[None, :, None]

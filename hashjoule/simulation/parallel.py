@@ -1,0 +1,71 @@
+"""Where batches run: in this process, on a local dask cluster, or on an existing one.
+
+A batch is a plain function call on picklable arguments (the inputs are arrays, the
+scenario's parameter space a pydantic model and arrays); no simpy object ever leaves the
+process that made it. The inputs are sent to each worker once. Results come back as
+they finish and are put in order by the caller, so the numbers do not depend on the
+number of workers.
+
+From a laptop to a cluster: start a scheduler and workers there, for example with
+dask-jobqueue (SLURM, PBS) or dask-kubernetes, and pass the scheduler's address
+(``--scheduler tcp://host:8786``); workers need hashjoule installed at the same version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from tqdm.auto import tqdm
+
+from hashjoule.errors import InputError
+
+
+@contextmanager
+def client(workers: int | None = None, scheduler: str | None = None):
+    """A dask client: ``workers`` local processes, or the cluster at ``scheduler``; None for
+    neither (batches then run in this process)."""
+    if workers is None and scheduler is None:
+        yield None
+        return
+    if workers is not None and scheduler is not None:
+        raise InputError.single("--workers/--scheduler", "", "either local workers or a scheduler address", "both")
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            with Client(scheduler, timeout="20s") as c:
+                yield c
+        except OSError as error:
+            raise InputError.single("--scheduler", scheduler, "the address of a running dask scheduler",
+                                    f"no answer ({error})") from None
+        return
+    # one single-threaded process per worker: the engines are numpy-bound and hold the GIL
+    with LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as c:
+        yield c
+
+
+def run_batches(function: Callable, tasks: list, shared: tuple, dask_client, progress: bool, total: int,
+                sizes: list[int], label: str) -> Iterator[tuple[int, object]]:
+    """Call ``function(*shared, task)`` for each task; yield ``(index, result)`` as they finish.
+
+    ``sizes`` gives each task's number of draws (for the progress bar, ``total`` in all).
+    """
+    with tqdm(total=total, unit="draw", disable=not progress, desc=label) as bar:
+        if dask_client is None:
+            for i, task in enumerate(tasks):
+                result = function(*shared, task)
+                bar.update(sizes[i])
+                yield i, result
+            return
+        from dask.distributed import as_completed
+
+        scattered = dask_client.scatter(list(shared), broadcast=True)
+        futures = {dask_client.submit(function, *scattered, task, pure=False): i for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            i = futures.pop(future)
+            result = future.result()
+            future.release()
+            bar.update(sizes[i])
+            yield i, result
