@@ -36,6 +36,8 @@ SEED = 0
 KEPT_DRAWS = 150
 #: Draws of the paired comparison of the scenario library.
 COMPARE_DRAWS = 100
+#: Base samples of the Sobol design (a power of 2; the design runs samples x (factors + 2) paired draws).
+SOBOL_SAMPLES = 64
 #: Electricity price of the historical estimate, the Cambridge index's headline. [USD/kWh]
 PRICE_USD_PER_KWH = 0.05
 #: First day of the historical figures.
@@ -53,8 +55,10 @@ class Runs:
 
     def __init__(self, progress: bool = False, draws: int | None = None):
         self.progress = progress
-        #: Draws of the runs with kept draws, and of the paired comparison.
-        self.draws = {"kept": draws or KEPT_DRAWS, "compared": draws or COMPARE_DRAWS}
+        #: Draws of the runs with kept draws and of the paired comparison; base samples of the
+        #: Sobol design (the power of 2 at or below ``draws``).
+        self.draws = {"kept": draws or KEPT_DRAWS, "compared": draws or COMPARE_DRAWS,
+                      "sobol": 2 ** max(1, int(draws).bit_length() - 1) if draws else SOBOL_SAMPLES}
         self._cache: dict = {}
 
     def _once(self, key, make):
@@ -242,6 +246,13 @@ def _composition(runs: Runs):
     return fig, xr.Dataset(parts)
 
 
+def _sensitivity(runs: Runs):
+    from hashjoule.api import sensitivity
+
+    indices = sensitivity("china-2021", samples=runs.draws["sobol"], seed=SEED, progress=runs.progress)
+    return figures.sobol_indices(indices), indices[["S1", "S1_conf", "ST", "ST_conf"]]
+
+
 @dataclass(frozen=True)
 class Recipe:
     """How one bundled figure is made.
@@ -252,9 +263,9 @@ class Recipe:
         What the figure shows, in one line.
     scenarios : tuple of str
         Bundled scenarios run for it.
-    runs : {"", "kept", "compared"}
-        Which runs it makes: none (historical data only), runs with kept draws, or the
-        paired comparison (see :class:`Runs`).
+    runs : {"", "kept", "compared", "sobol"}
+        Which runs it makes: none (historical data only), runs with kept draws, the
+        paired comparison, or a Sobol design (see :class:`Runs`).
     make : callable
         ``make(runs) -> (Figure, Dataset or list of Datasets)``: the figure and its data.
     """
@@ -278,6 +289,9 @@ RECIPES: dict[str, Recipe] = {
                   ("china-2021", "baseline"), "kept", _fan),
     "composition": Recipe("hashrate and CO2 by region over time, china-2021 (stacked)", ("china-2021",), "kept",
                           _composition),
+    "sensitivity": Recipe("Sobol indices of china-2021's results against the baseline for every uncertain parameter "
+                          "(Saltelli design; its 'draws' are the design's base samples)",
+                          ("china-2021", "baseline"), "sobol", _sensitivity),
 }
 
 

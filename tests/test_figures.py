@@ -15,7 +15,7 @@ from hashjoule import figures
 from hashjoule.cli import main
 from hashjoule.errors import InputError
 from hashjoule.figures.style import style_path
-from hashjoule.gallery import RECIPES, check_request, gantt_rows, make_figures, reported_notices
+from hashjoule.gallery import RECIPES, Runs, check_request, gantt_rows, make_figures, reported_notices
 from hashjoule.scenarios.load import load_scenario
 
 UNIT = re.compile(r"\[[^\]]+\]")
@@ -134,8 +134,13 @@ def test_sobol():
     ds = xr.Dataset({name: (("output", "parameter"), rng.random(shape)) for name in ("S1", "S1_conf", "ST", "ST_conf")},
                     coords={"output": ["energy 2021-2030", "co2 2021-2030"],
                             "parameter": ["compliance", "share", "delay_days", "pue"]})
+    ds = ds.assign_coords(output_units=("output", ["TWh", "Mt"]),
+                          parameter_label=("parameter", ["policy[0].compliance (shutdown: Inner Mongolia, Xinjiang, "
+                                                         "Sichuan)", "share", "delay_days", "pue"]))
     fig = figures.sobol_indices(ds)
     assert_units(fig, "1")
+    assert fig.axes[0].get_title(loc="left") in ("energy 2021-2030 [TWh]", "CO2 2021-2030 [Mt]")
+    assert all(len(t.get_text()) <= 44 for t in fig.axes[0].get_yticklabels())
     assert len([ax for ax in fig.axes if ax.get_title(loc="left") or ax.get_title()]) == 2
 
 
@@ -175,9 +180,15 @@ def test_rerun_gives_identical_files_and_a_complete_manifest(tmp_path):
 
 def test_simulated_figure_is_reproducible(tmp_path):
     for folder in ("a", "b"):
-        assert main(["figures", "fan", "-o", str(tmp_path / folder), "--draws", "3", "--no-progress"]) == 0
-    assert (tmp_path / "a" / "fan.csv").read_bytes() == (tmp_path / "b" / "fan.csv").read_bytes()
-    entry = json.loads((tmp_path / "a" / "manifest.json").read_text())["figures"]["fan"]
-    assert entry["draws"] == 3 and entry["seed"] == 0 and entry["scenarios"] == ["china-2021", "baseline"]
+        assert main(["figures", "composition", "-o", str(tmp_path / folder), "--draws", "3", "--no-progress"]) == 0
+    assert (tmp_path / "a" / "composition.csv").read_bytes() == (tmp_path / "b" / "composition.csv").read_bytes()
+    entry = json.loads((tmp_path / "a" / "manifest.json").read_text())["figures"]["composition"]
+    assert entry["draws"] == 3 and entry["seed"] == 0 and entry["scenarios"] == ["china-2021"]
     assert "hashjoule/scenarios/library/china-2021.toml" in entry["inputs"]
     assert "hashjoule/calibration/sets/replay-2016-2021.toml" in entry["inputs"]
+
+
+def test_sensitivity_is_registered_with_a_power_of_two_design():
+    assert RECIPES["sensitivity"].runs == "sobol"
+    assert Runs().draws["sobol"] == 64
+    assert [Runs(draws=n).draws["sobol"] for n in (1, 2, 3, 100)] == [2, 2, 2, 64]
