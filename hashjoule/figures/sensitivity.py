@@ -48,7 +48,7 @@ def sobol_indices(indices: xr.Dataset) -> Figure:
             ax.barh(y + offset, one[name].values, height=0.34, color=colour,
                     xerr=one[f"{name}_conf"].values, error_kw={"elinewidth": 0.8, "capsize": 2}, label=name)
         unit = f" [{one.output_units.values}]" if "output_units" in one.coords else ""
-        ax.set_title(f"{output.replace('_', ' ').replace('co2', 'CO2')}{unit}", fontsize=9, fontweight="normal")
+        ax.set_title(f"{output.replace('_', ' ').replace('co2', 'CO2').replace('china', 'China')}{unit}", fontsize=9, fontweight="normal")
         ax.set_xlabel("Sobol index [1]")
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.grid(axis="y", visible=False)
