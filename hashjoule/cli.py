@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Remake figures from the bundled scenarios and data with fixed seeds. Each figure is written as "
             "NAME.png (and/or .svg, .pdf) with its data as NAME.csv; manifest.json records the scenarios, seed, "
             "draws, software versions and the SHA-256 of every input and output. Rerunning gives byte-identical "
-            "data files. --all takes about 3 minutes and 1.5 GB of memory.", 79),
+            "data files. --all takes about 3 minutes and up to 3 GB of memory.", 79),
         epilog="figures:\n" + "\n".join(textwrap.fill(recipe.description, 79, initial_indent=f"  {name:<13}",
                                                        subsequent_indent=" " * 15, break_on_hyphens=False)
                                          for name, recipe in _recipes().items()) + "\n\n" + EPILOG)
@@ -227,9 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     fig.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder (created if needed)")
     fig.add_argument("--format", default="png", metavar="png,svg,pdf",
                      help="comma-separated file formats (default: %(default)s)")
-    fig.add_argument("--draws", type=_positive_count,
-                     help="draws of every simulation, for a quick look (default: 150 kept for the bands, "
-                          "100 for the comparison, as documented)")
+    fig.add_argument("--draws", type=_positive_count, metavar="N",
+                     help="draws of every simulation, for a quick look (default, as documented: 150 kept for the "
+                          "bands, 100 for the comparison, 64 base samples of the Sobol design, which takes the power "
+                          "of 2 at or below N)")
     fig.add_argument("--no-progress", action="store_true", help="no progress bar")
     fig.set_defaults(run=_run_figures)
 
