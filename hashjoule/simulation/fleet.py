@@ -137,6 +137,8 @@ class Fleet:
         self.margins = np.zeros((lag + 1, n))  # ring buffer of the newest class's margin
         self.cls = slice(0, 0)
         self._odds, self._day = None, -1
+        self.surcharged = np.zeros(0, dtype=np.int64)  # regions under a surcharge today
+        self._deployment_key, self._deployment = None, None
         # per day, computed once: classes in service, classes reaching their end of life, and
         # ln(median tariff x kWh per TH/s-day) of each (class, region)
         self.alive_slices = [self.alive(day) for day in range(inputs.days)]
@@ -173,30 +175,54 @@ class Fleet:
         (class in :attr:`cls`, draw, region). [1]
 
         With ``keep_odds``, the odds against running, exp(k (ln threshold - ln hashprice)),
-        are kept (no surcharge only), so that the share at a scaled hashprice costs no new
-        exponential (see :meth:`advance`).
+        are kept, so that the share at a scaled hashprice costs no new exponential (see
+        :meth:`advance`); regions under a surcharge (:attr:`surcharged`) are evaluated
+        exactly instead, and their odds are not valid.
         """
         cls = self.cls
         v, season = self.values, self.season[day]
-        adder = v.policy.adder_on(day)
-        self._odds = None
-        if adder.any():
-            kwh = self.kwh_per_ths_day[cls][:, None, :] * self.cost_scale[None, :, :]
-            median = self.inputs.regions.tariff_usd_per_kwh[day] * v.tariff_scale[:, season, :]
-            return online_fraction(hashprice[None, :, None] / kwh, median[None], self.shape, adder[None])
-        # the same relation without a surcharge, in log space:
-        # 1 / (1 + exp(-k (ln hashprice - ln(median x kWh per TH/s-day))))
-        # in single precision: a few parts in 1e7 are far below what is known of tariffs,
-        # and the exponential is twice as fast
+        # 1 / (1 + exp(-k (ln hashprice - ln(median x kWh per TH/s-day)))), in log space and
+        # single precision: a few parts in 1e7 are far below what is known of tariffs, and
+        # the exponential is twice as fast
         log_price = np.subtract(np.log(hashprice).astype(np.float32)[:, None], self.log_offset[season])[None]
         fraction = np.subtract(self.log_threshold[day][cls], log_price)
         fraction *= self.shape32
         np.exp(fraction, out=fraction)
-        if keep_odds:
-            self._odds = fraction.copy()
+        self._odds = fraction.copy() if keep_odds else None
         fraction += 1.0
         np.reciprocal(fraction, out=fraction)
+        adder = v.policy.adder_on(day)
+        self.surcharged = np.flatnonzero(adder.any(axis=0))
+        if self.surcharged.size:  # a surcharge does not scale: these regions take the plain relation
+            fraction[..., self.surcharged] = self._surcharged_share(day, hashprice, adder)
         return fraction
+
+    def _surcharged_share(self, day: int, hashprice: np.ndarray, adder: np.ndarray) -> np.ndarray:
+        """:func:`online_fraction` in the regions under a surcharge. (class in :attr:`cls`, draw, region) [1]"""
+        r, v, season = self.surcharged, self.values, self.season[day]
+        kwh = self.kwh_per_ths_day[self.cls][:, None, r] * self.cost_scale[None, :, r]
+        median = self.inputs.regions.tariff_usd_per_kwh[day, r] * v.tariff_scale[:, season, r]
+        return online_fraction(hashprice[None, :, None] / kwh, median[None], self.shape[..., r], adder[None, :, r])
+
+    def _deployment_terms(self, day: int, open_regions: np.ndarray):
+        """Per draw: whether new machines can go anywhere, the regions' weights among them, and
+        the weighted tariff [USD/kWh] (surcharges included) and PUE [1] they pay. These change
+        only with the season, the surcharges, the bans and the deployment shares: computed
+        again only when one of those does."""
+        regions, v, policy = self.inputs.regions, self.values, self.values.policy
+        key = (self.season[day], np.searchsorted(policy.adder_days, day, side="right"), open_regions.tobytes(),
+               regions.deployment_share[day].tobytes(), regions.tariff_usd_per_kwh[day].tobytes())
+        if key != self._deployment_key:
+            share = regions.deployment_share[day] * self.share_ratio * open_regions  # (n, R)
+            total = share.sum(axis=1)
+            deploying = total > 0
+            with np.errstate(invalid="ignore", divide="ignore"):
+                weights = np.where(deploying[:, None], share / total[:, None], 0.0)
+            tariff = (weights * (regions.tariff_usd_per_kwh[day] * v.tariff_scale[:, self.season[day], :]
+                                 + policy.adder_on(day))).sum(axis=1)
+            self._deployment_key = key
+            self._deployment = deploying, weights, tariff, (weights * v.pue).sum(axis=1)
+        return self._deployment
 
     def by_region_ths(self, online: np.ndarray) -> np.ndarray:
         """Online hashrate per (draw, region). [TH/s]"""
@@ -230,6 +256,8 @@ class Fleet:
             off = np.add(odds, 1.0, dtype=np.float32)
             np.divide(odds, off, out=off)
             self._odds = None  # used up
+            if self.surcharged.size:
+                off[..., self.surcharged] = 1.0 - self._surcharged_share(day, anticipated, policy.adder_on(day))
         else:
             off = 1.0 - self.share_on(day, anticipated)
         off *= self.retire_rate32
@@ -254,17 +282,11 @@ class Fleet:
         # ban get none, and their share goes to the open regions
         hw, regions = x.hardware, x.regions
         newest = hw.newest(day)
-        share = regions.deployment_share[day] * self.share_ratio * open_regions  # (n, R)
-        total = share.sum(axis=1)
+        deploying, weights, tariff, pue = self._deployment_terms(day, open_regions)
         margin = np.full(self.n, -np.inf)  # nothing running or nowhere to deploy: no orders
-        deploying = total > 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            weights = np.where(deploying[:, None], share / total[:, None], 0.0)
-        tariff = (weights * (regions.tariff_usd_per_kwh[day] * v.tariff_scale[:, self.season[day], :]
-                             + policy.adder_on(day))).sum(axis=1)
         running = (network_ths > 0) & deploying
         margin[running] = profit_margin(anticipated[running], hw.efficiency_j_per_th[newest] * v.efficiency_scale[running],
-                                        (weights * v.pue).sum(axis=1)[running], tariff[running])
+                                        pue[running], tariff[running])
         self.margins[day % self.margins.shape[0]] = margin
         lagged = self.margins[(day + 1) % self.margins.shape[0]] if day >= x.fleet.deployment_lag_days \
             else self.margins[0]

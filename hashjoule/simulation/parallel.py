@@ -41,7 +41,7 @@ def client(workers: int | None = None, scheduler: str | None = None):
                                     f"no answer ({error})") from None
         return
     # one single-threaded process per worker: the engines are numpy-bound and hold the GIL
-    with LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as c:
         yield c
 

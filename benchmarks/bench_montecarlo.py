@@ -1,0 +1,104 @@
+"""Monte Carlo at scale: draws per second on 1 process and on N local dask workers, and peak
+memory of reduced runs as the draws grow.
+
+Run: python benchmarks/bench_montecarlo.py [--scenario china-2021] [--draws 2000] [--workers 2]
+                                           [--memory 10000 100000] [--memory-years 2021 2022]
+
+Prints, from one run:
+- throughput: the scenario (every draw sampling its distributions, summaries reduced as they
+  come) with 1 process and with ``--workers`` local workers, draws per second and their
+  ratio; the workers' figure includes starting the cluster, shown separately;
+- memory: for each ``--memory`` count, a reduced run of the scenario over ``--memory-years``
+  in a fresh process, one process, with its wall time and peak resident memory, and the
+  ratio of the largest to the smallest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+
+def scenario_inputs(name: str, years: tuple[int, int] | None):
+    """The scenario's central world and parameter space, over ``years`` if given."""
+    import datetime as dt
+
+    from hashjoule.scenarios.load import load_scenario
+    from hashjoule.scenarios.resolve import resolve
+    from hashjoule.scenarios.uncertain import ParameterSpace
+
+    scenario, _ = load_scenario(name)
+    if years is not None:
+        run = scenario.run.model_copy(update={"start": dt.date(years[0], 1, 1), "end": dt.date(years[1], 12, 31)})
+        scenario = scenario.model_copy(update={"run": run})
+    inputs = resolve(scenario, name)
+    return inputs, ParameterSpace(scenario, inputs)
+
+
+def timed(inputs, space, draws: int, workers: int | None) -> float:
+    from hashjoule.simulation.runner import simulate
+
+    began = time.perf_counter()
+    simulate(inputs, "ensemble", draws, seed=1, keep_draws=False, space=space, workers=workers)
+    return time.perf_counter() - began
+
+
+def child(name: str, years, draws: int) -> dict:
+    inputs, space = scenario_inputs(name, years)
+    seconds = timed(inputs, space, draws, None)
+    return {"draws": draws, "seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="china-2021")
+    parser.add_argument("--draws", type=int, default=2000, help="draws of the throughput comparison")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--memory", type=int, nargs="*", default=[10_000, 100_000],
+                        help="draws of the reduced runs measured in fresh processes")
+    parser.add_argument("--memory-years", type=int, nargs=2, default=[2021, 2022], metavar=("FIRST", "LAST"))
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.scenario, tuple(args.memory_years), args.child)))
+        return
+
+    inputs, space = scenario_inputs(args.scenario, None)
+    years = inputs.days / 365.25
+    print(f"scenario {args.scenario}: {str(inputs.time[0])} to {str(inputs.time[-1])} ({years:.1f} years), "
+          f"{len(inputs.regions.names)} regions, {len(space)} uncertain parameters")
+    timed(inputs, space, 50, None)  # warm up imports and caches
+    one = timed(inputs, space, args.draws, None)
+    print(f"1 process:      {args.draws} draws in {one:6.1f} s = {args.draws / one:7.1f} draws/s")
+    from hashjoule.simulation.parallel import client
+
+    began = time.perf_counter()
+    with client(args.workers, None):
+        startup = time.perf_counter() - began
+    many = timed(inputs, space, args.draws, args.workers)
+    print(f"{args.workers} workers:      {args.draws} draws in {many:6.1f} s = {args.draws / many:7.1f} draws/s "
+          f"(cluster start and stop alone: {startup:.1f} s)")
+    print(f"speed-up: {one / many:.2f}x with {args.workers} workers "
+          f"({one / max(many - startup, 1e-9):.2f}x without the cluster's start)")
+
+    first, last = args.memory_years
+    print(f"\npeak memory of reduced runs, one process, {args.scenario} over {first}-{last}:")
+    results = []
+    for draws in args.memory:
+        out = subprocess.run([sys.executable, __file__, "--scenario", args.scenario, "--memory-years", str(first),
+                              str(last), "--child", str(draws)], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        results.append(r)
+        print(f"  {r['draws']:>8} draws: {r['seconds']:7.1f} s, {r['draws'] / r['seconds']:7.1f} draws/s, "
+              f"peak {r['peak_mb']:7.0f} MB")
+    if len(results) > 1:
+        print(f"  {results[-1]['draws'] / results[0]['draws']:.0f}x the draws: "
+              f"{results[-1]['peak_mb'] / results[0]['peak_mb']:.2f}x the peak memory")
+
+
+if __name__ == "__main__":
+    main()

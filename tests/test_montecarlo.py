@@ -1,0 +1,126 @@
+"""Monte Carlo at scale: streaming summaries, reproducibility across batches, workers and
+interruptions, and Sobol sensitivity."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from hashjoule.scenarios.load import load_scenario
+from hashjoule.scenarios.resolve import resolve
+from hashjoule.scenarios.uncertain import ParameterSpace
+from hashjoule.simulation import checkpoint as ckpt
+from hashjoule.simulation import reduce as rd
+from hashjoule.simulation import runner
+from hashjoule.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """China's 2021 in a one-year run, every draw sampling the file's distributions."""
+    path = tmp_path_factory.mktemp("mc") / "short.toml"
+    path.write_text('name = "short"\nextends = "china-2021"\n[run]\nstart = 2021-03-01\nend = 2021-09-30\n',
+                    encoding="utf-8")
+    scenario, _ = load_scenario(str(path))
+    inputs = resolve(scenario, str(path))
+    return inputs, ParameterSpace(scenario, inputs)
+
+
+@pytest.fixture(scope="module")
+def reference(world):
+    inputs, space = world
+    return runner.simulate(inputs, "ensemble", 130, seed=11, batch_size=50, keep_draws=True, space=space)
+
+
+def test_histogram_quantiles_are_within_a_bin_of_the_exact_ones():
+    rng = np.random.default_rng(0)
+    values = np.exp(rng.normal(np.log(150.0), 0.4, size=(30, 2000)))  # (time, draw), EH/s-like
+    values[:, :40] = 0.0  # a few stalled draws count as zero
+    counts = rd.histogram(rd.bin_index(values, "hashrate"), "hashrate")
+    approx = rd.histogram_quantiles(counts, "hashrate")
+    exact = np.quantile(values, rd.QUANTILES, axis=1)
+    np.testing.assert_allclose(approx, exact, rtol=rd.BIN_WIDTH)
+    assert not np.allclose(approx, exact, rtol=1e-6)  # they are approximations, and the check can tell
+
+
+def test_summaries_agree_with_the_draws(reference):
+    ds = reference
+    np.testing.assert_allclose(ds.power_mean, ds.power.mean("draw"), rtol=1e-12)
+    np.testing.assert_allclose(ds.co2_std, ds.co2.std("draw", ddof=1), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(ds.energy_mean, ds.energy.mean("draw"), rtol=1e-12)
+    total = ds.hashrate.sum("region")
+    exact = total.quantile(list(rd.QUANTILES), dim="draw").transpose("quantile", "time")
+    np.testing.assert_allclose(ds.hashrate_network_quantiles, exact, rtol=rd.BIN_WIDTH)
+    energy = ds.annual_energy.sum("region")
+    np.testing.assert_array_equal(ds.annual_energy_exceedance.sel(threshold=134.0), (energy > 134.0).mean("draw"))
+    np.testing.assert_allclose(ds.annual_energy_network_quantiles.sel(quantile=0.5), energy.median("draw"))
+    # the draws really differ in their parameters
+    assert ds.parameter_value.sel(parameter="policy[8].share").std() > 0.1
+
+
+def test_same_numbers_whatever_the_batch_size(world, reference):
+    inputs, space = world
+    other = runner.simulate(inputs, "ensemble", 130, seed=11, batch_size=100, keep_draws=True, space=space)
+    xr.testing.assert_identical(reference.drop_attrs(), other.drop_attrs())
+    reduced = runner.simulate(inputs, "ensemble", 130, seed=11, batch_size=150, keep_draws=False, space=space)
+    summaries = [v for v in reduced.data_vars]
+    xr.testing.assert_identical(reduced[summaries].drop_attrs(), reference[summaries].drop_attrs())
+    different = runner.simulate(inputs, "ensemble", 130, seed=12, keep_draws=False, space=space)
+    assert not np.array_equal(different.power_mean, reduced.power_mean)
+
+
+def test_same_numbers_with_two_local_workers(world, reference):
+    inputs, space = world
+    parallel = runner.simulate(inputs, "ensemble", 130, seed=11, batch_size=50, keep_draws=True, space=space,
+                               workers=2)
+    xr.testing.assert_identical(reference.drop_attrs(), parallel.drop_attrs())
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_a_resumed_run_equals_an_uninterrupted_one(world, reference, tmp_path, monkeypatch, keep):
+    inputs, space = world
+    monkeypatch.setattr(ckpt, "EVERY_SECONDS", 0.0)
+    done = []
+    original = runner.run_batch
+
+    def interrupted(*args):
+        if len(done) == 2:
+            raise KeyboardInterrupt
+        done.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(runner, "run_batch", interrupted)
+    folder = tmp_path / "checkpoint"
+    options = dict(seed=11, batch_size=50, keep_draws=keep, space=space, checkpoint=folder, identity={"scenario": "short"})
+    with pytest.raises(KeyboardInterrupt):
+        runner.simulate(inputs, "ensemble", 130, **options)
+    monkeypatch.setattr(runner, "run_batch", original)
+    assert ckpt.Reduction.from_state(xr.load_dataset(folder / ckpt.STATE)).batches == [0, 50]
+    with pytest.raises(InputError, match="--resume"):
+        runner.simulate(inputs, "ensemble", 130, **options)
+    with pytest.raises(InputError, match="differs in draws"):
+        runner.simulate(inputs, "ensemble", 140, **options, resume=True)
+    ran = []
+    monkeypatch.setattr(runner, "run_batch", lambda *args: ran.append(args[-1].first) or original(*args))
+    resumed = runner.simulate(inputs, "ensemble", 130, **options, resume=True)
+    assert ran == [100]  # only the missing batch ran
+    names = list(resumed.data_vars)
+    xr.testing.assert_identical(resumed[names].drop_attrs(), reference[names].drop_attrs())
+
+
+def test_sobol_ranks_the_parameter_that_drives_the_savings(tmp_path):
+    from hashjoule.api import sensitivity
+
+    common = ('extends = "baseline"\n[run]\nstart = 2021-01-01\nend = 2021-12-31\n'
+              '[uncertainty]\ntariff_scale = { dist = "lognormal", median = 1.0, sigma = 0.001 }\n'
+              'pue = 1.1\nemission_factor_scale = 1.0\nefficiency_scale = 1.0\nprice_volatility_scale = 1.0\n')
+    base, ban = tmp_path / "base.toml", tmp_path / "ban.toml"
+    base.write_text('name = "base"\n' + common, encoding="utf-8")
+    ban.write_text('name = "ban"\n' + common + '[[policy]]\ntype = "shutdown"\nregions = ["Xinjiang", "Sichuan"]\n'
+                   'announced = 2021-03-01\neffective = 2021-03-01\nramp_days = 10\n'
+                   'compliance = { dist = "uniform", low = 0.05, high = 0.95 }\n', encoding="utf-8")
+    ds = sensitivity(str(ban), str(base), samples=16, seed=3, first_year=2021, last_year=2021)
+    table = ds.sel(output="co2_avoided_china")
+    assert table.ST.sel(parameter="policy[0].compliance") > 0.5
+    assert table.ST.sel(parameter="policy[0].compliance") > table.ST.sel(parameter="uncertainty.tariff_scale") + 0.3
+    again = sensitivity(str(ban), str(base), samples=16, seed=3, first_year=2021, last_year=2021)
+    xr.testing.assert_identical(ds, again)
