@@ -238,7 +238,7 @@ def build_report(source: str, directory, compare=(), baseline: str = "baseline",
     from hashjoule.api import run_scenario
     from hashjoule.claims import check_claims
     from hashjoule.errors import InputError
-    from hashjoule.gallery import composition_groups, gantt_rows, observed_hashrate_ehs
+    from hashjoule.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs
     from hashjoule.output import atomic_path, provenance
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
