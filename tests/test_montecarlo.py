@@ -124,3 +124,57 @@ def test_sobol_ranks_the_parameter_that_drives_the_savings(tmp_path):
     assert table.ST.sel(parameter="policy[0].compliance") > table.ST.sel(parameter="uncertainty.tariff_scale") + 0.3
     again = sensitivity(str(ban), str(base), samples=16, seed=3, first_year=2021, last_year=2021)
     xr.testing.assert_identical(ds, again)
+
+
+# --- the command line ---------------------------------------------------------------
+
+SHORT = 'name = "short"\nextends = "china-2021"\n[run]\nstart = 2021-03-01\nend = 2021-09-30\ndraws = 60\n'
+
+
+def test_run_with_workers_writes_quantiles_and_provenance(tmp_path, capsys):
+    from hashjoule.cli import main
+
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(path), "-o", str(out), "--workers", "2", "--reduce", "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "P[>134 TWh]" in printed and "policy[8].share" in printed
+    assert sorted(p.name for p in out.iterdir()) == ["report.txt", "results.nc", "summary.csv"]  # no checkpoint left
+    with xr.open_dataset(out / "results.nc", engine="h5netcdf") as ds:
+        assert ds.hashrate_network_quantiles.dims == ("quantile", "time")
+        assert list(ds["quantile"].values) == [0.05, 0.17, 0.5, 0.83, 0.95]
+        assert ds.annual_energy_exceedance.attrs["units"] == "1" and "hashrate" not in ds  # draws not kept
+        assert ds.attrs["seed"] == 0 and "extends" in ds.attrs["scenario_text"]
+        assert "--workers 2" in ds.attrs["command"] and "dask" in ds.attrs["software_versions"]
+
+
+def test_resume_needs_an_interrupted_run(tmp_path, capsys):
+    from hashjoule.cli import main
+
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT, encoding="utf-8")
+    assert main(["run", str(path), "-o", str(tmp_path / "new"), "--resume", "--no-progress"]) == 2
+    assert "no checkpoint folder" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
+
+
+def test_sensitivity_command_prints_ranked_tables(tmp_path, capsys):
+    from hashjoule.cli import main
+
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT, encoding="utf-8")
+    base = tmp_path / "base.toml"
+    base.write_text('name = "base"\nextends = "baseline"\n[run]\nstart = 2021-03-01\nend = 2021-09-30\n',
+                    encoding="utf-8")
+    assert main(["sensitivity", str(path), "--baseline", str(base), "--samples", "6", "--no-progress"]) == 2
+    assert "a power of 2" in capsys.readouterr().err
+    out = tmp_path / "sobol.nc"
+    assert main(["sensitivity", str(path), "--baseline", str(base), "--samples", "4", "--no-progress",
+                 "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for heading in ("energy_2021 [TWh]", "co2_avoided_china [Mt]", "net_global_change [TWh]",
+                    "policy[2].compliance (shutdown: Xinjiang)", "random streams"):
+        assert heading in printed
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        assert ds.ST.dims == ("output", "parameter") and ds.attrs["samples"] == 4
