@@ -31,6 +31,9 @@ from hashjoule.output import atomic_path, provenance
 
 #: Root seed of every figure's runs.
 SEED = 0
+#: Root seed of the Sobol design: SALib takes a seed of 0 for no seed at all, and its bootstrap
+#: intervals would then change from run to run.
+SOBOL_SEED = 1
 #: Draws of the runs whose daily series are kept for bands (a few hundred MB for 2016-2030).
 KEPT_DRAWS = 150
 #: Draws of the paired comparison of the scenario library.
@@ -189,7 +192,7 @@ def _composition(runs: Runs):
 def _sensitivity(runs: Runs):
     from hashjoule.api import sensitivity
 
-    indices = sensitivity("china-2021", samples=runs.draws["sobol"], seed=SEED, progress=runs.progress)
+    indices = sensitivity("china-2021", samples=runs.draws["sobol"], seed=SOBOL_SEED, progress=runs.progress)
     return figures.sobol_indices(indices), indices[["S1", "S1_conf", "ST", "ST_conf"]]
 
 
@@ -208,12 +211,15 @@ class Recipe:
         paired comparison, or a Sobol design (see :class:`Runs`).
     make : callable
         ``make(runs) -> (Figure, Dataset or list of Datasets)``: the figure and its data.
+    seed : int
+        Root seed of its runs.
     """
 
     description: str
     scenarios: tuple[str, ...]
     runs: str
     make: Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]
+    seed: int = SEED
 
 
 RECIPES: dict[str, Recipe] = {
@@ -231,7 +237,7 @@ RECIPES: dict[str, Recipe] = {
                           _composition),
     "sensitivity": Recipe("Sobol indices of china-2021's results against the baseline for every uncertain parameter "
                           "(Saltelli design; its 'draws' are the design's base samples)",
-                          ("china-2021", "baseline"), "sobol", _sensitivity),
+                          ("china-2021", "baseline"), "sobol", _sensitivity, SOBOL_SEED),
 }
 
 
@@ -353,13 +359,13 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
         written = [save_figure(fig, directory / f"{name}.{fmt}", fmt) for fmt in formats]
         parts = data if isinstance(data, list) else [data]
         draws = runs.draws.get(recipe.runs, 0)
-        header = {"figure": name, "what": recipe.description, "seed": SEED if draws else "none",
+        header = {"figure": name, "what": recipe.description, "seed": recipe.seed if draws else "none",
                   "draws": draws, "scenarios": ", ".join(recipe.scenarios) or "none (historical data)"}
         for i, part in enumerate(parts):
             suffix = "" if i == 0 else f".{next(iter(part.dims))}"
             written.append(write_table(part, directory / f"{name}{suffix}.csv", header))
         entries[name] = {"description": recipe.description, "scenarios": list(recipe.scenarios),
-                         "seed": SEED if draws else None, "draws": draws,
+                         "seed": recipe.seed if draws else None, "draws": draws,
                          "files": {p.name: sha256(p) for p in written}, "inputs": input_files(recipe.scenarios)}
     manifest["figures"] = dict(sorted(entries.items()))
     with atomic_path(manifest_path) as tmp:
