@@ -6,7 +6,7 @@ import xarray as xr
 
 from hashjoule.errors import InputError
 
-from hashjoule.calibration.replay import SET_NAME, load_set
+from hashjoule.calibration.parameter_sets import SET_NAME, load_set
 from hashjoule.simulation.runner import simulate as run_engine
 from hashjoule.simulation.world import baseline_inputs
 
@@ -227,3 +227,58 @@ def sensitivity(source: str, baseline: str = "baseline", samples: int = 256, see
     ds = sobol_indices((inputs, space), (base_inputs, base_space), samples, seed, years, workers, scheduler, progress)
     ds.attrs.update(scenario=scenario.name, scenario_text=text, baseline=baseline)
     return ds
+
+
+def calibrate(until: str = "2021-04-30", draws: int = 400, seed: int = 0, output=None, report=None,
+              start: str = "2016-01-01"):
+    """Fit the fleet parameters on data up to a cut-off, check them after it, and write a
+    parameter set (``hashjoule calibrate``).
+
+    Parameters
+    ----------
+    until : str
+        Cut-off: the last day of observed data the fits see.
+    draws : int
+        Prior draws of the likelihood-free posterior (one engine run each, ~0.3 s for
+        2016-2021); 10 % are kept.
+    seed : int
+        Root seed of the posterior and of the forecast's random epoch work.
+    output : path-like, optional
+        Parameter-set file to write (``.toml``); copy it into
+        ``hashjoule/calibration/sets/`` to bundle it and name it in a scenario with
+        ``calibration = "NAME"``.
+    report : path-like, optional
+        Folder for the figures (PNG) and ``summary.md``; created if missing.
+    start : str
+        First day of the fit.
+
+    Returns
+    -------
+    hashjoule.calibration.workflow.Calibration
+        The set's tables, the hashrate paths and the posterior sample.
+
+    Raises
+    ------
+    hashjoule.errors.InputError
+        For a cut-off outside the data, or an output path that cannot be written; checked
+        before anything runs, and nothing is written then.
+    """
+    from pathlib import Path
+
+    from hashjoule.calibration import holdout, workflow
+    from hashjoule.calibration.parameter_sets import write_set
+    from hashjoule.calibration.report import write_report
+
+    if output is not None and (Path(output).suffix != ".toml" or not Path(output).parent.is_dir()):
+        raise InputError.single("--output", str(output), "a file name ending in .toml in an existing folder",
+                                repr(str(output)))
+    if report is not None and (Path(report).is_file() or not Path(report).absolute().parent.is_dir()):
+        raise InputError.single("--report", str(report), "a folder (new or existing) inside an existing folder",
+                                repr(str(report)))
+    holdout.check_window(until)
+    result = workflow.calibrate(until, draws, seed, start=start)
+    if output is not None:
+        write_set(result.tables, output, workflow.UNITS)
+    if report is not None:
+        write_report(result, report, Path(output).stem if output is not None else "")
+    return result

@@ -154,9 +154,10 @@ def sensitivity_text(ds) -> str:
     for output, units in zip(ds.output.values, ds.output_units.values):
         sel = ds.sel(output=output)
         lines.append(f"{output} [{units}]: mean {float(sel.output_mean):.1f}, sd {float(sel.output_std):.1f}")
-        lines.append(f"  {'parameter':<64}{'ST':>14}{'S1':>16}")
+        width = max(len(label) for label in labels.values()) + 2
+        lines.append(f"  {'parameter':<{width}}{'ST':>14}{'S1':>16}")
         for name, st, st_conf, s1, s1_conf in ranked_table(ds, output):
-            lines.append(f"  {labels[name]:<64}{st:>7.2f} +-{st_conf:4.2f}{s1:>9.2f} +-{s1_conf:4.2f}")
+            lines.append(f"  {labels[name]:<{width}}{st:>7.2f} +-{st_conf:4.2f}{s1:>9.2f} +-{s1_conf:4.2f}")
         lines.append("")
     lines.append("note: indices within their half-width of 0 are not distinguishable from 0; negative ones are "
                  "estimation noise; more --samples narrow the intervals")

@@ -109,3 +109,18 @@ def test_each_draw_starts_at_the_observed_hashrate(china):
     np.testing.assert_allclose(online, central, rtol=1e-5)  # single-precision shares
     # yet the draws differ in how much capacity that takes
     assert np.ptp(capacity.sum(axis=(0, 2))) / capacity.sum(axis=(0, 2)).mean() > 0.03
+
+
+def test_both_engines_read_a_draws_values_alike(china):
+    """Deterministic runs (mean block work, median prices) at a sampled point: the per-block
+    and the vectorised engine must give the same path."""
+    from hashjoule.simulation import engine_des, engine_ensemble
+
+    _, inputs, space = china
+    values = space.values(space.unit_sample(9, [3]))
+    des = engine_des.run_batch(inputs, [0], None, values=values)
+    ens = engine_ensemble.run_batch(inputs, [0], None, values=values)
+    central = engine_ensemble.run_batch(inputs, [0], None)
+    np.testing.assert_allclose(des.energy.sum("region"), ens.energy.sum("region"), rtol=1e-6)
+    np.testing.assert_allclose(des.co2.sum("region"), ens.co2.sum("region"), rtol=1e-6)
+    assert not np.allclose(ens.co2.sum("region"), central.co2.sum("region"), rtol=1e-3)

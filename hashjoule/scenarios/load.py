@@ -75,6 +75,18 @@ def _parse(label: str, text: str) -> dict:
     return table
 
 
+def _without_set_name(base: dict, override: dict) -> dict:
+    """The base without its parameter-set name when the override names one (by either key),
+    so that a file's ``calibration`` or ``fleet.parameter_set`` replaces what it extends."""
+    fleet = override.get("fleet")
+    if "calibration" not in override and not (isinstance(fleet, dict) and "parameter_set" in fleet):
+        return base
+    out = {k: v for k, v in base.items() if k != "calibration"}
+    if isinstance(out.get("fleet"), dict):
+        out["fleet"] = {k: v for k, v in out["fleet"].items() if k != "parameter_set"}
+    return out
+
+
 def _merge(base: dict, override: dict) -> dict:
     """Tables merge key by key; any other value (lists included) replaces the base's."""
     out = dict(base)
@@ -192,7 +204,7 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
                                     " -> ".join(chain + [parent]))
         chain.append(parent)
         base = _parse(f"{parent} (bundled)", library_text(parent))
-        merged = _merge(base, merged)
+        merged = _merge(_without_set_name(base, merged), merged)
         parent = base.get("extends")
     merged["extends"] = table.get("extends")
     if "name" in table:  # each file names itself: a missing name is not inherited

@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from hashjoule.calibration.replay import load_set
+from hashjoule.calibration.parameter_sets import load_set
 from hashjoule.data import read_table
 from hashjoule.errors import InputError, Problem
 from hashjoule.scenarios.schema import (
@@ -78,9 +78,9 @@ def resolve(scenario: Scenario, label: str = "scenario") -> ModelInputs:
         raise InputError(problems)
     try:
         fleet = load_set(scenario.fleet.parameter_set)
-    except KeyError:
-        raise InputError.single(label, "fleet.parameter_set", "a calibrated set in hashjoule/calibration/sets",
-                                repr(scenario.fleet.parameter_set)) from None
+    except InputError as error:
+        key = "calibration" if scenario.calibration is not None else "fleet.parameter_set"
+        raise InputError([Problem(label, key, p.expected, p.found) for p in error.problems]) from None
     changes = {}
     for name in ("growth_per_day", "unprofitable_retirement_days"):
         value = getattr(scenario.fleet, name)

@@ -188,10 +188,13 @@ class Run(_Model):
 class Fleet(_Model):
     """Deployment and retirement behaviour; unset values come from the parameter set."""
 
-    parameter_set: str = Field("replay-2016-2021", description="calibrated set in hashjoule/calibration/sets")
+    parameter_set: str = Field("replay-2016-2021", description="calibrated set in hashjoule/calibration/sets "
+                               "(the top-level key `calibration` is the documented way to name it)")
     growth_per_day: Uncertain | None = Field(None, description="deployments per unit hashrate and margin [1/d]; uncertain")
     deployment_lag_days: int | None = Field(None, ge=0, le=3650, description="ordering-to-arrival lag [d]")
     unprofitable_retirement_days: Uncertain | None = Field(None, description="mean wait before scrapping [d]; uncertain")
+    posterior: bool = Field(False, description="sample growth and retirement (where not given here) from the parameter "
+                                               "set's posterior marginals, independently (their correlation is not kept)")
 
 
 class RegionOverride(_Model):
@@ -296,9 +299,29 @@ class Scenario(_Model):
     extends: str | None = Field(None, description="name of a bundled scenario this one starts from")
     run: Run = Field(default_factory=Run)
     fleet: Fleet = Field(default_factory=Fleet)
+    calibration: str | None = Field(None, description="calibrated parameter set, hashjoule/calibration/sets/NAME.toml "
+                                    "(written by `hashjoule calibrate`); same as fleet.parameter_set")
     regions: dict[str, RegionOverride] = Field(default_factory=dict, description="changes by region name")
     uncertainty: Uncertainty = Field(default_factory=Uncertainty, description="uncertain factors on all regions")
     policy: list[Policy] = Field(default_factory=list, description="policies, in any order")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _set_name(cls, data):
+        """``calibration`` names the fleet's parameter set unless ``fleet.parameter_set`` is also given."""
+        if isinstance(data, dict) and isinstance(data.get("calibration"), str):
+            fleet = data.get("fleet", {})
+            if isinstance(fleet, dict) and "parameter_set" not in fleet:
+                data = {**data, "fleet": {**fleet, "parameter_set": data["calibration"]}}
+        return data
+
+    @field_validator("calibration")
+    @classmethod
+    def _one_set(cls, value, info):
+        fleet = info.data.get("fleet")
+        if value is not None and fleet is not None and fleet.parameter_set != value:
+            raise ValueError(f"the same set as fleet.parameter_set ({fleet.parameter_set!r}), or only one of the two keys")
+        return value
 
     @model_validator(mode="after")
     def _shares(self):

@@ -61,8 +61,7 @@ def describe(scenario: Scenario, name: str) -> str:
     """A parameter's key path with what it belongs to, e.g. ``policy[2].compliance (shutdown: Xinjiang)``."""
     if name.startswith("policy["):
         p = scenario.policy[int(name[len("policy["):name.index("]")])]
-        where = ", ".join(p.destinations if isinstance(p, RelocationPolicy) else p.regions)
-        return f"{name} ({p.type}: {where})"
+        return f"{name} ({p.type})" if isinstance(p, RelocationPolicy) else f"{name} ({p.type}: {', '.join(p.regions)})"
     return name
 
 
@@ -76,6 +75,12 @@ def _uncertain(scenario: Scenario):
             value = getattr(model, field)
             if hasattr(value, "frozen"):
                 yield f"{prefix}.{field}", field, value
+    if scenario.fleet.posterior:
+        from hashjoule.calibration.parameter_sets import set_distributions
+
+        for field, value in set_distributions(scenario.fleet.parameter_set).items():
+            if getattr(scenario.fleet, field, None) is None:
+                yield f"fleet.{field}", field, value
 
 
 class ParameterSpace:

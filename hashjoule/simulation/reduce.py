@@ -248,8 +248,9 @@ class Reduction:
 
 
 def annual_summaries(ds: xr.Dataset, thresholds_twh=(134.0,)) -> xr.Dataset:
-    """Quantiles over draws of the annual totals (by region and for the network), and the
-    probability that the network's annual energy exceeds each threshold."""
+    """Quantiles over draws of the annual totals (by region and for the network), totals over
+    the whole run per draw and their quantiles, and the probability that the network's annual
+    energy exceeds each threshold."""
     q = list(QUANTILES)
     out = xr.Dataset(coords={"quantile": ("quantile", q, {"units": "1"})})
     for name in ("annual_energy", "annual_co2"):
@@ -259,6 +260,13 @@ def annual_summaries(ds: xr.Dataset, thresholds_twh=(134.0,)) -> xr.Dataset:
             {**attrs, "long_name": f"{attrs['long_name']}, quantiles over draws"})
         out[f"{name}_network_quantiles"] = var.sum("region").quantile(q, dim="draw").assign_attrs(
             {**attrs, "long_name": f"{attrs['long_name']}, network total, quantiles over draws"})
+    for name in ("annual_energy", "annual_co2"):
+        period = name.replace("annual_", "period_")
+        var = ds[name].sum("year").assign_attrs(units=ds[name].attrs["units"],
+                                                long_name=ds[name].attrs["long_name"].replace("in the year", "over the run"))
+        out[period] = var
+        out[f"{period}_network_quantiles"] = var.sum("region").quantile(q, dim="draw").assign_attrs(
+            {**var.attrs, "long_name": f"{var.attrs['long_name']}, network total, quantiles over draws"})
     total = ds.annual_energy.sum("region")
     threshold = xr.DataArray(list(map(float, thresholds_twh)), dims="threshold", attrs={"units": "TWh"})
     out["annual_energy_exceedance"] = ((total > threshold).mean("draw")

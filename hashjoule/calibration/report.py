@@ -1,0 +1,81 @@
+"""A calibration's report: its figures as PNG files and a short Markdown summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hashjoule.calibration.workflow import Calibration
+from hashjoule.figures import calibration as figures
+from hashjoule.output import atomic_path
+
+#: File name of each figure, and the function that draws it from the calibration.
+FIGURES = {
+    "hashrate-fit.png": lambda c: figures.hashrate_fit(c.paths),
+    "residuals.png": lambda c: figures.residuals(c.paths),
+    "posterior.png": lambda c: figures.posterior_marginals(c.posterior),
+    "holdout.png": lambda c: figures.holdout_check(c.paths),
+}
+#: Resolution of the PNG files. [dots per inch]
+DPI = 120
+
+
+def summary_text(calibration: Calibration, set_label: str = "") -> str:
+    """Markdown summary: window, parameters, posterior marginals, out-of-sample scores."""
+    t = calibration.tables
+    fit, p, post, hold = t["fit"], t["parameters"], t["posterior"], t["holdout"]
+    lines = [
+        "# hashjoule calibration" + (f": {set_label}" if set_label else ""),
+        "",
+        f"Fit window {fit['window_start']} to {fit['window_end']} (nothing later was seen by the fits); "
+        f"target: {fit['target']}.",
+        "",
+        "## Least squares (deterministic run)",
+        "",
+        "| parameter | value | unit |",
+        "|---|---|---|",
+        f"| growth_per_day | {p['growth_per_day']:.5f} | 1/d |",
+        f"| deployment_lag_days | {p['deployment_lag_days']} | d |",
+        f"| unprofitable_retirement_days | {p['unprofitable_retirement_days']:.1f} | d |",
+        "",
+        f"In-sample MdAPE of the daily hashrate {fit['median_absolute_percentage_error']:.1%}, RMSE of the log "
+        f"{fit['rmse_log']:.3f}, {fit['engine_runs']} engine runs.",
+        "",
+        "Correlations of the log-parameter estimates at the optimum (near +-1: not identifiable from the "
+        "hashrate; the tariff factors are probed, not fitted):",
+        "",
+        *(f"- {pair.replace('~', ' / ')}: {value:+.2f}" for pair, value in fit["correlations"].items()),
+        "",
+        "## Posterior (ABC rejection)",
+        "",
+        f"{post['accepted']} of {post['proposals']} prior draws kept (seed {post['seed']}, largest accepted RMSE of "
+        f"the log {post['tolerance_rmse_log']:.3f}); prior: {post['prior']}.",
+        "",
+    ]
+    for name, d in t["distributions"].items():
+        lines.append(f"- {name}: log-normal, median {d['median']:.4g}, sigma {d['sigma']:.3f}")
+    lags = ", ".join(f"{lag} d: {share:.0%}" for lag, share in post["lag_frequencies"].items())
+    lines += [f"- deployment lag: {lags}", "",
+              f"## Out of sample: {hold['scenario']}, {hold['window_start']} to {hold['window_end']}", "",
+              f"Median of {hold['draws']} posterior draws: MdAPE {hold['median_absolute_percentage_error']:.1%}, "
+              f"RMSE of the log {hold['rmse_log']:.3f}; the 5-95 % band of the draws holds the observed hashrate on "
+              f"{hold['coverage_5_95']:.0%} of the days. Least-squares parameters alone: MdAPE "
+              f"{hold['point_fit_mdape']:.1%}. Both paths divided by their value on the cut-off day (the shape of "
+              f"the collapse and recovery, without the level the fit ends on): MdAPE "
+              f"{hold['relative_path_mdape']:.1%}. Prices and fees after the cut-off are the observed ones.", "",
+              "Figures: " + ", ".join(FIGURES), ""]
+    return "\n".join(lines)
+
+
+def write_report(calibration: Calibration, folder, set_label: str = "") -> list[Path]:
+    """Write the figures and ``summary.md`` into ``folder`` (created if missing; its parent must exist)."""
+    folder = Path(folder)
+    folder.mkdir(exist_ok=True)
+    written = []
+    for name, draw in FIGURES.items():
+        fig = draw(calibration)
+        with atomic_path(folder / name) as tmp:
+            fig.savefig(tmp, format="png", dpi=DPI)
+        written.append(folder / name)
+    with atomic_path(folder / "summary.md") as tmp:
+        tmp.write_text(summary_text(calibration, set_label), encoding="utf-8")
+    return [*written, folder / "summary.md"]
