@@ -270,9 +270,8 @@ def write_table(data: xr.Dataset, path: Path, header: dict[str, str]) -> Path:
 
 
 def input_files(scenarios) -> dict[str, str]:
-    """SHA-256 of the inputs: every bundled data file, the scenario files and the parameter set."""
-    from hashjoule.calibration.replay import SET_NAME
-    from hashjoule.scenarios.load import library_text
+    """SHA-256 of the inputs: every bundled data file, the scenario files and their parameter sets."""
+    from hashjoule.scenarios.load import library_text, load_scenario
 
     files = {}
     data = resources.files("hashjoule.data")
@@ -281,9 +280,9 @@ def input_files(scenarios) -> dict[str, str]:
             files[f"hashjoule/data/{entry.name}"] = hashlib.sha256(entry.read_bytes()).hexdigest()
     for name in sorted(scenarios):
         files[f"hashjoule/scenarios/library/{name}.toml"] = hashlib.sha256(library_text(name).encode()).hexdigest()
-    if scenarios:
-        parameters = resources.files("hashjoule.calibration").joinpath("sets", f"{SET_NAME}.toml")
-        files[f"hashjoule/calibration/sets/{SET_NAME}.toml"] = hashlib.sha256(parameters.read_bytes()).hexdigest()
+    for parameter_set in sorted({load_scenario(name)[0].fleet.parameter_set for name in scenarios}):
+        path = resources.files("hashjoule.calibration").joinpath("sets", f"{parameter_set}.toml")
+        files[f"hashjoule/calibration/sets/{parameter_set}.toml"] = hashlib.sha256(path.read_bytes()).hexdigest()
     return files
 
 
