@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from hashjoule.figures.style import OKABE_ITO, caption, new_figure, styled
 
@@ -47,6 +48,7 @@ def scenario_savings(table: xr.Dataset, first_year: int | None = None, last_year
             ax.errorbar(mean, y + offset, xerr=[mean - low, high - mean], fmt="none", ecolor="#333333",
                         elinewidth=0.9, capsize=2.5)
         ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.set_xlabel(f"change of {quantity} against the baseline [{unit}]")
         ax.grid(axis="y", visible=False)
     axes[0].set_yticks(y, names)
