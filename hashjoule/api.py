@@ -160,6 +160,43 @@ def compare(sources: list[str], baseline: str = "baseline", first_year: int | No
     return summarise(differences, household("china3").kwh_per_year), (first, last)
 
 
+def figures(names: list[str] | None = None, output=".", formats=("png",), progress: bool = False,
+            command: str | None = None, draws: int | None = None) -> dict:
+    """Remake bundled figures from the bundled scenarios and data (``hashjoule figures``).
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Figure names (:data:`hashjoule.gallery.RECIPES`); default all.
+    output : path-like
+        Folder for the figures, their data (CSV) and ``manifest.json``.
+    formats : sequence of {"png", "svg", "pdf"}
+    draws : int, optional
+        Draws of every simulation (default: those of the documented figures).
+
+    Returns
+    -------
+    dict
+        The manifest (see :func:`hashjoule.gallery.make_figures`).
+    """
+    from hashjoule.gallery import make_figures
+
+    return make_figures(names, output, formats, progress, command, draws)
+
+
+def report(source: str, output, compare=(), baseline: str = "baseline", draws: int | None = None,
+           seed: int | None = None, progress: bool = False, command: str | None = None):
+    """Write a self-contained HTML report of a scenario (``hashjoule report``).
+
+    Headline numbers with 5-95 % intervals, figures, the comparison with the baseline, the
+    assumptions with their sources and the article-claims check; see
+    :func:`hashjoule.htmlreport.build_report`. Returns the path of ``report.html``.
+    """
+    from hashjoule.htmlreport import build_report
+
+    return build_report(source, output, compare, baseline, draws, seed, progress, command)
+
+
 def sensitivity(source: str, baseline: str = "baseline", samples: int = 256, seed: int | None = None,
                 first_year: int | None = None, last_year: int | None = None, workers: int | None = None,
                 scheduler: str | None = None, progress: bool = False) -> xr.Dataset:
