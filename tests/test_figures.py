@@ -190,6 +190,28 @@ def test_simulated_figure_is_reproducible(tmp_path):
 
 
 def test_sensitivity_is_registered_with_a_power_of_two_design():
-    assert RECIPES["sensitivity"].runs == "sobol" and RECIPES["sensitivity"].seed > 0  # SALib: seed 0 = unseeded
+    assert RECIPES["sensitivity"].runs == "sobol" and RECIPES["sensitivity"].seed == 0
     assert Runs().draws["sobol"] == 64
     assert [Runs(draws=n).draws["sobol"] for n in (1, 2, 3, 100)] == [2, 2, 2, 64]
+
+
+def test_calibration_figures_are_registered_with_their_axes(tmp_path):
+    """The calibration's fit and out-of-sample figures, from a calibration's paths."""
+    import numpy as np
+    import xarray as xr
+
+    from hashjoule import figures
+
+    assert {"calibration-fit", "calibration-check"} <= set(RECIPES)
+    time = np.arange("2021-01-01", "2021-12-31", dtype="datetime64[D]").astype("datetime64[ns]")
+    rng = np.random.default_rng(0)
+    paths = xr.Dataset({"draws": (("draw", "time"), 100 + rng.normal(0, 5, (20, time.size))),
+                        "point": ("time", np.full(time.size, 100.0)), "observed": ("time", np.full(time.size, 90.0)),
+                        "fitted": ("time", np.where(time < np.datetime64("2021-05-01"), 95.0, np.nan))},
+                       coords={"time": time})
+    paths.attrs.update(cutoff="2021-04-30", check_start="2021-05-01", check_end="2021-12-31", scenario="china-2021",
+                       mdape_in_sample=0.05, mdape_check=0.1, rmse_log_check=0.1, coverage_check=0.0)
+    for fig in (figures.calibration.hashrate_fit(paths), figures.calibration.holdout_check(paths)):
+        ax = fig.axes[0]
+        assert ax.get_ylabel() == "network hashrate [EH/s]" and "[UTC day]" in ax.get_xlabel()
+        assert any("Coin Metrics" in t.get_text() for t in fig.texts)  # the source line

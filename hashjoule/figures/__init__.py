@@ -4,6 +4,7 @@ The functions never read files or run models; :mod:`hashjoule.gallery` makes the
 of each bundled figure and calls them. The look is ``hashjoule.mplstyle``.
 """
 
+from hashjoule.figures import calibration
 from hashjoule.figures.composition import regional_composition
 from hashjoule.figures.consumption import annualised_consumption
 from hashjoule.figures.fan import annual_fan
@@ -12,5 +13,5 @@ from hashjoule.figures.savings import scenario_savings
 from hashjoule.figures.sensitivity import sobol_indices
 from hashjoule.figures.timeline import crackdown_timeline
 
-__all__ = ["annual_fan", "annualised_consumption", "crackdown_timeline", "energy_per_bitcoin",
+__all__ = ["calibration", "annual_fan", "annualised_consumption", "crackdown_timeline", "energy_per_bitcoin",
            "regional_composition", "scenario_savings", "sobol_indices"]

@@ -15,14 +15,12 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 from scipy import stats
 
+from hashjoule.figures.style import OKABE_ITO, caption, styled
+
 #: Quantiles of the draws drawn as a band. [1]
 BAND = (0.05, 0.95)
 #: Ratios labelled on the residual axis. [1]
 RATIO_TICKS = (0.25, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0)
-
-
-def _caption(fig: Figure, text: str) -> None:
-    fig.text(0.01, 0.01, text, fontsize=7, color="0.35", ha="left", va="bottom")
 
 
 def _cutoff_line(ax, paths: xr.Dataset) -> None:
@@ -33,18 +31,19 @@ def _cutoff_line(ax, paths: xr.Dataset) -> None:
 
 def _band(ax, paths: xr.Dataset, label: str) -> None:
     low, high = paths.draws.quantile(list(BAND), "draw").to_numpy()
-    ax.fill_between(paths.time.values, low, high, color="tab:orange", alpha=0.3, linewidth=0, label=label)
+    ax.fill_between(paths.time.values, low, high, color=OKABE_ITO["orange"], alpha=0.3, linewidth=0, label=label)
 
 
+@styled
 def hashrate_fit(paths: xr.Dataset) -> Figure:
     """Observed and simulated network hashrate, with the 5-95 % band of the posterior draws."""
     fig = Figure(figsize=(9, 4.8))
     ax = fig.add_subplot()
     name = paths.attrs["scenario"]
     _band(ax, paths, f"{name}, posterior draws, 5-95 %")
-    ax.plot(paths.time.values, paths.draws.median("draw"), color="tab:orange", linewidth=1.2,
+    ax.plot(paths.time.values, paths.draws.median("draw"), color=OKABE_ITO["orange"], linewidth=1.2,
             label=f"{name}, median of draws")
-    ax.plot(paths.time.values, paths.fitted, color="tab:blue", linewidth=1.2, label="least-squares fit (no policy)")
+    ax.plot(paths.time.values, paths.fitted, color=OKABE_ITO["blue"], linewidth=1.2, label="least-squares fit (no policy)")
     ax.plot(paths.time.values, paths.observed, color="black", linewidth=1, label="observed (7-day mean)")
     ax.set_yscale("log")
     ax.set_ylabel("network hashrate [EH/s]")
@@ -55,20 +54,20 @@ def hashrate_fit(paths: xr.Dataset) -> Figure:
                  fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
-    _caption(fig, "Source: observed hashrate Coin Metrics (CC BY-NC 4.0); simulation hashjoule ensemble engine.")
-    fig.subplots_adjust(bottom=0.17)
+    caption(fig, "Source: observed hashrate Coin Metrics (CC BY-NC 4.0); simulation hashjoule ensemble engine.")
     return fig
 
 
+@styled
 def residuals(paths: xr.Dataset) -> Figure:
     """Relative error of the least-squares fit in its window, and of the forecast median after it."""
     fig = Figure(figsize=(9, 4))
     ax = fig.add_subplot()
     after = paths.time > np.datetime64(pd.Timestamp(paths.attrs["cutoff"]))
     forecast = (paths.draws.median("draw") / paths.observed).where(after)
-    ax.plot(paths.time.values, paths.fitted / paths.observed, color="tab:blue", linewidth=1,
+    ax.plot(paths.time.values, paths.fitted / paths.observed, color=OKABE_ITO["blue"], linewidth=1,
             label="least-squares fit, in sample")
-    ax.plot(paths.time.values, forecast, color="tab:orange", linewidth=1,
+    ax.plot(paths.time.values, forecast, color=OKABE_ITO["orange"], linewidth=1,
             label=f"{paths.attrs['scenario']} median of draws, out of sample")
     ax.axhline(1, color="black", linewidth=0.8)
     ax.set_yscale("log")
@@ -81,11 +80,11 @@ def residuals(paths: xr.Dataset) -> Figure:
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
     ax.set_title("Residuals of the daily hashrate (ratio, logarithmic axis)", fontsize=10)
-    _caption(fig, "Source: observed hashrate Coin Metrics (CC BY-NC 4.0); simulation hashjoule ensemble engine.")
-    fig.subplots_adjust(bottom=0.18)
+    caption(fig, "Source: observed hashrate Coin Metrics (CC BY-NC 4.0); simulation hashjoule ensemble engine.")
     return fig
 
 
+@styled
 def posterior_marginals(posterior: xr.Dataset) -> Figure:
     """Histograms of the accepted parameters, the log-normal written to the set, the prior range
     and the least-squares estimate."""
@@ -96,12 +95,12 @@ def posterior_marginals(posterior: xr.Dataset) -> Figure:
         low, high = posterior.attrs[f"prior_{name}"]
         point = posterior.attrs[f"least_squares_{name}"]
         bins = np.geomspace(min(low, point), max(high, point), 25)
-        ax.hist(values, bins=bins, weights=np.full(values.size, 1 / values.size), color="tab:orange", alpha=0.6,
+        ax.hist(values, bins=bins, weights=np.full(values.size, 1 / values.size), color=OKABE_ITO["orange"], alpha=0.6,
                 label="accepted draws")
         median, sigma = posterior.attrs[f"lognormal_{name}"]
         per_bin = np.diff(stats.lognorm(sigma, scale=median).cdf(bins))
-        ax.stairs(per_bin, bins, color="tab:red", label="log-normal in the set")
-        ax.axvline(point, color="tab:blue", linestyle="--", label="least squares")
+        ax.stairs(per_bin, bins, color=OKABE_ITO["vermillion"], label="log-normal in the set")
+        ax.axvline(point, color=OKABE_ITO["blue"], linestyle="--", label="least squares")
         ax.set_xscale("log")
         ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
@@ -111,18 +110,18 @@ def posterior_marginals(posterior: xr.Dataset) -> Figure:
         ax.set_ylabel("share of accepted draws per bin [1]")
     lag = posterior.deployment_lag_days.to_numpy()
     values, counts = np.unique(lag, return_counts=True)
-    axes[2].bar(values, counts / lag.size, width=15, color="tab:orange", alpha=0.6)
-    axes[2].axvline(posterior.attrs["least_squares_deployment_lag_days"], color="tab:blue", linestyle="--")
+    axes[2].bar(values, counts / lag.size, width=15, color=OKABE_ITO["orange"], alpha=0.6)
+    axes[2].axvline(posterior.attrs["least_squares_deployment_lag_days"], color=OKABE_ITO["blue"], linestyle="--")
     axes[2].set_xlabel("deployment lag [d]")
     axes[2].set_ylabel("share of accepted draws [1]")
     axes[0].legend(fontsize=7)
     fig.suptitle(f"Posterior by ABC rejection: {posterior.particle.size} of {posterior.attrs['proposals']} "
                  f"prior draws kept (log-uniform priors over the axes' ranges)", fontsize=10)
-    _caption(fig, "Source: hashjoule calibrate, fitted to Coin Metrics hashrate (CC BY-NC 4.0).")
-    fig.subplots_adjust(bottom=0.2, wspace=0.35)
+    caption(fig, "Source: hashjoule calibrate, fitted to Coin Metrics hashrate (CC BY-NC 4.0).")
     return fig
 
 
+@styled
 def holdout_check(paths: xr.Dataset) -> Figure:
     """The out-of-sample window: observed hashrate against the scenario's draws."""
     fig = Figure(figsize=(9, 4.5))
@@ -130,8 +129,8 @@ def holdout_check(paths: xr.Dataset) -> Figure:
     start = pd.Timestamp(paths.attrs["check_start"]) - pd.Timedelta(days=60)
     window = paths.sel(time=slice(start, pd.Timestamp(paths.attrs["check_end"])))
     _band(ax, window, "posterior draws, 5-95 %")
-    ax.plot(window.time.values, window.draws.median("draw"), color="tab:orange", label="median of draws")
-    ax.plot(window.time.values, window.point, color="tab:blue", linewidth=1, label="least-squares parameters")
+    ax.plot(window.time.values, window.draws.median("draw"), color=OKABE_ITO["orange"], label="median of draws")
+    ax.plot(window.time.values, window.point, color=OKABE_ITO["blue"], linewidth=1, label="least-squares parameters")
     ax.plot(window.time.values, window.observed, color="black", label="observed (7-day mean)")
     ax.set_ylabel("network hashrate [EH/s]")
     ax.set_xlabel("date [UTC day]")
@@ -145,7 +144,6 @@ def holdout_check(paths: xr.Dataset) -> Figure:
                  f"coverage {paths.attrs['coverage_check']:.0%}", fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
-    _caption(fig, "Source: observed hashrate Coin Metrics (CC BY-NC 4.0); simulation hashjoule ensemble engine, "
+    caption(fig, "Source: observed hashrate Coin Metrics (CC BY-NC 4.0); simulation hashjoule ensemble engine, "
                   "observed prices after the cut-off.")
-    fig.subplots_adjust(bottom=0.17)
     return fig
