@@ -134,43 +134,33 @@ def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) 
     """Daily series of a list of policies over the run's days and regions.
 
     Several shutdowns of one region combine their removals; surcharges add up; the last
-    :class:`Relocation` given applies to every shutdown.
+    :class:`Relocation` given applies to every shutdown. The removals, surcharges and
+    relocation are :func:`compile_policy_draws`'s for one draw, spread over the days.
     """
     time = np.asarray(time, dtype="datetime64[D]")
     days, regions = time.size, len(region_names)
+    one = compile_policy_draws(policies, time, region_names, 1)
     removal = np.zeros((days, regions))
+    removal[one.removal_days] = one.removal_rate[:, 0]
     adder = np.zeros((days, regions))
+    for first, stop, value in zip(one.adder_days, [*one.adder_days[1:], days], one.adder_usd_per_kwh[:, 0]):
+        adder[first:stop] = value
     ban = np.zeros((days, regions), dtype=bool)
-    relocation = None
+    destinations = np.zeros(regions)
     for policy in policies:
         if isinstance(policy, Relocation):
-            relocation = policy
-            continue
-        mask = _region_mask(region_names, policy.regions)
-        if isinstance(policy, Shutdown):
-            # only the part of the ramp inside the run: a ramp that began before it is not restarted
-            first = _offset(time, policy.effective)
-            ramp = _span(time, first, first + int(policy.ramp_days))
-            rate = daily_removal_rate(policy.compliance, int(policy.ramp_days))
-            removal[ramp, mask] = 1.0 - (1.0 - removal[ramp, mask]) * (1.0 - rate)
-            ban[_span(time, _offset(time, policy.announced), days), mask] = True
-        elif isinstance(policy, TariffSurcharge):
-            adder[_span(time, _offset(time, policy.start), days), mask] += policy.adder_usd_per_kwh
+            destinations = np.zeros(regions)
+            for name, weight in policy.destinations.items():
+                destinations[_region_mask(region_names, [name])] = weight
+        elif isinstance(policy, Shutdown):
+            ban[_span(time, _offset(time, policy.announced), days), _region_mask(region_names, policy.regions)] = True
         elif isinstance(policy, DeploymentBan):
             stop = days if policy.end is None else _offset(time, policy.end) + 1
-            ban[_span(time, _offset(time, policy.start), stop), mask] = True
-        else:
+            ban[_span(time, _offset(time, policy.start), stop), _region_mask(region_names, policy.regions)] = True
+        elif not isinstance(policy, TariffSurcharge):
             raise TypeError(f"not a policy: {policy!r}")
-    share = np.zeros(regions)
-    destinations = np.zeros(regions)
-    delay, attrition = 90.0, 0.0
-    if relocation is not None:
-        for name, weight in relocation.destinations.items():
-            destinations[_region_mask(region_names, [name])] = weight
-        shut = removal.any(axis=0)
-        share[shut] = relocation.share
-        delay, attrition = relocation.delay_days, relocation.attrition
-    return PolicySeries(removal, adder, ban, share, delay, attrition, destinations)
+    return PolicySeries(removal, adder, ban, one.relocation_share[0], float(one.relocation_delay_days[0]),
+                        float(one.relocation_attrition[0]), destinations)
 
 
 @dataclass(frozen=True)
