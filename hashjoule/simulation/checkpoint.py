@@ -35,6 +35,11 @@ STATE = "reduction.nc"
 EVERY_SECONDS = 20.0
 
 
+def _kept_files(folder: Path) -> list[Path]:
+    """Files of a checkpoint folder, without the temporary ones a killed write left (``.*.part``)."""
+    return [path for path in folder.iterdir() if not (path.name.startswith(".") and path.name.endswith(".part"))]
+
+
 def fingerprint(inputs, space=None) -> str:
     """SHA-256 of everything a run computes from: the inputs' arrays and numbers and the
     parameter distributions, so that a resumed run refuses a checkpoint made from other
@@ -82,7 +87,7 @@ class Checkpoint:
                 raise InputError.single(str(self.folder), "manifest.json",
                                         "a checkpoint of the same run (scenario, seed, draws, batch size, version)",
                                         f"one that differs in {', '.join(differ)}")
-        elif self.folder.exists() and (not resume or any(self.folder.iterdir())):
+        elif self.folder.exists() and (not resume or _kept_files(self.folder)):
             raise InputError.single(str(self.folder), "", "no checkpoint folder yet (or --resume to continue one)",
                                     "an existing folder")
         else:
