@@ -1,13 +1,15 @@
 """Monte Carlo at scale: draws per second on 1 process and on N local dask workers, and peak
 memory of reduced runs as the draws grow.
 
-Run: python benchmarks/bench_montecarlo.py [--scenario china-2021] [--draws 2000] [--workers 2]
+Run: python benchmarks/bench_montecarlo.py [--scenario china-2021] [--draws 4000] [--workers 2]
                                            [--memory 10000 100000] [--memory-period 2021-05-01 2021-10-31]
 
 Prints, from one run:
 - throughput: the scenario (every draw sampling its distributions, summaries reduced as they
   come) with 1 process and with ``--workers`` local workers, draws per second and their
-  ratio; the workers' figure includes starting the cluster, shown separately;
+  ratio: cold (``--workers``: starting the cluster, the workers' imports and first buffers
+  included) and warm (an already running local cluster, reached by its address as with
+  ``--scheduler``, after a first run);
 - memory: for each ``--memory`` count, a reduced run of the scenario over ``--memory-period``
   (the months of the 2021 crackdown by default: short, so that 100,000 draws take minutes)
   in a fresh process, one process, with its wall time and peak resident memory, and the
@@ -58,7 +60,7 @@ def child(name: str, period, draws: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="china-2021")
-    parser.add_argument("--draws", type=int, default=2000, help="draws of the throughput comparison")
+    parser.add_argument("--draws", type=int, default=4000, help="draws of the throughput comparison")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory", type=int, nargs="*", default=[10_000, 100_000],
                         help="draws of the reduced runs measured in fresh processes")
@@ -73,19 +75,29 @@ def main() -> None:
     years = inputs.days / 365.25
     print(f"scenario {args.scenario}: {str(inputs.time[0])} to {str(inputs.time[-1])} ({years:.1f} years), "
           f"{len(inputs.regions.names)} regions, {len(space)} uncertain parameters")
-    timed(inputs, space, 50, None)  # warm up imports and caches
+    timed(inputs, space, 250, None)  # warm up imports, caches and a batch's buffers
     one = timed(inputs, space, args.draws, None)
-    print(f"1 process:      {args.draws} draws in {one:6.1f} s = {args.draws / one:7.1f} draws/s")
-    from hashjoule.simulation.parallel import client
+    print(f"1 process, warm:            {args.draws} draws in {one:6.1f} s = {args.draws / one:6.1f} draws/s")
+    cold = timed(inputs, space, args.draws, args.workers)
+    print(f"{args.workers} workers, cold (--workers): {args.draws} draws in {cold:6.1f} s = {args.draws / cold:6.1f} "
+          f"draws/s, {one / cold:.2f}x (cluster start, imports and first buffers included)")
+    import dask
+    from dask.distributed import LocalCluster
 
-    began = time.perf_counter()
-    with client(args.workers, None):
-        startup = time.perf_counter() - began
-    many = timed(inputs, space, args.draws, args.workers)
-    print(f"{args.workers} workers:      {args.draws} draws in {many:6.1f} s = {args.draws / many:7.1f} draws/s "
-          f"(cluster start and stop alone: {startup:.1f} s)")
-    print(f"speed-up: {one / many:.2f}x with {args.workers} workers "
-          f"({one / max(many - startup, 1e-9):.2f}x without the cluster's start)")
+    from hashjoule.simulation.parallel import worker_environment
+
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": worker_environment()}), \
+            LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=":0") as cluster:
+        from hashjoule.simulation.runner import simulate
+
+        simulate(inputs, "ensemble", 250 * args.workers, seed=2, keep_draws=False, space=space,
+                 scheduler=cluster.scheduler_address)  # warm up the workers
+        began = time.perf_counter()
+        simulate(inputs, "ensemble", args.draws, seed=1, keep_draws=False, space=space,
+                 scheduler=cluster.scheduler_address)
+        warm = time.perf_counter() - began
+    print(f"{args.workers} workers, warm (--scheduler): {args.draws} draws in {warm:6.1f} s = "
+          f"{args.draws / warm:6.1f} draws/s, {one / warm:.2f}x")
 
     first, last = args.memory_period
     print(f"\npeak memory of reduced runs, one process, {args.scenario} from {first} to {last}:")

@@ -445,6 +445,9 @@ def _run_run(args) -> None:
     ds, scenario = run_scenario(args.scenario, args.draws, args.seed, args.engine, args.batch_size, args.keep_draws,
                                 progress=not args.no_progress and sys.stderr.isatty(), workers=args.workers,
                                 scheduler=args.scheduler, checkpoint=checkpoint, resume=args.resume)
+    if args.resume:
+        print(f"resumed: {ds.attrs['resumed_draws']} of {ds.attrs['draws']} draws came from the checkpoint",
+              file=sys.stderr)
     table = summary_table(ds)
     report = simulation_report(ds, table, f"scenario {scenario.name}: {scenario.description}")
     print(report)
@@ -551,7 +554,8 @@ def main(argv: list[str] | None = None) -> int:
               "or a shorter period (nothing was written)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        resumable = " (finished batches are kept: run the same command with --resume)" if args.command == "run" else ""
+        resumable = (" (batches finished so far are kept: run the same command with --resume)"
+                     if args.command == "run" else "")
         print(f"hashjoule: interrupted; no output was written{resumable}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)

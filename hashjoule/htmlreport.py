@@ -160,7 +160,10 @@ def render(ds: xr.Dataset, scenario, text: str, figures: dict[str, Figure], verd
              f"Made by: <code>{esc(provenance.get('command', ''))}</code>; {esc(provenance.get('software_versions', ''))}."
              "</p>",
              "<h2>Headline numbers</h2>",
-             _table(["quantity", "median [5 %, 95 %]"], headline(ds, first, last, china_regions()), {1})]
+             _table(["quantity", "median [5 %, 95 %]"], headline(ds, first, last, china_regions()), {1}),
+             "<p class=note>Read with care: the fleet model overshoots the observed hashrate of 2020-21 (by about "
+             "70 % in May 2021) and recovers from the 2021 shutdowns months too early; see docs/calibration.md. "
+             "Differences between scenarios are more robust than levels.</p>"]
     if comparison is not None:
         table, (a, b), baseline = comparison
         parts += [f"<p>Against <b>{esc(baseline)}</b>, {a}-{b}, paired by draw (common random numbers); mean "

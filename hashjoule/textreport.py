@@ -142,7 +142,10 @@ def comparison_text(table, baseline: str, first: int, last: int, paired: bool = 
                          f"{row[key + '_p95'] * scale:8.1f}]")
     lines += ["", "note: net change < 0 is a saving; household-years use a Chinese household of three (2021); "
                   "each draw samples the files' distributions, a parameter the scenario shares with the baseline "
-                  "taking the same value in both"]
+                  "taking the same value in both",
+              "note: the saving in China is net of the rest of China: where only some provinces shut down, new "
+              "machines go to the others, which then use more than in the baseline (and their grids differ, so "
+              "CO2 and energy need not move in proportion)"]
     return "\n".join(lines)
 
 
@@ -166,4 +169,7 @@ def sensitivity_text(ds) -> str:
         lines.append("")
     lines.append("note: indices within their half-width of 0 are not distinguishable from 0; negative ones are "
                  "estimation noise; more --samples narrow the intervals")
+    if a["samples"] < 64:
+        lines.append(f"warning: with {a['samples']} base samples the indices, and even their ranking, are not "
+                     "reliable (the bootstrap half-widths understate that); use --samples 64 or more")
     return "\n".join(lines)

@@ -118,7 +118,7 @@ def test_a_resumed_run_equals_an_uninterrupted_one(world, reference, tmp_path, m
     ran = []
     monkeypatch.setattr(runner, "run_batch", lambda *args: ran.append(args[-1].first) or original(*args))
     resumed = runner.simulate(inputs, "ensemble", 130, **options, resume=True)
-    assert ran == [100]  # only the missing batch ran
+    assert ran == [100] and resumed.attrs["resumed_draws"] == 100  # only the missing batch ran
     names = list(resumed.data_vars)
     xr.testing.assert_identical(resumed[names].drop_attrs(), reference[names].drop_attrs())
 

@@ -186,6 +186,7 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     reduction = reduction or Reduction()
     kept = {first: store.load_draws(first) for first in reduction.batches} if keep_draws and store else {}
     todo = [b for b in batches if b.first not in reduction.batches]
+    resumed = sum(b.stop - b.first for b in batches) - sum(b.stop - b.first for b in todo)
     try:
         with client(workers, scheduler) as dask_client:
             for i, (summary, ds) in run_batches(run_batch, todo, (inputs, engine, seed, space), dask_client, progress,
@@ -207,7 +208,7 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
                         deterministic=int(seed is None), start=str(inputs.time[0]), end=str(inputs.time[-1]),
                         uncertain_parameters=", ".join(space.names) if space is not None else "")
     if store is not None:
-        result.attrs["checkpoint"] = str(store.folder)
+        result.attrs.update(checkpoint=str(store.folder), resumed_draws=int(resumed))
     return result
 
 
