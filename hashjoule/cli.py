@@ -537,6 +537,9 @@ def _run_claims(args) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``hashjoule`` console script; returns the exit status."""
+    # dask's own log lines (tasks cancelled and workers stopped on Ctrl-C) are not the user's
+    # business; read when dask is first imported, here and in the worker processes it starts
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     parser = build_parser()
     args = parser.parse_args(argv)
     args.command_line = shlex.join(["hashjoule", *(sys.argv[1:] if argv is None else argv)])

@@ -32,7 +32,7 @@ MANIFEST = "manifest.json"
 STATE = "reduction.nc"
 #: Least time between two saves of the reduction's state (its size does not grow with the
 #: draws, but it is MB to tens of MB for long runs). [s]
-EVERY_SECONDS = 20.0
+EVERY_SECONDS = 10.0
 
 
 def _kept_files(folder: Path) -> list[Path]:

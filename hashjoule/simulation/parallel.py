@@ -13,6 +13,7 @@ dask-jobqueue (SLURM, PBS) or dask-kubernetes, and pass the scheduler's address
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -47,9 +48,16 @@ def client(workers: int | None = None, scheduler: str | None = None):
         return
     # one single-threaded process per worker: the engines are numpy-bound and hold the GIL
     with dask.config.set({"distributed.nanny.pre-spawn-environ": worker_environment()}), \
-            LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=":0",
+                         preload=[__name__]) as cluster, \
             Client(cluster) as c:
         yield c
+
+
+def dask_setup(worker) -> None:
+    """Run by each local worker process as it starts (a dask preload): Ctrl-C reaches the whole
+    process group, but stopping the workers is the client's job, so they ignore it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def worker_environment() -> dict:
