@@ -269,7 +269,8 @@ def calibrate(until: str = "2021-04-30", draws: int = 400, seed: int = 0, output
     from hashjoule.calibration.parameter_sets import write_set
     from hashjoule.calibration.report import write_report
 
-    if output is not None and (Path(output).suffix != ".toml" or not Path(output).parent.is_dir()):
+    if output is not None and (Path(output).suffix != ".toml" or not Path(output).parent.is_dir()
+                               or Path(output).is_dir()):
         raise InputError.single("--output", str(output), "a file name ending in .toml in an existing folder",
                                 repr(str(output)))
     if report is not None and (Path(report).is_file() or not Path(report).absolute().parent.is_dir()):

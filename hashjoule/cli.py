@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Remake figures from the bundled scenarios and data with fixed seeds. Each figure is written as "
             "NAME.png (and/or .svg, .pdf) with its data as NAME.csv; manifest.json records the scenarios, seed, "
             "draws, software versions and the SHA-256 of every input and output. Rerunning gives byte-identical "
-            "data files. --all takes about 2 minutes and up to 3 GB of memory.", 79),
+            "data files. --all takes about 3 minutes and up to 3 GB of memory.", 79),
         epilog="figures:\n" + "\n".join(textwrap.fill(recipe.description, 79, initial_indent=f"  {name:<13}",
                                                        subsequent_indent=" " * 15, break_on_hyphens=False)
                                          for name, recipe in _recipes().items()) + "\n\n" + EPILOG)

@@ -224,9 +224,9 @@ class Recipe:
         What the figure shows, in one line.
     scenarios : tuple of str
         Bundled scenarios run for it.
-    runs : {"", "kept", "compared", "sobol"}
+    runs : {"", "kept", "compared", "sobol", "calibration"}
         Which runs it makes: none (historical data only), runs with kept draws, the
-        paired comparison, or a Sobol design (see :class:`Runs`).
+        paired comparison, a Sobol design or a calibration (see :class:`Runs`).
     make : callable
         ``make(runs) -> (Figure, Dataset or list of Datasets)``: the figure and its data.
     seed : int

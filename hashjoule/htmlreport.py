@@ -246,9 +246,19 @@ def build_report(source: str, directory, compare=(), baseline: str = "baseline",
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
 
+    from hashjoule.api import _comparable
+
     loaded = {name: load_scenario(name) for name in dict.fromkeys([source, *compare, baseline])}
     for name, (checked, _) in loaded.items():  # refuse a bad file before any work
         resolve(checked, name)
+    others = [name for name in dict.fromkeys([source, *compare]) if loaded[name][0].name != loaded[baseline][0].name]
+    if others:
+        _comparable(others, baseline)  # the same period and parameter set as the baseline
+    run = loaded[source][0].run
+    if run.end.year < 2021 or (run.end.year == 2021 and (run.end.month, run.end.day) != (12, 31)) \
+            or (run.start.year == run.end.year and (run.start.month, run.start.day) != (1, 1)):
+        raise InputError.single(source, "run", "a run that covers at least one whole calendar year from 2021 on "
+                                "(the report's headline years)", f"{run.start} to {run.end}")
     folder = Path(directory)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise InputError.single("--output", str(folder), "a new or empty folder", "an existing file or a folder with files")

@@ -23,7 +23,8 @@ from hashjoule.errors import InputError
 
 #: Output formats by file suffix.
 FORMATS = {".nc": "NetCDF4 (h5netcdf)", ".csv": "CSV"}
-_PACKAGES = ("hashjoule", "numpy", "pandas", "xarray", "scipy", "h5netcdf", "simpy", "dask", "distributed", "SALib")
+_PACKAGES = ("hashjoule", "numpy", "pandas", "xarray", "scipy", "h5netcdf", "matplotlib", "simpy", "dask",
+             "distributed", "SALib")
 
 
 def provenance(command: str | None = None) -> dict[str, str]:

@@ -81,6 +81,33 @@ def test_data_after_the_cutoff_cannot_change_the_fit(small_fit, monkeypatch):
     assert _small_fit() == small_fit
 
 
+def test_hardware_and_maps_after_the_cutoff_cannot_change_the_fit(small_fit, monkeypatch):
+    """Machines released after the cut-off (here a fantastic 1 J/TH one, the day after), the
+    efficiency roadmap and Mining Map months after the ones the fit may use leave it unchanged."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    catalogue = world.cbeci_catalogue()
+    unpatched = baseline_inputs(START, UNTIL).hardware.efficiency_j_per_th
+    after = np.datetime64(pd.Timestamp(UNTIL) + pd.Timedelta(days=1), "ns")
+    monkeypatch.setattr(world, "cbeci_catalogue", lambda: replace(
+        catalogue, name=np.r_[catalogue.name, ["fantastic"]], release=np.r_[catalogue.release, [after]],
+        efficiency_j_per_th=np.r_[catalogue.efficiency_j_per_th, [1.0]]))
+    read = world.read_table
+
+    def garbled_map(name):
+        table = read(name)
+        if name == "cbeci_mining_map_countries_monthly":  # the map begins 2019-09: the first month is used
+            table.loc[pd.to_datetime(table.month) > "2019-09-30", "hashrate_share_pct"] = 99.0
+        return table
+
+    monkeypatch.setattr(world, "read_table", garbled_map)
+    # the patch bites: a world built with all the data sees the new machine in its 2018 cohort
+    assert not np.array_equal(baseline_inputs(START, UNTIL).hardware.efficiency_j_per_th, unpatched)
+    assert _small_fit() == small_fit
+
+
 def test_posterior_marginals_fit_the_scenario_bounds():
     """A wide retirement posterior near the 1-day bound is narrowed so that scenario files accept it."""
     posterior = fit.Posterior({"growth_per_day": np.array([0.005, 0.006, 0.007]),

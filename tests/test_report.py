@@ -74,3 +74,20 @@ def test_help(command, capsys):
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert "-o" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("start, end", [("2016-01-01", "2018-12-31"), ("2021-01-01", "2021-06-30")])
+def test_report_refuses_a_run_without_a_whole_year_from_2021(tmp_path, capsys, start, end):
+    path = tmp_path / "short.toml"
+    path.write_text(f'name = "short"\nextends = "baseline"\n[run]\nstart = {start}\nend = {end}\n', encoding="utf-8")
+    assert main(["report", str(path), "--baseline", str(path), "-o", str(tmp_path / "out")]) == 2
+    assert "whole calendar year from 2021" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_refuses_a_scenario_on_another_period_than_the_baseline(tmp_path, capsys):
+    path = tmp_path / "other.toml"
+    path.write_text('name = "other"\nextends = "baseline"\n[run]\nend = 2025-12-31\n', encoding="utf-8")
+    assert main(["report", str(path), "-o", str(tmp_path / "out")]) == 2
+    assert "run.end" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

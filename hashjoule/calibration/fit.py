@@ -19,7 +19,7 @@ ends on the cut-off day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -113,7 +113,10 @@ class Posterior:
     proposals : int
         Prior draws simulated.
     seed : int
-        Root seed; particle ``i`` uses draw ``i`` of it.
+        Root seed; prior draw ``j`` ran on draw ``j`` of its streams.
+    proposal : numpy.ndarray of int
+        The prior draw each accepted particle is, so that it can be run again on its own
+        streams. (particles,)
     """
 
     samples: dict
@@ -121,11 +124,12 @@ class Posterior:
     tolerance: float
     proposals: int
     seed: int
+    proposal: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __eq__(self, other) -> bool:
         return (isinstance(other, Posterior) and self.samples.keys() == other.samples.keys()
                 and all(np.array_equal(v, other.samples[k]) for k, v in self.samples.items())
-                and np.array_equal(self.distances, other.distances)
+                and np.array_equal(self.distances, other.distances) and np.array_equal(self.proposal, other.proposal)
                 and (self.tolerance, self.proposals, self.seed) == (other.tolerance, other.proposals, other.seed))
 
     def parameters(self, i: int) -> FleetParameters:
@@ -157,7 +161,7 @@ def targets(until: str = FIT_END, start: str = FIT_START) -> tuple[ModelInputs, 
         raise InputError.single("--until", "", f"a day at least {MIN_WINDOW_DAYS} days after the fit's start "
                                 f"({first:%Y-%m-%d})", f"{end:%Y-%m-%d}")
     observed = series.sel(time=slice(first, end)).to_numpy()
-    return baseline_inputs(first, end), observed
+    return baseline_inputs(first, end, known_until=end), observed
 
 
 def simulated_hashrate_ths(inputs: ModelInputs, parameters: FleetParameters, draw: int = 0,
@@ -298,7 +302,7 @@ def abc_rejection(inputs: ModelInputs, observed: np.ndarray, proposals: int = 20
     distances = np.where(np.isfinite(distances), distances, np.inf)
     keep = np.argsort(distances, kind="stable")[: max(1, round(accept * proposals))]
     return Posterior({k: v[keep] for k, v in drawn.items()}, distances[keep], float(distances[keep].max()),
-                     proposals, seed)
+                     proposals, seed, keep.astype(np.int64))
 
 
 def marginals(posterior: Posterior) -> tuple[dict[str, dict], list[str]]:

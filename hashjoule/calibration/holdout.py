@@ -108,7 +108,8 @@ def forecast(inputs: ModelInputs, posterior: Posterior, point: FleetParameters) 
     n = len(posterior.distances)
     paths = np.empty((n, inputs.days))
     for i in range(n):
-        ds = run_batch(inputs.with_changes(fleet=posterior.parameters(i)), [i], seed=posterior.seed)
+        # each particle on the streams its prior draw ran on in the fit
+        ds = run_batch(inputs.with_changes(fleet=posterior.parameters(i)), [posterior.proposal[i]], seed=posterior.seed)
         paths[i] = ds.hashrate.sum("region").isel(draw=0).to_numpy()
     point_path = run_batch(inputs.with_changes(fleet=point), [0], seed=None).hashrate.sum("region").isel(draw=0)
     attrs = {"units": "EH/s"}

@@ -45,7 +45,8 @@ def scenario_savings(table: xr.Dataset, first_year: int | None = None, last_year
             ends = sign * table[f"{var}_p5"].values, sign * table[f"{var}_p95"].values
             low, high = np.minimum(*ends), np.maximum(*ends)
             ax.barh(y + offset, mean, height=0.34, color=colour, label=where)
-            ax.errorbar(mean, y + offset, xerr=[mean - low, high - mean], fmt="none", ecolor="#333333",
+            # the interval as a line from its ends: a heavy-tailed mean may lie outside it
+            ax.errorbar((low + high) / 2, y + offset, xerr=(high - low) / 2, fmt="none", ecolor="#333333",
                         elinewidth=0.9, capsize=2.5)
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))

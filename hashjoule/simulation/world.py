@@ -70,8 +70,14 @@ def _emission_factors(keys) -> np.ndarray:
     return np.array([float(known[k]) for k in keys])
 
 
-def _shares(table: pd.DataFrame) -> np.ndarray:
-    months = slice(*SHARE_MONTHS)
+def _shares(table: pd.DataFrame, known_until: pd.Timestamp | None = None) -> np.ndarray:
+    """Regions' shares of hashrate: the Mining Map's mean over :data:`SHARE_MONTHS`, only the
+    months published by ``known_until`` if given (the map's first month if none was: it
+    begins in September 2019, and before that no regional data exist)."""
+    first, last = (pd.Timestamp(m) for m in SHARE_MONTHS)
+    if known_until is not None:
+        last = max(min(last, known_until.to_period("M").to_timestamp() - pd.offsets.MonthBegin(1)), first)
+    months = slice(f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}")
     provinces = read_table("ccaf_mining_map_china_provinces_monthly").set_index("date").sort_index().loc[months]
     countries = read_table("cbeci_mining_map_countries_monthly").set_index("month").sort_index().loc[months]
     shares = []
@@ -85,13 +91,14 @@ def _shares(table: pd.DataFrame) -> np.ndarray:
     return shares / shares.sum()
 
 
-def baseline_regions(time: np.ndarray) -> Regions:
-    """Regions from ``model_regions.csv``, Mining Map shares and grid emission factors."""
+def baseline_regions(time: np.ndarray, known_until: pd.Timestamp | None = None) -> Regions:
+    """Regions from ``model_regions.csv``, Mining Map shares (as known by ``known_until``)
+    and grid emission factors."""
     table = read_table("model_regions")
     months = pd.DatetimeIndex(time).month.to_numpy()
     wet = np.isin(months, WET_MONTHS)[:, None]
     tariff = np.where(wet, table.tariff_wet_usd_per_kwh.to_numpy()[None, :], table.tariff_dry_usd_per_kwh.to_numpy()[None, :])
-    share = _shares(table)
+    share = _shares(table, known_until)
     return Regions(
         names=tuple(table.region),
         tariff_usd_per_kwh=tariff,
@@ -103,24 +110,32 @@ def baseline_regions(time: np.ndarray) -> Regions:
     )
 
 
-def baseline_hardware(start: pd.Timestamp, end: pd.Timestamp) -> Hardware:
+def baseline_hardware(start: pd.Timestamp, end: pd.Timestamp, known_until: pd.Timestamp | None = None) -> Hardware:
     """Yearly cohorts: median efficiency of the models each year released (CBECI list),
-    then the roadmap, one cohort a year to the end of the run."""
+    then the roadmap, one cohort a year to the end of the run.
+
+    With ``known_until``, only models released by then count, and the roadmap (a
+    projection, whose rate comes from a 2023 machine) has no cohort before it."""
     catalogue = cbeci_catalogue()
-    release = pd.DatetimeIndex(catalogue.release)
+    known = np.ones(len(catalogue.name), dtype=bool) if known_until is None else \
+        np.asarray(pd.DatetimeIndex(catalogue.release) <= known_until)
+    release = pd.DatetimeIndex(catalogue.release[known])
     years = sorted(set(release.year))
     names, efficiency, first_day = [], [], []
     for year in years:
         chosen = release.year == year
         names.append(f"cohort {year}")
-        efficiency.append(float(np.median(catalogue.efficiency_j_per_th[chosen])))
+        efficiency.append(float(np.median(catalogue.efficiency_j_per_th[known][chosen])))
         first_day.append(release[chosen].min().normalize())
     last = efficiency[-1]
     for year in range(years[-1] + 1, end.year + 1):
         last = ROADMAP_FLOOR_J_PER_TH + (last - ROADMAP_FLOOR_J_PER_TH) * (1 - ROADMAP_IMPROVEMENT_PER_YEAR)
+        released = pd.Timestamp(f"{year}-01-01")
+        if known_until is not None and released <= known_until:
+            continue
         names.append(f"cohort {year} (roadmap)")
         efficiency.append(last)
-        first_day.append(pd.Timestamp(f"{year}-01-01"))
+        first_day.append(released)
     release_day = np.array([(day - start).days for day in first_day])
     return Hardware(tuple(names), np.array(efficiency), release_day, np.full(len(names), round(365.25 * LIFETIME_YEARS)))
 
@@ -189,7 +204,8 @@ def initial_capacity(regions: Regions, hardware: Hardware, market: Market, start
     return capacity * target_ths / switched_on
 
 
-def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: FleetParameters | None = None) -> ModelInputs:
+def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: FleetParameters | None = None,
+                    known_until=None) -> ModelInputs:
     """A world without mining policy, from the bundled data.
 
     Parameters
@@ -200,6 +216,10 @@ def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: Flee
         Last day, included; any later day (prices and hardware are projected).
     fleet_parameters : FleetParameters, optional
         Deployment and retirement behaviour; default the package defaults.
+    known_until : str or datetime-like, optional
+        Build the world from what was known by this day only (a calibration's cut-off): the
+        hardware models released by then, no roadmap cohort before it, the Mining Map months
+        published by then. Prices, fees and the chain are read only for the run's days.
     """
     observed = daily_inputs()
     first, last = pd.Timestamp(observed.time.values[0]), pd.Timestamp(observed.time.values[-1])
@@ -214,8 +234,9 @@ def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: Flee
         raise InputError.single("end", "", f"a day on or after start ({start_day:%Y-%m-%d})", f"{end_day:%Y-%m-%d}")
     time = np.arange(start_day.to_datetime64(), (end_day + pd.Timedelta(days=1)).to_datetime64(),
                      np.timedelta64(1, "D")).astype("datetime64[D]")
-    regions = baseline_regions(time)
-    hardware = baseline_hardware(start_day, end_day)
+    known = None if known_until is None else parse_day(known_until, "known_until")
+    regions = baseline_regions(time, known)
+    hardware = baseline_hardware(start_day, end_day, known)
     market = baseline_market(start_day, time.size, observed)
     chain_start = baseline_chain_start(start_day, observed)
     capacity = initial_capacity(regions, hardware, market, chain_start, start_day, observed)
