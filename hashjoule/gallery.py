@@ -17,7 +17,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-import matplotlib.style
 import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure
@@ -26,7 +25,8 @@ from tqdm.auto import tqdm
 from hashjoule import figures
 from hashjoule.errors import InputError
 from hashjoule.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
-from hashjoule.figures.style import style_path
+from hashjoule.figures.style import save_figure
+from hashjoule.figures.timeline import OBSERVED_WINDOW_DAYS, observed_mean
 from hashjoule.output import atomic_path, provenance
 
 #: Root seed of every figure's runs.
@@ -47,7 +47,6 @@ HISTORY_START = "2016-01-01"
 #: File formats a figure may be saved in.
 FORMATS = ("png", "svg", "pdf")
 #: Metadata that would make two saves of one figure differ (dates), removed per format.
-_NO_DATES = {"png": {}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
 
 
 class Runs:
@@ -140,7 +139,7 @@ def _per_bitcoin(runs: Runs):
 
     est = runs.estimate()
     homes = _households()
-    fig = figures.energy_per_bitcoin(est.sel(time=slice(HISTORY_START, None)), homes)
+    fig = figures.energy_per_bitcoin(est, homes, start=HISTORY_START)
     per_btc = energy_per_btc_rolling(est).sel(estimator="cbeci", time=slice(HISTORY_START, None), drop=True)
     data = _with_units(xr.Dataset(_columns(per_btc, "cbeci", "bound")), "MWh/BTC")
     for key, kwh in zip(("china3", "us"), homes.values()):
@@ -157,7 +156,8 @@ def _timeline(runs: Runs):
     window = slice("2021-01-01", "2022-03-31")
     q = sim.hashrate.sel(time=window).sum("region").quantile([0.05, 0.5, 0.95], "draw")
     data = xr.Dataset({f"simulated_p{int(round(v * 100))}": q.sel(quantile=v, drop=True) for v in q["quantile"].values})
-    data["observed"] = observed.sel(time=window).reindex(time=q.time)
+    data["observed"] = observed_mean(observed).sel(time=window).reindex(time=q.time).assign_attrs(
+        long_name=f"observed hashrate, trailing {OBSERVED_WINDOW_DAYS}-day mean (Coin Metrics)")
     return fig, [_with_units(data, "EH/s"), policies.drop_vars("policy").assign_coords(policy=policies.label)
                  .drop_vars("label")]
 
@@ -211,7 +211,12 @@ def _calibration_fit(runs: Runs):
 
 def _calibration_check(runs: Runs):
     cal = runs.calibration()
-    return figures.calibration.holdout_check(cal.paths), cal.paths
+    paths = cal.paths
+    band = paths.draws.quantile([0.05, 0.5, 0.95], "draw")
+    data = xr.Dataset({"observed": paths.observed, "point": paths.point,
+                       **{f"draws_{label}": band.isel(quantile=i, drop=True).assign_attrs(paths.draws.attrs)
+                          for i, label in enumerate(("p5", "median", "p95"))}})
+    return figures.calibration.holdout_check(paths), data
 
 
 @dataclass(frozen=True)
@@ -328,13 +333,6 @@ def check_request(names, formats) -> tuple[list[str], list[str]]:
     return names, formats or ["png"]
 
 
-def save_figure(fig: Figure, path: Path, fmt: str) -> Path:
-    """Save atomically, under the hashjoule style (fixed SVG ids) and without the save date."""
-    with atomic_path(path) as tmp, matplotlib.style.context(style_path()):
-        fig.savefig(tmp, format=fmt, metadata=_NO_DATES[fmt])
-    return path
-
-
 def make_figures(names=None, directory=".", formats=("png",), progress: bool = False,
                  command: str | None = None, draws: int | None = None) -> dict:
     """Make bundled figures, their data files and ``manifest.json`` in a folder.
@@ -358,7 +356,8 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
     -------
     dict
         The manifest: per figure its description, scenarios, seed, draws, files written
-        (name -> SHA-256) and inputs (path -> SHA-256), plus versions and the command.
+        (name -> SHA-256), inputs (path -> SHA-256) and the call that made it (command,
+        versions, time); at the top, the latest call's.
     """
     names, formats = check_request(names, formats)
     directory = Path(directory)
@@ -371,8 +370,9 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         manifest = {}
-    manifest.update({key: value for key, value in provenance(command).items() if key != "history"},
-                    created=f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}")
+    made = {key: value for key, value in provenance(command).items() if key != "history"}
+    made["created"] = f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+    manifest.update(made)  # the latest call; each figure's entry keeps the call that made it
     entries = manifest.setdefault("figures", {})
     runs = Runs(progress, draws)
     for name in tqdm(names, desc="figures", unit="figure", disable=not progress):
@@ -380,16 +380,18 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
         fig, data = recipe.make(runs)
         written = [save_figure(fig, directory / f"{name}.{fmt}", fmt) for fmt in formats]
         parts = data if isinstance(data, list) else [data]
-        draws = runs.draws.get(recipe.runs, 0)
-        header = {"figure": name, "what": recipe.description, "seed": recipe.seed if draws else "none",
-                  "draws": draws, "scenarios": ", ".join(recipe.scenarios) or "none (historical data)"}
+        n = runs.draws.get(recipe.runs, 0)
+        header = {"figure": name, "what": recipe.description, "seed": recipe.seed if n else "none",
+                  "draws": n, "scenarios": ", ".join(recipe.scenarios) or "none (historical data)"}
         for i, part in enumerate(parts):
             suffix = "" if i == 0 else f".{next(iter(part.dims))}"
             written.append(write_table(part, directory / f"{name}{suffix}.csv", header))
         entries[name] = {"description": recipe.description, "scenarios": list(recipe.scenarios),
-                         "seed": recipe.seed if draws else None, "draws": draws,
-                         "files": {p.name: sha256(p) for p in written}, "inputs": input_files(recipe.scenarios)}
-    manifest["figures"] = dict(sorted(entries.items()))
-    with atomic_path(manifest_path) as tmp:
-        tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+                         "seed": recipe.seed if n else None, "draws": n,
+                         "files": {p.name: sha256(p) for p in written}, "inputs": input_files(recipe.scenarios),
+                         "made_by": made}
+        # written after every figure: an interrupted call leaves no entry whose hashes are stale
+        manifest["figures"] = dict(sorted(entries.items()))
+        with atomic_path(manifest_path) as tmp:
+            tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest

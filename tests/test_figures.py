@@ -172,7 +172,8 @@ def test_rerun_gives_identical_files_and_a_complete_manifest(tmp_path):
     stored = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert stored == first
     entry = stored["figures"]["per-bitcoin"]
-    assert set(entry) == {"description", "scenarios", "seed", "draws", "files", "inputs"}
+    assert set(entry) == {"description", "scenarios", "seed", "draws", "files", "inputs", "made_by"}
+    assert {"command", "software_versions", "created"} <= set(entry["made_by"])
     assert set(entry["files"]) == {"per-bitcoin.csv", "per-bitcoin.png", "per-bitcoin.svg"}
     assert "hashjoule/data/btc_daily_coinmetrics.csv" in entry["inputs"]
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in [*entry["files"].values(), *entry["inputs"].values()])

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hashjoule.calibration.workflow import Calibration
 from hashjoule.figures import calibration as figures
+from hashjoule.figures.style import save_figure
 from hashjoule.output import atomic_path
 
 #: File name of each figure, and the function that draws it from the calibration.
@@ -15,8 +16,6 @@ FIGURES = {
     "posterior.png": lambda c: figures.posterior_marginals(c.posterior),
     "holdout.png": lambda c: figures.holdout_check(c.paths),
 }
-#: Resolution of the PNG files. [dots per inch]
-DPI = 120
 
 
 def summary_text(calibration: Calibration, set_label: str = "") -> str:
@@ -72,10 +71,7 @@ def write_report(calibration: Calibration, folder, set_label: str = "") -> list[
     folder.mkdir(exist_ok=True)
     written = []
     for name, draw in FIGURES.items():
-        fig = draw(calibration)
-        with atomic_path(folder / name) as tmp:
-            fig.savefig(tmp, format="png", dpi=DPI)
-        written.append(folder / name)
+        written.append(save_figure(draw(calibration), folder / name))
     with atomic_path(folder / "summary.md") as tmp:
         tmp.write_text(summary_text(calibration, set_label), encoding="utf-8")
     return [*written, folder / "summary.md"]

@@ -34,7 +34,7 @@ def energy_per_btc_rolling(estimate: xr.Dataset, window_days: int = WINDOW_DAYS)
 
 @styled
 def energy_per_bitcoin(estimate: xr.Dataset, households: dict[str, float],
-                       window_days: int = WINDOW_DAYS) -> Figure:
+                       window_days: int = WINDOW_DAYS, start=None) -> Figure:
     """Electricity per bitcoin minted (cbeci lower, best and upper) with household-year axes.
 
     Parameters
@@ -45,13 +45,15 @@ def energy_per_bitcoin(estimate: xr.Dataset, households: dict[str, float],
         Up to two reference households: label -> annual electricity use. [kWh/yr]
     window_days : int
         Trailing window of the ratio. [d]
+    start : str, optional
+        First day shown; the windows before it still count the days before it.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     fig, ax = new_figure()
-    per_btc = energy_per_btc_rolling(estimate, window_days).sel(estimator="cbeci")
+    per_btc = energy_per_btc_rolling(estimate, window_days).sel(estimator="cbeci", time=slice(start, None))
     time = per_btc.time.values
     ax.fill_between(time, per_btc.sel(bound="lower"), per_btc.sel(bound="upper"), color=OKABE_ITO["sky"], alpha=0.35,
                     linewidth=0, label="cbeci lower to upper bound")

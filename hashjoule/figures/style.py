@@ -25,6 +25,20 @@ GREY = "#999999"
 OUTER, INNER = (0.05, 0.95), (0.25, 0.75)
 
 
+#: Metadata that would date a saved file, left out so that a rerun gives the same bytes.
+_NO_DATES = {"png": {}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
+
+
+def save_figure(fig: Figure, path, fmt: str = "png"):
+    """Save atomically, under the hashjoule style (its size, dpi, fixed SVG ids) and without
+    the save date; returns the path."""
+    from hashjoule.output import atomic_path
+
+    with atomic_path(path) as tmp, matplotlib.style.context(style_path()):
+        fig.savefig(tmp, format=fmt, metadata=_NO_DATES[fmt])
+    return path
+
+
 def style_path() -> str:
     """Path of ``hashjoule.mplstyle`` (installed with the package)."""
     return str(resources.files("hashjoule.figures").joinpath("hashjoule.mplstyle"))

@@ -43,6 +43,12 @@ def _gantt(ax, policies: xr.Dataset, events: xr.Dataset | None, start, end) -> N
     ax.legend(handles=handles, loc="center right", fontsize=7)
 
 
+def observed_mean(observed: xr.DataArray) -> xr.DataArray:
+    """The observed hashrate's trailing mean over :data:`OBSERVED_WINDOW_DAYS` (taken before any
+    slicing, so the first days shown are whole means). [EH/s]"""
+    return observed.rolling(time=OBSERVED_WINDOW_DAYS).mean()
+
+
 @styled
 def crackdown_timeline(simulated: xr.Dataset, observed: xr.DataArray, policies: xr.Dataset,
                        events: xr.Dataset | None = None, start="2021-01-01", end="2022-03-31") -> Figure:
@@ -81,7 +87,7 @@ def crackdown_timeline(simulated: xr.Dataset, observed: xr.DataArray, policies: 
     bottom.fill_between(time, band.isel(quantile=0), band.isel(quantile=2), color=OKABE_ITO["sky"], alpha=0.4,
                         linewidth=0, label=f"simulated, 5-95 % of {total.draw.size} draws")
     bottom.plot(time, band.isel(quantile=1), color=OKABE_ITO["blue"], label="simulated, median")
-    seen = observed.sel(time=slice(start, end)).rolling(time=OBSERVED_WINDOW_DAYS).mean()
+    seen = observed_mean(observed).sel(time=slice(start, end))
     bottom.plot(seen.time.values, seen, color=OKABE_ITO["black"], linewidth=1.0,
                 label=f"observed (Coin Metrics), {OBSERVED_WINDOW_DAYS}-day mean")
     bottom.set_ylabel("network hashrate [EH/s]")
