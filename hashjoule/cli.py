@@ -67,6 +67,14 @@ def _add_price(parser: argparse.ArgumentParser) -> None:
                              "[USD/kWh] (default: %(default)s, the Cambridge index's headline)")
 
 
+def _add_progress(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _add_baseline(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--baseline", default="baseline", help="scenario to compare against (default: %(default)s)")
+
+
 def _add_batch(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=_positive_count, metavar="N",
                         help="draws per batch, rounded up to a multiple of 50; results do not depend on it "
@@ -148,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch(sim)
     _add_keep(sim)
     _add_parallel(sim)
-    sim.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_progress(sim)
     sim.add_argument("-o", "--output", metavar="FILE.nc", help="write the results (NetCDF4)")
     sim.set_defaults(run=_run_simulate)
 
@@ -190,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true",
                      help="finish an interrupted run of the same scenario, seed and draws in the output folder")
     run.add_argument("--force", action="store_true", help="overwrite results in an existing output folder")
-    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_progress(run)
     run.set_defaults(run=_run_run)
 
     cmp = commands.add_parser("compare", help="compare scenarios with a baseline, draw by draw",
@@ -199,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
                                           "global change, CO2 avoided in China and net, and household-years, with "
                                           "5-95 % intervals of the paired differences.", epilog=EPILOG)
     cmp.add_argument("scenarios", nargs="+", help="bundled names or scenario files")
-    cmp.add_argument("--baseline", default="baseline", help="scenario to compare against (default: %(default)s)")
+    _add_baseline(cmp)
     cmp.add_argument("--from-year", type=_year, help="first year compared (default: 2021)")
     cmp.add_argument("--to-year", type=_year, help="last year compared (default: the baseline's last)")
     cmp.add_argument("--draws", type=_positive_count, help="override the files' draws")
@@ -208,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="pair draw d with draw d-1 of the baseline, as if the runs were independent (to see what "
                           "common random numbers gain)")
     _add_parallel(cmp)
-    cmp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_progress(cmp)
     cmp.set_defaults(run=_run_compare)
 
     fig = commands.add_parser(
@@ -231,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="draws of every simulation, for a quick look (default, as documented: 150 kept for the "
                           "bands, 100 for the comparison, 64 base samples of the Sobol design, which takes the power "
                           "of 2 at or below N)")
-    fig.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_progress(fig)
     fig.set_defaults(run=_run_figures)
 
     rep = commands.add_parser(
@@ -242,11 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("scenario", help="bundled name or path to a TOML file")
     rep.add_argument("--compare", nargs="+", default=[], metavar="SCENARIO",
                      help="other scenarios compared with the baseline in the same report")
-    rep.add_argument("--baseline", default="baseline", help="scenario to compare against (default: %(default)s)")
+    _add_baseline(rep)
     rep.add_argument("-o", "--output", required=True, metavar="DIR", help="new or empty output folder")
     rep.add_argument("--draws", type=_positive_count, help="override the files' draws")
     rep.add_argument("--seed", type=_count, help="override the files' seed")
-    rep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_progress(rep)
     rep.set_defaults(run=_run_report)
 
     sens = commands.add_parser(
@@ -258,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "share of the result's variance the parameter explains, alone or with others; S1 is the share it "
                     "explains alone. Runs SAMPLES x (parameters + 2) paired draws.", epilog=EPILOG)
     sens.add_argument("scenario", help="bundled name or scenario file")
-    sens.add_argument("--baseline", default="baseline", help="scenario to compare against (default: %(default)s)")
+    _add_baseline(sens)
     sens.add_argument("--samples", type=_positive_count, default=256,
                       help="base samples of the design, a power of 2 (default: %(default)s)")
     sens.add_argument("--seed", type=_count, help="override the file's seed")
@@ -266,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--to-year", type=_year, help="last year compared (default: the baseline's last)")
     _add_parallel(sens)
     sens.add_argument("-o", "--output", metavar="FILE.nc", help="also write the indices (NetCDF4)")
-    sens.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_progress(sens)
     sens.set_defaults(run=_run_sensitivity)
 
     cal = commands.add_parser(

@@ -25,7 +25,7 @@ from hashjoule.scenarios.schema import (
 )
 from hashjoule.simulation import policy as pol
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.world import WET_MONTHS, baseline_inputs, initial_capacity
+from hashjoule.simulation.world import baseline_inputs, initial_capacity, is_wet
 
 
 def model_regions() -> tuple[str, ...]:
@@ -106,7 +106,7 @@ def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
         return inputs
     r = inputs.regions
     names = list(r.names)
-    wet = np.isin(pd.DatetimeIndex(inputs.time).month.to_numpy(), WET_MONTHS)
+    wet = is_wet(inputs.time)
     tariff = r.tariff_usd_per_kwh * central(u.tariff_scale)
     pue = np.full(len(names), central(u.pue)) if u.pue is not None else r.pue.copy()
     ef = r.emission_factor_t_per_mwh * central(u.emission_factor_scale)

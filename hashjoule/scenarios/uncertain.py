@@ -117,13 +117,17 @@ class ParameterSpace:
         return np.array([[np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(d), PARAMETERS, k)))
                           .random() for k in keys] for d in np.atleast_1d(draws)]).reshape(-1, len(keys))
 
+    def sampled(self, u: np.ndarray) -> dict[str, np.ndarray]:
+        """Each scalar parameter's values at the points ``u`` (n, P), by name. (n,)"""
+        return {p.name: p.values(u[:, j]) for j, p in enumerate(self.parameters)}
+
     def values(self, u: np.ndarray) -> DrawValues:
         """The draws' values at the points ``u`` (n, P) of the unit hypercube."""
         u = np.asarray(u, dtype=float)
         x, n = self.inputs, u.shape[0]
         base = DrawValues.central(x, n)
         names = list(x.regions.names)
-        sampled = {p.name: p.values(u[:, j]) for j, p in enumerate(self.parameters)}
+        sampled = self.sampled(u)
         fixed = {q: {name for name, o in self.scenario.regions.items() if getattr(o, q) is not None}
                  for q in ("tariff_dry_usd_per_kwh", "tariff_wet_usd_per_kwh", "pue", "emission_factor_t_per_mwh")}
         u_section = self.scenario.uncertainty

@@ -19,11 +19,10 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from hashjoule.errors import InputError
-from hashjoule.simulation import chain
-from hashjoule.simulation.fleet import breakeven_tariff_usd_per_kwh, hashprice_usd_per_ths_day, online_fraction
+from hashjoule.simulation.fleet import breakeven_tariff_usd_per_kwh, online_fraction
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.policy import PolicyDraws
-from hashjoule.simulation.world import WET_MONTHS
+from hashjoule.simulation.world import is_wet, start_hashprice
 
 
 @dataclass(frozen=True)
@@ -106,12 +105,6 @@ class DrawValues:
 
 
 
-def season_of_days(time: np.ndarray) -> np.ndarray:
-    """0 (dry season) or 1 (wet season, :data:`~hashjoule.simulation.world.WET_MONTHS`) of each day. (T,)"""
-    months = np.asarray(time).astype("datetime64[M]").astype(np.int64) % 12 + 1
-    return np.isin(months, WET_MONTHS).astype(np.int64)
-
-
 def initial_capacity(inputs: ModelInputs, values: DrawValues) -> np.ndarray:
     """Each draw's starting capacity, (H, n, R) [TH/s].
 
@@ -121,9 +114,8 @@ def initial_capacity(inputs: ModelInputs, values: DrawValues) -> np.ndarray:
     world's.
     """
     x, r = inputs, inputs.regions
-    hashprice = hashprice_usd_per_ths_day(chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0],
-                                          x.market.price_history_usd[0], chain.difficulty_from_bits(x.chain_start.bits))
-    season = season_of_days(x.time[:1])[0]
+    hashprice = start_hashprice(x.market, x.chain_start)
+    season = int(is_wet(x.time[:1])[0])
 
     def online(efficiency, pue, tariff):
         return online_fraction(breakeven_tariff_usd_per_kwh(hashprice, efficiency, pue), tariff, r.tariff_shape)

@@ -106,7 +106,8 @@ class Fleet:
     """
 
     def __init__(self, inputs: ModelInputs, n: int, values=None):
-        from hashjoule.simulation.draws import DrawValues, initial_capacity, season_of_days
+        from hashjoule.simulation.draws import DrawValues, initial_capacity
+        from hashjoule.simulation.world import is_wet
 
         self.inputs = inputs
         self.n = n
@@ -127,7 +128,7 @@ class Fleet:
         self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
         #: each draw's energy per hash over the central value's (efficiency and PUE). (n, R) [1]
         self.cost_scale = v.efficiency_scale[:, None] * v.pue / regions.pue[None, :]
-        self.season = season_of_days(inputs.time)
+        self.season = is_wet(inputs.time).astype(np.int64)  # 0 dry, 1 wet
         #: ln(cost scale x tariff scale) by season, (2, n, R): added to the central threshold
         self.log_offset = np.log(self.cost_scale[None, :, :] * v.tariff_scale.transpose(1, 0, 2)).astype(np.float32)
         with np.errstate(invalid="ignore", divide="ignore"):  # a region without central share keeps none

@@ -107,13 +107,12 @@ def run_batch(inputs: ModelInputs, engine: str, seed: int | None, space, batch: 
 
 def _parameter_values(space, u, draws) -> xr.Dataset:
     """The scalar parameters each draw took, (draw, parameter) [the parameters' units]."""
-    names = [p.name for p in space.parameters]
-    values = np.column_stack([p.values(u[:, j]) for j, p in enumerate(space.parameters)]) if names else \
-        np.zeros((draws.size, 0))
+    sampled = space.sampled(u)
+    values = np.column_stack(list(sampled.values())) if sampled else np.zeros((draws.size, 0))
     return xr.Dataset({"parameter_value": (("draw", "parameter"), values,
                                            {"units": "the parameter's unit", "long_name": "value of an uncertain "
                                             "parameter in the draw (see the scenario file)"})},
-                      coords={"draw": draws, "parameter": names})
+                      coords={"draw": draws, "parameter": list(sampled)})
 
 
 def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, seed: int | None = 0,

@@ -91,12 +91,24 @@ def _shares(table: pd.DataFrame, known_until: pd.Timestamp | None = None) -> np.
     return shares / shares.sum()
 
 
+def is_wet(time) -> np.ndarray:
+    """Whether each day lies in the wet season (:data:`WET_MONTHS`). (T,) bool"""
+    return np.isin(pd.DatetimeIndex(np.asarray(time)).month.to_numpy(), WET_MONTHS)
+
+
+def start_hashprice(market: Market, chain_start: ChainStart) -> float:
+    """Hashprice of the first day: its subsidy and fees at the first observed price and the
+    starting difficulty. [USD/(TH/s)/d]"""
+    reward = chain.block_subsidy_btc(chain_start.height) + market.fees_btc_per_block[0]
+    return fleet.hashprice_usd_per_ths_day(reward, market.price_history_usd[0],
+                                           chain.difficulty_from_bits(chain_start.bits))
+
+
 def baseline_regions(time: np.ndarray, known_until: pd.Timestamp | None = None) -> Regions:
     """Regions from ``model_regions.csv``, Mining Map shares (as known by ``known_until``)
     and grid emission factors."""
     table = read_table("model_regions")
-    months = pd.DatetimeIndex(time).month.to_numpy()
-    wet = np.isin(months, WET_MONTHS)[:, None]
+    wet = is_wet(time)[:, None]
     tariff = np.where(wet, table.tariff_wet_usd_per_kwh.to_numpy()[None, :], table.tariff_dry_usd_per_kwh.to_numpy()[None, :])
     share = _shares(table, known_until)
     return Regions(
@@ -192,10 +204,7 @@ def initial_capacity(regions: Regions, hardware: Hardware, market: Market, start
     if weights.sum() <= 0:
         weights[hardware.newest(0)] = 1.0
     capacity = regions.initial_share[:, None] * (weights / weights.sum())[None, :]
-    reward = chain.block_subsidy_btc(start_chain.height) + market.fees_btc_per_block[0]
-    hashprice = fleet.hashprice_usd_per_ths_day(reward, market.price_history_usd[0],
-                                                chain.difficulty_from_bits(start_chain.bits))
-    breakeven = fleet.breakeven_tariff_usd_per_kwh(hashprice, hardware.efficiency_j_per_th[None, :],
+    breakeven = fleet.breakeven_tariff_usd_per_kwh(start_hashprice(market, start_chain), hardware.efficiency_j_per_th[None, :],
                                                    regions.pue[:, None])
     online = fleet.online_fraction(breakeven, regions.tariff_usd_per_kwh[0][:, None], regions.tariff_shape[:, None])
     switched_on = float((capacity * online).sum())
