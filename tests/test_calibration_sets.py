@@ -16,7 +16,7 @@ TABLES = {
     "fit": {"window_start": "2016-01-01", "window_end": "2021-04-30", "method": "test", "engine_runs": 10,
             "median_absolute_percentage_error": 0.08, "date": "2026-01-01"},
     "parameters": {"growth_per_day": 0.005, "deployment_lag_days": 60, "unprofitable_retirement_days": 25.0,
-                   "max_growth_per_day": math.inf},
+                   "supply_ths_per_day": math.inf},
     "posterior": {"lag_frequencies": {"30": 0.25, "60": 0.75}, "sigma_narrowed_to_bounds": []},
     "distributions": {"growth_per_day": {"dist": "lognormal", "median": 0.006, "sigma": 0.2}},
 }
@@ -28,7 +28,7 @@ def test_set_round_trip(tmp_path):
     assert "growth_per_day = 0.005   # 1/d" in text, text
     values = tomllib.loads(text)
     assert values["fit"]["median_absolute_percentage_error"] == pytest.approx(0.08)
-    assert values["parameters"]["max_growth_per_day"] == math.inf
+    assert values["parameters"]["supply_ths_per_day"] == math.inf
     assert values["posterior"]["lag_frequencies"] == {"30": 0.25, "60": 0.75}
     assert parameter_sets.read_set(path) == FleetParameters(0.005, 60, 25.0)
     assert list(values) == ["fit", "parameters", "posterior", "distributions"]

@@ -39,10 +39,15 @@ def test_online_fraction_shape():
     assert fl.online_fraction(1e-9, 0.0, k) == 1.0
 
 
-def test_deployment_is_zero_without_margin_and_capped_by_supply():
-    assert fl.deployment_ths_per_day(1e8, -0.2, 0.01) == 0.0
-    assert fl.deployment_ths_per_day(1e8, 0.5, 0.01) == pytest.approx(5e5)
-    assert fl.deployment_ths_per_day(1e8, 0.5, 0.01, max_growth_per_day=0.002) == pytest.approx(2e5)
+def test_orders_are_zero_without_margin_and_proportional_to_it():
+    assert fl.orders_ths(1e8, -0.2, 0.01) == 0.0
+    assert fl.orders_ths(1e8, 0.5, 0.01) == pytest.approx(5e5)
+
+
+def test_shipment_capacity_grows_from_its_reference_day():
+    assert fl.shipment_capacity_ths_per_day(0.0, 2e5, 0.5) == pytest.approx(2e5)
+    assert fl.shipment_capacity_ths_per_day([-1.0, 2.0], 2e5, 0.5) == pytest.approx([2e5 / 1.5, 2e5 * 2.25])
+    assert np.isinf(fl.shipment_capacity_ths_per_day([0.0, 3.0], np.inf, 0.5)).all()
 
 
 def test_fast_path_equals_the_plain_relation():

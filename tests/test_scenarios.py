@@ -68,7 +68,7 @@ def test_extends_merges_tables_and_replaces_lists(tmp_path):
                     '[regions.Kazakhstan]\ntariff_dry_usd_per_kwh = 0.06\n')
     scenario, _ = load_scenario(str(path))
     assert scenario.run.end.year == 2024 and scenario.run.start.year == 2016  # start from the parent chain
-    assert len(scenario.policy) == 9  # inherited
+    assert len(scenario.policy) == 10  # inherited
     inputs = resolve(scenario)
     kz = inputs.regions.names.index("Kazakhstan")
     assert inputs.regions.tariff_usd_per_kwh[0, kz] == 0.06

@@ -1,13 +1,16 @@
 """Fit the fleet parameters to the observed network hashrate.
 
 Two fits share one target, the log of the observed daily hashrate (Coin Metrics, trailing
-7-day mean) up to a cut-off day, and one engine, the ensemble engine in a world without
-mining policy:
+7-day mean) up to a cut-off day, and one engine, the ensemble engine in the world of a
+scenario (by default ``china-2021``, the policies as reported) built from what was known
+by the cut-off and ending on it:
 
 * :func:`least_squares` - the deterministic run (observed prices, mean epoch work);
-  growth rate and retirement time by trust-region least squares on the log residuals
-  (``scipy.optimize.least_squares``), the deployment lag from a grid (it is a whole
-  number of days, on which the run does not depend smoothly);
+  growth rate, retirement time and the manufacturers' shipment capacity (its level and
+  yearly growth) by trust-region least squares on the log residuals
+  (``scipy.optimize.least_squares``, the finite-difference Jacobian run as one batch), the
+  deployment lag from a grid (it is a whole number of days, on which the run does not
+  depend smoothly);
 * :func:`abc_rejection` - a likelihood-free posterior: parameters drawn from a prior,
   one random ensemble draw each (random epoch work), the draws whose log hashrate lies
   closest to the observed kept (Pritchard et al. 1999, doi:10.1093/oxfordjournals.molbev.a026091).
@@ -30,10 +33,11 @@ from scipy import stats
 from hashjoule.calibration import observed as obs
 from hashjoule.errors import InputError
 from hashjoule.scenarios.schema import BOUNDS
+from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.engine_ensemble import run_batch
 from hashjoule.simulation.inputs import FleetParameters, ModelInputs
 from hashjoule.simulation.periods import parse_day
-from hashjoule.simulation.world import WET_MONTHS, baseline_inputs
+from hashjoule.simulation.world import WET_MONTHS
 
 #: First day of the fit: the first full year of the Cambridge hardware list's ASIC era.
 FIT_START = "2016-01-01"
@@ -44,8 +48,17 @@ FIT_END = "2021-04-30"
 LAGS_DAYS = (30, 60, 90, 120, 180)
 #: Shortest fit window: one year, so that a halving or a boom-bust cycle can be seen. [d]
 MIN_WINDOW_DAYS = 365
-#: Starting point of the least-squares fit: growth [1/d], retirement time [d].
-START_POINT = (0.004, 60.0)
+#: Scenario whose world the fits run in, up to the cut-off.
+SCENARIO = "china-2021"
+#: Fitted by least squares, in this order (the lag comes from a grid).
+FITTED = ("growth_per_day", "unprofitable_retirement_days", "supply_ths_per_day", "supply_growth_per_year")
+#: Starting point of the least-squares fit: growth [1/d], retirement time [d], shipment
+#: capacity on 2020-01-01 [TH/s per day], its yearly growth [1/yr].
+START_POINT = (0.006, 30.0, 3e5, 0.2)
+#: Bounds of the least-squares fit, same order. The capacity's growth is searched linearly,
+#: the others in log space.
+LOWER = (1e-4, 1.0, 1e4, -0.5)
+UPPER = (0.2, 3650.0, 1e8, 5.0)
 #: Parameters probed by :func:`parameter_correlations`: the two fitted ones and two tariff
 #: factors (every tariff; wet-season tariffs only).
 PROBED = ("growth_per_day", "unprofitable_retirement_days", "tariff_factor", "wet_season_tariff_factor")
@@ -63,18 +76,26 @@ class Prior:
         Range of the mean wait before unprofitable machines are scrapped. [d]
     lags_days : tuple of int
         Deployment lags, equally likely. [d]
+    supply_ths_per_day : tuple of float
+        Range of the shipment capacity on 2020-01-01 (log-uniform). [TH/s per day]
+    supply_growth_per_year : tuple of float
+        Range of its yearly growth (uniform). [1/yr]
     """
 
     growth_per_day: tuple[float, float] = (0.002, 0.02)
     retirement_days: tuple[float, float] = (2.0, 300.0)
     lags_days: tuple[int, ...] = LAGS_DAYS
+    supply_ths_per_day: tuple[float, float] = (1e5, 1e6)
+    supply_growth_per_year: tuple[float, float] = (-0.3, 1.0)
 
     def sample(self, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-        """``n`` parameter vectors. Growth [1/d], retirement [d], lag [d]."""
+        """``n`` parameter vectors, by :class:`FleetParameters` field name."""
         log_uniform = lambda bounds: np.exp(rng.uniform(*np.log(bounds), size=n))  # noqa: E731
         return {"growth_per_day": log_uniform(self.growth_per_day),
                 "unprofitable_retirement_days": log_uniform(self.retirement_days),
-                "deployment_lag_days": rng.choice(np.asarray(self.lags_days), size=n)}
+                "deployment_lag_days": rng.choice(np.asarray(self.lags_days), size=n),
+                "supply_ths_per_day": log_uniform(self.supply_ths_per_day),
+                "supply_growth_per_year": rng.uniform(*self.supply_growth_per_year, size=n)}
 
 
 @dataclass(frozen=True)
@@ -134,18 +155,39 @@ class Posterior:
 
     def parameters(self, i: int) -> FleetParameters:
         """Fleet parameters of accepted particle ``i``."""
-        s = self.samples
-        return FleetParameters(float(s["growth_per_day"][i]), int(s["deployment_lag_days"][i]),
-                               float(s["unprofitable_retirement_days"][i]))
+        return particle(self.samples, i)
 
 
-def targets(until: str = FIT_END, start: str = FIT_START) -> tuple[ModelInputs, np.ndarray]:
+def particle(samples: dict, i: int) -> FleetParameters:
+    """Fleet parameters of entry ``i`` of arrays of values by field name."""
+    return FleetParameters(**{k: int(v[i]) if k == "deployment_lag_days" else float(v[i]) for k, v in samples.items()})
+
+
+def scenario_world(name: str, end, start: str = FIT_START, known_until=None):
+    """A scenario over ``start`` to ``end`` (its own period replaced) and its inputs, built from
+    what was known by ``known_until`` if given. Returns (Scenario, ModelInputs)."""
+    from hashjoule.scenarios.load import load_scenario
+    from hashjoule.scenarios.resolve import resolve
+
+    scenario, _ = load_scenario(name)
+    run = scenario.run.model_copy(update={"start": pd.Timestamp(start).date(), "end": pd.Timestamp(end).date()})
+    scenario = scenario.model_copy(update={"run": run})
+    return scenario, resolve(scenario, name, known_until)
+
+
+def scenario_inputs(name: str, end, start: str = FIT_START, known_until=None) -> ModelInputs:
+    """The inputs of :func:`scenario_world`."""
+    return scenario_world(name, end, start, known_until)[1]
+
+
+def targets(until: str = FIT_END, start: str = FIT_START, scenario: str = SCENARIO) -> tuple[ModelInputs, np.ndarray]:
     """World and observed hashrate of a fit window; nothing after ``until`` enters.
 
     Returns
     -------
     inputs : ModelInputs
-        World without mining policy from ``start`` to ``until``.
+        The scenario's world from ``start`` to ``until``, built from what was known by
+        ``until`` (policies after it have no day in the window).
     observed : numpy.ndarray
         Observed daily hashrate, trailing 7-day mean, same days. [TH/s]
 
@@ -161,7 +203,7 @@ def targets(until: str = FIT_END, start: str = FIT_START) -> tuple[ModelInputs, 
         raise InputError.single("--until", "", f"a day at least {MIN_WINDOW_DAYS} days after the fit's start "
                                 f"({first:%Y-%m-%d})", f"{end:%Y-%m-%d}")
     observed = series.sel(time=slice(first, end)).to_numpy()
-    return baseline_inputs(first, end, known_until=end), observed
+    return scenario_inputs(scenario, end, first, known_until=end), observed
 
 
 def simulated_hashrate_ths(inputs: ModelInputs, parameters: FleetParameters, draw: int = 0,
@@ -171,6 +213,29 @@ def simulated_hashrate_ths(inputs: ModelInputs, parameters: FleetParameters, dra
     return ds.hashrate.sum("region").isel(draw=0).to_numpy() * 1e6  # EH/s -> TH/s
 
 
+def batch_hashrate_ths(inputs: ModelInputs, values: dict, draws=None, seed: int | None = None,
+                       base: DrawValues | None = None) -> np.ndarray:
+    """Network hashrate of one batch whose draws take their own fleet parameters. (n, T) [TH/s]
+
+    Parameters
+    ----------
+    values : dict of str to numpy.ndarray
+        Per-draw values of :data:`FITTED` parameters (all the same length n); the lag is
+        ``inputs``'s.
+    draws : sequence of int, optional
+        Stream indices (with ``seed``); default 0..n-1.
+    seed : int or None
+        ``None``: every draw deterministic (median prices, mean epoch work).
+    base : DrawValues, optional
+        The draws' other uncertain values (default: the central ones).
+    """
+    n = len(next(iter(values.values())))
+    base = DrawValues.central(inputs, n) if base is None else base
+    drawn = replace(base, **{k: np.asarray(v, dtype=float) for k, v in values.items()})
+    ds = run_batch(inputs, np.arange(n) if draws is None else draws, seed=seed, values=drawn)
+    return ds.hashrate.sum("region").to_numpy() * 1e6  # EH/s -> TH/s
+
+
 def score(simulated: np.ndarray, observed: np.ndarray) -> tuple[float, float]:
     """Median absolute percentage error [1] and RMSE of the log [1] of simulated vs observed."""
     simulated, observed = np.asarray(simulated, float), np.asarray(observed, float)
@@ -178,9 +243,23 @@ def score(simulated: np.ndarray, observed: np.ndarray) -> tuple[float, float]:
             float(np.sqrt(np.mean((np.log(simulated) - np.log(observed)) ** 2))))
 
 
+def _values(x: np.ndarray) -> dict:
+    """Fitted parameters from the search vector(s) x (..., 4): logs, but the capacity's growth."""
+    x = np.atleast_2d(x)
+    return {"growth_per_day": np.exp(x[:, 0]), "unprofitable_retirement_days": np.exp(x[:, 1]),
+            "supply_ths_per_day": np.exp(x[:, 2]), "supply_growth_per_year": x[:, 3]}
+
+
+def _search(values) -> np.ndarray:
+    return np.array([np.log(values[0]), np.log(values[1]), np.log(values[2]), values[3]])
+
+
 def least_squares(inputs: ModelInputs, observed: np.ndarray, lags=LAGS_DAYS,
                   max_evaluations: int = 40) -> LeastSquaresFit:
-    """Fit growth and retirement by least squares on the log hashrate, for each lag; keep the best.
+    """Fit :data:`FITTED` by least squares on the log hashrate, for each lag; keep the best.
+
+    The residuals' Jacobian is taken by forward differences, its runs as one batch of
+    deterministic draws (one per parameter), so an iteration costs about two engine runs.
 
     Parameters
     ----------
@@ -191,24 +270,30 @@ def least_squares(inputs: ModelInputs, observed: np.ndarray, lags=LAGS_DAYS,
     lags : sequence of int
         Deployment lags to try. [d]
     max_evaluations : int
-        Engine runs allowed per lag.
+        Residual evaluations allowed per lag.
     """
     log_observed = np.log(np.asarray(observed, dtype=float))
+    step = 1e-3
     runs, best = 0, None
     for lag in lags:
-        def residuals(x, lag=int(lag)):
-            g, tau = np.exp(x)
-            return np.log(simulated_hashrate_ths(inputs, FleetParameters(float(g), lag, float(tau)))) - log_observed
+        world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
 
-        result = scipy.optimize.least_squares(residuals, np.log(START_POINT), bounds=(np.log([1e-4, 1.0]),
-                                              np.log([0.2, 3650.0])), diff_step=1e-3, x_scale=1.0,
+        def residuals(x, world=world):
+            return np.log(batch_hashrate_ths(world, _values(x))[0]) - log_observed
+
+        def jacobian(x, world=world):
+            shifted = x[None, :] + np.eye(x.size) * step
+            base = residuals(x)
+            return ((np.log(batch_hashrate_ths(world, _values(shifted))) - log_observed) - base).T / step
+
+        result = scipy.optimize.least_squares(residuals, _search(START_POINT), jac=jacobian,
+                                              bounds=(_search(LOWER), _search(UPPER)), x_scale=1.0,
                                               max_nfev=max_evaluations, xtol=1e-4, ftol=1e-8)
-        runs += result.nfev + result.njev * 2
+        runs += result.nfev + 2 * result.njev
         if best is None or result.cost < best[0]:
             best = (result.cost, int(lag), result.x)
     _, lag, x = best
-    g, tau = np.exp(x)
-    parameters = FleetParameters(float(g), lag, float(tau))
+    parameters = particle({**_values(x), "deployment_lag_days": [lag]}, 0)
     mdape, rmse = score(simulated_hashrate_ths(inputs, parameters), observed)
     return LeastSquaresFit(parameters, mdape, rmse, runs + 1)
 
@@ -293,12 +378,14 @@ def abc_rejection(inputs: ModelInputs, observed: np.ndarray, proposals: int = 20
     drawn = prior.sample(rng, proposals)
     log_observed = np.log(np.asarray(observed, dtype=float))
     distances = np.empty(proposals)
-    for i in range(proposals):
-        parameters = FleetParameters(float(drawn["growth_per_day"][i]), int(drawn["deployment_lag_days"][i]),
-                                     float(drawn["unprofitable_retirement_days"][i]))
-        simulated = _trailing_mean(simulated_hashrate_ths(inputs, parameters, draw=i, seed=seed))
+    for lag in np.unique(drawn["deployment_lag_days"]):
+        # the draws of one lag in one batch, each on the streams of its index
+        rows = np.flatnonzero(drawn["deployment_lag_days"] == lag)
+        world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
+        paths = batch_hashrate_ths(world, {k: drawn[k][rows] for k in FITTED}, draws=rows, seed=seed)
+        simulated = np.apply_along_axis(_trailing_mean, 1, paths)
         with np.errstate(divide="ignore"):
-            distances[i] = np.sqrt(np.mean((np.log(simulated) - log_observed) ** 2))
+            distances[rows] = np.sqrt(np.mean((np.log(simulated) - log_observed) ** 2, axis=1))
     distances = np.where(np.isfinite(distances), distances, np.inf)
     keep = np.argsort(distances, kind="stable")[: max(1, round(accept * proposals))]
     return Posterior({k: v[keep] for k, v in drawn.items()}, distances[keep], float(distances[keep].max()),
@@ -308,32 +395,39 @@ def abc_rejection(inputs: ModelInputs, observed: np.ndarray, proposals: int = 20
 def marginals(posterior: Posterior) -> tuple[dict[str, dict], list[str]]:
     """Posterior marginals in the scenario files' distribution format.
 
-    Growth and retirement as log-normals (median = geometric mean of the sample, sigma =
-    standard deviation of its log). Scenario files require a distribution's central
+    Growth, retirement and the shipment capacity as log-normals (median = geometric mean
+    of the sample, sigma = standard deviation of its log), the capacity's yearly growth,
+    which may be negative, as a normal. Scenario files require a distribution's central
     99.8 % to lie within the parameter's bounds (:data:`hashjoule.scenarios.schema.BOUNDS`);
-    a wider sigma is reduced to the largest allowed one and the parameter named in the
+    a wider spread is reduced to the largest allowed one and the parameter named in the
     second return value. The lag, a whole number of days that scenario files cannot make
     uncertain, is left to :func:`lag_frequencies`.
 
     Returns
     -------
     distributions : dict of str to dict
-        ``{name: {"dist": "lognormal", "median": ..., "sigma": ...}}`` [the parameter's unit; sigma 1]
+        ``{name: {"dist": "lognormal", "median": ..., "sigma": ...}}`` or ``{"dist": "normal",
+        "mean": ..., "sd": ...}`` [the parameter's unit; sigma 1]
     narrowed : list of str
-        Parameters whose sigma was reduced.
+        Parameters whose spread was reduced.
     """
     out, narrowed = {}, []
     z = stats.norm.ppf(0.999)
-    for name in ("growth_per_day", "unprofitable_retirement_days"):
-        logs = np.log(posterior.samples[name])
-        median = float(np.exp(logs.mean()))
-        sigma = max(float(logs.std(ddof=1)) if logs.size > 1 else 0.0, 1e-3)
+    for name in FITTED:
         low, high = BOUNDS[name]
-        widest = min(np.log(median / low) if low > 0 else np.inf, np.log(high / median)) / z
-        if sigma > widest:
-            sigma = float(np.nextafter(widest, 0))
+        normal = name == "supply_growth_per_year"
+        values = posterior.samples[name] if normal else np.log(posterior.samples[name])
+        centre = float(values.mean())
+        spread = max(float(values.std(ddof=1)) if values.size > 1 else 0.0, 1e-3)
+        if normal:
+            widest = min(centre - low, high - centre) / z
+        else:
+            widest = min(centre - np.log(low) if low > 0 else np.inf, np.log(high) - centre) / z
+        if spread > widest:
+            spread = float(np.nextafter(widest, 0))
             narrowed.append(name)
-        out[name] = {"dist": "lognormal", "median": median, "sigma": sigma}
+        out[name] = ({"dist": "normal", "mean": centre, "sd": spread} if normal
+                     else {"dist": "lognormal", "median": float(np.exp(centre)), "sigma": spread})
     return out, narrowed
 
 

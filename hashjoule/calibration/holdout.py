@@ -11,14 +11,14 @@ of the market.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from hashjoule.calibration import observed as obs
-from hashjoule.calibration.fit import FIT_START, Posterior, score
+from hashjoule.calibration.fit import FIT_START, FITTED, Posterior, batch_hashrate_ths, scenario_inputs, score
 from hashjoule.errors import InputError
 from hashjoule.simulation.engine_ensemble import run_batch
 from hashjoule.simulation.history import daily_inputs
@@ -29,8 +29,6 @@ SCENARIO = "china-2021"
 #: Last day of the check window when the cut-off comes before it: the end of the 2021
 #: collapse and recovery.
 CHECK_END = "2021-12-31"
-#: Length of the check window when the cut-off is on or after :data:`CHECK_END`. [d]
-CHECK_DAYS = 245
 #: Quantiles of the draws whose band is checked for coverage. [1]
 BAND = (0.05, 0.95)
 
@@ -70,7 +68,8 @@ class HoldoutScore:
 
 def check_window(until) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of the check after the cut-off ``until``: to :data:`CHECK_END` for a
-    cut-off before it, else :data:`CHECK_DAYS` after the cut-off; never beyond the data.
+    cut-off before it, else to the end of the data (2023-02-25: the second hold-out, 2022
+    and early 2023, after a cut-off on 2021-12-31).
 
     Raises
     ------
@@ -79,26 +78,20 @@ def check_window(until) -> tuple[pd.Timestamp, pd.Timestamp]:
     """
     day = obs.cutoff(until)
     last_data = pd.Timestamp(daily_inputs().time.values[-1])
-    end = pd.Timestamp(CHECK_END) if day < pd.Timestamp(CHECK_END) else day + pd.Timedelta(days=CHECK_DAYS)
-    end = min(end, last_data)
+    end = pd.Timestamp(CHECK_END) if day < pd.Timestamp(CHECK_END) else last_data
     if (end - day).days < 30:
         raise InputError.single("--until", "", f"a day at least 30 days before the end of the data ({last_data:%Y-%m-%d}) "
                                 "to leave a period for the out-of-sample check", f"{day:%Y-%m-%d}")
     return day + pd.Timedelta(days=1), end
 
 
-def scenario_inputs(name: str, end, start: str = FIT_START) -> ModelInputs:
-    """A scenario's inputs over ``start`` to ``end`` (its own period replaced)."""
-    from hashjoule.scenarios.load import load_scenario
-    from hashjoule.scenarios.resolve import resolve
-
-    scenario, _ = load_scenario(name)
-    run = scenario.run.model_copy(update={"start": pd.Timestamp(start).date(), "end": pd.Timestamp(end).date()})
-    return resolve(scenario.model_copy(update={"run": run}), name)
-
-
-def forecast(inputs: ModelInputs, posterior: Posterior, point: FleetParameters) -> xr.Dataset:
+def forecast(inputs: ModelInputs, posterior: Posterior, point: FleetParameters, space=None) -> xr.Dataset:
     """Hashrate paths of the posterior particles and of the point estimate.
+
+    Each particle runs on the streams its prior draw ran on in the fit; with ``space`` (the
+    scenario's :class:`~hashjoule.scenarios.uncertain.ParameterSpace`), it also takes the
+    scenario's uncertain values (compliance, relocation, hidden mining, ...) of that draw,
+    so that the band holds what the scenario does not know as well as what the fit does not.
 
     Returns
     -------
@@ -107,10 +100,15 @@ def forecast(inputs: ModelInputs, posterior: Posterior, point: FleetParameters) 
     """
     n = len(posterior.distances)
     paths = np.empty((n, inputs.days))
-    for i in range(n):
-        # each particle on the streams its prior draw ran on in the fit
-        ds = run_batch(inputs.with_changes(fleet=posterior.parameters(i)), [posterior.proposal[i]], seed=posterior.seed)
-        paths[i] = ds.hashrate.sum("region").isel(draw=0).to_numpy()
+    lags = posterior.samples["deployment_lag_days"]
+    for lag in np.unique(lags):
+        # the particles of one lag in one batch, each on the streams its prior draw ran on in the fit
+        rows = np.flatnonzero(lags == lag)
+        world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
+        draws = posterior.proposal[rows]
+        base = None if space is None else space.values(space.unit_sample(posterior.seed, draws))
+        paths[rows] = batch_hashrate_ths(world, {k: posterior.samples[k][rows] for k in FITTED}, draws=draws,
+                                         seed=posterior.seed, base=base) / 1e6
     point_path = run_batch(inputs.with_changes(fleet=point), [0], seed=None).hashrate.sum("region").isel(draw=0)
     attrs = {"units": "EH/s"}
     return xr.Dataset({"draws": (("draw", "time"), paths, {**attrs, "long_name": "hashrate, posterior draws"}),

@@ -10,6 +10,7 @@ top-level key ``calibration``.
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -54,13 +55,15 @@ def parameters_from_table(table: dict, label: str) -> FleetParameters:
     """
     values = table.get("parameters", {})
     keys = ("growth_per_day", "deployment_lag_days", "unprofitable_retirement_days")
-    missing = [Problem(label, f"parameters.{k}", "a number") for k in keys if k not in values]
-    if missing:
-        raise InputError(missing)
+    known = {f.name for f in fields(FleetParameters)}
+    problems = [Problem(label, f"parameters.{k}", "a number") for k in keys if k not in values]
+    problems += [Problem(label, f"parameters.{k}", f"one of {', '.join(sorted(known))}", "an unknown key")
+                 for k in values if k not in known]
+    if problems:
+        raise InputError(problems)
     try:
-        return FleetParameters(float(values["growth_per_day"]), int(values["deployment_lag_days"]),
-                               float(values["unprofitable_retirement_days"]),
-                               float(values.get("max_growth_per_day", math.inf))).checked()
+        return FleetParameters(**{k: int(v) if k == "deployment_lag_days" else float(v)
+                                  for k, v in values.items()}).checked()
     except (TypeError, ValueError) as exc:
         raise InputError.single(label, "parameters", "fleet parameters in range", str(exc)) from None
 

@@ -35,6 +35,8 @@ def summary_text(calibration: Calibration, set_label: str = "") -> str:
         f"| growth_per_day | {p['growth_per_day']:.5f} | 1/d |",
         f"| deployment_lag_days | {p['deployment_lag_days']} | d |",
         f"| unprofitable_retirement_days | {p['unprofitable_retirement_days']:.1f} | d |",
+        f"| supply_ths_per_day (2020-01-01) | {p['supply_ths_per_day']:.4g} | TH/s per day |",
+        f"| supply_growth_per_year | {p['supply_growth_per_year']:+.3f} | 1/yr |",
         "",
         f"In-sample MdAPE of the daily hashrate {fit['median_absolute_percentage_error']:.1%}, RMSE of the log "
         f"{fit['rmse_log']:.3f}, {fit['engine_runs']} engine runs.",
@@ -51,7 +53,8 @@ def summary_text(calibration: Calibration, set_label: str = "") -> str:
         "",
     ]
     for name, d in t["distributions"].items():
-        lines.append(f"- {name}: log-normal, median {d['median']:.4g}, sigma {d['sigma']:.3f}")
+        lines.append(f"- {name}: log-normal, median {d['median']:.4g}, sigma {d['sigma']:.3f}" if d["dist"] == "lognormal"
+                     else f"- {name}: normal, mean {d['mean']:.4g}, sd {d['sd']:.3f}")
     lags = ", ".join(f"{lag} d: {share:.0%}" for lag, share in post["lag_frequencies"].items())
     lines += [f"- deployment lag: {lags}", "",
               f"## Out of sample: {hold['scenario']}, {hold['window_start']} to {hold['window_end']}", "",

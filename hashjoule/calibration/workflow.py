@@ -17,6 +17,7 @@ import xarray as xr
 from hashjoule import __version__
 from hashjoule.calibration import fit, holdout
 from hashjoule.calibration import observed as obs
+from hashjoule.scenarios.uncertain import ParameterSpace
 
 #: Default prior draws of the posterior (each one engine run of ~0.3 s for 2016-2021).
 DRAWS = 400
@@ -25,8 +26,10 @@ ACCEPT = 0.1
 #: Unit comments written beside the set's values.
 UNITS = {("parameters", "growth_per_day"): "1/d", ("parameters", "deployment_lag_days"): "d",
          ("parameters", "unprofitable_retirement_days"): "d",
-         ("parameters", "max_growth_per_day"): "1/d (inf: no supply limit)",
+         ("parameters", "supply_ths_per_day"): "TH/s per day on 2020-01-01 (inf: no supply limit)",
+         ("parameters", "supply_growth_per_year"): "1/yr",
          ("distributions", "growth_per_day"): "1/d", ("distributions", "unprofitable_retirement_days"): "d",
+         ("distributions", "supply_ths_per_day"): "TH/s per day", ("distributions", "supply_growth_per_year"): "1/yr",
          ("posterior", "lag_frequencies"): "share of accepted particles by lag [d]",
          ("fit", "correlations"): "of the log-parameter estimates at the optimum, tariff factors probed [1]"}
 
@@ -86,12 +89,13 @@ def calibrate(until: str = fit.FIT_END, draws: int = DRAWS, seed: int = 0, accep
         Scenario run forward for the out-of-sample check.
     """
     check_start, check_end = holdout.check_window(until)
-    inputs, observed = fit.targets(until, start)
+    inputs, observed = fit.targets(until, start, scenario)
     ls = fit.least_squares(inputs, observed, lags, max_evaluations)
     correlations = fit.parameter_correlations(inputs, observed, ls.parameters)
     prior = fit.Prior(lags_days=tuple(lags))
     abc = fit.abc_rejection(inputs, observed, draws, accept, seed, prior)
-    paths = holdout.forecast(holdout.scenario_inputs(scenario, check_end, start), abc, ls.parameters)
+    world, forecast_inputs = fit.scenario_world(scenario, check_end, start)
+    paths = holdout.forecast(forecast_inputs, abc, ls.parameters, ParameterSpace(world, forecast_inputs))
     observed_ehs = obs.daily_hashrate(check_end).sel(time=slice(start, check_end)) / 1e6
     check = holdout.score_forecast(paths, observed_ehs, check_start, check_end)
     cut = pd.Timestamp(check_start) - pd.Timedelta(days=1)
@@ -109,24 +113,28 @@ def calibrate(until: str = fit.FIT_END, draws: int = DRAWS, seed: int = 0, accep
 
 def _tables(start, cut, ls, correlations, abc, check, scenario, prior, accept) -> dict:
     (g0, g1), (r0, r1) = prior.growth_per_day, prior.retirement_days
+    (s0, s1), (q0, q1) = prior.supply_ths_per_day, prior.supply_growth_per_year
     distributions, narrowed = fit.marginals(abc)
     p = ls.parameters
     return {
         "fit": {"window_start": str(start), "window_end": f"{cut:%Y-%m-%d}",
-                "method": "least squares on the log daily hashrate, deterministic ensemble run, "
-                          "scipy.optimize.least_squares (trust region); lag from a grid",
+                "method": "least squares on the log daily hashrate, deterministic ensemble run in the scenario's "
+                          "world up to the cut-off, scipy.optimize.least_squares (trust region); lag from a grid",
+                "scenario": scenario,
                 "target": "Coin Metrics implied hashrate, trailing 7-day mean",
                 "median_absolute_percentage_error": ls.mdape, "rmse_log": ls.rmse_log,
                 "engine_runs": ls.evaluations, "correlations": _pairs(correlations),
                 "date": date.today().isoformat(), "software": f"hashjoule {__version__}"},
         "parameters": {"growth_per_day": p.growth_per_day, "deployment_lag_days": p.deployment_lag_days,
                        "unprofitable_retirement_days": p.unprofitable_retirement_days,
-                       "max_growth_per_day": p.max_growth_per_day},
+                       "supply_ths_per_day": p.supply_ths_per_day, "supply_growth_per_year": p.supply_growth_per_year},
         "posterior": {"method": "ABC rejection, one random ensemble draw per prior draw, distance = RMSE of the log "
                                 "7-day mean hashrate", "seed": abc.seed, "proposals": abc.proposals,
                       "accepted": len(abc.distances), "accept_share": accept, "tolerance_rmse_log": abc.tolerance,
                       "prior": f"log-uniform growth {g0:g}-{g1:g} /d, log-uniform retirement {r0:g}-{r1:g} d, "
-                               "uniform lag over " + ", ".join(str(int(v)) for v in prior.lags_days) + " d",
+                               f"log-uniform shipment capacity {s0:g}-{s1:g} TH/s per day, uniform capacity growth "
+                               f"{q0:g}-{q1:g} /yr, uniform lag over "
+                               + ", ".join(str(int(v)) for v in prior.lags_days) + " d",
                       "lag_frequencies": fit.lag_frequencies(abc, prior.lags_days),
                       "sigma_narrowed_to_bounds": narrowed},
         "distributions": distributions,
@@ -145,15 +153,19 @@ def _pairs(correlations: xr.DataArray) -> dict[str, float]:
 
 
 def _posterior_dataset(abc: fit.Posterior, ls: fit.LeastSquaresFit, tables: dict, prior: fit.Prior) -> xr.Dataset:
-    units = {"growth_per_day": "1/d", "unprofitable_retirement_days": "d", "deployment_lag_days": "d"}
-    names = {"growth_per_day": "growth rate of deployments", "unprofitable_retirement_days":
-             "mean wait before scrapping", "deployment_lag_days": "deployment lag"}
+    units = {"growth_per_day": "1/d", "unprofitable_retirement_days": "d", "deployment_lag_days": "d",
+             "supply_ths_per_day": "TH/s per day", "supply_growth_per_year": "1/yr"}
+    names = {"growth_per_day": "growth rate of orders", "unprofitable_retirement_days": "mean wait before scrapping",
+             "deployment_lag_days": "deployment lag", "supply_ths_per_day": "shipment capacity on 2020-01-01",
+             "supply_growth_per_year": "yearly growth of the shipment capacity"}
     variables = {k: ("particle", np.asarray(v, dtype=float), {"units": units[k], "long_name": names[k]})
                  for k, v in abc.samples.items()}
     variables["distance"] = ("particle", abc.distances, {"units": "1", "long_name": "RMSE of log hashrate"})
     attrs = {f"least_squares_{k}": float(getattr(ls.parameters, k)) for k in units}
     attrs.update(prior_growth_per_day=list(prior.growth_per_day), prior_unprofitable_retirement_days=list(prior.retirement_days),
+                 prior_supply_ths_per_day=list(prior.supply_ths_per_day),
+                 prior_supply_growth_per_year=list(prior.supply_growth_per_year),
                  proposals=abc.proposals, seed=abc.seed, source="hashjoule calibrate (ABC rejection)")
     for k, d in tables["distributions"].items():
-        attrs[f"lognormal_{k}"] = [d["median"], d["sigma"]]
+        attrs[f"{d['dist']}_{k}"] = [d["median"], d["sigma"]] if d["dist"] == "lognormal" else [d["mean"], d["sd"]]
     return xr.Dataset(variables, coords={"particle": np.arange(len(abc.distances))}, attrs=attrs)

@@ -84,39 +84,53 @@ def residuals(paths: xr.Dataset) -> Figure:
     return fig
 
 
-@styled
-def posterior_marginals(posterior: xr.Dataset) -> Figure:
-    """Histograms of the accepted parameters, the log-normal written to the set, the prior range
-    and the least-squares estimate."""
-    fig = Figure(figsize=(10, 3.8))
-    axes = fig.subplots(1, 3)
-    for ax, name in zip(axes[:2], ("growth_per_day", "unprofitable_retirement_days")):
-        values = posterior[name].to_numpy()
-        low, high = posterior.attrs[f"prior_{name}"]
-        point = posterior.attrs[f"least_squares_{name}"]
-        bins = np.geomspace(min(low, point), max(high, point), 25)
-        ax.hist(values, bins=bins, weights=np.full(values.size, 1 / values.size), color=OKABE_ITO["orange"], alpha=0.6,
-                label="accepted draws")
+def _marginal(ax, posterior: xr.Dataset, name: str) -> None:
+    """One parameter's accepted values, the distribution written to the set and the least-squares value."""
+    values = posterior[name].to_numpy()
+    low, high = posterior.attrs[f"prior_{name}"]
+    point = posterior.attrs[f"least_squares_{name}"]
+    normal = f"normal_{name}" in posterior.attrs
+    span = (min(low, point), max(high, point))
+    bins = np.linspace(*span, 25) if normal else np.geomspace(*span, 25)
+    ax.hist(values, bins=bins, weights=np.full(values.size, 1 / values.size), color=OKABE_ITO["orange"], alpha=0.6,
+            label="accepted draws")
+    if normal:
+        mean, sd = posterior.attrs[f"normal_{name}"]
+        per_bin, label = np.diff(stats.norm(mean, sd).cdf(bins)), "normal in the set"
+    else:
         median, sigma = posterior.attrs[f"lognormal_{name}"]
-        per_bin = np.diff(stats.lognorm(sigma, scale=median).cdf(bins))
-        ax.stairs(per_bin, bins, color=OKABE_ITO["vermillion"], label="log-normal in the set")
-        ax.axvline(point, color=OKABE_ITO["blue"], linestyle="--", label="least squares")
+        per_bin, label = np.diff(stats.lognorm(sigma, scale=median).cdf(bins)), "log-normal in the set"
         ax.set_xscale("log")
         ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
         ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_xlim(bins[0], bins[-1])
-        ax.set_xlabel(f"{posterior[name].attrs['long_name']} [{posterior[name].attrs['units']}]")
-        ax.set_ylabel("share of accepted draws per bin [1]")
+    ax.stairs(per_bin, bins, color=OKABE_ITO["vermillion"], label=label)
+    ax.axvline(point, color=OKABE_ITO["blue"], linestyle="--", label="least squares")
+    ax.set_xlim(bins[0], bins[-1])
+    ax.set_xlabel(f"{posterior[name].attrs['long_name']} [{posterior[name].attrs['units']}]")
+    ax.set_ylabel("share of accepted draws per bin [1]")
+
+
+@styled
+def posterior_marginals(posterior: xr.Dataset) -> Figure:
+    """Histograms of the accepted parameters, the log-normal written to the set, the prior range
+    and the least-squares estimate."""
+    fig = Figure(figsize=(11, 6.8))
+    axes = fig.subplots(2, 3).ravel()
+    names = [name for name in posterior.data_vars if name not in ("distance", "deployment_lag_days")]
+    for ax, name in zip(axes, names):
+        _marginal(ax, posterior, name)
+    for ax in axes[len(names):-1]:
+        ax.set_visible(False)
     lag = posterior.deployment_lag_days.to_numpy()
     values, counts = np.unique(lag, return_counts=True)
-    axes[2].bar(values, counts / lag.size, width=15, color=OKABE_ITO["orange"], alpha=0.6)
-    axes[2].axvline(posterior.attrs["least_squares_deployment_lag_days"], color=OKABE_ITO["blue"], linestyle="--")
-    axes[2].set_xlabel("deployment lag [d]")
-    axes[2].set_ylabel("share of accepted draws [1]")
+    axes[-1].bar(values, counts / lag.size, width=15, color=OKABE_ITO["orange"], alpha=0.6)
+    axes[-1].axvline(posterior.attrs["least_squares_deployment_lag_days"], color=OKABE_ITO["blue"], linestyle="--")
+    axes[-1].set_xlabel("deployment lag [d]")
+    axes[-1].set_ylabel("share of accepted draws [1]")
     axes[0].legend(fontsize=7)
     fig.suptitle(f"Posterior by ABC rejection: {posterior.particle.size} of {posterior.attrs['proposals']} "
-                 f"prior draws kept (log-uniform priors over the axes' ranges)", fontsize=10)
+                 f"prior draws kept (priors uniform or log-uniform over the axes' ranges)", fontsize=10)
     caption(fig, "Source: hashjoule calibrate, fitted to Coin Metrics hashrate (CC BY-NC 4.0).")
     return fig
 

@@ -32,6 +32,7 @@ SECTIONS = (
     ('[[policy]] type = "tariff_surcharge"', schema.TariffSurchargePolicy, ""),
     ('[[policy]] type = "deployment_ban"', schema.DeploymentBanPolicy, ""),
     ('[[policy]] type = "relocation"', schema.RelocationPolicy, "At most one."),
+    ('[[policy]] type = "hidden_mining"', schema.HiddenMiningPolicy, "At most one; applies to every shutdown."),
 )
 #: Distributions an uncertain number may be written as.
 DISTRIBUTIONS = (schema.Uniform, schema.Normal, schema.LogNormal, schema.Triangular, schema.Beta)

@@ -17,6 +17,7 @@ from hashjoule.data import read_table
 from hashjoule.errors import InputError, Problem
 from hashjoule.scenarios.schema import (
     DeploymentBanPolicy,
+    HiddenMiningPolicy,
     RelocationPolicy,
     Scenario,
     ShutdownPolicy,
@@ -26,6 +27,10 @@ from hashjoule.scenarios.schema import (
 from hashjoule.simulation import policy as pol
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.world import baseline_inputs, initial_capacity, is_wet
+
+
+#: Fleet parameters a scenario may set or make uncertain (the rest of the set's stay).
+FLEET_UNCERTAIN = ("growth_per_day", "unprofitable_retirement_days", "supply_ths_per_day", "supply_growth_per_year")
 
 
 def model_regions() -> tuple[str, ...]:
@@ -39,6 +44,8 @@ def check_regions(scenario: Scenario, label: str) -> list[Problem]:
     expected = f"a region of the model ({', '.join(known)})"
     problems = [Problem(label, f"regions.{name}", expected, repr(name)) for name in scenario.regions if name not in known]
     for i, p in enumerate(scenario.policy):
+        if isinstance(p, HiddenMiningPolicy):
+            continue
         names = list(p.destinations) if isinstance(p, RelocationPolicy) else p.regions
         key = "destinations" if isinstance(p, RelocationPolicy) else "regions"
         problems += [Problem(label, f"policy[{i}].{key}", expected, repr(n)) for n in names if n not in known]
@@ -49,24 +56,43 @@ def check_regions(scenario: Scenario, label: str) -> list[Problem]:
     return problems
 
 
-def policies(scenario: Scenario) -> list:
-    """The scenario's policies as simulation objects (uncertain values at their median)."""
+def policies(scenario: Scenario, sampled: dict | None = None) -> list:
+    """The scenario's policies as simulation objects: the one translation from the schema.
+
+    Parameters
+    ----------
+    sampled : dict, optional
+        Values of the uncertain numbers by key path (``policy[2].compliance``), arrays with
+        one value per draw; numbers not in it take their distribution's median.
+    """
+    sampled = sampled or {}
     out = []
-    for p in scenario.policy:
+    for i, p in enumerate(scenario.policy):
+        def value(name, p=p, i=i):
+            key = f"policy[{i}].{name}"
+            given = getattr(p, name)
+            return sampled[key] if key in sampled else (np.inf if given is None else central(given))
+
         if isinstance(p, ShutdownPolicy):
-            out.append(pol.Shutdown(tuple(p.regions), str(p.announced), str(p.effective), p.ramp_days, central(p.compliance)))
+            out.append(pol.Shutdown(tuple(p.regions), str(p.announced), str(p.effective), p.ramp_days, value("compliance")))
         elif isinstance(p, TariffSurchargePolicy):
-            adder = pol.cny_to_usd(central(p.adder), p.start.year) if p.currency == "CNY" else central(p.adder)
+            adder = pol.cny_to_usd(value("adder"), p.start.year) if p.currency == "CNY" else value("adder")
             out.append(pol.TariffSurcharge(tuple(p.regions), str(p.start), adder))
         elif isinstance(p, DeploymentBanPolicy):
             out.append(pol.DeploymentBan(tuple(p.regions), str(p.start), None if p.end is None else str(p.end)))
+        elif isinstance(p, HiddenMiningPolicy):
+            out.append(pol.HiddenMining(value("share"), value("resume_days")))
         else:
-            out.append(pol.Relocation(central(p.share), central(p.delay_days), dict(p.destinations), central(p.attrition)))
+            out.append(pol.Relocation(value("share"), value("delay_days"), dict(p.destinations), value("attrition"),
+                                      value("hosting_mw_per_day")))
     return out
 
 
-def resolve(scenario: Scenario, label: str = "scenario") -> ModelInputs:
+def resolve(scenario: Scenario, label: str = "scenario", known_until=None) -> ModelInputs:
     """The engines' inputs for a scenario.
+
+    ``known_until`` builds the world from what was known by that day only (see
+    :func:`hashjoule.simulation.world.baseline_inputs`; a calibration's cut-off).
 
     Raises
     ------
@@ -82,7 +108,7 @@ def resolve(scenario: Scenario, label: str = "scenario") -> ModelInputs:
         key = "calibration" if scenario.calibration is not None else "fleet.parameter_set"
         raise InputError([Problem(label, key, p.expected, p.found) for p in error.problems]) from None
     changes = {}
-    for name in ("growth_per_day", "unprofitable_retirement_days"):
+    for name in FLEET_UNCERTAIN:
         value = getattr(scenario.fleet, name)
         if value is not None:
             changes[name] = central(value)
@@ -90,7 +116,7 @@ def resolve(scenario: Scenario, label: str = "scenario") -> ModelInputs:
         changes["deployment_lag_days"] = scenario.fleet.deployment_lag_days
     fleet = fleet.__class__(**{**fleet.__dict__, **changes})
     try:
-        inputs = baseline_inputs(scenario.run.start, scenario.run.end, fleet)
+        inputs = baseline_inputs(scenario.run.start, scenario.run.end, fleet, known_until)
     except InputError as error:
         raise InputError([Problem(label, f"run.{p.source}", p.expected, p.found) for p in error.problems]) from None
     inputs = _override_regions(inputs, scenario)

@@ -21,6 +21,8 @@ from scipy import stats
 BOUNDS = {
     "growth_per_day": (0.0, 1.0),
     "unprofitable_retirement_days": (1.0, 36500.0),
+    "supply_ths_per_day": (1.0, 1e9),
+    "supply_growth_per_year": (-0.9, 10.0),
     "tariff_dry_usd_per_kwh": (0.0, 10.0),
     "tariff_wet_usd_per_kwh": (0.0, 10.0),
     "pue": (1.0, 3.0),
@@ -30,6 +32,8 @@ BOUNDS = {
     "share": (0.0, 1.0),
     "attrition": (0.0, 1.0),
     "delay_days": (1.0, 3650.0),
+    "resume_days": (1.0, 3650.0),
+    "hosting_mw_per_day": (0.01, 100000.0),
     "tariff_scale": (0.1, 10.0),
     "emission_factor_scale": (0.0, 5.0),
     "efficiency_scale": (0.2, 5.0),
@@ -193,6 +197,11 @@ class Fleet(_Model):
     growth_per_day: Uncertain | None = Field(None, description="deployments per unit hashrate and margin [1/d]; uncertain")
     deployment_lag_days: int | None = Field(None, ge=0, le=3650, description="ordering-to-arrival lag [d]")
     unprofitable_retirement_days: Uncertain | None = Field(None, description="mean wait before scrapping [d]; uncertain")
+    supply_ths_per_day: Uncertain | None = Field(None, description="manufacturers' shipment capacity on 2020-01-01: "
+                                                 "orders past their lead time wait until it frees [TH/s per day]; "
+                                                 "uncertain")
+    supply_growth_per_year: Uncertain | None = Field(None, description="yearly growth of the shipment capacity "
+                                                     "[1/yr]; uncertain")
     posterior: bool = Field(False, description="sample growth and retirement (where not given here) from the parameter "
                                                "set's posterior marginals, independently (their correlation is not kept)")
 
@@ -273,9 +282,12 @@ class RelocationPolicy(_Model):
 
     type: Literal["relocation"]
     share: Uncertain = Field(description="share of the forced-out capacity moved abroad [1]; uncertain")
-    delay_days: Uncertain = Field(90.0, description="mean time in transit [d]; uncertain")
+    delay_days: Uncertain = Field(90.0, description="mean time in transit, before the wait for hosting [d]; uncertain")
     destinations: dict[str, float] = Field(min_length=1, description="destination region -> weight")
     attrition: Uncertain = Field(0.0, description="share lost on the way [1]; uncertain")
+    hosting_mw_per_day: Uncertain | None = Field(None, description="hosting built for relocated machines in all the "
+                                                 "destinations, per day; arrived machines wait for it (none: no wait) "
+                                                 "[MW/d]; uncertain")
     note: str = ""
 
     @field_validator("destinations")
@@ -286,8 +298,17 @@ class RelocationPolicy(_Model):
         return value
 
 
-Policy = Annotated[Union[ShutdownPolicy, TariffSurchargePolicy, DeploymentBanPolicy, RelocationPolicy],
-                   Field(discriminator="type")]
+class HiddenMiningPolicy(_Model):
+    """Miners who stay: a share of the capacity forced out by shutdowns resumes in its region, hidden."""
+
+    type: Literal["hidden_mining"]
+    share: Uncertain = Field(description="share of the forced-out capacity that resumes hidden [1]; uncertain")
+    resume_days: Uncertain = Field(60.0, description="mean time before it runs again [d]; uncertain")
+    note: str = ""
+
+
+Policy = Annotated[Union[ShutdownPolicy, TariffSurchargePolicy, DeploymentBanPolicy, RelocationPolicy,
+                         HiddenMiningPolicy], Field(discriminator="type")]
 
 
 class Scenario(_Model):
@@ -332,4 +353,6 @@ class Scenario(_Model):
         relocations = [p for p in self.policy if isinstance(p, RelocationPolicy)]
         if len(relocations) > 1:
             raise ValueError("at most one relocation policy")
+        if sum(isinstance(p, HiddenMiningPolicy) for p in self.policy) > 1:
+            raise ValueError("at most one hidden_mining policy")
         return self

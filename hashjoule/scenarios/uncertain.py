@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from hashjoule.scenarios.schema import BOUNDS, RelocationPolicy, Scenario, ShutdownPolicy, TariffSurchargePolicy, central
+from hashjoule.scenarios.schema import BOUNDS, HiddenMiningPolicy, RelocationPolicy, Scenario, central
+from hashjoule.scenarios.resolve import FLEET_UNCERTAIN, policies
 from hashjoule.simulation import policy as pol
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
@@ -61,7 +62,7 @@ def describe(scenario: Scenario, name: str) -> str:
     """A parameter's key path with what it belongs to, e.g. ``policy[2].compliance (shutdown: Xinjiang)``."""
     if name.startswith("policy["):
         p = scenario.policy[int(name[len("policy["):name.index("]")])]
-        return f"{name} ({p.type})" if isinstance(p, RelocationPolicy) else f"{name} ({p.type}: {', '.join(p.regions)})"
+        return f"{name} ({p.type})" if isinstance(p, (RelocationPolicy, HiddenMiningPolicy)) else f"{name} ({p.type}: {', '.join(p.regions)})"
     return name
 
 
@@ -162,9 +163,7 @@ class ParameterSpace:
             share = self._shares(u[:, len(self.parameters)])
         values = replace(
             base,
-            growth_per_day=sampled.get("fleet.growth_per_day", base.growth_per_day),
-            unprofitable_retirement_days=sampled.get("fleet.unprofitable_retirement_days",
-                                                     base.unprofitable_retirement_days),
+            **{name: sampled.get(f"fleet.{name}", getattr(base, name)) for name in FLEET_UNCERTAIN},
             volatility_scale=ratio("uncertainty.price_volatility_scale", u_section.price_volatility_scale),
             efficiency_scale=ratio("uncertainty.efficiency_scale", u_section.efficiency_scale),
             tariff_scale=tariff, pue=pue, emission_factor_t_per_mwh=ef, share=share,
@@ -185,22 +184,7 @@ class ParameterSpace:
 
     def _policy(self, sampled: dict, n: int):
         """Per-draw policies: sampled numbers where the file gives distributions."""
-        from hashjoule.scenarios.resolve import policies
 
         if not any(name.startswith("policy[") for name in sampled):
             return DrawValues.central(self.inputs, n).policy
-        out = []
-        for i, (p, model) in enumerate(zip(policies(self.scenario), self.scenario.policy)):
-            key = f"policy[{i}]."
-            if isinstance(model, ShutdownPolicy) and key + "compliance" in sampled:
-                p = replace(p, compliance=sampled[key + "compliance"])
-            elif isinstance(model, TariffSurchargePolicy) and key + "adder" in sampled:
-                adder = sampled[key + "adder"]
-                p = replace(p, adder_usd_per_kwh=pol.cny_to_usd(adder, model.start.year)
-                            if model.currency == "CNY" else adder)
-            elif isinstance(model, RelocationPolicy):
-                p = replace(p, **{name: sampled[key + field] for name, field in
-                                  (("share", "share"), ("delay_days", "delay_days"), ("attrition", "attrition"))
-                                  if key + field in sampled})
-            out.append(p)
-        return pol.compile_policy_draws(out, self.inputs.time, self.inputs.regions.names, n)
+        return pol.compile_policy_draws(policies(self.scenario, sampled), self.inputs.time, self.inputs.regions.names, n)

@@ -35,6 +35,10 @@ class DrawValues:
         See :class:`~hashjoule.simulation.inputs.FleetParameters`. (n,) [1/d]
     unprofitable_retirement_days : numpy.ndarray
         (n,) [d]
+    supply_ths_per_day : numpy.ndarray
+        Shipment capacity on the reference day; infinite: no limit. (n,) [TH/s per day]
+    supply_growth_per_year : numpy.ndarray
+        (n,) [1/yr]
     volatility_scale : numpy.ndarray
         Factor on the price model's volatility. (n,) [1]
     efficiency_scale : numpy.ndarray
@@ -53,6 +57,8 @@ class DrawValues:
 
     growth_per_day: np.ndarray
     unprofitable_retirement_days: np.ndarray
+    supply_ths_per_day: np.ndarray
+    supply_growth_per_year: np.ndarray
     volatility_scale: np.ndarray
     efficiency_scale: np.ndarray
     tariff_scale: np.ndarray
@@ -69,20 +75,17 @@ class DrawValues:
     def central(cls, inputs: ModelInputs, n: int) -> "DrawValues":
         """Every draw at the central values."""
         r = inputs.regions
-        return cls(np.full(n, inputs.fleet.growth_per_day), np.full(n, inputs.fleet.unprofitable_retirement_days),
-                   np.ones(n), np.ones(n), np.ones((n, 2, len(r.names))), np.tile(r.pue, (n, 1)),
+        f = inputs.fleet
+        return cls(np.full(n, f.growth_per_day), np.full(n, f.unprofitable_retirement_days),
+                   np.full(n, f.supply_ths_per_day), np.full(n, f.supply_growth_per_year), np.ones(n), np.ones(n), np.ones((n, 2, len(r.names))), np.tile(r.pue, (n, 1)),
                    np.tile(r.emission_factor_t_per_mwh, (n, 1)), np.tile(r.initial_share, (n, 1)),
                    PolicyDraws.from_series(inputs.policy, n))
 
     def take(self, rows) -> "DrawValues":
         """The draws at ``rows`` (indices into this batch)."""
         rows = np.atleast_1d(np.asarray(rows, dtype=np.int64))
-        p = self.policy
-        policy = replace(p, removal_rate=p.removal_rate[:, rows], adder_usd_per_kwh=p.adder_usd_per_kwh[:, rows],
-                         relocation_share=p.relocation_share[rows], relocation_delay_days=p.relocation_delay_days[rows],
-                         relocation_attrition=p.relocation_attrition[rows])
         return replace(self, **{f.name: getattr(self, f.name)[rows] for f in fields(self) if f.name != "policy"},
-                       policy=policy)
+                       policy=self.policy.take(rows))
 
     def row(self, i: int) -> "DrawValues":
         """Draw ``i`` alone, as a batch of one."""
@@ -99,6 +102,10 @@ class DrawValues:
             value = getattr(self, name)
             if value.shape != shape or not np.all(np.isfinite(value)) or np.any(value < low):
                 raise ValueError(f"{name}: expected finite values >= {low} of shape {shape}")
+        if self.supply_ths_per_day.shape != (n,) or not np.all(self.supply_ths_per_day > 0):
+            raise ValueError(f"supply_ths_per_day: expected positive values (infinite: no limit) of shape {(n,)}")
+        if self.supply_growth_per_year.shape != (n,) or not np.all(self.supply_growth_per_year > -1):
+            raise ValueError(f"supply_growth_per_year: expected values > -1 of shape {(n,)}")
         if not np.allclose(self.share.sum(axis=1), 1.0):
             raise ValueError("share: expected each draw's shares to sum to 1")
         return self

@@ -161,8 +161,8 @@ def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArr
     draws : sequence of int
         Draw indices; each draw's randomness depends only on ``seed`` and its index.
     seed : int or None
-        Root seed; ``None`` runs one deterministic draw (median price path, mean epoch
-        work), used for calibration.
+        Root seed; ``None`` runs deterministic draws (median price path, mean epoch work),
+        which differ only in their ``values`` (calibration runs one parameter vector a draw).
     arrays : DailyArrays, optional
         Buffers to write into (for at least as many draws); the result then shares them.
     values : DrawValues, optional
@@ -174,8 +174,6 @@ def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArr
         See :func:`hashjoule.simulation.results.build_dataset`.
     """
     draws = np.atleast_1d(np.asarray(draws, dtype=np.int64))
-    if seed is None and draws.size != 1:
-        raise ValueError("a deterministic run has exactly one draw")
     days, n = inputs.days, draws.size
     streams = None if seed is None else draw_streams(seed, draws)
     fleet = Fleet(inputs, n, values)

@@ -26,6 +26,8 @@ import numpy as np
 from hashjoule.simulation.chain import HASHES_PER_DIFFICULTY
 from hashjoule.simulation.inputs import ModelInputs
 
+#: Day on which the manufacturers' shipment capacity is given (FleetParameters.supply_ths_per_day).
+SUPPLY_REFERENCE_DAY = "2020-01-01"
 #: Energy of 1 TH/s running for a day at 1 J/TH: 86,400 s / 3.6e6 J/kWh. [kWh]
 KWH_PER_THS_DAY = 86_400 / 3.6e6
 
@@ -83,10 +85,31 @@ def profit_margin(hashprice, efficiency_j_per_th, pue, tariff_usd_per_kwh):
         return np.where(hashprice > 0, 1.0 - cost / np.maximum(hashprice, 1e-300), -np.inf)
 
 
-def deployment_ths_per_day(network_ths, margin, growth_per_day, max_growth_per_day=np.inf):
-    """New capacity delivered: g x network hashrate x max(margin, 0), at most what the
-    manufacturers can supply, taken as a share of the network per day. [TH/s per day]"""
-    return np.minimum(growth_per_day * np.maximum(margin, 0.0), max_growth_per_day) * network_ths
+def orders_ths(network_ths, margin, growth_per_day):
+    """New machines ordered in a day: g x network hashrate x max(margin, 0). [TH/s]"""
+    return growth_per_day * np.maximum(margin, 0.0) * network_ths
+
+
+def shipment_capacity_ths_per_day(years_from_reference, capacity_at_reference, growth_per_year):
+    """What the manufacturers can ship in a day: capacity_at_reference x (1 + growth)**years.
+
+    Parameters
+    ----------
+    years_from_reference : numeric
+        Time since the reference day. [yr]
+    capacity_at_reference : float
+        Shipment capacity on the reference day; infinite for no limit. [TH/s per day]
+    growth_per_year : float
+        Yearly growth of the capacity (new fabs, wafer allocation). [1/yr]
+
+    Returns
+    -------
+    capacity : numeric
+        [TH/s per day]
+    """
+    years = np.asarray(years_from_reference, dtype=float)
+    with np.errstate(invalid="ignore"):  # infinity times a positive growth factor stays infinite
+        return np.asarray(capacity_at_reference, dtype=float) * (1.0 + np.asarray(growth_per_year, dtype=float)) ** years
 
 
 class Fleet:
@@ -122,7 +145,13 @@ class Fleet:
                                             (len(hw.names), n, len(regions.names))).copy()
         else:
             self.capacity = initial_capacity(inputs, v)
+        #: relocated capacity being shipped, (class, draw) [TH/s]
         self.transit = np.zeros((len(hw.names), n))
+        #: relocated capacity arrived, waiting for hosting, (class, draw) [TH/s]
+        self.queue = np.zeros((len(hw.names), n))
+        #: capacity forced out that will resume hidden in its region, (class, draw, region) [TH/s]
+        self.hidden = np.zeros((len(hw.names), n, len(regions.names)))
+        self.hiding = False  # some capacity has gone hidden (saves a pass over the array each day)
         #: kWh one TH/s of class h uses in a day in region r, central values. (H, R)
         self.kwh_per_ths_day = hw.efficiency_j_per_th[:, None] * regions.pue[None, :] * KWH_PER_THS_DAY
         self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
@@ -137,8 +166,13 @@ class Fleet:
         self.shape = regions.tariff_shape[None, None, :]
         self.shape32 = self.shape.astype(np.float32)
         self.end_of_life = hw.release_day + hw.lifetime_days
-        lag = inputs.fleet.deployment_lag_days
-        self.margins = np.zeros((lag + 1, n))  # ring buffer of the newest class's margin
+        f = inputs.fleet
+        #: orders placed on each of the last ``deployment_lag_days`` days, waiting for the lead time (ring) [TH/s]
+        self.orders = np.zeros((f.deployment_lag_days, n))
+        #: orders past their lead time, not yet shipped [TH/s]
+        self.backlog = np.zeros(n)
+        #: years from the shipment capacity's reference day, (T,) [yr]
+        self.supply_years = (inputs.time - np.datetime64(SUPPLY_REFERENCE_DAY, "D")).astype(float) / 365.25
         self.cls = slice(0, 0)
         self._odds, self._day = None, -1
         self.surcharged = np.zeros(0, dtype=np.int64)  # regions under a surcharge today
@@ -170,6 +204,8 @@ class Fleet:
         if dead.any():
             self.capacity[dead] = 0.0
             self.transit[dead] = 0.0
+            self.queue[dead] = 0.0
+            self.hidden[dead] = 0.0
         cls = self.cls = self.alive_slices[day]
         self._day = day
         return self.capacity[cls] * self.share_on(day, hashprice, keep_odds=True)
@@ -230,6 +266,33 @@ class Fleet:
             self._deployment = deploying, weights, tariff, (weights * v.pue).sum(axis=1)
         return self._deployment
 
+    def _relocate(self, open_regions: np.ndarray) -> None:
+        """Relocated capacity arrives after an exponential shipping delay and waits for
+        hosting, built in the open destinations at a finite rate; hidden capacity resumes in
+        its region. Arrivals come before today's removals, so capacity forced out today
+        spends at least a day on the way."""
+        policy = self.values.policy
+        if self.hiding:
+            resuming = self.hidden / policy.hidden_resume_days[None, :, None]
+            self.hidden -= resuming
+            self.capacity += resuming
+        destinations = self.inputs.policy.relocation_destinations * open_regions
+        if not (destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
+            return
+        arriving = self.transit / policy.relocation_delay_days[None, :]
+        self.transit -= arriving
+        self.queue += arriving
+        # hosting: the queue's power at the destinations' mean PUE against what is built today
+        weights = destinations / destinations.sum()
+        watts = self.inputs.hardware.efficiency_j_per_th[:, None] * self.values.efficiency_scale[None, :] \
+            * (self.values.pue @ weights)[None, :]
+        demand_mw = (self.queue * watts).sum(axis=0) / 1e6
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hosted = np.where(demand_mw > 0, np.minimum(1.0, policy.hosting_mw_per_day / demand_mw), 0.0)
+        installed = self.queue * hosted[None, :]
+        self.queue -= installed
+        self.capacity += installed[:, :, None] * weights[None, None, :]
+
     def by_region_ths(self, online: np.ndarray) -> np.ndarray:
         """Online hashrate per (draw, region). [TH/s]"""
         return online.sum(axis=0)
@@ -269,23 +332,21 @@ class Fleet:
         off *= self.retire_rate32
         alive = self.capacity[self.cls]
         alive -= alive * off
-        # relocation: capacity in transit arrives after an exponential delay (arrivals first,
-        # so that capacity removed today spends at least a day on the way)
         open_regions = ~x.policy.deployment_ban[day]
-        destinations = x.policy.relocation_destinations * open_regions
-        if destinations.sum() > 0 and self.transit.any():
-            arriving = self.transit / policy.relocation_delay_days[None, :]
-            self.transit -= arriving
-            self.capacity += arriving[:, :, None] * (destinations / destinations.sum())[None, None, :]
-        # shutdowns: capacity forced out, part of it sent abroad
+        self._relocate(open_regions)
+        # shutdowns: capacity forced out; part of it resumes hidden, part is sent abroad
         removal = policy.removal_on(day)
         if removal is not None:
             removed = self.capacity * removal[None, :, :]
             self.capacity -= removed
+            hidden = removed * policy.hidden_share[None, :, :]
+            self.hidden += hidden
+            self.hiding = self.hiding or bool(policy.hidden_share.any())
             moving = policy.relocation_share * (1.0 - policy.relocation_attrition)[:, None]
-            self.transit += np.einsum("hnr,nr->hn", removed, moving)
-        # deployments of the newest class, ordered deployment_lag_days ago; regions under a
-        # ban get none, and their share goes to the open regions
+            self.transit += np.einsum("hnr,nr->hn", removed - hidden, moving)
+        # orders of the newest class, placed on today's margin, join the manufacturers' backlog
+        # after the lead time; deliveries are what the shipment capacity allows; regions under
+        # a ban get none, and their share goes to the open regions
         hw, regions = x.hardware, x.regions
         newest = hw.newest(day)
         deploying, weights, tariff, pue = self._deployment_terms(day, open_regions)
@@ -293,9 +354,15 @@ class Fleet:
         running = (network_ths > 0) & deploying
         margin[running] = profit_margin(anticipated[running], hw.efficiency_j_per_th[newest] * v.efficiency_scale[running],
                                         pue[running], tariff[running])
-        self.margins[day % self.margins.shape[0]] = margin
-        lagged = self.margins[(day + 1) % self.margins.shape[0]] if day >= x.fleet.deployment_lag_days \
-            else self.margins[0]
+        ordered = orders_ths(network_ths, margin, v.growth_per_day)
+        if self.orders.shape[0]:
+            slot = day % self.orders.shape[0]
+            self.backlog += self.orders[slot]  # placed deployment_lag_days ago: ready to ship
+            self.orders[slot] = ordered
+        else:
+            self.backlog += ordered
         if deploying.any() and hw.release_day[newest] <= day:
-            new = deployment_ths_per_day(network_ths, lagged, v.growth_per_day, x.fleet.max_growth_per_day)
-            self.capacity[newest] += new[:, None] * weights
+            supply = shipment_capacity_ths_per_day(self.supply_years[day], v.supply_ths_per_day, v.supply_growth_per_year)
+            shipped = np.where(deploying, np.minimum(self.backlog, supply), 0.0)
+            self.backlog -= shipped
+            self.capacity[newest] += shipped[:, None] * weights

@@ -199,6 +199,12 @@ class PolicySeries:
         Share of relocating capacity lost on the way (damaged, sold off). [1]
     relocation_destinations : numpy.ndarray
         Weights of the destination regions. (R,) [1]
+    hidden_share : numpy.ndarray
+        Share of the capacity forced out that resumes hidden in its region. (R,) [1]
+    hidden_resume_days : float
+        Mean time before hidden capacity resumes (exponential). [d]
+    hosting_mw_per_day : float
+        Hosting built for relocated machines per day, all destinations; infinite: no wait. [MW/d]
     """
 
     removal_rate: np.ndarray
@@ -208,12 +214,15 @@ class PolicySeries:
     relocation_delay_days: float = 90.0
     relocation_attrition: float = 0.0
     relocation_destinations: np.ndarray = field(default=None)
+    hidden_share: np.ndarray = field(default=None)
+    hidden_resume_days: float = 60.0
+    hosting_mw_per_day: float = float("inf")
 
     @classmethod
     def none(cls, days: int, regions: int) -> "PolicySeries":
         """No policy at all."""
         return cls(np.zeros((days, regions)), np.zeros((days, regions)), np.zeros((days, regions), dtype=bool),
-                   np.zeros(regions), 90.0, 0.0, np.zeros(regions))
+                   np.zeros(regions), 90.0, 0.0, np.zeros(regions), np.zeros(regions))
 
     def checked(self, days: int, regions: int) -> "PolicySeries":
         if not (np.isfinite(self.relocation_delay_days) and self.relocation_delay_days >= 1):
@@ -230,7 +239,13 @@ class PolicySeries:
             relocation_share=_check("relocation_share", self.relocation_share, (regions,), low=0, high=1),
             relocation_attrition=float(_check("relocation_attrition", self.relocation_attrition, (), low=0, high=1)),
             relocation_destinations=_check("relocation_destinations", self.relocation_destinations, (regions,), low=0),
+            hidden_share=_check("hidden_share", np.zeros(regions) if self.hidden_share is None else self.hidden_share,
+                                (regions,), low=0, high=1),
         )
+        if not (np.isfinite(self.hidden_resume_days) and self.hidden_resume_days >= 1):
+            raise ValueError("hidden_resume_days: expected a number >= 1 [d]")
+        if not self.hosting_mw_per_day > 0:  # infinity: no wait for hosting
+            raise ValueError("hosting_mw_per_day: expected a positive number [MW/d]")
         if out.relocation_share.any() and not out.relocation_destinations.any():
             raise ValueError("relocation_destinations: expected some positive weight when capacity relocates")
         return out
@@ -243,22 +258,26 @@ class FleetParameters:
     Attributes
     ----------
     growth_per_day : float
-        New capacity per day, per unit of online network hashrate and per unit of the
-        newest machine's profit margin: deployments = g x H x max(margin, 0). [1/d]
+        New machines ordered per day, per unit of online network hashrate and per unit of
+        the newest machine's profit margin: orders = g x H x max(margin, 0). [1/d]
     deployment_lag_days : int
-        Days between the margin miners see and the machines' arrival (ordering,
-        manufacturing, shipping). [d]
+        Lead time from an order to the earliest day it can ship (manufacturing, shipping,
+        installing). [d]
     unprofitable_retirement_days : float
         Mean time an unprofitable (switched-off) machine waits before it is scrapped. [d]
-    max_growth_per_day : float
-        Most new capacity manufacturers can deliver in a day, as a share of the online
-        network hashrate (chip supply; binding in booms such as 2021). [1/d]
+    supply_ths_per_day : float
+        Manufacturers' shipment capacity on 2020-01-01 (``fleet.SUPPLY_REFERENCE_DAY``);
+        orders past their lead time wait in a backlog until capacity frees. Infinite: no
+        limit. [TH/s per day]
+    supply_growth_per_year : float
+        Yearly growth of the shipment capacity (> -1). [1/yr]
     """
 
     growth_per_day: float = 0.004
     deployment_lag_days: int = 90
     unprofitable_retirement_days: float = 180.0
-    max_growth_per_day: float = float("inf")
+    supply_ths_per_day: float = float("inf")
+    supply_growth_per_year: float = 0.0
 
     def checked(self) -> "FleetParameters":
         if not (np.isfinite(self.growth_per_day) and self.growth_per_day >= 0):
@@ -268,8 +287,10 @@ class FleetParameters:
             raise ValueError("deployment_lag_days: expected a whole number of days >= 0")
         if not (np.isfinite(self.unprofitable_retirement_days) and self.unprofitable_retirement_days >= 1):
             raise ValueError("unprofitable_retirement_days: expected a number >= 1 [d]")
-        if not self.max_growth_per_day > 0:  # NaN fails too; infinity means no supply limit
-            raise ValueError("max_growth_per_day: expected a positive number [1/d]")
+        if not self.supply_ths_per_day > 0:  # NaN fails too; infinity means no supply limit
+            raise ValueError("supply_ths_per_day: expected a positive number [TH/s per day]")
+        if not (np.isfinite(self.supply_growth_per_year) and self.supply_growth_per_year > -1):
+            raise ValueError("supply_growth_per_year: expected a number > -1 [1/yr]")
         return replace(self, deployment_lag_days=int(lag))
 
 

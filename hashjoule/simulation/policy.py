@@ -17,12 +17,15 @@ the days of a ramp, surcharges as steps).
   (e.g. Hainan's +0.80 CNY/kWh from 2021-12-03).
 - :class:`DeploymentBan`: no new machines in the regions between ``start`` and ``end``.
 - :class:`Relocation`: a share of the capacity that shutdowns force out moves to the
-  destination regions, after an exponential delay, with attrition.
+  destination regions: it is shipped (an exponential delay), some is lost on the way, and
+  it then waits for hosting capacity, built abroad at a finite rate (MW per day).
+- :class:`HiddenMining`: a share of the capacity that shutdowns force out keeps running
+  in its region, hidden, after an exponential delay (miners who stay).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -95,12 +98,33 @@ class Relocation:
         Region -> weight of the destinations.
     attrition : float
         Share of the moving capacity lost on the way. [1]
+    hosting_mw_per_day : float
+        Hosting capacity built for relocated machines in the destinations, in all; the
+        machines that have arrived wait in a queue until it is there (infinite: no wait). [MW/d]
     """
 
     share: float
     delay_days: float
     destinations: dict[str, float] = field(default_factory=dict)
     attrition: float = 0.0
+    hosting_mw_per_day: float = float("inf")
+
+
+@dataclass(frozen=True)
+class HiddenMining:
+    """Miners who stay: capacity forced out that resumes in its region, unreported.
+
+    Attributes
+    ----------
+    share : float
+        Share of the capacity forced out by shutdowns that resumes hidden (taken before
+        any relocation). [1]
+    resume_days : float
+        Mean time before it runs again (exponential). [d]
+    """
+
+    share: float
+    resume_days: float = 60.0
 
 
 def _offset(time: np.ndarray, day: str) -> int:
@@ -157,10 +181,11 @@ def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) 
         elif isinstance(policy, DeploymentBan):
             stop = days if policy.end is None else _offset(time, policy.end) + 1
             ban[_span(time, _offset(time, policy.start), stop), _region_mask(region_names, policy.regions)] = True
-        elif not isinstance(policy, TariffSurcharge):
+        elif not isinstance(policy, (TariffSurcharge, HiddenMining)):
             raise TypeError(f"not a policy: {policy!r}")
     return PolicySeries(removal, adder, ban, one.relocation_share[0], float(one.relocation_delay_days[0]),
-                        float(one.relocation_attrition[0]), destinations)
+                        float(one.relocation_attrition[0]), destinations, one.hidden_share[0],
+                        float(one.hidden_resume_days[0]), float(one.hosting_mw_per_day[0]))
 
 
 @dataclass(frozen=True)
@@ -186,6 +211,12 @@ class PolicyDraws:
         Mean time in transit. (n,) [d]
     relocation_attrition : numpy.ndarray
         Share lost on the way. (n,) [1]
+    hidden_share : numpy.ndarray
+        Share of the capacity forced out that resumes hidden in its region. (n, R) [1]
+    hidden_resume_days : numpy.ndarray
+        Mean time before it resumes. (n,) [d]
+    hosting_mw_per_day : numpy.ndarray
+        Hosting built for relocated machines per day, all destinations. (n,) [MW/d]
     """
 
     removal_days: np.ndarray
@@ -196,6 +227,18 @@ class PolicyDraws:
     relocation_share: np.ndarray
     relocation_delay_days: np.ndarray
     relocation_attrition: np.ndarray
+    hidden_share: np.ndarray
+    hidden_resume_days: np.ndarray
+    hosting_mw_per_day: np.ndarray
+
+    #: fields with one row per draw (the first axis, or the second for the sparse series)
+    PER_DRAW = ("relocation_share", "relocation_delay_days", "relocation_attrition", "hidden_share",
+                "hidden_resume_days", "hosting_mw_per_day")
+
+    def take(self, rows: np.ndarray) -> "PolicyDraws":
+        """The draws at ``rows``."""
+        return replace(self, removal_rate=self.removal_rate[:, rows], adder_usd_per_kwh=self.adder_usd_per_kwh[:, rows],
+                       **{name: getattr(self, name)[rows] for name in self.PER_DRAW})
 
     @classmethod
     def from_series(cls, series: PolicySeries, n: int) -> "PolicyDraws":
@@ -208,7 +251,9 @@ class PolicyDraws:
                    adder_days, np.broadcast_to(adder[adder_days][:, None, :], (adder_days.size, n, regions)),
                    adder[adder_days] != 0,
                    np.broadcast_to(series.relocation_share, (n, regions)),
-                   np.full(n, float(series.relocation_delay_days)), np.full(n, float(series.relocation_attrition)))
+                   np.full(n, float(series.relocation_delay_days)), np.full(n, float(series.relocation_attrition)),
+                   np.broadcast_to(series.hidden_share, (n, regions)), np.full(n, float(series.hidden_resume_days)),
+                   np.full(n, float(series.hosting_mw_per_day)))
 
     def removal_on(self, day: int) -> np.ndarray | None:
         """Today's removal rate (n, R), or None on a day without removals."""
@@ -230,10 +275,12 @@ def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ..
     :class:`~hashjoule.simulation.inputs.PolicySeries`)."""
     time = np.asarray(time, dtype="datetime64[D]")
     days, regions = time.size, len(region_names)
-    ramps, steps, relocation = [], [], None
+    ramps, steps, relocation, hidden = [], [], None, None
     for policy in policies:
         if isinstance(policy, Relocation):
             relocation = policy
+        elif isinstance(policy, HiddenMining):
+            hidden = policy
         elif isinstance(policy, Shutdown):
             first = _offset(time, policy.effective)
             ramp = _span(time, first, first + int(policy.ramp_days))
@@ -255,16 +302,22 @@ def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ..
     for first, mask, value in steps:
         adder[np.ix_(adder_days >= first, np.arange(n), mask)] += value[None, :, None]
         covered[np.ix_(adder_days >= first, mask)] = True
-    share = np.zeros((n, regions))
-    delay, attrition = np.full(n, 90.0), np.zeros(n)
+    shut = np.zeros(regions, dtype=bool)
+    for _, mask, _ in ramps:
+        shut |= mask
+    per_draw = lambda value: np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()  # noqa: E731
+    share, hidden_share = np.zeros((n, regions)), np.zeros((n, regions))
+    delay, attrition, hosting = np.full(n, 90.0), np.zeros(n), np.full(n, np.inf)
     if relocation is not None:
-        shut = np.zeros(regions, dtype=bool)
-        for _, mask, _ in ramps:
-            shut |= mask
-        share[:, shut] = np.broadcast_to(np.asarray(relocation.share, dtype=float), (n,))[:, None]
-        delay = np.broadcast_to(np.asarray(relocation.delay_days, dtype=float), (n,)).copy()
-        attrition = np.broadcast_to(np.asarray(relocation.attrition, dtype=float), (n,)).copy()
-    return PolicyDraws(removal_days.astype(np.int64), removal, adder_days, adder, covered, share, delay, attrition)
+        share[:, shut] = per_draw(relocation.share)[:, None]
+        delay, attrition = per_draw(relocation.delay_days), per_draw(relocation.attrition)
+        hosting = per_draw(relocation.hosting_mw_per_day)
+    resume = np.full(n, 60.0)
+    if hidden is not None:
+        hidden_share[:, shut] = per_draw(hidden.share)[:, None]
+        resume = per_draw(hidden.resume_days)
+    return PolicyDraws(removal_days.astype(np.int64), removal, adder_days, adder, covered, share, delay, attrition,
+                       hidden_share, resume, hosting)
 
 
 def cny_to_usd(amount_cny: float, year: int) -> float:
