@@ -229,7 +229,7 @@ def sensitivity(source: str, baseline: str = "baseline", samples: int = 256, see
     return ds
 
 
-def calibrate(until: str = "2021-04-30", draws: int = 400, seed: int = 0, output=None, report=None,
+def calibrate(until: str = "2021-04-30", draws: int = 40, seed: int = 0, output=None, report=None,
               start: str = "2016-01-01"):
     """Fit the fleet parameters on data up to a cut-off, check them after it, and write a
     parameter set (``hashjoule calibrate``).
@@ -239,8 +239,7 @@ def calibrate(until: str = "2021-04-30", draws: int = 400, seed: int = 0, output
     until : str
         Cut-off: the last day of observed data the fits see.
     draws : int
-        Prior draws of the likelihood-free posterior (one engine run each, ~0.3 s for
-        2016-2021); 10 % are kept.
+        Particles of the posterior (one engine run each).
     seed : int
         Root seed of the posterior and of the forecast's random epoch work.
     output : path-like, optional

@@ -279,18 +279,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     cal = commands.add_parser(
         "calibrate", help="fit the fleet parameters to the observed hashrate and check them out of sample",
-        description="Fit deployment growth [1/d], deployment lag [d] and retirement time [d] to the observed "
-                    "network hashrate from 2016-01-01 to a cut-off (least squares on the deterministic run), draw "
-                    "a posterior by ABC rejection over random ensemble runs, then run the china-2021 scenario "
-                    "forward and score its hashrate after the cut-off (MdAPE, RMSE of the log, coverage of the "
-                    "5-95 % band). Prints a summary; writes a parameter set with -o and figures with --report. "
-                    "The default run takes about 3-4 minutes on one core.", epilog=EPILOG)
+        description="Fit the growth of orders [1/d], deployment lag [d], retirement time [d] and the "
+                    "manufacturers' shipment capacity [TH/s per day] and its growth [1/yr] to the observed network "
+                    "hashrate from 2016-01-01 to a cut-off (least squares on the deterministic run of china-2021's "
+                    "world up to the cut-off), draw a posterior from the estimate widened for autocorrelated "
+                    "residuals, then run china-2021 forward from the hashrate observed on the cut-off day and score "
+                    "it after the cut-off (MdAPE, RMSE of the log, coverage of the 5-95 % band), and check the 2021 "
+                    "crackdown (collapse, trough, recovery, China's share). Prints a summary; writes a parameter set "
+                    "with -o and figures with --report. The default run takes about 4 minutes on one core.",
+        epilog=EPILOG)
     cal.add_argument("--until", default="2021-04-30", metavar="YYYY-MM-DD",
                      help="cut-off: last day of data the fit sees, at least a year after 2016-01-01 and 30 days "
                           "before the data end (2023-02-25) (default: %(default)s)")
-    cal.add_argument("--draws", type=_positive_count, default=400, metavar="N",
-                     help="prior draws of the posterior, one engine run of ~0.3 s each; 10 %% are kept "
-                          "(default: %(default)s)")
+    cal.add_argument("--draws", type=_positive_count, default=40, metavar="N",
+                     help="particles of the posterior, one engine run each (default: %(default)s)")
     cal.add_argument("--seed", type=_count, default=0, help="root random seed (default: %(default)s)")
     cal.add_argument("-o", "--output", metavar="FILE.toml",
                      help="write the parameter set; copy it into hashjoule/calibration/sets/ and name it in a "

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hashjoule.calibration import fit, observed, parameter_sets
+from hashjoule.calibration import fit, observed, parameter_sets, posterior
 from hashjoule.simulation import world
 from hashjoule.simulation.inputs import FleetParameters
 from hashjoule.simulation.world import baseline_inputs
@@ -15,13 +15,16 @@ START, UNTIL = "2017-07-01", "2018-08-31"
 
 
 def test_bundled_set_reproduces_2016_to_april_2021():
-    """The default set's median absolute percentage error of the daily hashrate over its
-    window is stated in the set (7.6 % when it was made) and in docs/calibration.md; we
-    require at most 8.5 % so that a change in the model that worsens the fit is caught."""
+    """In sample, 2016-01-01 to 2021-04-30, the default set must keep the median absolute
+    percentage error of the daily hashrate at or below 8 % and the error on the cut-off day
+    within +-15 % (the fleet's size entering the 2021 crackdown; before the shipment
+    capacity it was +65 %). The set records what it reached (docs/calibration.md)."""
     parameters = parameter_sets.load_set()
     inputs, target = fit.targets(fit.FIT_END, fit.FIT_START)
-    mdape, rmse = fit.score(fit.simulated_hashrate_ths(inputs, parameters), target)
-    assert mdape < 0.085
+    simulated = fit.simulated_hashrate_ths(inputs, parameters)
+    mdape, rmse = fit.score(simulated, target)
+    assert mdape <= 0.08
+    assert abs(simulated[-1] / target[-1] - 1) <= 0.15
     assert rmse < 0.14
 
 
@@ -29,21 +32,20 @@ def test_the_fit_recovers_known_parameters():
     """Fit to a hashrate path the model itself made with known parameters: the fit must find
     them again, lag included. The trust-region fit gets within 0.1 % here; 2 % allows for
     other numerical libraries."""
-    truth = FleetParameters(0.008, 30, 15.0)
+    truth = FleetParameters(0.008, 30, 15.0, 1e5, 0.5)  # a capacity that binds in the 2017 boom
     inputs = baseline_inputs("2017-01-01", "2018-12-31")
     synthetic = fit.simulated_hashrate_ths(inputs, truth)
     fitted = fit.least_squares(inputs, synthetic, lags=(30, 90), max_evaluations=40)
     assert fitted.parameters.deployment_lag_days == 30
-    assert fitted.parameters.growth_per_day == pytest.approx(truth.growth_per_day, rel=0.02)
-    assert fitted.parameters.unprofitable_retirement_days == pytest.approx(truth.unprofitable_retirement_days, rel=0.02)
+    for name in fit.FITTED:
+        assert getattr(fitted.parameters, name) == pytest.approx(getattr(truth, name), rel=0.02, abs=0.01), name
     assert fitted.mdape < 0.005
 
 
 def _small_fit():
     inputs, target = fit.targets(UNTIL, START)
-    ls = fit.least_squares(inputs, target, lags=(30,), max_evaluations=8)
-    abc = fit.abc_rejection(inputs, target, proposals=8, accept=0.5, seed=3)
-    return ls, abc
+    ls = fit.least_squares(inputs, target, lags=(30, 60), max_evaluations=8)
+    return ls, posterior.laplace(inputs, target, ls, particles=6, seed=3)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +55,7 @@ def small_fit():
 
 def test_fit_and_posterior_are_reproducible_from_the_seed(small_fit):
     assert _small_fit() == small_fit
-    other = fit.abc_rejection(*fit.targets(UNTIL, START), proposals=8, accept=0.5, seed=4)
+    other = posterior.laplace(*fit.targets(UNTIL, START), small_fit[0], particles=6, seed=4)
     assert other != small_fit[1]
 
 
@@ -110,25 +112,51 @@ def test_hardware_and_maps_after_the_cutoff_cannot_change_the_fit(small_fit, mon
 
 def test_posterior_marginals_fit_the_scenario_bounds():
     """A wide retirement posterior near the 1-day bound is narrowed so that scenario files accept it."""
-    posterior = fit.Posterior({"growth_per_day": np.array([0.005, 0.006, 0.007]),
-                               "unprofitable_retirement_days": np.array([1.5, 30.0, 250.0]),
-                               "deployment_lag_days": np.array([30, 90, 90])}, np.zeros(3), 0.0, 3, 0)
-    distributions, narrowed = fit.marginals(posterior)
+    sample = posterior.Posterior({"growth_per_day": np.array([0.005, 0.006, 0.007]),
+                                  "unprofitable_retirement_days": np.array([1.5, 30.0, 250.0]),
+                                  "supply_ths_per_day": np.array([2e5, 3e5, 4e5]),
+                                  "supply_growth_per_year": np.array([0.0, 0.1, 0.2]),
+                                  "deployment_lag_days": np.array([30, 90, 90])}, np.zeros(3), 0.0, 3, 0)
+    distributions, narrowed = posterior.marginals(sample)
     assert narrowed == ["unprofitable_retirement_days"]
-    table = {"distributions": distributions}
-    parsed = parameter_sets.distributions_from_table(table, "test")
+    assert distributions["supply_growth_per_year"] == {"dist": "normal", "mean": pytest.approx(0.1),
+                                                       "sd": pytest.approx(0.1)}
+    parsed = parameter_sets.distributions_from_table({"distributions": distributions}, "test")
     assert parsed["growth_per_day"].median == pytest.approx(0.006, rel=0.01)
-    assert fit.lag_frequencies(posterior, (30, 90)) == {"30": pytest.approx(1 / 3), "90": pytest.approx(2 / 3)}
+    assert posterior.lag_frequencies(sample, (30, 90)) == {"30": pytest.approx(1 / 3), "90": pytest.approx(2 / 3)}
 
 
 def test_abc_keeps_the_closest_share():
     inputs, target = fit.targets(UNTIL, START)
-    posterior = fit.abc_rejection(inputs, target, proposals=6, accept=0.5, seed=1)
-    assert len(posterior.distances) == 3
-    assert np.all(np.diff(posterior.distances) >= 0)
-    assert posterior.tolerance == posterior.distances[-1]
+    sample = posterior.abc_rejection(inputs, target, proposals=6, accept=0.5, seed=1)
+    assert len(sample.distances) == 3
+    assert np.all(np.diff(sample.distances) >= 0)
+    assert sample.tolerance == sample.distances[-1]
     with pytest.raises(ValueError):
-        fit.abc_rejection(inputs, target, proposals=6, accept=0.0)
+        posterior.abc_rejection(inputs, target, proposals=6, accept=0.0)
+
+
+def test_effective_sample_size_of_autocorrelated_residuals():
+    """An AR(1) series with rho = 0.9 is worth n (1 - 0.9) / 1.9 independent values; white noise, all n."""
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal(20_000)
+    ar = np.empty_like(noise)
+    ar[0] = noise[0]
+    for i in range(1, ar.size):
+        ar[i] = 0.9 * ar[i - 1] + noise[i]
+    assert posterior.effective_sample_size(ar) == pytest.approx(20_000 * 0.1 / 1.9, rel=0.1)
+    assert posterior.effective_sample_size(noise) == pytest.approx(20_000, rel=0.05)
+
+
+def test_laplace_particles_spread_with_the_autocorrelation(small_fit):
+    """The particles lie around the optimum of their lag, spread by the widened standard errors,
+    and the lags are weighted by likelihood."""
+    ls, sample = small_fit
+    assert set(sample.samples["deployment_lag_days"]) <= set(ls.optima)
+    assert sample.method["widening"] > 1
+    assert sum(sample.method["lag_weights"].values()) == pytest.approx(1.0)
+    assert np.all(sample.samples["supply_growth_per_year"] >= 0)
+    assert np.all(np.isfinite(sample.distances)) and sample.tolerance == sample.distances.max()
 
 
 def test_parameter_correlations_are_a_correlation_matrix():

@@ -24,6 +24,7 @@ from hashjoule.calibration import observed as obs
 from hashjoule.calibration.fit import scenario_world
 from hashjoule.data import read_table
 from hashjoule.scenarios.uncertain import ParameterSpace
+from hashjoule.simulation.inputs import FleetParameters
 from hashjoule.simulation.runner import simulate
 
 #: Days within which the pre-crackdown peak is sought.
@@ -107,10 +108,14 @@ def model_collapse(hashrate: xr.DataArray) -> Collapse:
     return collapse(network.median("draw").to_series())
 
 
-def run(scenario: str = "china-2021", draws: int = 100, seed: int = 0, start: str = "2016-01-01") -> xr.DataArray:
+def run(scenario: str = "china-2021", draws: int = 100, seed: int = 0, start: str = "2016-01-01",
+        parameters: FleetParameters | None = None) -> xr.DataArray:
     """A scenario's hashrate from ``start`` to :data:`CHECK_END`, every draw sampling the file's
-    distributions, with the draws kept. (draw, time, region) [EH/s]"""
+    distributions, with the draws kept; ``parameters`` replace the fleet parameters of the
+    scenario's set (a calibration checks its own). (draw, time, region) [EH/s]"""
     world, inputs = scenario_world(scenario, CHECK_END, start)
+    if parameters is not None:
+        inputs = inputs.with_changes(fleet=parameters)
     ds = simulate(inputs, draws=draws, seed=seed, keep_draws=True, space=ParameterSpace(world, inputs))
     return ds.hashrate
 

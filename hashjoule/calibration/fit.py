@@ -11,9 +11,8 @@ by the cut-off and ending on it:
   (``scipy.optimize.least_squares``, the finite-difference Jacobian run as one batch), the
   deployment lag from a grid (it is a whole number of days, on which the run does not
   depend smoothly);
-* :func:`abc_rejection` - a likelihood-free posterior: parameters drawn from a prior,
-  one random ensemble draw each (random epoch work), the draws whose log hashrate lies
-  closest to the observed kept (Pritchard et al. 1999, doi:10.1093/oxfordjournals.molbev.a026091).
+* :mod:`hashjoule.calibration.posterior` - the estimate's uncertainty, widened for the
+  residuals' autocorrelation, as particles that each run as one random ensemble draw.
 
 The cut-off is enforced here: :func:`targets` builds the observed series with
 :mod:`hashjoule.calibration.observed` (which drops every later day) and a world that
@@ -28,13 +27,13 @@ import numpy as np
 import pandas as pd
 import scipy.optimize
 import xarray as xr
-from scipy import stats
 
 from hashjoule.calibration import observed as obs
 from hashjoule.errors import InputError
-from hashjoule.scenarios.schema import BOUNDS
+from hashjoule.simulation.chain import HASHES_PER_DIFFICULTY, difficulty_from_bits
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.engine_ensemble import run_batch
+from hashjoule.simulation.fleet import SUPPLY_REFERENCE_DAY
 from hashjoule.simulation.inputs import FleetParameters, ModelInputs
 from hashjoule.simulation.periods import parse_day
 from hashjoule.simulation.world import WET_MONTHS
@@ -53,49 +52,19 @@ SCENARIO = "china-2021"
 #: Fitted by least squares, in this order (the lag comes from a grid).
 FITTED = ("growth_per_day", "unprofitable_retirement_days", "supply_ths_per_day", "supply_growth_per_year")
 #: Starting point of the least-squares fit: growth [1/d], retirement time [d], shipment
-#: capacity on 2020-01-01 [TH/s per day], its yearly growth [1/yr].
-START_POINT = (0.006, 30.0, 3e5, 0.2)
+#: capacity's yearly growth [1/yr]; the capacity itself starts from the data
+#: (:func:`start_point`).
+START_POINT = (0.006, 30.0, 0.2)
 #: Bounds of the least-squares fit, same order. The capacity's growth is searched linearly,
-#: the others in log space.
-LOWER = (1e-4, 1.0, 1e4, -0.5)
+#: the others in log space. Its lower bound is 0: chip makers' output does not shrink from
+#: year to year (each process node packs more TH/s per wafer); the fit up to 2021-04, where
+#: the limit binds only in 2020-2021, would otherwise take a shrinking capacity (-14 %/yr)
+#: to bend the 2021 boom, and carry that shrinkage into every projection.
+LOWER = (1e-4, 1.0, 1e4, 0.0)
 UPPER = (0.2, 3650.0, 1e8, 5.0)
 #: Parameters probed by :func:`parameter_correlations`: the two fitted ones and two tariff
 #: factors (every tariff; wet-season tariffs only).
 PROBED = ("growth_per_day", "unprofitable_retirement_days", "tariff_factor", "wet_season_tariff_factor")
-
-
-@dataclass(frozen=True)
-class Prior:
-    """Prior of the likelihood-free fit: log-uniform growth and retirement, uniform lag.
-
-    Attributes
-    ----------
-    growth_per_day : tuple of float
-        Range of the growth rate. [1/d]
-    retirement_days : tuple of float
-        Range of the mean wait before unprofitable machines are scrapped. [d]
-    lags_days : tuple of int
-        Deployment lags, equally likely. [d]
-    supply_ths_per_day : tuple of float
-        Range of the shipment capacity on 2020-01-01 (log-uniform). [TH/s per day]
-    supply_growth_per_year : tuple of float
-        Range of its yearly growth (uniform). [1/yr]
-    """
-
-    growth_per_day: tuple[float, float] = (0.002, 0.02)
-    retirement_days: tuple[float, float] = (2.0, 300.0)
-    lags_days: tuple[int, ...] = LAGS_DAYS
-    supply_ths_per_day: tuple[float, float] = (1e5, 1e6)
-    supply_growth_per_year: tuple[float, float] = (-0.3, 1.0)
-
-    def sample(self, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-        """``n`` parameter vectors, by :class:`FleetParameters` field name."""
-        log_uniform = lambda bounds: np.exp(rng.uniform(*np.log(bounds), size=n))  # noqa: E731
-        return {"growth_per_day": log_uniform(self.growth_per_day),
-                "unprofitable_retirement_days": log_uniform(self.retirement_days),
-                "deployment_lag_days": rng.choice(np.asarray(self.lags_days), size=n),
-                "supply_ths_per_day": log_uniform(self.supply_ths_per_day),
-                "supply_growth_per_year": rng.uniform(*self.supply_growth_per_year, size=n)}
 
 
 @dataclass(frozen=True)
@@ -111,51 +80,19 @@ class LeastSquaresFit:
         Root-mean-square error of the log hashrate. [1]
     evaluations : int
         Engine runs the fit took.
+    optima : dict of int to (numpy.ndarray, numpy.ndarray, float)
+        For each lag tried [d], the optimum in the search space (logs of growth,
+        retirement and capacity; the capacity's growth as is), the covariance of the
+        estimate there, s^2 (J^T J)^-1 with s^2 the residuals' variance (treating the
+        days as independent, which they are not: see :mod:`hashjoule.calibration.posterior`),
+        and the sum of squared log residuals.
     """
 
     parameters: FleetParameters
     mdape: float
     rmse_log: float
     evaluations: int
-
-
-@dataclass(frozen=True)
-class Posterior:
-    """Result of :func:`abc_rejection`: the accepted sample and what it was drawn from.
-
-    Attributes
-    ----------
-    samples : dict of str to numpy.ndarray
-        Accepted values by parameter name (growth [1/d], retirement [d], lag [d]).
-    distances : numpy.ndarray
-        Their distances: RMSE of the log of the 7-day mean hashrate. [1]
-    tolerance : float
-        Largest accepted distance. [1]
-    proposals : int
-        Prior draws simulated.
-    seed : int
-        Root seed; prior draw ``j`` ran on draw ``j`` of its streams.
-    proposal : numpy.ndarray of int
-        The prior draw each accepted particle is, so that it can be run again on its own
-        streams. (particles,)
-    """
-
-    samples: dict
-    distances: np.ndarray
-    tolerance: float
-    proposals: int
-    seed: int
-    proposal: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-    def __eq__(self, other) -> bool:
-        return (isinstance(other, Posterior) and self.samples.keys() == other.samples.keys()
-                and all(np.array_equal(v, other.samples[k]) for k, v in self.samples.items())
-                and np.array_equal(self.distances, other.distances) and np.array_equal(self.proposal, other.proposal)
-                and (self.tolerance, self.proposals, self.seed) == (other.tolerance, other.proposals, other.seed))
-
-    def parameters(self, i: int) -> FleetParameters:
-        """Fleet parameters of accepted particle ``i``."""
-        return particle(self.samples, i)
+    optima: dict = field(default_factory=dict, compare=False)
 
 
 def particle(samples: dict, i: int) -> FleetParameters:
@@ -214,7 +151,7 @@ def simulated_hashrate_ths(inputs: ModelInputs, parameters: FleetParameters, dra
 
 
 def batch_hashrate_ths(inputs: ModelInputs, values: dict, draws=None, seed: int | None = None,
-                       base: DrawValues | None = None) -> np.ndarray:
+                       base: DrawValues | None = None, as_observed: bool = False) -> np.ndarray:
     """Network hashrate of one batch whose draws take their own fleet parameters. (n, T) [TH/s]
 
     Parameters
@@ -228,12 +165,35 @@ def batch_hashrate_ths(inputs: ModelInputs, values: dict, draws=None, seed: int 
         ``None``: every draw deterministic (median prices, mean epoch work).
     base : DrawValues, optional
         The draws' other uncertain values (default: the central ones).
+    as_observed : bool
+        The hashrate as the observed series is made (:func:`implied_hashrate_ths`) instead of
+        the hashrate switched on.
     """
     n = len(next(iter(values.values())))
     base = DrawValues.central(inputs, n) if base is None else base
     drawn = replace(base, **{k: np.asarray(v, dtype=float) for k, v in values.items()})
     ds = run_batch(inputs, np.arange(n) if draws is None else draws, seed=seed, values=drawn)
+    if as_observed:
+        return implied_hashrate_ths(ds, inputs)
     return ds.hashrate.sum("region").to_numpy() * 1e6  # EH/s -> TH/s
+
+
+def implied_hashrate_ths(ds: xr.Dataset, inputs: ModelInputs) -> np.ndarray:
+    """A run's hashrate as Coin Metrics' is made of the chain: the blocks found in a day times
+    the work a block took that day (the difficulty at its start x 2**32 H), over 86,400 s,
+    then the trailing 7-day mean; so it carries the luck of the blocks. (draw, time) [TH/s]"""
+    difficulty = ds.difficulty.transpose("draw", "time").to_numpy()
+    start = np.column_stack([np.full(difficulty.shape[0], difficulty_from_bits(inputs.chain_start.bits)),
+                             difficulty[:, :-1]])
+    daily = ds.blocks.transpose("draw", "time").to_numpy() * start * HASHES_PER_DIFFICULTY / 86_400 / 1e12
+    return np.apply_along_axis(trailing_mean, 1, daily)
+
+
+def trailing_mean(values: np.ndarray, days: int = obs.SMOOTHING_DAYS) -> np.ndarray:
+    """Mean of each day and the ``days - 1`` before it (fewer at the start). [the values' unit]"""
+    sums = np.cumsum(np.insert(values, 0, 0.0))
+    width = np.minimum(np.arange(1, values.size + 1), days)
+    return (sums[1:] - sums[np.arange(values.size) + 1 - width]) / width
 
 
 def score(simulated: np.ndarray, observed: np.ndarray) -> tuple[float, float]:
@@ -252,6 +212,20 @@ def _values(x: np.ndarray) -> dict:
 
 def _search(values) -> np.ndarray:
     return np.array([np.log(values[0]), np.log(values[1]), np.log(values[2]), values[3]])
+
+
+def start_point(inputs: ModelInputs, observed: np.ndarray) -> tuple[float, ...]:
+    """Where the least-squares search starts (:data:`FITTED` order): :data:`START_POINT`, with the
+    shipment capacity at the fastest 30-day rise of the observed hashrate, carried back to the
+    reference day at the starting growth. A capacity that never binds gives the fit no slope
+    to follow; one at the fastest rise binds there. [1/d, d, TH/s per day, 1/yr]"""
+    days = 30
+    rise = (observed[days:] - observed[:-days]) / days
+    peak = int(np.argmax(rise)) + days
+    growth, retirement, capacity_growth = START_POINT
+    years = float((inputs.time[peak] - np.datetime64(SUPPLY_REFERENCE_DAY, "D")).astype(int)) / 365.25
+    capacity = max(float(rise.max()), 1.0) / (1.0 + capacity_growth) ** years
+    return growth, retirement, capacity, capacity_growth
 
 
 def least_squares(inputs: ModelInputs, observed: np.ndarray, lags=LAGS_DAYS,
@@ -274,7 +248,7 @@ def least_squares(inputs: ModelInputs, observed: np.ndarray, lags=LAGS_DAYS,
     """
     log_observed = np.log(np.asarray(observed, dtype=float))
     step = 1e-3
-    runs, best = 0, None
+    runs, best, optima = 0, None, {}
     for lag in lags:
         world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
 
@@ -286,16 +260,18 @@ def least_squares(inputs: ModelInputs, observed: np.ndarray, lags=LAGS_DAYS,
             base = residuals(x)
             return ((np.log(batch_hashrate_ths(world, _values(shifted))) - log_observed) - base).T / step
 
-        result = scipy.optimize.least_squares(residuals, _search(START_POINT), jac=jacobian,
+        result = scipy.optimize.least_squares(residuals, _search(start_point(inputs, observed)), jac=jacobian,
                                               bounds=(_search(LOWER), _search(UPPER)), x_scale=1.0,
                                               max_nfev=max_evaluations, xtol=1e-4, ftol=1e-8)
         runs += result.nfev + 2 * result.njev
+        variance = 2 * result.cost / max(log_observed.size - result.x.size, 1)
+        optima[int(lag)] = (result.x, variance * np.linalg.pinv(result.jac.T @ result.jac), 2 * result.cost)
         if best is None or result.cost < best[0]:
             best = (result.cost, int(lag), result.x)
     _, lag, x = best
     parameters = particle({**_values(x), "deployment_lag_days": [lag]}, 0)
     mdape, rmse = score(simulated_hashrate_ths(inputs, parameters), observed)
-    return LeastSquaresFit(parameters, mdape, rmse, runs + 1)
+    return LeastSquaresFit(parameters, mdape, rmse, runs + 1, optima)
 
 
 def with_tariff_factors(inputs: ModelInputs, level: float = 1.0, wet_season: float = 1.0) -> ModelInputs:
@@ -340,98 +316,3 @@ def parameter_correlations(inputs: ModelInputs, observed: np.ndarray, parameters
                         coords={"parameter": list(PROBED), "other": list(PROBED)}, attrs={"units": "1"})
 
 
-def _trailing_mean(values: np.ndarray, days: int = obs.SMOOTHING_DAYS) -> np.ndarray:
-    sums = np.cumsum(np.insert(values, 0, 0.0))
-    width = np.minimum(np.arange(1, values.size + 1), days)
-    return (sums[1:] - sums[np.arange(values.size) + 1 - width]) / width
-
-
-def abc_rejection(inputs: ModelInputs, observed: np.ndarray, proposals: int = 200, accept: float = 0.1,
-                  seed: int = 0, prior: Prior = Prior()) -> Posterior:
-    """Likelihood-free posterior of the fleet parameters by ABC rejection.
-
-    Each proposal draws parameters from the prior and runs one random draw of the
-    ensemble engine (epoch work sampled from its Gamma law); the distance is the RMSE of
-    the log of the 7-day mean hashrate against the observed one; the closest ``accept``
-    share is kept.
-
-    Parameters
-    ----------
-    inputs, observed
-        As :func:`least_squares`.
-    proposals : int
-        Prior draws to simulate (each one engine run).
-    accept : float
-        Share of the proposals kept, (0, 1]. [1]
-    seed : int
-        Root seed: prior draws come from ``SeedSequence([seed, 0])``, the engine's draw
-        ``i`` from the ensemble engine's streams of ``seed``.
-    prior : Prior
-
-    Returns
-    -------
-    Posterior
-    """
-    if not 0 < accept <= 1 or proposals < 1:
-        raise ValueError("accept in (0, 1] and proposals >= 1")
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
-    drawn = prior.sample(rng, proposals)
-    log_observed = np.log(np.asarray(observed, dtype=float))
-    distances = np.empty(proposals)
-    for lag in np.unique(drawn["deployment_lag_days"]):
-        # the draws of one lag in one batch, each on the streams of its index
-        rows = np.flatnonzero(drawn["deployment_lag_days"] == lag)
-        world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
-        paths = batch_hashrate_ths(world, {k: drawn[k][rows] for k in FITTED}, draws=rows, seed=seed)
-        simulated = np.apply_along_axis(_trailing_mean, 1, paths)
-        with np.errstate(divide="ignore"):
-            distances[rows] = np.sqrt(np.mean((np.log(simulated) - log_observed) ** 2, axis=1))
-    distances = np.where(np.isfinite(distances), distances, np.inf)
-    keep = np.argsort(distances, kind="stable")[: max(1, round(accept * proposals))]
-    return Posterior({k: v[keep] for k, v in drawn.items()}, distances[keep], float(distances[keep].max()),
-                     proposals, seed, keep.astype(np.int64))
-
-
-def marginals(posterior: Posterior) -> tuple[dict[str, dict], list[str]]:
-    """Posterior marginals in the scenario files' distribution format.
-
-    Growth, retirement and the shipment capacity as log-normals (median = geometric mean
-    of the sample, sigma = standard deviation of its log), the capacity's yearly growth,
-    which may be negative, as a normal. Scenario files require a distribution's central
-    99.8 % to lie within the parameter's bounds (:data:`hashjoule.scenarios.schema.BOUNDS`);
-    a wider spread is reduced to the largest allowed one and the parameter named in the
-    second return value. The lag, a whole number of days that scenario files cannot make
-    uncertain, is left to :func:`lag_frequencies`.
-
-    Returns
-    -------
-    distributions : dict of str to dict
-        ``{name: {"dist": "lognormal", "median": ..., "sigma": ...}}`` or ``{"dist": "normal",
-        "mean": ..., "sd": ...}`` [the parameter's unit; sigma 1]
-    narrowed : list of str
-        Parameters whose spread was reduced.
-    """
-    out, narrowed = {}, []
-    z = stats.norm.ppf(0.999)
-    for name in FITTED:
-        low, high = BOUNDS[name]
-        normal = name == "supply_growth_per_year"
-        values = posterior.samples[name] if normal else np.log(posterior.samples[name])
-        centre = float(values.mean())
-        spread = max(float(values.std(ddof=1)) if values.size > 1 else 0.0, 1e-3)
-        if normal:
-            widest = min(centre - low, high - centre) / z
-        else:
-            widest = min(centre - np.log(low) if low > 0 else np.inf, np.log(high) - centre) / z
-        if spread > widest:
-            spread = float(np.nextafter(widest, 0))
-            narrowed.append(name)
-        out[name] = ({"dist": "normal", "mean": centre, "sd": spread} if normal
-                     else {"dist": "lognormal", "median": float(np.exp(centre)), "sigma": spread})
-    return out, narrowed
-
-
-def lag_frequencies(posterior: Posterior, lags=LAGS_DAYS) -> dict[str, float]:
-    """Share of the accepted particles at each deployment lag, keyed by the lag in days. [1]"""
-    lag = posterior.samples["deployment_lag_days"]
-    return {str(int(v)): float(np.mean(lag == v)) for v in lags}

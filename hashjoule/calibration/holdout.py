@@ -18,11 +18,13 @@ import pandas as pd
 import xarray as xr
 
 from hashjoule.calibration import observed as obs
-from hashjoule.calibration.fit import FIT_START, FITTED, Posterior, batch_hashrate_ths, scenario_inputs, score
+from hashjoule.calibration.posterior import Posterior
+from hashjoule.calibration.fit import FITTED, batch_hashrate_ths, scenario_world, score
+from hashjoule.scenarios.uncertain import ParameterSpace
 from hashjoule.errors import InputError
 from hashjoule.simulation.engine_ensemble import run_batch
 from hashjoule.simulation.history import daily_inputs
-from hashjoule.simulation.inputs import FleetParameters, ModelInputs
+from hashjoule.simulation.inputs import Anchor, FleetParameters, ModelInputs
 
 #: Scenario run forward.
 SCENARIO = "china-2021"
@@ -85,10 +87,18 @@ def check_window(until) -> tuple[pd.Timestamp, pd.Timestamp]:
     return day + pd.Timedelta(days=1), end
 
 
+def anchor_at(inputs: ModelInputs, day) -> Anchor:
+    """The observed hashrate on ``day`` (7-day mean, nothing later read) as the state a
+    forecast from that day starts from (see :class:`~hashjoule.simulation.inputs.Anchor`)."""
+    day = obs.cutoff(day)
+    index = int((np.datetime64(day.date(), "D") - inputs.time[0]).astype(int))
+    return Anchor(index, float(obs.daily_hashrate(day).sel(time=day)))
+
+
 def forecast(inputs: ModelInputs, posterior: Posterior, point: FleetParameters, space=None) -> xr.Dataset:
     """Hashrate paths of the posterior particles and of the point estimate.
 
-    Each particle runs on the streams its prior draw ran on in the fit; with ``space`` (the
+    Each particle runs on its own streams; with ``space`` (the
     scenario's :class:`~hashjoule.scenarios.uncertain.ParameterSpace`), it also takes the
     scenario's uncertain values (compliance, relocation, hidden mining, ...) of that draw,
     so that the band holds what the scenario does not know as well as what the fit does not.
@@ -96,19 +106,21 @@ def forecast(inputs: ModelInputs, posterior: Posterior, point: FleetParameters, 
     Returns
     -------
     xarray.Dataset
-        ``draws`` (draw x time) and ``point`` (time), network hashrate. [EH/s]
+        ``draws`` (draw x time), network hashrate as the observed one is made (blocks found
+        x difficulty, 7-day mean: :func:`~hashjoule.calibration.fit.implied_hashrate_ths`),
+        and ``point`` (time), the hashrate switched on in the deterministic run. [EH/s]
     """
     n = len(posterior.distances)
     paths = np.empty((n, inputs.days))
     lags = posterior.samples["deployment_lag_days"]
     for lag in np.unique(lags):
-        # the particles of one lag in one batch, each on the streams its prior draw ran on in the fit
+        # the particles of one lag in one batch, each on its own streams
         rows = np.flatnonzero(lags == lag)
         world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
         draws = posterior.proposal[rows]
         base = None if space is None else space.values(space.unit_sample(posterior.seed, draws))
         paths[rows] = batch_hashrate_ths(world, {k: posterior.samples[k][rows] for k in FITTED}, draws=draws,
-                                         seed=posterior.seed, base=base) / 1e6
+                                         seed=posterior.seed, base=base, as_observed=True) / 1e6
     point_path = run_batch(inputs.with_changes(fleet=point), [0], seed=None).hashrate.sum("region").isel(draw=0)
     attrs = {"units": "EH/s"}
     return xr.Dataset({"draws": (("draw", "time"), paths, {**attrs, "long_name": "hashrate, posterior draws"}),
@@ -130,3 +142,33 @@ def score_forecast(paths: xr.Dataset, observed_ehs: xr.DataArray, start, end) ->
     return HoldoutScore(f"{pd.Timestamp(start):%Y-%m-%d}", f"{pd.Timestamp(end):%Y-%m-%d}", mdape, rmse,
                         float(np.mean((seen >= low) & (seen <= high))), score(point.to_numpy(), seen)[0],
                         relative[0], int(paths.draw.size))
+
+
+def check(scenario: str, start, until, sample: Posterior, point: FleetParameters) -> tuple[xr.Dataset, HoldoutScore]:
+    """Run ``scenario`` from ``start`` with the particles and the point estimate, from the
+    hashrate observed on the cut-off day ``until``, every particle sampling the scenario's
+    own uncertain values too, and score it over :func:`check_window`.
+
+    Returns
+    -------
+    paths : xarray.Dataset
+        :func:`forecast`'s, with ``observed`` (the observed hashrate, 7-day mean [EH/s]).
+    score : HoldoutScore
+    """
+    check_start, check_end = check_window(until)
+    world, inputs = scenario_world(scenario, check_end, start)
+    inputs = inputs.with_changes(anchor=anchor_at(inputs, until))
+    paths = forecast(inputs, sample, point, ParameterSpace(world, inputs))
+    observed_ehs = obs.daily_hashrate(check_end).sel(time=slice(start, check_end)) / 1e6
+    paths = paths.assign(observed=("time", observed_ehs.to_numpy(), {"units": "EH/s", "long_name": "observed hashrate, "
+                                   "trailing 7-day mean (Coin Metrics)"}))
+    return paths, score_forecast(paths, observed_ehs, check_start, check_end)
+
+
+def replay(table: dict) -> HoldoutScore:
+    """A parameter set's recorded out-of-sample check, run again from its particles."""
+    sample = Posterior.from_table(table["posterior"])
+    point = FleetParameters(**{k: int(v) if k == "deployment_lag_days" else float(v)
+                               for k, v in table["parameters"].items()})
+    return check(table["holdout"]["scenario"], table["fit"]["window_start"], table["fit"]["window_end"],
+                 sample, point)[1]

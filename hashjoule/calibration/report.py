@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from hashjoule.calibration import crackdown
 from hashjoule.calibration.workflow import Calibration
 from hashjoule.figures import calibration as figures
 from hashjoule.figures.style import save_figure
@@ -39,17 +42,19 @@ def summary_text(calibration: Calibration, set_label: str = "") -> str:
         f"| supply_growth_per_year | {p['supply_growth_per_year']:+.3f} | 1/yr |",
         "",
         f"In-sample MdAPE of the daily hashrate {fit['median_absolute_percentage_error']:.1%}, RMSE of the log "
-        f"{fit['rmse_log']:.3f}, {fit['engine_runs']} engine runs.",
+        f"{fit['rmse_log']:.3f}, error on the cut-off day {fit['error_on_cutoff_day']:+.1%}, {fit['engine_runs']} "
+        "engine runs.",
         "",
         "Correlations of the log-parameter estimates at the optimum (near +-1: not identifiable from the "
         "hashrate; the tariff factors are probed, not fitted):",
         "",
         *(f"- {pair.replace('~', ' / ')}: {value:+.2f}" for pair, value in fit["correlations"].items()),
         "",
-        "## Posterior (ABC rejection)",
+        "## Posterior",
         "",
-        f"{post['accepted']} of {post['proposals']} prior draws kept (seed {post['seed']}, largest accepted RMSE of "
-        f"the log {post['tolerance_rmse_log']:.3f}); prior: {post['prior']}.",
+        f"{post['particles']} particles (seed {post['seed']}) from the least-squares estimate: the residuals' lag-1 "
+        f"autocorrelation leaves {post['effective_sample_size']:.0f} independent days, so the standard errors are "
+        f"widened {post['widening']:.1f}x; largest RMSE of the log among the particles {post['largest_rmse_log']:.3f}.",
         "",
     ]
     for name, d in t["distributions"].items():
@@ -58,14 +63,35 @@ def summary_text(calibration: Calibration, set_label: str = "") -> str:
     lags = ", ".join(f"{lag} d: {share:.0%}" for lag, share in post["lag_frequencies"].items())
     lines += [f"- deployment lag: {lags}", "",
               f"## Out of sample: {hold['scenario']}, {hold['window_start']} to {hold['window_end']}", "",
-              f"Median of {hold['draws']} posterior draws: MdAPE {hold['median_absolute_percentage_error']:.1%}, "
-              f"RMSE of the log {hold['rmse_log']:.3f}; the 5-95 % band of the draws holds the observed hashrate on "
-              f"{hold['coverage_5_95']:.0%} of the days. Least-squares parameters alone: MdAPE "
-              f"{hold['point_fit_mdape']:.1%}. Both paths divided by their value on the cut-off day (the shape of "
-              f"the collapse and recovery, without the level the fit ends on): MdAPE "
-              f"{hold['relative_path_mdape']:.1%}. Prices and fees after the cut-off are the observed ones.", "",
+              f"The fleet starts {hold['start']}; each particle also samples the scenario's own uncertain values. "
+              f"Median of {hold['draws']} posterior draws ({hold['compared']}): MdAPE "
+              f"{hold['median_absolute_percentage_error']:.1%}, RMSE of the log {hold['rmse_log']:.3f}; the 5-95 % band "
+              f"of the draws holds the observed hashrate on {hold['coverage_5_95']:.0%} of the days. Least-squares "
+              f"parameters alone: MdAPE {hold['point_fit_mdape']:.1%}. Both paths divided by their value on the "
+              f"cut-off day: MdAPE {hold['relative_path_mdape']:.1%}. Prices and fees after the cut-off are the "
+              "observed ones.", "",
               "Figures: " + ", ".join(FIGURES), ""]
+    if "crackdown" in t:
+        lines[-3:-3] = _crackdown_lines(t["crackdown"])
     return "\n".join(lines)
+
+
+def _crackdown_lines(table: dict) -> list[str]:
+    """The crackdown check of the set's least-squares parameters against the record."""
+    seen = crackdown.observed_collapse()
+    shares = crackdown.observed_china_share()
+    observed = {"drop": seen.drop, "trough_day": seen.trough_day, "recovered_day": seen.recovered_day,
+                **{f"china_share_{m}": v for m, v in shares.items()}}
+    rows = {}
+    for name, value in observed.items():
+        model = table[name]
+        if isinstance(value, pd.Timestamp):
+            model = None if model == "none" else pd.Timestamp(model)
+            rows[name] = (model, value, None if model is None else (model - value).days)
+        else:
+            rows[name] = (model, value, 100 * (model - value))
+    return [f"## The 2021 crackdown: {table['scenario']}, {table['draws']} draws, least-squares parameters", "",
+            *crackdown.summary_lines(rows), ""]
 
 
 def write_report(calibration: Calibration, folder, set_label: str = "") -> list[Path]:

@@ -15,14 +15,13 @@ import pandas as pd
 import xarray as xr
 
 from hashjoule import __version__
-from hashjoule.calibration import fit, holdout
-from hashjoule.calibration import observed as obs
-from hashjoule.scenarios.uncertain import ParameterSpace
+from hashjoule.calibration import crackdown, fit, holdout, posterior
+from hashjoule.calibration.fit import FITTED
 
-#: Default prior draws of the posterior (each one engine run of ~0.3 s for 2016-2021).
-DRAWS = 400
-#: Share of the prior draws kept in the posterior. [1]
-ACCEPT = 0.1
+#: Default particles of the posterior (each one engine run).
+DRAWS = 40
+#: Draws of the crackdown check (:mod:`hashjoule.calibration.crackdown`).
+CRACKDOWN_DRAWS = 100
 #: Unit comments written beside the set's values.
 UNITS = {("parameters", "growth_per_day"): "1/d", ("parameters", "deployment_lag_days"): "d",
          ("parameters", "unprofitable_retirement_days"): "d",
@@ -30,7 +29,11 @@ UNITS = {("parameters", "growth_per_day"): "1/d", ("parameters", "deployment_lag
          ("parameters", "supply_growth_per_year"): "1/yr",
          ("distributions", "growth_per_day"): "1/d", ("distributions", "unprofitable_retirement_days"): "d",
          ("distributions", "supply_ths_per_day"): "TH/s per day", ("distributions", "supply_growth_per_year"): "1/yr",
-         ("posterior", "lag_frequencies"): "share of accepted particles by lag [d]",
+         ("posterior", "lag_frequencies"): "share of the particles by lag [d]",
+         ("posterior", "lag_weights"): "likelihood weight of each lag [d], corrected for autocorrelation",
+         ("posterior", "effective_sample_size"): "independent days the residuals are worth (AR(1))",
+         ("posterior", "widening"): "factor on the least-squares standard errors [1]",
+         ("fit", "error_on_cutoff_day"): "simulated / observed - 1 on the last day [1]",
          ("fit", "correlations"): "of the log-parameter estimates at the optimum, tariff factors probed [1]"}
 
 
@@ -51,7 +54,7 @@ class Calibration:
         Over ``particle``: the accepted parameters and their distances, with the prior
         and the least-squares estimate in the attributes.
     least_squares : fit.LeastSquaresFit
-    abc : fit.Posterior
+    sample : posterior.Posterior
     check : holdout.HoldoutScore
     """
 
@@ -59,13 +62,13 @@ class Calibration:
     paths: xr.Dataset
     posterior: xr.Dataset
     least_squares: fit.LeastSquaresFit
-    abc: fit.Posterior
+    sample: posterior.Posterior
     check: holdout.HoldoutScore
 
 
-def calibrate(until: str = fit.FIT_END, draws: int = DRAWS, seed: int = 0, accept: float = ACCEPT,
-              start: str = fit.FIT_START, lags=fit.LAGS_DAYS, max_evaluations: int = 40,
-              scenario: str = holdout.SCENARIO) -> Calibration:
+def calibrate(until: str = fit.FIT_END, draws: int = DRAWS, seed: int = 0, start: str = fit.FIT_START,
+              lags=fit.LAGS_DAYS, max_evaluations: int = 40, scenario: str = holdout.SCENARIO,
+              crackdown_draws: int = CRACKDOWN_DRAWS) -> Calibration:
     """Fit the fleet parameters on data up to ``until`` and check them after it.
 
     Parameters
@@ -74,47 +77,46 @@ def calibrate(until: str = fit.FIT_END, draws: int = DRAWS, seed: int = 0, accep
         Cut-off: last day of data the fits see (2017-01-01 to 2022-12-31 leaves a year to
         fit and a month to check).
     draws : int
-        Prior draws of the likelihood-free fit (engine runs).
+        Particles of the posterior (one engine run each).
     seed : int
         Root seed of the posterior and of the forecast's random epoch work.
-    accept : float
-        Share of the prior draws kept. [1]
     start : str
         First day of the fit.
     lags : sequence of int
         Deployment lags tried. [d]
     max_evaluations : int
-        Engine runs allowed per lag in the least-squares fit.
+        Residual evaluations allowed per lag in the least-squares fit.
     scenario : str
-        Scenario run forward for the out-of-sample check.
+        Scenario whose world the fit runs in up to the cut-off, and which is run forward for
+        the out-of-sample check.
+    crackdown_draws : int
+        Draws of the scenario run from ``start`` with the least-squares parameters for the
+        checks of :mod:`hashjoule.calibration.crackdown` (0: none).
     """
-    check_start, check_end = holdout.check_window(until)
+    check_start, _ = holdout.check_window(until)
     inputs, observed = fit.targets(until, start, scenario)
     ls = fit.least_squares(inputs, observed, lags, max_evaluations)
     correlations = fit.parameter_correlations(inputs, observed, ls.parameters)
-    prior = fit.Prior(lags_days=tuple(lags))
-    abc = fit.abc_rejection(inputs, observed, draws, accept, seed, prior)
-    world, forecast_inputs = fit.scenario_world(scenario, check_end, start)
-    paths = holdout.forecast(forecast_inputs, abc, ls.parameters, ParameterSpace(world, forecast_inputs))
-    observed_ehs = obs.daily_hashrate(check_end).sel(time=slice(start, check_end)) / 1e6
-    check = holdout.score_forecast(paths, observed_ehs, check_start, check_end)
+    sample = posterior.laplace(inputs, observed, ls, draws, seed)
+    paths, check = holdout.check(scenario, start, until, sample, ls.parameters)
     cut = pd.Timestamp(check_start) - pd.Timedelta(days=1)
     fitted = np.full(paths.time.size, np.nan)
     fitted[: inputs.days] = fit.simulated_hashrate_ths(inputs, ls.parameters) / 1e6
-    paths = paths.assign(observed=("time", observed_ehs.to_numpy(), {"units": "EH/s", "long_name": "observed hashrate, "
-                                   "trailing 7-day mean (Coin Metrics)"}),
-                         fitted=("time", fitted, {"units": "EH/s", "long_name": "fit, no mining policy"}))
+    paths = paths.assign(fitted=("time", fitted, {"units": "EH/s", "long_name": f"fit, {scenario} to the cut-off"}))
     paths.attrs.update(cutoff=f"{cut:%Y-%m-%d}", check_start=check.start, check_end=check.end, scenario=scenario,
                        mdape_in_sample=ls.mdape, mdape_check=check.mdape, rmse_log_check=check.rmse_log,
                        coverage_check=check.coverage, source="hashjoule calibrate; observed: Coin Metrics (CC BY-NC 4.0)")
-    tables = _tables(start, cut, ls, correlations, abc, check, scenario, prior, accept)
-    return Calibration(tables, paths, _posterior_dataset(abc, ls, tables, prior), ls, abc, check)
+    error_at_cut = float(fitted[inputs.days - 1] * 1e6 / observed[-1] - 1)
+    tables = _tables(start, cut, ls, correlations, sample, check, scenario, error_at_cut)
+    if crackdown_draws:
+        rows = crackdown.summary(crackdown.run(scenario, crackdown_draws, seed, start, ls.parameters))
+        tables["crackdown"] = {"scenario": scenario, "draws": crackdown_draws,
+                               **{name: _plain(model) for name, (model, _, _) in rows.items()}}
+    return Calibration(tables, paths, _posterior_dataset(sample, ls, tables), ls, sample, check)
 
 
-def _tables(start, cut, ls, correlations, abc, check, scenario, prior, accept) -> dict:
-    (g0, g1), (r0, r1) = prior.growth_per_day, prior.retirement_days
-    (s0, s1), (q0, q1) = prior.supply_ths_per_day, prior.supply_growth_per_year
-    distributions, narrowed = fit.marginals(abc)
+def _tables(start, cut, ls, correlations, sample, check, scenario, error_at_cut) -> dict:
+    distributions, narrowed = posterior.marginals(sample)
     p = ls.parameters
     return {
         "fit": {"window_start": str(start), "window_end": f"{cut:%Y-%m-%d}",
@@ -123,26 +125,37 @@ def _tables(start, cut, ls, correlations, abc, check, scenario, prior, accept) -
                 "scenario": scenario,
                 "target": "Coin Metrics implied hashrate, trailing 7-day mean",
                 "median_absolute_percentage_error": ls.mdape, "rmse_log": ls.rmse_log,
+                "error_on_cutoff_day": error_at_cut,
                 "engine_runs": ls.evaluations, "correlations": _pairs(correlations),
                 "date": date.today().isoformat(), "software": f"hashjoule {__version__}"},
         "parameters": {"growth_per_day": p.growth_per_day, "deployment_lag_days": p.deployment_lag_days,
                        "unprofitable_retirement_days": p.unprofitable_retirement_days,
                        "supply_ths_per_day": p.supply_ths_per_day, "supply_growth_per_year": p.supply_growth_per_year},
-        "posterior": {"method": "ABC rejection, one random ensemble draw per prior draw, distance = RMSE of the log "
-                                "7-day mean hashrate", "seed": abc.seed, "proposals": abc.proposals,
-                      "accepted": len(abc.distances), "accept_share": accept, "tolerance_rmse_log": abc.tolerance,
-                      "prior": f"log-uniform growth {g0:g}-{g1:g} /d, log-uniform retirement {r0:g}-{r1:g} d, "
-                               f"log-uniform shipment capacity {s0:g}-{s1:g} TH/s per day, uniform capacity growth "
-                               f"{q0:g}-{q1:g} /yr, uniform lag over "
-                               + ", ".join(str(int(v)) for v in prior.lags_days) + " d",
-                      "lag_frequencies": fit.lag_frequencies(abc, prior.lags_days),
-                      "sigma_narrowed_to_bounds": narrowed},
+        "posterior": {"method": "least-squares estimate's Gaussian approximation, standard errors widened by "
+                                "sqrt(n / n_eff) for the residuals' autocorrelation (AR(1)); lags weighted by "
+                                "their likelihood with the same correction",
+                      "seed": sample.seed, "particles": len(sample.distances),
+                      "effective_sample_size": sample.method["effective_sample_size"],
+                      "widening": sample.method["widening"], "lag_weights": sample.method["lag_weights"],
+                      "largest_rmse_log": sample.tolerance,
+                      "lag_frequencies": posterior.lag_frequencies(sample, tuple(sorted(ls.optima))),
+                      "spread_narrowed_to_bounds": narrowed,
+                      "particle": {k: [float(x) for x in v] for k, v in sample.samples.items()}},
         "distributions": distributions,
         "holdout": {"scenario": scenario, "window_start": check.start, "window_end": check.end,
                     "median_absolute_percentage_error": check.mdape, "rmse_log": check.rmse_log,
                     "coverage_5_95": check.coverage, "point_fit_mdape": check.mdape_point,
-                    "relative_path_mdape": check.mdape_relative, "draws": check.draws},
+                    "relative_path_mdape": check.mdape_relative, "draws": check.draws,
+                    "start": "from the observed hashrate on the cut-off day (the fleet's state scaled to it)",
+                    "compared": "hashrate implied by the simulated blocks and difficulty, 7-day mean"},
     }
+
+
+def _plain(value):
+    """A value for a set file: a day as text, None as "none". [as given]"""
+    if value is None:
+        return "none"
+    return f"{value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else float(value)
 
 
 def _pairs(correlations: xr.DataArray) -> dict[str, float]:
@@ -152,20 +165,21 @@ def _pairs(correlations: xr.DataArray) -> dict[str, float]:
             for i, a in enumerate(names) for b in names[i + 1:]}
 
 
-def _posterior_dataset(abc: fit.Posterior, ls: fit.LeastSquaresFit, tables: dict, prior: fit.Prior) -> xr.Dataset:
+def _posterior_dataset(sample: posterior.Posterior, ls: fit.LeastSquaresFit, tables: dict) -> xr.Dataset:
     units = {"growth_per_day": "1/d", "unprofitable_retirement_days": "d", "deployment_lag_days": "d",
              "supply_ths_per_day": "TH/s per day", "supply_growth_per_year": "1/yr"}
     names = {"growth_per_day": "growth rate of orders", "unprofitable_retirement_days": "mean wait before scrapping",
              "deployment_lag_days": "deployment lag", "supply_ths_per_day": "shipment capacity on 2020-01-01",
              "supply_growth_per_year": "yearly growth of the shipment capacity"}
     variables = {k: ("particle", np.asarray(v, dtype=float), {"units": units[k], "long_name": names[k]})
-                 for k, v in abc.samples.items()}
-    variables["distance"] = ("particle", abc.distances, {"units": "1", "long_name": "RMSE of log hashrate"})
+                 for k, v in sample.samples.items()}
+    variables["distance"] = ("particle", sample.distances, {"units": "1", "long_name": "RMSE of log hashrate"})
     attrs = {f"least_squares_{k}": float(getattr(ls.parameters, k)) for k in units}
-    attrs.update(prior_growth_per_day=list(prior.growth_per_day), prior_unprofitable_retirement_days=list(prior.retirement_days),
-                 prior_supply_ths_per_day=list(prior.supply_ths_per_day),
-                 prior_supply_growth_per_year=list(prior.supply_growth_per_year),
-                 proposals=abc.proposals, seed=abc.seed, source="hashjoule calibrate (ABC rejection)")
+    for k in FITTED:
+        values = np.asarray(sample.samples[k], dtype=float)
+        attrs[f"range_{k}"] = [float(values.min()), float(values.max())]
+    attrs.update(particles=len(sample.distances), seed=sample.seed, widening=sample.method["widening"],
+                 source="hashjoule calibrate (least squares, widened Gaussian approximation)")
     for k, d in tables["distributions"].items():
         attrs[f"{d['dist']}_{k}"] = [d["median"], d["sigma"]] if d["dist"] == "lognormal" else [d["mean"], d["sd"]]
-    return xr.Dataset(variables, coords={"particle": np.arange(len(abc.distances))}, attrs=attrs)
+    return xr.Dataset(variables, coords={"particle": np.arange(len(sample.distances))}, attrs=attrs)

@@ -85,15 +85,16 @@ def residuals(paths: xr.Dataset) -> Figure:
 
 
 def _marginal(ax, posterior: xr.Dataset, name: str) -> None:
-    """One parameter's accepted values, the distribution written to the set and the least-squares value."""
+    """One parameter's particles, the distribution written to the set and the least-squares value."""
     values = posterior[name].to_numpy()
-    low, high = posterior.attrs[f"prior_{name}"]
+    low, high = posterior.attrs[f"range_{name}"]
     point = posterior.attrs[f"least_squares_{name}"]
     normal = f"normal_{name}" in posterior.attrs
     span = (min(low, point), max(high, point))
-    bins = np.linspace(*span, 25) if normal else np.geomspace(*span, 25)
+    pad = 0.1 * (span[1] - span[0]) if normal else 0.0
+    bins = np.linspace(span[0] - pad, span[1] + pad, 25) if normal else np.geomspace(span[0] / 1.2, span[1] * 1.2, 25)
     ax.hist(values, bins=bins, weights=np.full(values.size, 1 / values.size), color=OKABE_ITO["orange"], alpha=0.6,
-            label="accepted draws")
+            label="particles")
     if normal:
         mean, sd = posterior.attrs[f"normal_{name}"]
         per_bin, label = np.diff(stats.norm(mean, sd).cdf(bins)), "normal in the set"
@@ -108,13 +109,13 @@ def _marginal(ax, posterior: xr.Dataset, name: str) -> None:
     ax.axvline(point, color=OKABE_ITO["blue"], linestyle="--", label="least squares")
     ax.set_xlim(bins[0], bins[-1])
     ax.set_xlabel(f"{posterior[name].attrs['long_name']} [{posterior[name].attrs['units']}]")
-    ax.set_ylabel("share of accepted draws per bin [1]")
+    ax.set_ylabel("share of particles per bin [1]")
 
 
 @styled
 def posterior_marginals(posterior: xr.Dataset) -> Figure:
-    """Histograms of the accepted parameters, the log-normal written to the set, the prior range
-    and the least-squares estimate."""
+    """Histograms of the posterior's particles, the distributions written to the set and the
+    least-squares estimate."""
     fig = Figure(figsize=(11, 6.8))
     axes = fig.subplots(2, 3).ravel()
     names = [name for name in posterior.data_vars if name not in ("distance", "deployment_lag_days")]
@@ -127,10 +128,10 @@ def posterior_marginals(posterior: xr.Dataset) -> Figure:
     axes[-1].bar(values, counts / lag.size, width=15, color=OKABE_ITO["orange"], alpha=0.6)
     axes[-1].axvline(posterior.attrs["least_squares_deployment_lag_days"], color=OKABE_ITO["blue"], linestyle="--")
     axes[-1].set_xlabel("deployment lag [d]")
-    axes[-1].set_ylabel("share of accepted draws [1]")
+    axes[-1].set_ylabel("share of particles [1]")
     axes[0].legend(fontsize=7)
-    fig.suptitle(f"Posterior by ABC rejection: {posterior.particle.size} of {posterior.attrs['proposals']} "
-                 f"prior draws kept (priors uniform or log-uniform over the axes' ranges)", fontsize=10)
+    fig.suptitle(f"Posterior: {posterior.particle.size} particles from the least-squares estimate, standard errors "
+                 f"widened {posterior.attrs['widening']:.1f}x for autocorrelated residuals", fontsize=10)
     caption(fig, "Source: hashjoule calibrate, fitted to Coin Metrics hashrate (CC BY-NC 4.0).")
     return fig
 

@@ -293,6 +293,17 @@ class Fleet:
         self.queue -= installed
         self.capacity += installed[:, :, None] * weights[None, None, :]
 
+    def _anchor(self, factor: np.ndarray) -> None:
+        """Scale every part of the fleet's state by ``factor`` (n,): the anchor's observed
+        hashrate over the simulated one. [1]"""
+        factor = np.where(np.isfinite(factor), factor, 1.0)
+        self.capacity *= factor[None, :, None]
+        self.hidden *= factor[None, :, None]
+        for state in (self.transit, self.queue):
+            state *= factor[None, :]
+        self.orders *= factor[None, :]
+        self.backlog *= factor
+
     def by_region_ths(self, online: np.ndarray) -> np.ndarray:
         """Online hashrate per (draw, region). [TH/s]"""
         return online.sum(axis=0)
@@ -312,6 +323,8 @@ class Fleet:
         """
         x, v = self.inputs, self.values
         policy = v.policy
+        if x.anchor is not None and day == x.anchor.day:
+            self._anchor(x.anchor.hashrate_ths / network_ths)
         implied_ths = difficulty * HASHES_PER_DIFFICULTY / 600.0 / 1e12
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(network_ths > 0, implied_ths / network_ths, np.inf)
@@ -347,7 +360,7 @@ class Fleet:
         # orders of the newest class, placed on today's margin, join the manufacturers' backlog
         # after the lead time; deliveries are what the shipment capacity allows; regions under
         # a ban get none, and their share goes to the open regions
-        hw, regions = x.hardware, x.regions
+        hw = x.hardware
         newest = hw.newest(day)
         deploying, weights, tariff, pue = self._deployment_terms(day, open_regions)
         margin = np.full(self.n, -np.inf)  # nothing running or nowhere to deploy: no orders

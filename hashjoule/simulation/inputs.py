@@ -325,6 +325,31 @@ class ChainStart:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """An observed network hashrate the fleet is set to on one day (a forecast's initial state).
+
+    At the end of day ``day`` every part of the fleet's state (installed capacity, machines
+    ordered, shipped, waiting for hosting or hidden) is scaled, draw by draw, by the observed
+    hashrate over the simulated one: the run then goes on from what was seen that day.
+
+    Attributes
+    ----------
+    day : int
+        Index into the run's days.
+    hashrate_ths : float
+        Observed network hashrate that day (trailing 7-day mean). [TH/s]
+    """
+
+    day: int
+    hashrate_ths: float
+
+    def checked(self, days: int) -> "Anchor":
+        if not (0 <= int(self.day) < days and np.isfinite(self.hashrate_ths) and self.hashrate_ths > 0):
+            raise ValueError(f"anchor: expected a day of the run and a positive hashrate, got {self}")
+        return replace(self, day=int(self.day), hashrate_ths=float(self.hashrate_ths))
+
+
+@dataclass(frozen=True)
 class ModelInputs:
     """All inputs of a run. ``time`` holds the days; every (T, ...) array follows it."""
 
@@ -336,6 +361,7 @@ class ModelInputs:
     fleet: FleetParameters
     chain_start: ChainStart
     initial_capacity_ths: np.ndarray
+    anchor: Anchor | None = None
 
     def __post_init__(self):
         time = np.asarray(self.time, dtype="datetime64[D]")
@@ -351,6 +377,8 @@ class ModelInputs:
         object.__setattr__(self, "chain_start", self.chain_start.checked())
         object.__setattr__(self, "initial_capacity_ths",
                            _check("initial_capacity_ths", self.initial_capacity_ths, (r, h), low=0))
+        if self.anchor is not None:
+            object.__setattr__(self, "anchor", self.anchor.checked(days))
 
     @property
     def days(self) -> int:
