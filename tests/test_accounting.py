@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from hashjoule.errors import InputError
-from hashjoule.simulation import accounting as acc
+from hashjoule.estimates import accounting as acc
 
 
 def test_energy_per_bitcoin_example_of_the_model_notes():

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hashjoule.calibration import fit, observed, parameter_sets
+from hashjoule.calibration import fit, observed
+from hashjoule.scenarios import parameter_sets
 from hashjoule.simulation import world
 from hashjoule.simulation.inputs import FleetParameters
 from hashjoule.simulation.world import baseline_inputs

@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from hashjoule.calibration import holdout, observed, parameter_sets, workflow
-from hashjoule.calibration.report import FIGURES, write_report
+from hashjoule.calibration import holdout, observed, workflow
+from hashjoule.calibration import set_writer
+from hashjoule.scenarios import parameter_sets
+from hashjoule.reports.calibration import FIGURES, write_report
 from hashjoule.cli import main
 from hashjoule.errors import InputError
 
@@ -64,7 +66,7 @@ def test_the_set_records_window_scores_and_posterior(small, tmp_path):
     assert t["holdout"]["window_start"] == "2018-09-01"
     assert t["posterior"]["accepted"] == 3 and t["posterior"]["proposals"] == 12
     assert 0 <= t["holdout"]["coverage_5_95"] <= 1
-    path = parameter_sets.write_set(t, tmp_path / "small.toml", workflow.UNITS)
+    path = set_writer.write_set(t, tmp_path / "small.toml", workflow.UNITS)
     assert parameter_sets.read_set(path) == small.least_squares.parameters
     # the forecast starts from the fit's first day; the observed series runs to the check's end
     assert str(small.paths.time.values[0])[:10] == "2017-07-01"

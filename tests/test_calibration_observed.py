@@ -6,7 +6,7 @@ import pytest
 
 from hashjoule.calibration import observed
 from hashjoule.errors import InputError
-from hashjoule.simulation.history import epoch_hashrate
+from hashjoule.network.history import epoch_hashrate
 
 UNTIL = "2020-03-15"
 

@@ -5,7 +5,8 @@ import tomllib
 
 import pytest
 
-from hashjoule.calibration import parameter_sets
+from hashjoule.calibration import set_writer
+from hashjoule.scenarios import parameter_sets
 from hashjoule.errors import InputError
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.resolve import resolve
@@ -23,7 +24,7 @@ TABLES = {
 
 
 def test_set_round_trip(tmp_path):
-    path = parameter_sets.write_set(TABLES, tmp_path / "x.toml", {("parameters", "growth_per_day"): "1/d"})
+    path = set_writer.write_set(TABLES, tmp_path / "x.toml", {("parameters", "growth_per_day"): "1/d"})
     text = path.read_text()
     assert "growth_per_day = 0.005   # 1/d" in text, text
     values = tomllib.loads(text)
@@ -55,10 +56,10 @@ def test_a_bad_set_is_refused_with_file_and_key(tmp_path):
         parameter_sets.set_distributions("nope")
     broken = {**TABLES, "parameters": {"growth_per_day": 0.005}}
     with pytest.raises(InputError, match=r"x.toml: parameters.deployment_lag_days: expected a number"):
-        parameter_sets.write_set(broken, tmp_path / "x.toml")
+        set_writer.write_set(broken, tmp_path / "x.toml")
     wide = {**TABLES, "distributions": {"unprofitable_retirement_days": {"dist": "lognormal", "median": 3, "sigma": 2}}}
     with pytest.raises(InputError, match=r"x.toml: distributions.unprofitable_retirement_days: .* >= 1.0"):
-        parameter_sets.write_set(wide, tmp_path / "x.toml")
+        set_writer.write_set(wide, tmp_path / "x.toml")
     assert not (tmp_path / "x.toml").exists()
 
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hashjoule.simulation import chain
+from hashjoule.network import chain
 
 GENESIS_TARGET = 0x00000000FFFF0000000000000000000000000000000000000000000000000000
 GENESIS_HASH = 0x000000000019D6689C085AE165831E934FF763AE46A2A6C172B3F1B60A8CE26F

@@ -2,9 +2,9 @@
 
 import pytest
 
-from hashjoule.claims import check_annual_energy, check_claims, check_energy_per_bitcoin
+from hashjoule.estimates.claims import check_annual_energy, check_claims, check_energy_per_bitcoin
 from hashjoule.errors import InputError
-from hashjoule.simulation.accounting import energy_consumed_twh
+from hashjoule.estimates.accounting import energy_consumed_twh
 
 
 def test_annual_energy_findings_are_the_estimator_numbers(estimate_ds):

@@ -5,7 +5,8 @@ import pytest
 import xarray as xr
 from scipy import stats
 
-from hashjoule.simulation import chain, engine_des, engine_ensemble
+from hashjoule.network import chain
+from hashjoule.simulation import engine_des, engine_ensemble
 from hashjoule.simulation.runner import simulate
 from hashjoule.simulation.world import baseline_inputs
 

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from hashjoule.calibration.cambridge import ratio_to_cambridge, yearly_median_ratio
+from hashjoule.estimates.cambridge import ratio_to_cambridge, yearly_median_ratio
 from hashjoule.errors import InputError
-from hashjoule.simulation import estimators as est
-from hashjoule.simulation.hardware import Catalogue, in_service
+from hashjoule.estimates import estimators as est
+from hashjoule.network.hardware import Catalogue, in_service
 
 
 # --- relations ----------------------------------------------------------------

@@ -15,8 +15,8 @@ from hashjoule import figures
 from hashjoule.cli import main
 from hashjoule.errors import InputError
 from hashjoule.figures.style import style_path
-from hashjoule.figuredata import gantt_rows, reported_notices
-from hashjoule.gallery import RECIPES, Runs, check_request, make_figures
+from hashjoule.reports.figuredata import gantt_rows, reported_notices
+from hashjoule.reports.gallery import RECIPES, Runs, check_request, make_figures
 from hashjoule.scenarios.load import load_scenario
 
 UNIT = re.compile(r"\[[^\]]+\]")

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from hashjoule.data import chain_daily, fees_daily
-from hashjoule.simulation.history import epoch_hashrate
+from hashjoule.network.history import epoch_hashrate
 
 
 def test_daily_heights_agree_with_epoch_headers(inputs, headers):
@@ -84,7 +84,7 @@ def test_epoch_2021_collapse_is_visible():
 
 def test_a_daily_series_not_starting_with_block_1_is_refused(data_copy):
     from hashjoule.errors import InputError
-    from hashjoule.simulation.history import daily_inputs
+    from hashjoule.network.history import daily_inputs
 
     folder = data_copy("btc_daily_coinmetrics", "btc_daily_fees_glassnode")
     path = folder / "btc_daily_coinmetrics.csv"

@@ -5,9 +5,9 @@ import re
 import pytest
 from figureworld import toy_run
 
-from hashjoule.claims import Verdict
+from hashjoule.estimates.claims import Verdict
 from hashjoule.cli import main
-from hashjoule.htmlreport import MODEL_DATA, build_report, headline, interval, policy_rows, provenance_sources, render
+from hashjoule.reports.html import MODEL_DATA, build_report, headline, interval, policy_rows, provenance_sources, render
 from hashjoule.figures import annual_fan
 from hashjoule.scenarios.load import load_scenario
 

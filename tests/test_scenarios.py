@@ -93,7 +93,8 @@ def test_region_share_override_rescales_the_rest(tmp_path):
 
 
 def _online_on_day_0(x):
-    from hashjoule.simulation import chain, fleet
+    from hashjoule.network import chain
+    from hashjoule.simulation import fleet
 
     reward = chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0]
     hashprice = fleet.hashprice_usd_per_ths_day(reward, np.array([x.market.price_history_usd[0]]),

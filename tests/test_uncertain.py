@@ -6,7 +6,7 @@ import pytest
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.resolve import policies, resolve
 from hashjoule.scenarios.uncertain import SHARES, ParameterSpace
-from hashjoule.simulation import chain
+from hashjoule.network import chain
 from hashjoule.simulation.draws import DrawValues, initial_capacity
 from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
 from hashjoule.simulation.policy import compile_policies, compile_policy_draws

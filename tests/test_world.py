@@ -6,8 +6,9 @@ import pytest
 
 from hashjoule.data import epoch_headers
 from hashjoule.errors import InputError
-from hashjoule.simulation import chain, fleet
-from hashjoule.simulation.history import daily_inputs
+from hashjoule.network import chain
+from hashjoule.simulation import fleet
+from hashjoule.network.history import daily_inputs
 from hashjoule.simulation.world import ROADMAP_FLOOR_J_PER_TH, baseline_inputs
 
 

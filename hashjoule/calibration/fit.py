@@ -32,7 +32,7 @@ from hashjoule.errors import InputError
 from hashjoule.scenarios.schema import BOUNDS
 from hashjoule.simulation.engine_ensemble import run_batch
 from hashjoule.simulation.inputs import FleetParameters, ModelInputs
-from hashjoule.simulation.periods import parse_day
+from hashjoule.network.periods import parse_day
 from hashjoule.simulation.world import WET_MONTHS, baseline_inputs
 
 #: First day of the fit: the first full year of the Cambridge hardware list's ASIC era.

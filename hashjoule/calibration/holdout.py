@@ -21,7 +21,7 @@ from hashjoule.calibration import observed as obs
 from hashjoule.calibration.fit import FIT_START, Posterior, score
 from hashjoule.errors import InputError
 from hashjoule.simulation.engine_ensemble import run_batch
-from hashjoule.simulation.history import daily_inputs
+from hashjoule.network.history import daily_inputs
 from hashjoule.simulation.inputs import FleetParameters, ModelInputs
 
 #: Scenario run forward.

@@ -14,8 +14,8 @@ import xarray as xr
 
 from hashjoule.data import cambridge_series, chain_daily, read_table
 from hashjoule.errors import InputError
-from hashjoule.simulation.history import daily_inputs, epoch_hashrate
-from hashjoule.simulation.periods import parse_day
+from hashjoule.network.history import daily_inputs, epoch_hashrate
+from hashjoule.network.periods import parse_day
 
 #: Days of the trailing mean that smooths the daily hashrate (one-day values carry the
 #: Poisson noise of ~144 blocks, about 8 %). [d]

@@ -19,7 +19,7 @@ def annualised_consumption(estimate: xr.Dataset, cambridge: xr.DataArray | None 
     Parameters
     ----------
     estimate : xarray.Dataset
-        From :func:`hashjoule.simulation.estimators.estimate`: ``annualised_energy``
+        From :func:`hashjoule.estimates.estimators.estimate`: ``annualised_energy``
         over (time, estimator, bound). [TWh/yr]
     cambridge : xarray.DataArray, optional
         The published Cambridge index over ``time`` at the same electricity price. [TWh/yr]

@@ -40,7 +40,7 @@ def energy_per_bitcoin(estimate: xr.Dataset, households: dict[str, float],
     Parameters
     ----------
     estimate : xarray.Dataset
-        From :func:`hashjoule.simulation.estimators.estimate` (with ``cbeci``).
+        From :func:`hashjoule.estimates.estimators.estimate` (with ``cbeci``).
     households : dict of str to float
         Up to two reference households: label -> annual electricity use. [kWh/yr]
     window_days : int

@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from hashjoule.scenarios.parameter_sets import set_distributions
+from hashjoule.scenarios.resolve import policies
 from hashjoule.scenarios.schema import BOUNDS, RelocationPolicy, Scenario, ShutdownPolicy, TariffSurchargePolicy, central
 from hashjoule.simulation import policy as pol
 from hashjoule.simulation.draws import DrawValues
@@ -76,8 +78,6 @@ def _uncertain(scenario: Scenario):
             if hasattr(value, "frozen"):
                 yield f"{prefix}.{field}", field, value
     if scenario.fleet.posterior:
-        from hashjoule.calibration.parameter_sets import set_distributions
-
         for field, value in set_distributions(scenario.fleet.parameter_set).items():
             if getattr(scenario.fleet, field, None) is None:
                 yield f"fleet.{field}", field, value
@@ -185,8 +185,6 @@ class ParameterSpace:
 
     def _policy(self, sampled: dict, n: int):
         """Per-draw policies: sampled numbers where the file gives distributions."""
-        from hashjoule.scenarios.resolve import policies
-
         if not any(name.startswith("policy[") for name in sampled):
             return DrawValues.central(self.inputs, n).policy
         out = []

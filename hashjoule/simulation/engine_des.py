@@ -19,7 +19,7 @@ import math
 import numpy as np
 import simpy
 
-from hashjoule.simulation import chain
+from hashjoule.network import chain
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
 from hashjoule.simulation.inputs import ModelInputs

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hashjoule.simulation.chain import HASHES_PER_DIFFICULTY
+from hashjoule.network.chain import HASHES_PER_DIFFICULTY
 from hashjoule.simulation.inputs import ModelInputs
 
 #: Energy of 1 TH/s running for a day at 1 J/TH: 86,400 s / 3.6e6 J/kWh. [kWh]

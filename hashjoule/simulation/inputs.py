@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from hashjoule.simulation import chain
+from hashjoule.network import chain
 
 
 def _check(name: str, values, shape, low=None, high=None) -> np.ndarray:

@@ -14,9 +14,10 @@ import pandas as pd
 
 from hashjoule.data import epoch_headers, read_table
 from hashjoule.errors import InputError
-from hashjoule.simulation import chain, fleet
-from hashjoule.simulation.hardware import cbeci_catalogue
-from hashjoule.simulation.history import daily_inputs
+from hashjoule.network import chain
+from hashjoule.simulation import fleet
+from hashjoule.network.hardware import cbeci_catalogue
+from hashjoule.network.history import daily_inputs
 from hashjoule.simulation.inputs import (
     ChainStart,
     FleetParameters,
@@ -26,7 +27,7 @@ from hashjoule.simulation.inputs import (
     PolicySeries,
     Regions,
 )
-from hashjoule.simulation.periods import parse_day
+from hashjoule.network.periods import parse_day
 
 #: Months of the wet season, when Sichuan and Yunnan hydro power is cheap (MODEL.md).
 WET_MONTHS = (5, 6, 7, 8, 9, 10)

@@ -7,7 +7,7 @@ import textwrap
 import numpy as np
 import xarray as xr
 
-from hashjoule.simulation.estimators import BOUNDS
+from hashjoule.estimates.estimators import BOUNDS
 
 _WIDTH = 12
 _LABEL = 38
@@ -36,7 +36,7 @@ def estimate_table(day_or_period: xr.Dataset, account: xr.Dataset) -> str:
     day_or_period : xarray.Dataset
         The estimate over the requested days.
     account : xarray.Dataset
-        :func:`hashjoule.simulation.accounting.period_account` of the same days.
+        :func:`hashjoule.estimates.accounting.period_account` of the same days.
     """
     one_day = day_or_period.time.size == 1
     when = account.attrs["start"] if one_day else f"{account.attrs['start']} to {account.attrs['end']} ({account.attrs['days']} days)"

@@ -2,7 +2,7 @@
 figures (embedded PNG), the assumptions with their sources, and the article-claims check.
 
 The report is made from a run's Dataset and the scenario file; the figures come from
-:mod:`hashjoule.figures`, the claims from :mod:`hashjoule.claims`.
+:mod:`hashjoule.figures`, the claims from :mod:`hashjoule.estimates.claims`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import html
 import io
 import re
 from importlib import resources
+from pathlib import Path
 
 import matplotlib.style
 import numpy as np
@@ -19,8 +20,17 @@ import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure
 
+from hashjoule import figures
+from hashjoule.errors import InputError
+from hashjoule.estimates.claims import check_claims
 from hashjoule.figures.style import style_path
+from hashjoule.output import atomic_path, provenance
+from hashjoule.reports.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs
 from hashjoule.scenarios.compare import china_regions
+from hashjoule.scenarios.load import load_scenario
+from hashjoule.scenarios.resolve import resolve
+from hashjoule.scenarios.runs import comparable, run_scenario
+from hashjoule.scenarios.runs import compare as run_compare
 
 #: Quantiles of the reported intervals. [1]
 LOW, HIGH = 0.05, 0.95
@@ -140,11 +150,11 @@ def render(ds: xr.Dataset, scenario, text: str, figures: dict[str, Figure], verd
         The validated scenario and its file's text.
     figures : dict of str to Figure
         Caption -> figure, embedded in this order.
-    verdicts : list of hashjoule.claims.Verdict
+    verdicts : list of hashjoule.estimates.claims.Verdict
     provenance : dict of str to str
         ``software_versions`` and ``command`` (see :func:`hashjoule.output.provenance`).
     comparison : (table, (first, last), baseline), optional
-        From :func:`hashjoule.api.compare`.
+        From :func:`hashjoule.scenarios.runs.compare`.
     """
     esc = html.escape
     first = max(2021, int(ds.year.values[0]))
@@ -234,26 +244,12 @@ def build_report(source: str, directory, compare=(), baseline: str = "baseline",
     pathlib.Path
         The report's path.
     """
-    from pathlib import Path
-
-    from hashjoule import figures
-    from hashjoule.api import compare as run_compare
-    from hashjoule.api import run_scenario
-    from hashjoule.claims import check_claims
-    from hashjoule.errors import InputError
-    from hashjoule.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs
-    from hashjoule.output import atomic_path, provenance
-    from hashjoule.scenarios.load import load_scenario
-    from hashjoule.scenarios.resolve import resolve
-
-    from hashjoule.api import _comparable
-
     loaded = {name: load_scenario(name) for name in dict.fromkeys([source, *compare, baseline])}
     for name, (checked, _) in loaded.items():  # refuse a bad file before any work
         resolve(checked, name)
     others = [name for name in dict.fromkeys([source, *compare]) if loaded[name][0].name != loaded[baseline][0].name]
     if others:
-        _comparable(others, baseline)  # the same period and parameter set as the baseline
+        comparable(others, baseline)  # the same period and parameter set as the baseline
     run = loaded[source][0].run
     if run.end.year < 2021 or (run.end.year == 2021 and (run.end.month, run.end.day) != (12, 31)) \
             or (run.start.year == run.end.year and (run.start.month, run.start.day) != (1, 1)):

@@ -60,7 +60,7 @@ def reported_notices() -> xr.Dataset:
 
 def observed_hashrate_ehs() -> xr.DataArray:
     """The observed daily network hashrate (Coin Metrics). [EH/s]"""
-    from hashjoule.simulation.history import daily_inputs
+    from hashjoule.network.history import daily_inputs
 
     return (daily_inputs().hashrate / 1e6).assign_attrs(units="EH/s", long_name="observed network hashrate")
 

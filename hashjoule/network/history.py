@@ -1,7 +1,7 @@
 """Observed history as model inputs: daily revenue, hashrate and issuance; epoch hashrate.
 
 Combines the bundled chain, price and fee data with the consensus rules of
-:mod:`hashjoule.simulation.chain`: the subsidy minted each day is computed exactly from
+:mod:`hashjoule.network.chain`: the subsidy minted each day is computed exactly from
 block heights rather than taken from a third-party aggregate.
 """
 
@@ -13,7 +13,7 @@ import xarray as xr
 from hashjoule.data import chain_daily, epoch_headers, fees_daily
 from hashjoule.data.loaders import labelled
 from hashjoule.errors import InputError
-from hashjoule.simulation import chain
+from hashjoule.network import chain
 
 #: Seconds per day. [s]
 SECONDS_PER_DAY = 86_400

@@ -28,7 +28,7 @@ def ratio_to_cambridge(estimate_ds: xr.Dataset) -> xr.DataArray:
     Parameters
     ----------
     estimate_ds : xarray.Dataset
-        From :func:`hashjoule.simulation.estimators.estimate` with ``cbeci`` among its
+        From :func:`hashjoule.estimates.estimators.estimate` with ``cbeci`` among its
         estimators and an electricity price the Cambridge series has (0.01..0.19 USD/kWh).
 
     Returns

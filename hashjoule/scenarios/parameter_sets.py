@@ -1,10 +1,11 @@
-"""Calibrated parameter sets: versioned TOML files in ``hashjoule/calibration/sets/``.
+"""Reading calibrated parameter sets: versioned TOML files in ``hashjoule/calibration/sets/``.
 
 A set holds the fitted fleet parameters (``[parameters]``), how and on what they were
 fitted (``[fit]``: window, method, scores, date), the posterior of the likelihood-free
 fit (``[posterior]``, and ``[distributions]`` in the scenario files' distribution
 format) and the out-of-sample check (``[holdout]``). Scenarios name a set with the
-top-level key ``calibration``.
+top-level key ``calibration``. The sets are written by ``hashjoule calibrate``
+(:mod:`hashjoule.calibration.set_writer`) and bundled by copying them into that folder.
 """
 
 from __future__ import annotations
@@ -17,18 +18,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from hashjoule.errors import InputError, Problem
-from hashjoule.output import atomic_path
 from hashjoule.scenarios.schema import Fleet
 from hashjoule.simulation.inputs import FleetParameters
 
 #: Name of the bundled default set.
 SET_NAME = "replay-2016-2021"
-#: Order of the sections written to a set file.
-SECTIONS = ("fit", "parameters", "posterior", "distributions", "holdout")
 
 
 def _sets_folder():
-    return resources.files("hashjoule.calibration").joinpath("sets")
+    return resources.files("hashjoule").joinpath("calibration", "sets")
 
 
 def set_names() -> list[str]:
@@ -113,52 +111,3 @@ def set_distributions(name: str = SET_NAME) -> dict:
     """
     label, table = _bundled_table(name)
     return distributions_from_table(table, label)
-
-
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return "inf" if value == math.inf else repr(value)  # shortest text that reads back exactly
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to a set file")
-
-
-def _toml_key(key) -> str:
-    key = str(key)
-    return key if key.replace("_", "").replace("-", "").isalnum() else _toml_value(key)
-
-
-def set_text(tables: dict, comments: dict | None = None) -> str:
-    """TOML text of a set: sections in :data:`SECTIONS` order, one key per line,
-    optional trailing comments (units) by ``(section, key)``."""
-    comments = comments or {}
-    lines = ["# Calibrated parameter set of hashjoule (regenerate: hashjoule calibrate -o FILE)"]
-    for section in SECTIONS:
-        if section not in tables:
-            continue
-        lines += ["", f"[{section}]"]
-        for key, value in tables[section].items():
-            note = comments.get((section, key))
-            lines.append(f"{_toml_key(key)} = {_toml_value(value)}" + (f"   # {note}" if note else ""))
-    return "\n".join(lines) + "\n"
-
-
-def write_set(tables: dict, path, comments: dict | None = None) -> Path:
-    """Write a set file atomically; it is read back and checked before it replaces anything."""
-    text = set_text(tables, comments)
-    label = str(path)
-    table = tomllib.loads(text)
-    parameters_from_table(table, label)
-    distributions_from_table(table, label)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return path

@@ -16,7 +16,7 @@ import xarray as xr
 
 from hashjoule.data import read_table
 from hashjoule.errors import InputError
-from hashjoule.simulation.periods import select_period
+from hashjoule.network.periods import select_period
 
 #: Reference year of the bundled household figures.
 DEFAULT_HOUSEHOLD_YEAR = 2021
@@ -149,7 +149,7 @@ def energy_consumed_twh(estimate_ds: xr.Dataset, start=None, end=None) -> xr.Dat
     ----------
     estimate_ds : xarray.Dataset
         With a daily ``energy`` [GWh], as from
-        :func:`hashjoule.simulation.estimators.estimate`.
+        :func:`hashjoule.estimates.estimators.estimate`.
 
     Returns
     -------
@@ -169,7 +169,7 @@ def period_account(estimate_ds: xr.Dataset, start=None, end=None, home: Househol
     Parameters
     ----------
     estimate_ds : xarray.Dataset
-        From :func:`hashjoule.simulation.estimators.estimate`.
+        From :func:`hashjoule.estimates.estimators.estimate`.
     start, end : str or datetime-like, optional
         First and last day (included).
     home : Household, optional

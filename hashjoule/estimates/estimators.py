@@ -27,9 +27,9 @@ import pandas as pd
 import xarray as xr
 
 from hashjoule.errors import InputError
-from hashjoule.simulation.hardware import Catalogue, cbeci_catalogue, in_service
-from hashjoule.simulation.history import SECONDS_PER_DAY, daily_inputs
-from hashjoule.simulation.periods import select_period
+from hashjoule.network.hardware import Catalogue, cbeci_catalogue, in_service
+from hashjoule.network.history import SECONDS_PER_DAY, daily_inputs
+from hashjoule.network.periods import select_period
 
 METHODS = ("cbeci", "stoll2019", "digiconomist")
 BOUNDS = ("lower", "best", "upper")
@@ -138,7 +138,7 @@ def cbeci(inputs: xr.Dataset, price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_K
     ----------
     inputs : xarray.Dataset
         Daily ``hashrate`` [TH/s] and ``revenue`` [USD/day], as from
-        :func:`hashjoule.simulation.history.daily_inputs`.
+        :func:`hashjoule.network.history.daily_inputs`.
     price_usd_per_kwh : float
         Electricity price of the profitability test. [USD/kWh]
     catalogue : Catalogue, optional
@@ -237,7 +237,7 @@ def estimate(price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_KWH, methods="all"
         First and last day reported (moving averages are computed over the whole
         history first, so the result does not depend on the window).
     inputs : xarray.Dataset, optional
-        Daily inputs; default :func:`~hashjoule.simulation.history.daily_inputs`.
+        Daily inputs; default :func:`~hashjoule.network.history.daily_inputs`.
 
     Returns
     -------

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from hashjoule.calibration.cambridge import cambridge_at
-from hashjoule.simulation.accounting import household, household_years, period_account
-from hashjoule.simulation.estimators import DEFAULT_PRICE_USD_PER_KWH, estimate
+from hashjoule.estimates.cambridge import cambridge_at
+from hashjoule.estimates.accounting import household, household_years, period_account
+from hashjoule.estimates.estimators import DEFAULT_PRICE_USD_PER_KWH, estimate
 
 #: The article's figure for global mining electricity. [TWh/yr]
 ARTICLE_TWH_PER_YEAR = 134.0

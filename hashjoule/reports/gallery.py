@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 
 from hashjoule import figures
 from hashjoule.errors import InputError
-from hashjoule.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
+from hashjoule.reports.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
 from hashjoule.figures.style import save_figure
 from hashjoule.figures.timeline import OBSERVED_WINDOW_DAYS, observed_mean
 from hashjoule.output import atomic_path, provenance
@@ -68,7 +68,7 @@ class Runs:
 
     def scenario(self, name: str, keep_draws: bool) -> xr.Dataset:
         """A bundled scenario's run, seed :data:`SEED`."""
-        from hashjoule.api import run_scenario
+        from hashjoule.scenarios.runs import run_scenario
 
         return self._once(("run", name, keep_draws), lambda: run_scenario(
             name, self.draws["kept"], SEED, keep_draws=keep_draws, progress=self.progress)[0])
@@ -81,7 +81,7 @@ class Runs:
 
     def estimate(self) -> xr.Dataset:
         """The historical estimate by all methods at :data:`PRICE_USD_PER_KWH`."""
-        from hashjoule.simulation.estimators import estimate
+        from hashjoule.estimates.estimators import estimate
 
         return self._once("estimate", lambda: estimate(PRICE_USD_PER_KWH))
 
@@ -94,7 +94,7 @@ class Runs:
 
     def compare(self, names: tuple[str, ...]) -> tuple[pd.DataFrame, tuple[int, int]]:
         """The paired comparison of scenarios with the baseline."""
-        from hashjoule.api import compare
+        from hashjoule.scenarios.runs import compare
 
         return self._once(("compare", names), lambda: compare(list(names), draws=self.draws["compared"], seed=SEED,
                                                               progress=self.progress))
@@ -116,7 +116,7 @@ def _with_units(ds: xr.Dataset, units: str) -> xr.Dataset:
 
 
 def _consumption(runs: Runs):
-    from hashjoule.calibration.cambridge import cambridge_at
+    from hashjoule.estimates.cambridge import cambridge_at
 
     est = runs.estimate().sel(time=slice(HISTORY_START, None))
     cambridge = cambridge_at(PRICE_USD_PER_KWH).sel(time=slice(HISTORY_START, str(est.time.values[-1])[:10]))
@@ -129,7 +129,7 @@ def _consumption(runs: Runs):
 
 
 def _households() -> dict[str, float]:
-    from hashjoule.simulation.accounting import household
+    from hashjoule.estimates.accounting import household
 
     return {"Chinese household of three": household("china3").kwh_per_year, "US household": household("us").kwh_per_year}
 
@@ -198,7 +198,7 @@ def _composition(runs: Runs):
 
 
 def _sensitivity(runs: Runs):
-    from hashjoule.api import sensitivity
+    from hashjoule.scenarios.runs import sensitivity
 
     indices = sensitivity("china-2021", samples=runs.draws["sobol"], seed=SEED, progress=runs.progress)
     return figures.sobol_indices(indices), indices[["S1", "S1_conf", "ST", "ST_conf"]]
