@@ -22,13 +22,13 @@ LAYERS = {
     "network": 2,
     "estimates": 3,
     "simulation": 3,
-    "figures": 3,      # figures take Datasets: they import neither simulation nor scenarios
-    "scenarios": 4,
-    "calibration": 5,
-    "reports": 6,
-    "api": 7,
-    "cli": 8,
-    "__main__": 9,
+    "figures": 4,      # figures take Datasets: they import neither simulation nor scenarios
+    "scenarios": 5,
+    "calibration": 6,
+    "reports": 7,
+    "api": 8,
+    "cli": 9,
+    "__main__": 10,
 }
 #: Top-level modules of the lowest layer.
 BASE = {"errors", "constants", "output"}

@@ -14,12 +14,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from hashjoule.estimates.cambridge import cambridge_at
+from hashjoule.constants import ARTICLE_TWH_PER_YEAR
 from hashjoule.estimates.accounting import household, household_years, period_account
+from hashjoule.estimates.cambridge import cambridge_at
 from hashjoule.estimates.estimators import DEFAULT_PRICE_USD_PER_KWH, estimate
 
-#: The article's figure for global mining electricity. [TWh/yr]
-ARTICLE_TWH_PER_YEAR = 134.0
 #: The article's figure for one bitcoin. [household-yr of a family of three]
 ARTICLE_HOUSEHOLD_YEARS_PER_BTC = 1.0
 

@@ -28,7 +28,8 @@ import xarray as xr
 
 from hashjoule.errors import InputError
 from hashjoule.network.hardware import Catalogue, cbeci_catalogue, in_service
-from hashjoule.network.history import SECONDS_PER_DAY, daily_inputs
+from hashjoule.constants import SECONDS_PER_DAY
+from hashjoule.network.history import daily_inputs
 from hashjoule.network.periods import select_period
 
 METHODS = ("cbeci", "stoll2019", "digiconomist")

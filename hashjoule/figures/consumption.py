@@ -5,10 +5,8 @@ from __future__ import annotations
 import xarray as xr
 from matplotlib.figure import Figure
 
+from hashjoule.constants import ARTICLE_TWH_PER_YEAR
 from hashjoule.figures.style import GREY, OKABE_ITO, caption, new_figure, styled
-
-#: Global mining electricity cited by the article of December 2021. [TWh/yr]
-ARTICLE_TWH_PER_YEAR = 134.0
 
 
 @styled

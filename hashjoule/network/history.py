@@ -15,8 +15,6 @@ from hashjoule.data.loaders import labelled
 from hashjoule.errors import InputError
 from hashjoule.network import chain
 
-#: Seconds per day. [s]
-SECONDS_PER_DAY = 86_400
 #: Day block 1 was mined (UTC); the genesis block is the only earlier one.
 FIRST_BLOCK_DAY = "2009-01-09"
 

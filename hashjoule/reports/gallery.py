@@ -23,9 +23,10 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from hashjoule import figures
+from hashjoule.constants import ARTICLE_TWH_PER_YEAR, BAND
 from hashjoule.errors import InputError
 from hashjoule.reports.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
-from hashjoule.figures.style import save_figure
+from hashjoule.figures.style import INNER, OUTER, save_figure
 from hashjoule.figures.timeline import OBSERVED_WINDOW_DAYS, observed_mean
 from hashjoule.output import atomic_path, provenance
 
@@ -135,6 +136,7 @@ def _households() -> dict[str, float]:
 
 
 def _per_bitcoin(runs: Runs):
+    from hashjoule.estimates.accounting import household_years
     from hashjoule.figures.per_bitcoin import energy_per_btc_rolling
 
     est = runs.estimate()
@@ -143,7 +145,7 @@ def _per_bitcoin(runs: Runs):
     per_btc = energy_per_btc_rolling(est).sel(estimator="cbeci", time=slice(HISTORY_START, None), drop=True)
     data = _with_units(xr.Dataset(_columns(per_btc, "cbeci", "bound")), "MWh/BTC")
     for key, kwh in zip(("china3", "us"), homes.values()):
-        data[f"household_years_{key}"] = (per_btc.sel(bound="best") * 1e3 / kwh).assign_attrs(
+        data[f"household_years_{key}"] = household_years(per_btc.sel(bound="best"), kwh).assign_attrs(
             units="household-yr/BTC", long_name=f"cbeci best guess in years of a household using {kwh:.0f} kWh/yr")
     return fig, data
 
@@ -154,7 +156,7 @@ def _timeline(runs: Runs):
     observed = observed_hashrate_ehs()
     fig = figures.crackdown_timeline(sim, observed, policies, reported_notices())
     window = slice("2021-01-01", "2022-03-31")
-    q = sim.hashrate.sel(time=window).sum("region").quantile([0.05, 0.5, 0.95], "draw")
+    q = sim.hashrate.sel(time=window).sum("region").quantile([BAND[0], 0.5, BAND[1]], "draw")
     data = xr.Dataset({f"simulated_p{int(round(v * 100))}": q.sel(quantile=v, drop=True) for v in q["quantile"].values})
     data["observed"] = observed_mean(observed).sel(time=window).reindex(time=q.time).assign_attrs(
         long_name=f"observed hashrate, trailing {OBSERVED_WINDOW_DAYS}-day mean (Coin Metrics)")
@@ -178,7 +180,7 @@ def _fan(runs: Runs):
     sim = runs.scenario("china-2021", keep_draws=True)
     base = runs.scenario("baseline", keep_draws=False)
     fig = figures.annual_fan(sim, "annual_energy", reference=base)
-    totals = figures.fan.full_years(sim, "annual_energy").quantile([0.05, 0.25, 0.5, 0.75, 0.95], "draw")
+    totals = figures.fan.full_years(sim, "annual_energy").quantile([OUTER[0], INNER[0], 0.5, INNER[1], OUTER[1]], "draw")
     data = xr.Dataset({f"china_2021_p{int(round(v * 100))}": totals.sel(quantile=v, drop=True)
                        for v in totals["quantile"].values})
     data["baseline_p50"] = figures.fan.full_years(base, "annual_energy").median("draw")
@@ -212,7 +214,7 @@ def _calibration_fit(runs: Runs):
 def _calibration_check(runs: Runs):
     cal = runs.calibration()
     paths = cal.paths
-    band = paths.draws.quantile([0.05, 0.5, 0.95], "draw")
+    band = paths.draws.quantile([BAND[0], 0.5, BAND[1]], "draw")
     data = xr.Dataset({"observed": paths.observed, "point": paths.point,
                        **{f"draws_{label}": band.isel(quantile=i, drop=True).assign_attrs(paths.draws.attrs)
                           for i, label in enumerate(("p5", "median", "p95"))}})
@@ -247,7 +249,7 @@ class Recipe:
 
 RECIPES: dict[str, Recipe] = {
     "consumption": Recipe("annualised electricity use 2016-2023 by three estimators, with bounds, the Cambridge "
-                          "index and the article's 134 TWh", (), "", _consumption),
+                          f"index and the article's {ARTICLE_TWH_PER_YEAR:.0f} TWh", (), "", _consumption),
     "per-bitcoin": Recipe("electricity per bitcoin minted, with Chinese and US household-years", (), "", _per_bitcoin),
     "timeline": Recipe("China's 2021 shutdowns as a Gantt chart above the simulated (5-95 % of draws) and observed "
                        "hashrate", ("china-2021",), "kept", _timeline),

@@ -21,6 +21,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from hashjoule import figures
+from hashjoule.constants import BAND
 from hashjoule.errors import InputError
 from hashjoule.estimates.claims import check_claims
 from hashjoule.figures.style import style_path
@@ -32,8 +33,6 @@ from hashjoule.scenarios.resolve import resolve
 from hashjoule.scenarios.runs import comparable, run_scenario
 from hashjoule.scenarios.runs import compare as run_compare
 
-#: Quantiles of the reported intervals. [1]
-LOW, HIGH = 0.05, 0.95
 #: Bundled data files a scenario run reads (history, hardware, regions, mining maps, emission
 #: factors, exchange rates), and those of the claims check and household references.
 MODEL_DATA = ("btc_daily_coinmetrics.csv", "btc_daily_fees_glassnode.csv", "btc_epoch_start_headers.csv",
@@ -59,7 +58,7 @@ def png_base64(fig: Figure) -> str:
 def interval(values, digits: int = 1) -> str:
     """Median and 5-95 % interval of per-draw values: ``m [lo, hi]``."""
     values = np.asarray(values, dtype=float)
-    lo, mid, hi = np.quantile(values, [LOW, 0.5, HIGH])
+    lo, mid, hi = np.quantile(values, [BAND[0], 0.5, BAND[1]])
     return f"{mid:,.{digits}f} [{lo:,.{digits}f}, {hi:,.{digits}f}]"
 
 
