@@ -306,11 +306,6 @@ def difficulty_from_bits_array(bits) -> np.ndarray:
     return 0xFFFF / mantissa * 256.0 ** ((POW_LIMIT_BITS >> 24) - (bits >> 24))
 
 
-def is_retarget_height(height: int) -> bool:
-    """True if the block at ``height`` starts a new difficulty epoch."""
-    return height > 0 and height % RETARGET_INTERVAL == 0
-
-
 # --- difficulty, target, hashrate ----------------------------------------
 
 
