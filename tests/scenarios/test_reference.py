@@ -5,7 +5,7 @@ from pathlib import Path
 from hashjoule.scenarios import schema
 from hashjoule.scenarios.reference import SECTIONS, reference
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "scenario-reference.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "scenario-reference.md"
 
 
 def test_checked_in_reference_is_up_to_date():

@@ -1,39 +1,15 @@
-"""Parameter-set files: writing and reading, distributions for scenarios, and how scenarios name a set."""
+"""Reading parameter-set files: the bundled set, its distributions for scenarios, and how
+scenarios name a set (writing them is tested in tests/calibration/test_set_writer.py)."""
 
-import math
 import tomllib
 
 import pytest
 
-from hashjoule.calibration import set_writer
-from hashjoule.scenarios import parameter_sets
 from hashjoule.errors import InputError
+from hashjoule.scenarios import parameter_sets
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.resolve import resolve
 from hashjoule.scenarios.schema import LogNormal
-from hashjoule.simulation.inputs import FleetParameters
-
-TABLES = {
-    "fit": {"window_start": "2016-01-01", "window_end": "2021-04-30", "method": "test", "engine_runs": 10,
-            "median_absolute_percentage_error": 0.08, "date": "2026-01-01"},
-    "parameters": {"growth_per_day": 0.005, "deployment_lag_days": 60, "unprofitable_retirement_days": 25.0,
-                   "max_growth_per_day": math.inf},
-    "posterior": {"lag_frequencies": {"30": 0.25, "60": 0.75}, "sigma_narrowed_to_bounds": []},
-    "distributions": {"growth_per_day": {"dist": "lognormal", "median": 0.006, "sigma": 0.2}},
-}
-
-
-def test_set_round_trip(tmp_path):
-    path = set_writer.write_set(TABLES, tmp_path / "x.toml", {("parameters", "growth_per_day"): "1/d"})
-    text = path.read_text()
-    assert "growth_per_day = 0.005   # 1/d" in text, text
-    values = tomllib.loads(text)
-    assert values["fit"]["median_absolute_percentage_error"] == pytest.approx(0.08)
-    assert values["parameters"]["max_growth_per_day"] == math.inf
-    assert values["posterior"]["lag_frequencies"] == {"30": 0.25, "60": 0.75}
-    assert parameter_sets.read_set(path) == FleetParameters(0.005, 60, 25.0)
-    assert list(values) == ["fit", "parameters", "posterior", "distributions"]
-
 
 def test_the_bundled_set_has_its_record_and_posterior():
     name = parameter_sets.SET_NAME
@@ -49,18 +25,11 @@ def test_the_bundled_set_has_its_record_and_posterior():
     assert growth.ppf(0.01) < parameter_sets.load_set(name).growth_per_day < growth.ppf(0.99)
 
 
-def test_a_bad_set_is_refused_with_file_and_key(tmp_path):
+def test_an_unknown_set_is_refused_with_the_known_ones():
     with pytest.raises(InputError, match=r"calibration set: expected a set in hashjoule/calibration/sets .*found 'nope'"):
         parameter_sets.load_set("nope")
     with pytest.raises(InputError, match="found 'nope'"):
         parameter_sets.set_distributions("nope")
-    broken = {**TABLES, "parameters": {"growth_per_day": 0.005}}
-    with pytest.raises(InputError, match=r"x.toml: parameters.deployment_lag_days: expected a number"):
-        set_writer.write_set(broken, tmp_path / "x.toml")
-    wide = {**TABLES, "distributions": {"unprofitable_retirement_days": {"dist": "lognormal", "median": 3, "sigma": 2}}}
-    with pytest.raises(InputError, match=r"x.toml: distributions.unprofitable_retirement_days: .* >= 1.0"):
-        set_writer.write_set(wide, tmp_path / "x.toml")
-    assert not (tmp_path / "x.toml").exists()
 
 
 def _scenario(tmp_path, text):

@@ -1,8 +1,8 @@
-"""Scenario files: the bundled library, the malformed-file corpus, fuzzing, runs and comparisons."""
+"""Loading scenario files: the bundled library, ``extends``, the malformed-file corpus, fuzzing,
+and the commands that read them (validate, scenarios copy, run)."""
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,7 +12,7 @@ from hashjoule.errors import InputError
 from hashjoule.scenarios.load import library_names, load_scenario
 from hashjoule.scenarios.resolve import resolve
 
-BAD = Path(__file__).parent / "scenarios" / "bad"
+BAD = Path(__file__).parent / "bad"
 CORPUS = sorted(BAD.glob("*.toml"))
 
 
@@ -43,25 +43,6 @@ def test_every_bundled_scenario_is_valid(name, capsys):
     assert inputs.days > 3000
 
 
-def test_china_2021_compiles_the_reported_dates():
-    inputs = resolve(load_scenario("china-2021")[0])
-    days = inputs.time
-    names = list(inputs.regions.names)
-    removal = inputs.policy.removal_rate
-    first = {name: str(days[np.flatnonzero(removal[:, names.index(name)])[0]]) for name in
-             ("Inner Mongolia", "Xinjiang", "Qinghai", "Sichuan", "Yunnan", "Other China")}
-    # removals start so that each ramp ends by the reported deadline
-    assert first == {"Inner Mongolia": "2021-03-31", "Xinjiang": "2021-06-09", "Qinghai": "2021-06-09",
-                     "Sichuan": "2021-06-18", "Yunnan": "2021-06-12", "Other China": "2021-09-24"}
-    last = {name: str(days[np.flatnonzero(removal[:, names.index(name)])[-1]]) for name in ("Inner Mongolia", "Sichuan")}
-    assert last == {"Inner Mongolia": "2021-04-29", "Sichuan": "2021-06-20"}
-    hainan = inputs.policy.tariff_adder_usd_per_kwh[:, names.index("Other China")]
-    assert str(days[np.flatnonzero(hainan)[0]]) == "2021-12-03"  # converted by policy.cny_to_usd
-    assert hainan.max() == pytest.approx(0.80 / 6.4515)  # CNY at the 2021 average rate
-    assert inputs.policy.deployment_ban[:, names.index("Sichuan")].any()
-    assert not inputs.policy.deployment_ban[:, names.index("United States")].any()
-
-
 def test_extends_merges_tables_and_replaces_lists(tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text('name = "mine"\nextends = "china-2021"\n[run]\nend = 2024-12-31\n'
@@ -76,30 +57,6 @@ def test_extends_merges_tables_and_replaces_lists(tmp_path):
     path.write_text('name = "mine"\nextends = "china-2021"\n[[policy]]\ntype = "deployment_ban"\n'
                     'regions = ["Iran"]\nstart = 2021-01-01\n')
     assert [p.type for p in load_scenario(str(path))[0].policy] == ["deployment_ban"]
-
-
-def test_region_share_override_rescales_the_rest(tmp_path):
-    path = tmp_path / "s.toml"
-    path.write_text('name = "s"\n[regions."United States"]\nshare = 0.5\n')
-    inputs = resolve(load_scenario(str(path))[0])
-    base = resolve(load_scenario("baseline")[0])
-    shares, before = inputs.regions.initial_share, base.regions.initial_share
-    us = inputs.regions.names.index("United States")
-    assert shares[us] == 0.5
-    others = np.arange(len(shares)) != us
-    np.testing.assert_allclose(shares[others], before[others] * 0.5 / before[others].sum())
-    # and the first day's online hashrate is still the observed one
-    assert _online_on_day_0(inputs) == pytest.approx(_online_on_day_0(base), rel=1e-5)
-
-
-def _online_on_day_0(x):
-    from hashjoule.network import chain
-    from hashjoule.simulation import fleet
-
-    reward = chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0]
-    hashprice = fleet.hashprice_usd_per_ths_day(reward, np.array([x.market.price_history_usd[0]]),
-                                                chain.difficulty_from_bits(x.chain_start.bits))
-    return float(fleet.Fleet(x, 1).online_ths(0, hashprice).sum())
 
 
 TOML_VALUES = st.recursive(
@@ -163,37 +120,6 @@ def test_scenarios_copy_then_validate(tmp_path, capsys, monkeypatch):
     assert main(["validate", "china-2021.toml"]) == 0
     assert main(["scenarios", "copy", "china-2021"]) == 2  # no silent overwrite
     assert main(["scenarios", "show", "nope"]) == 2
-
-
-def test_paired_intervals_are_narrower_than_unpaired():
-    from hashjoule.api import compare
-
-    paired, _ = compare(["inner-mongolia-only"], draws=12, first_year=2021, last_year=2024)
-    unpaired, _ = compare(["inner-mongolia-only"], draws=12, first_year=2021, last_year=2024, paired=False)
-    width = lambda t: float(t.net_global_p95.iloc[0] - t.net_global_p5.iloc[0])  # noqa: E731
-    assert width(paired) < width(unpaired) / 3
-    assert paired.saved_china_mean.iloc[0] > 0
-
-
-def test_a_copy_gets_its_own_name_and_compare_refuses_twins(tmp_path, capsys, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    assert main(["scenarios", "copy", "china-2021", "my plan.toml"]) == 0
-    scenario, _ = load_scenario("my plan.toml")
-    assert scenario.name == "my-plan"
-    (tmp_path / "twin.toml").write_text((tmp_path / "my plan.toml").read_text())
-    capsys.readouterr()
-    assert main(["compare", "my plan.toml", "twin.toml", "--draws", "2", "--to-year", "2021", "--no-progress"]) == 2
-    assert "a scenario name not used by another compared scenario" in capsys.readouterr().err
-
-
-def test_compare_refuses_mismatched_runs_and_years(tmp_path, capsys):
-    path = tmp_path / "late.toml"
-    path.write_text('name = "late"\nextends = "inner-mongolia-only"\n[run]\nstart = 2021-01-01\n')
-    assert main(["compare", str(path), "--draws", "2", "--no-progress"]) == 2
-    assert "run.start: expected the baseline's value (2016-01-01)" in capsys.readouterr().err
-    assert main(["compare", "inner-mongolia-only", "--from-year", "2025", "--to-year", "2021"]) == 2
-    assert main(["compare", "inner-mongolia-only", "--to-year", "2099"]) == 2
-    assert "whole years within the run" in capsys.readouterr().err
 
 
 def test_a_folder_or_unreadable_file_is_a_clean_error(tmp_path, capsys):
