@@ -5,6 +5,9 @@ entry in ``manifest.json``: the scenarios, seed and draws it used, the SHA-256 o
 file written and of every input (bundled data files, scenario files, parameter set), and
 the software versions. Nothing random is left unseeded, and the data files carry no date,
 so two runs give byte-identical data files.
+
+The model (estimates, scenario runs, the calibration) is imported inside the functions that
+run it, so that listing the figures (``hashjoule figures --help``) stays fast.
 """
 
 from __future__ import annotations
