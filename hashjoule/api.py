@@ -11,6 +11,9 @@ from hashjoule.scenarios.runs import compare, load, run_scenario, sensitivity, s
 
 __all__ = ["calibrate", "compare", "figures", "load", "report", "run_scenario", "sensitivity", "simulate"]
 
+# The reports and the calibration are imported by the functions that use them, so that a
+# command that only runs the model does not import the plotting and fitting code.
+
 
 def figures(names: list[str] | None = None, output=".", formats=("png",), progress: bool = False,
             command: str | None = None, draws: int | None = None) -> dict:
