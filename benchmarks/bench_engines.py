@@ -21,7 +21,7 @@ START, END = "2016-01-01", "2023-12-31"
 
 
 def inputs():
-    from hashjoule.calibration.parameter_sets import load_set
+    from hashjoule.scenarios.parameter_sets import load_set
     from hashjoule.simulation.world import baseline_inputs
 
     return baseline_inputs(START, END, load_set())

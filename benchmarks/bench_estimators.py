@@ -14,9 +14,9 @@ import statistics
 import time
 
 from hashjoule.data.loaders import _chain_daily_cached
-from hashjoule.simulation import estimators as est
-from hashjoule.simulation.hardware import cbeci_catalogue
-from hashjoule.simulation.history import daily_inputs
+from hashjoule.estimates import estimators as est
+from hashjoule.network.hardware import cbeci_catalogue
+from hashjoule.network.history import daily_inputs
 
 
 def timed(function, repeat: int) -> float:

@@ -1,8 +1,10 @@
 """hashjoule: electricity use and carbon emissions of Bitcoin mining.
 
-Historical estimates with bounds, energy per bitcoin and household equivalents
-(:mod:`hashjoule.simulation`), scenario files (:mod:`hashjoule.scenarios`),
-calibration (:mod:`hashjoule.calibration`) and figures (:mod:`hashjoule.figures`).
+The network's rules and history (:mod:`hashjoule.network`), historical estimates with
+bounds, energy per bitcoin and household equivalents (:mod:`hashjoule.estimates`), the
+fleet simulation (:mod:`hashjoule.simulation`), scenario files (:mod:`hashjoule.scenarios`),
+calibration (:mod:`hashjoule.calibration`), figures (:mod:`hashjoule.figures`) and reports
+(:mod:`hashjoule.reports`). docs/architecture.md maps where each piece lives.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -1,163 +1,18 @@
-"""The Python entry points that the command line mirrors, wiring inputs, engines and outputs."""
+"""The Python entry points that the command line mirrors: a thin facade over the layers.
+
+Runs of the world and of scenario files come from :mod:`hashjoule.scenarios.runs`, figures
+and reports from :mod:`hashjoule.reports`, the calibration from :mod:`hashjoule.calibration`.
+"""
 
 from __future__ import annotations
 
-import xarray as xr
-
 from hashjoule.errors import InputError
+from hashjoule.scenarios.runs import compare, load, run_scenario, sensitivity, simulate
 
-from hashjoule.calibration.parameter_sets import SET_NAME, load_set
-from hashjoule.simulation.runner import simulate as run_engine
-from hashjoule.simulation.world import baseline_inputs
+__all__ = ["calibrate", "compare", "figures", "load", "report", "run_scenario", "sensitivity", "simulate"]
 
-
-def simulate(start="2016-01-01", end="2023-12-31", engine: str = "ensemble", draws: int = 100,
-             seed: int | None = 0, batch_size: int | None = None, keep_draws: bool | None = None,
-             progress: bool = False, parameter_set: str = SET_NAME, workers: int | None = None,
-             scheduler: str | None = None) -> xr.Dataset:
-    """Simulate the world without mining policy (``hashjoule simulate``).
-
-    Parameters
-    ----------
-    start, end : str
-        First and last day; the start must lie in the bundled chain data (2010-07-26 to
-        2023-02-25), the end may be later (prices and hardware are then projected).
-    engine : {"ensemble", "des"}
-        Vectorised Monte Carlo engine, or the per-block discrete-event engine.
-    draws : int
-        Monte Carlo draws.
-    seed : int or None
-        Root seed; ``None`` runs one deterministic draw.
-    batch_size, keep_draws, progress, workers, scheduler
-        See :func:`hashjoule.simulation.runner.simulate`.
-    parameter_set : str
-        Calibrated fleet parameters (``hashjoule/calibration/sets/<name>.toml``).
-
-    Returns
-    -------
-    xarray.Dataset
-        Daily results by draw and region (or their means over draws), annual totals per
-        draw, epoch statistics; attributes record the engine, seed and parameter set.
-    """
-    inputs = baseline_inputs(start, end, load_set(parameter_set))
-    ds = run_engine(inputs, engine, draws, seed, batch_size, keep_draws, progress, workers=workers, scheduler=scheduler)
-    ds.attrs.update(parameter_set=parameter_set, scenario="baseline world without mining policy (no scenario file)")
-    return ds
-
-
-def load(source: str):
-    """A scenario, its text, its central world and its uncertain parameters.
-
-    Returns
-    -------
-    scenario : hashjoule.scenarios.schema.Scenario
-    text : str
-        The file's text (recorded in outputs).
-    inputs : ModelInputs
-    space : hashjoule.scenarios.uncertain.ParameterSpace
-    """
-    from hashjoule.scenarios.load import load_scenario
-    from hashjoule.scenarios.resolve import resolve
-    from hashjoule.scenarios.uncertain import ParameterSpace
-
-    scenario, text = load_scenario(source)
-    inputs = resolve(scenario, source)
-    return scenario, text, inputs, ParameterSpace(scenario, inputs)
-
-
-def run_scenario(source: str, draws: int | None = None, seed: int | None = None, engine: str | None = None,
-                 batch_size: int | None = None, keep_draws: bool | None = None, progress: bool = False,
-                 workers: int | None = None, scheduler: str | None = None, checkpoint=None, resume: bool = False):
-    """Run a scenario file or bundled scenario (``hashjoule run``).
-
-    Parameters
-    ----------
-    source : str
-        Bundled name (``hashjoule scenarios list``) or path to a TOML file.
-    draws, seed, engine : optional
-        Override the file's ``[run]`` values.
-    batch_size, keep_draws, progress, workers, scheduler, checkpoint, resume
-        See :func:`hashjoule.simulation.runner.simulate`.
-
-    Returns
-    -------
-    ds : xarray.Dataset
-        Summaries over draws (and the draws if kept), with the scenario's text and name
-        in the attributes. Every draw samples the file's distributions.
-    scenario : hashjoule.scenarios.schema.Scenario
-    """
-    scenario, text, inputs, space = load(source)
-    draws = scenario.run.draws if draws is None else draws
-    seed = scenario.run.seed if seed is None else seed
-    ds = run_engine(inputs, engine or scenario.run.engine, draws, seed, batch_size, keep_draws, progress,
-                    space=space, workers=workers, scheduler=scheduler, checkpoint=checkpoint, resume=resume,
-                    identity={"scenario": scenario.name, "scenario_text": text})
-    ds.attrs.update(scenario=scenario.name, scenario_text=text, parameter_set=scenario.fleet.parameter_set)
-    return ds, scenario
-
-
-def _comparable(sources: list[str], baseline: str):
-    """Load the scenarios and the baseline, refusing runs that cannot be paired."""
-    from hashjoule.scenarios.load import load_scenario
-    from hashjoule.scenarios.resolve import resolve
-
-    # every file is checked, and the runs made comparable, before anything runs
-    loaded = {source: load_scenario(source)[0] for source in [baseline, *sources]}
-    for source, scenario in loaded.items():
-        resolve(scenario, source)
-    base_run = loaded[baseline]
-    for source in sources:
-        s = loaded[source]
-        for key, mine, theirs in (("run.start", s.run.start, base_run.run.start), ("run.end", s.run.end, base_run.run.end),
-                                  ("fleet.parameter_set", s.fleet.parameter_set, base_run.fleet.parameter_set)):
-            if mine != theirs:
-                raise InputError.single(source, key, f"the baseline's value ({theirs}) for a paired comparison", str(mine))
-    names = [loaded[source].name for source in sources]
-    for source, name in zip(sources, names):
-        if names.count(name) > 1 or name == base_run.name:
-            raise InputError.single(source, "name", "a scenario name not used by another compared scenario", repr(name))
-    return loaded
-
-
-def _years(base_run, first_year, last_year) -> tuple[int, int]:
-    first = first_year or 2021
-    last = last_year or base_run.run.end.year
-    span = f"whole years within the run, {base_run.run.start.year} to {base_run.run.end.year}"
-    if not base_run.run.start.year <= first <= last <= base_run.run.end.year:
-        raise InputError.single("--from-year/--to-year", "", span, f"{first}-{last}")
-    return first, last
-
-
-def compare(sources: list[str], baseline: str = "baseline", first_year: int | None = None,
-            last_year: int | None = None, draws: int | None = None, seed: int | None = None,
-            progress: bool = False, paired: bool = True, workers: int | None = None, scheduler: str | None = None):
-    """Run scenarios and a baseline with common random numbers and summarise the differences
-    (``hashjoule compare``). A parameter the scenario and the baseline share takes the same
-    value in both, draw by draw.
-
-    Returns
-    -------
-    table : pandas.DataFrame
-        Per scenario: mean and 5-95 % interval of energy saved in China [TWh], net global
-        change [TWh], CO2 avoided in China and net global [Mt], and household-years.
-    period : tuple of int
-        The years compared.
-    """
-    from hashjoule.scenarios.compare import paired_differences, summarise
-    from hashjoule.simulation.accounting import household
-
-    loaded = _comparable(sources, baseline)
-    base_run = loaded[baseline]
-    first, last = _years(base_run, first_year, last_year)
-    draws = draws if draws is not None else base_run.run.draws
-    seed = seed if seed is not None else base_run.run.seed
-    options = dict(progress=progress, keep_draws=False, workers=workers, scheduler=scheduler)
-    base, _ = run_scenario(baseline, draws, seed, **options)
-    differences = {}
-    for source in sources:
-        ds, scenario = run_scenario(source, draws, seed, **options)
-        differences[scenario.name] = paired_differences(ds, base, first, last, paired=paired)
-    return summarise(differences, household("china3").kwh_per_year), (first, last)
+# The reports and the calibration are imported by the functions that use them, so that a
+# command that only runs the model does not import the plotting and fitting code.
 
 
 def figures(names: list[str] | None = None, output=".", formats=("png",), progress: bool = False,
@@ -167,7 +22,7 @@ def figures(names: list[str] | None = None, output=".", formats=("png",), progre
     Parameters
     ----------
     names : list of str, optional
-        Figure names (:data:`hashjoule.gallery.RECIPES`); default all.
+        Figure names (:data:`hashjoule.reports.gallery.RECIPES`); default all.
     output : path-like
         Folder for the figures, their data (CSV) and ``manifest.json``.
     formats : sequence of {"png", "svg", "pdf"}
@@ -177,9 +32,9 @@ def figures(names: list[str] | None = None, output=".", formats=("png",), progre
     Returns
     -------
     dict
-        The manifest (see :func:`hashjoule.gallery.make_figures`).
+        The manifest (see :func:`hashjoule.reports.gallery.make_figures`).
     """
-    from hashjoule.gallery import make_figures
+    from hashjoule.reports.gallery import make_figures
 
     return make_figures(names, output, formats, progress, command, draws)
 
@@ -190,43 +45,11 @@ def report(source: str, output, compare=(), baseline: str = "baseline", draws: i
 
     Headline numbers with 5-95 % intervals, figures, the comparison with the baseline, the
     assumptions with their sources and the article-claims check; see
-    :func:`hashjoule.htmlreport.build_report`. Returns the path of ``report.html``.
+    :func:`hashjoule.reports.html.build_report`. Returns the path of ``report.html``.
     """
-    from hashjoule.htmlreport import build_report
+    from hashjoule.reports.html import build_report
 
     return build_report(source, output, compare, baseline, draws, seed, progress, command)
-
-
-def sensitivity(source: str, baseline: str = "baseline", samples: int = 256, seed: int | None = None,
-                first_year: int | None = None, last_year: int | None = None, workers: int | None = None,
-                scheduler: str | None = None, progress: bool = False) -> xr.Dataset:
-    """Sobol indices of a scenario's headline results: its energy in the first year compared,
-    CO2 avoided in China and the net global change against the baseline
-    (``hashjoule sensitivity``); see :mod:`hashjoule.scenarios.sensitivity`.
-
-    Parameters
-    ----------
-    samples : int
-        Base samples of Saltelli's design, a power of 2; the engine runs samples x (P + 2)
-        paired draws for P factors.
-
-    Returns
-    -------
-    xarray.Dataset
-        ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` over (output, parameter).
-    """
-    from hashjoule.scenarios.sensitivity import sobol_indices
-
-    if samples < 2 or samples & (samples - 1):
-        raise InputError.single("--samples", "", "a power of 2, at least 2 (Saltelli's design)", str(samples))
-    loaded = _comparable([source], baseline)
-    years = _years(loaded[baseline], first_year, last_year)
-    scenario, text, inputs, space = load(source)
-    _, _, base_inputs, base_space = load(baseline)
-    seed = scenario.run.seed if seed is None else seed
-    ds = sobol_indices((inputs, space), (base_inputs, base_space), samples, seed, years, workers, scheduler, progress)
-    ds.attrs.update(scenario=scenario.name, scenario_text=text, baseline=baseline)
-    return ds
 
 
 def calibrate(until: str = "2021-04-30", draws: int = 40, seed: int = 0, output=None, report=None,
@@ -265,8 +88,8 @@ def calibrate(until: str = "2021-04-30", draws: int = 40, seed: int = 0, output=
     from pathlib import Path
 
     from hashjoule.calibration import holdout, workflow
-    from hashjoule.calibration.parameter_sets import write_set
-    from hashjoule.calibration.report import write_report
+    from hashjoule.calibration.set_writer import write_set
+    from hashjoule.reports.calibration import write_report
 
     if output is not None and (Path(output).suffix != ".toml" or not Path(output).parent.is_dir()
                                or Path(output).is_dir()):

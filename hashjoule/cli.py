@@ -335,9 +335,9 @@ def _name_options(error: InputError, args) -> InputError:
 
 def _run_estimate(args) -> None:
     from hashjoule.output import check_output_path, write
-    from hashjoule.simulation.accounting import household, period_account
-    from hashjoule.simulation.estimators import estimate
-    from hashjoule.textreport import estimate_table
+    from hashjoule.estimates.accounting import household, period_account
+    from hashjoule.estimates.estimators import estimate
+    from hashjoule.reports.text import estimate_table
 
     start, end = _period(args)
     if args.output is not None:
@@ -355,7 +355,7 @@ def _run_estimate(args) -> None:
 
 def _run_simulate(args) -> None:
     from hashjoule.api import simulate
-    from hashjoule.textreport import simulation_report
+    from hashjoule.reports.text import simulation_report
     from hashjoule.output import check_output_path, write
     from hashjoule.simulation.runner import summary_table
 
@@ -434,7 +434,7 @@ def _run_run(args) -> None:
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
     from hashjoule.simulation.runner import summary_table
-    from hashjoule.textreport import simulation_report
+    from hashjoule.reports.text import simulation_report
 
     resolve(load_scenario(args.scenario)[0], args.scenario)  # refuse a bad file before creating anything
     folder = Path(args.output or f"results-{Path(args.scenario).stem}")
@@ -472,7 +472,7 @@ def _run_run(args) -> None:
 
 def _run_compare(args) -> None:
     from hashjoule.api import compare
-    from hashjoule.textreport import comparison_text
+    from hashjoule.reports.text import comparison_text
 
     table, (first, last) = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
                                    progress=not args.no_progress and sys.stderr.isatty(), paired=not args.unpaired,
@@ -481,14 +481,14 @@ def _run_compare(args) -> None:
 
 
 def _recipes() -> dict:
-    from hashjoule.gallery import RECIPES
+    from hashjoule.reports.gallery import RECIPES
 
     return RECIPES
 
 
 def _run_figures(args) -> None:
     from hashjoule.api import figures
-    from hashjoule.gallery import check_request
+    from hashjoule.reports.gallery import check_request
 
     if args.all and args.names:
         raise InputError.single("--all", "", "either figure names or --all, not both", "both")
@@ -513,7 +513,7 @@ def _run_report(args) -> None:
 def _run_sensitivity(args) -> None:
     from hashjoule.api import sensitivity
     from hashjoule.output import check_output_path, write
-    from hashjoule.textreport import sensitivity_text
+    from hashjoule.reports.text import sensitivity_text
 
     if args.output is not None and check_output_path(args.output).suffix != ".nc":
         raise InputError.single("output", args.output, "a NetCDF file name ending in .nc", repr(args.output))
@@ -529,7 +529,7 @@ def _run_calibrate(args) -> None:
     from pathlib import Path
 
     from hashjoule.api import calibrate
-    from hashjoule.calibration.report import summary_text
+    from hashjoule.reports.calibration import summary_text
 
     result = calibrate(args.until, args.draws, args.seed, args.output, args.report)
     print(summary_text(result, Path(args.output).stem if args.output else ""))
@@ -539,8 +539,8 @@ def _run_calibrate(args) -> None:
 
 
 def _run_claims(args) -> None:
-    from hashjoule.claims import check_claims
-    from hashjoule.textreport import claims_text
+    from hashjoule.estimates.claims import check_claims
+    from hashjoule.reports.text import claims_text
 
     print(claims_text(check_claims(args.year, args.price)))
 

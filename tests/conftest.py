@@ -6,8 +6,8 @@ from importlib import resources
 import pytest
 
 from hashjoule.data import epoch_headers
-from hashjoule.simulation.estimators import estimate
-from hashjoule.simulation.history import daily_inputs
+from hashjoule.estimates.estimators import estimate
+from hashjoule.network.history import daily_inputs
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,12 @@
-"""A small synthetic run for the figure and report tests (no model involved)."""
+"""A small synthetic run for the figure and report tests (no model involved), and the check
+that a figure labels its axes with units."""
+
+import re
 
 import numpy as np
 import pandas as pd
 import xarray as xr
+from matplotlib.figure import Figure
 
 REGIONS = ["Sichuan", "Xinjiang", "United States", "Other"]
 
@@ -23,3 +27,23 @@ def toy_run(draws: int = 5) -> xr.Dataset:
          "days": ("year", [366, 365, 365])},
         coords={"draw": np.arange(draws), "time": time, "region": REGIONS, "year": years},
         attrs={"scenario": "toy", "seed": 0, "draws": draws, "engine": "ensemble", "parameter_set": "test"})
+
+
+UNIT = re.compile(r"\[[^\]]+\]")
+
+
+def labels(fig: Figure) -> list[str]:
+    """Every non-empty axis label of a figure, secondary axes included."""
+    found = []
+    for ax in fig.axes:
+        found += [text for text in (ax.get_xlabel(), ax.get_ylabel()) if text]
+        found += [child.get_ylabel() for child in ax.child_axes if child.get_ylabel()]
+    return found
+
+
+def assert_units(fig: Figure, *expected: str) -> None:
+    found = labels(fig)
+    assert found and all(UNIT.search(text) for text in found), found
+    for unit in expected:
+        assert any(f"[{unit}]" in text for text in found), (unit, found)
+    assert any("Source:" in t.get_text() for t in fig.texts)  # the caption line

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from hashjoule.simulation import chain
+from hashjoule.network import chain
 from hashjoule.simulation.inputs import (
     ChainStart,
     FleetParameters,

@@ -1,11 +1,9 @@
-"""Calibration and validation against observed data.
+"""Calibration of the fleet against observed data.
 
-The historical estimators checked against the published Cambridge index
-(:mod:`~hashjoule.calibration.cambridge`); observed targets cut off at a day
-(:mod:`~hashjoule.calibration.observed`); least-squares and likelihood-free fits of the fleet
-(:mod:`~hashjoule.calibration.fit`); the out-of-sample check
-(:mod:`~hashjoule.calibration.holdout`); ``hashjoule calibrate`` end to end
-(:mod:`~hashjoule.calibration.workflow`, :mod:`~hashjoule.calibration.report`); and the
-parameter sets (:mod:`~hashjoule.calibration.parameter_sets`, ``sets/*.toml``). See
-docs/calibration.md.
+Observed targets cut off at a day (:mod:`~hashjoule.calibration.observed`); least-squares
+and likelihood-free fits of the fleet (:mod:`~hashjoule.calibration.fit`); the out-of-sample
+check (:mod:`~hashjoule.calibration.holdout`); ``hashjoule calibrate`` end to end
+(:mod:`~hashjoule.calibration.workflow`), writing a parameter set
+(:mod:`~hashjoule.calibration.set_writer`). The bundled sets are in ``sets/*.toml``; they
+are read by :mod:`hashjoule.scenarios.parameter_sets`. See docs/calibration.md.
 """

@@ -30,12 +30,14 @@ import xarray as xr
 
 from hashjoule.calibration import observed as obs
 from hashjoule.errors import InputError
-from hashjoule.simulation.chain import HASHES_PER_DIFFICULTY, difficulty_from_bits
+from hashjoule.network.chain import HASHES_PER_DIFFICULTY, difficulty_from_bits
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.engine_ensemble import run_batch
-from hashjoule.simulation.fleet import SUPPLY_REFERENCE_DAY
+from hashjoule.simulation.economics import SUPPLY_REFERENCE_DAY
 from hashjoule.simulation.inputs import FleetParameters, ModelInputs
-from hashjoule.simulation.periods import parse_day
+from hashjoule.network.periods import parse_day
+from hashjoule.scenarios.load import load_scenario
+from hashjoule.scenarios.resolve import resolve
 from hashjoule.simulation.world import WET_MONTHS
 
 #: First day of the fit: the first full year of the Cambridge hardware list's ASIC era.
@@ -103,9 +105,6 @@ def particle(samples: dict, i: int) -> FleetParameters:
 def scenario_world(name: str, end, start: str = FIT_START, known_until=None):
     """A scenario over ``start`` to ``end`` (its own period replaced) and its inputs, built from
     what was known by ``known_until`` if given. Returns (Scenario, ModelInputs)."""
-    from hashjoule.scenarios.load import load_scenario
-    from hashjoule.scenarios.resolve import resolve
-
     scenario, _ = load_scenario(name)
     run = scenario.run.model_copy(update={"start": pd.Timestamp(start).date(), "end": pd.Timestamp(end).date()})
     scenario = scenario.model_copy(update={"run": run})

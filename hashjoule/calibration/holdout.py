@@ -18,12 +18,13 @@ import pandas as pd
 import xarray as xr
 
 from hashjoule.calibration import observed as obs
-from hashjoule.calibration.posterior import Posterior
 from hashjoule.calibration.fit import FITTED, batch_hashrate_ths, scenario_world, score
-from hashjoule.scenarios.uncertain import ParameterSpace
+from hashjoule.calibration.posterior import Posterior
+from hashjoule.constants import BAND
 from hashjoule.errors import InputError
+from hashjoule.scenarios.uncertain import ParameterSpace
 from hashjoule.simulation.engine_ensemble import run_batch
-from hashjoule.simulation.history import daily_inputs
+from hashjoule.network.history import daily_inputs
 from hashjoule.simulation.inputs import Anchor, FleetParameters, ModelInputs
 
 #: Scenario run forward.
@@ -31,8 +32,6 @@ SCENARIO = "china-2021"
 #: Last day of the check window when the cut-off comes before it: the end of the 2021
 #: collapse and recovery.
 CHECK_END = "2021-12-31"
-#: Quantiles of the draws whose band is checked for coverage. [1]
-BAND = (0.05, 0.95)
 
 
 @dataclass(frozen=True)

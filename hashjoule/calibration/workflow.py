@@ -1,7 +1,7 @@
 """One calibration, end to end: fit up to a cut-off, posterior, out-of-sample check, parameter set.
 
 :func:`calibrate` is what ``hashjoule calibrate`` and :func:`hashjoule.api.calibrate` run.
-Its result carries the set's tables (see :mod:`hashjoule.calibration.parameter_sets`) and
+Its result carries the set's tables (see :mod:`hashjoule.scenarios.parameter_sets`) and
 two Datasets for the figures of :mod:`hashjoule.figures.calibration`.
 """
 

@@ -1,6 +1,6 @@
 """Figures: one function per figure, each taking Datasets and returning a matplotlib Figure.
 
-The functions never read files or run models; :mod:`hashjoule.gallery` makes the data
+The functions never read files or run models; :mod:`hashjoule.reports.gallery` makes the data
 of each bundled figure and calls them. The look is ``hashjoule.mplstyle``.
 """
 

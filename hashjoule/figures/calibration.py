@@ -15,10 +15,9 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 from scipy import stats
 
+from hashjoule.constants import BAND
 from hashjoule.figures.style import OKABE_ITO, caption, styled
 
-#: Quantiles of the draws drawn as a band. [1]
-BAND = (0.05, 0.95)
 #: Ratios labelled on the residual axis. [1]
 RATIO_TICKS = (0.25, 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0)
 

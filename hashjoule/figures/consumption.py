@@ -5,10 +5,8 @@ from __future__ import annotations
 import xarray as xr
 from matplotlib.figure import Figure
 
+from hashjoule.constants import ARTICLE_TWH_PER_YEAR
 from hashjoule.figures.style import GREY, OKABE_ITO, caption, new_figure, styled
-
-#: Global mining electricity cited by the article of December 2021. [TWh/yr]
-ARTICLE_TWH_PER_YEAR = 134.0
 
 
 @styled
@@ -19,7 +17,7 @@ def annualised_consumption(estimate: xr.Dataset, cambridge: xr.DataArray | None 
     Parameters
     ----------
     estimate : xarray.Dataset
-        From :func:`hashjoule.simulation.estimators.estimate`: ``annualised_energy``
+        From :func:`hashjoule.estimates.estimators.estimate`: ``annualised_energy``
         over (time, estimator, bound). [TWh/yr]
     cambridge : xarray.DataArray, optional
         The published Cambridge index over ``time`` at the same electricity price. [TWh/yr]

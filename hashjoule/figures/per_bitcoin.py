@@ -5,6 +5,7 @@ from __future__ import annotations
 import xarray as xr
 from matplotlib.figure import Figure
 
+from hashjoule.estimates.accounting import household_years
 from hashjoule.figures.style import OKABE_ITO, caption, new_figure, styled
 
 #: Window of the rolling sums of energy and of bitcoins minted. [d]
@@ -40,7 +41,7 @@ def energy_per_bitcoin(estimate: xr.Dataset, households: dict[str, float],
     Parameters
     ----------
     estimate : xarray.Dataset
-        From :func:`hashjoule.simulation.estimators.estimate` (with ``cbeci``).
+        From :func:`hashjoule.estimates.estimators.estimate` (with ``cbeci``).
     households : dict of str to float
         Up to two reference households: label -> annual electricity use. [kWh/yr]
     window_days : int
@@ -63,7 +64,7 @@ def energy_per_bitcoin(estimate: xr.Dataset, households: dict[str, float],
     ax.set_ylabel("electricity per bitcoin [MWh/BTC]")
     ax.set_xlabel("date [UTC day]")
     for position, (name, kwh) in zip((1.0, 1.13), households.items()):
-        scale = 1e3 / kwh  # MWh -> household-years
+        scale = household_years(1.0, kwh)  # MWh -> household-years
         twin = ax.secondary_yaxis(position, functions=(lambda x, s=scale: x * s, lambda y, s=scale: y / s))
         twin.set_ylabel(f"{name} [household-yr/BTC]")
     ax.set_title(f"Electricity per bitcoin minted (subsidy only, trailing {window_days} days)")

@@ -14,6 +14,8 @@ import matplotlib.style
 import xarray as xr
 from matplotlib.figure import Figure
 
+from hashjoule.constants import BAND
+
 #: Okabe-Ito colours by name.
 OKABE_ITO = {
     "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
@@ -21,8 +23,8 @@ OKABE_ITO = {
 }
 #: Neutral colour for references and "everything else".
 GREY = "#999999"
-#: Quantiles of the outer band of draws, and of the inner one. [1]
-OUTER, INNER = (0.05, 0.95), (0.25, 0.75)
+#: Quantiles of the outer band of draws (the reported interval), and of the inner one. [1]
+OUTER, INNER = BAND, (0.25, 0.75)
 
 
 #: Metadata that would date a saved file, left out so that a rerun gives the same bytes.

@@ -12,10 +12,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from hashjoule.constants import BAND
 from hashjoule.data import read_table
-
-#: Quantiles of the reported intervals.
-LOW, HIGH = 0.05, 0.95
+from hashjoule.estimates.accounting import household_years
 
 
 def china_regions() -> list[str]:
@@ -78,9 +77,9 @@ def summarise(differences: dict[str, xr.Dataset], household_kwh_per_year: float)
         for var in d.data_vars:
             values = d[var].to_numpy()
             row[f"{var}_mean"] = values.mean()
-            row[f"{var}_p5"], row[f"{var}_p95"] = np.quantile(values, [LOW, HIGH])
-        years = d.net_global.to_numpy() * 1e9 / household_kwh_per_year
+            row[f"{var}_p5"], row[f"{var}_p95"] = np.quantile(values, BAND)
+        years = household_years(d.net_global.to_numpy() * 1e6, household_kwh_per_year)  # TWh -> MWh
         row["household_years_mean"] = years.mean()
-        row["household_years_p5"], row["household_years_p95"] = np.quantile(years, [LOW, HIGH])
+        row["household_years_p5"], row["household_years_p95"] = np.quantile(years, BAND)
         rows[name] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("scenario")

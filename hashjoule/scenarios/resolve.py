@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from hashjoule.calibration.parameter_sets import load_set
+from hashjoule.scenarios.parameter_sets import load_set
 from hashjoule.data import read_table
 from hashjoule.errors import InputError, Problem
 from hashjoule.scenarios.schema import (

@@ -27,6 +27,7 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.scenarios.compare import period_totals
+from hashjoule.scenarios.uncertain import describe
 from hashjoule.simulation import engine_ensemble
 from hashjoule.simulation.parallel import client, run_batches
 from hashjoule.simulation.runner import annual_totals
@@ -116,8 +117,6 @@ def sobol_indices(scenario, baseline, samples: int = 256, seed: int = 0, years: 
                          {"units": "see output_units", "long_name": "mean of the output over the design"})
     ds["output_std"] = ("output", outputs.std(axis=0, ddof=1),
                         {"units": "see output_units", "long_name": "standard deviation of the output over the design"})
-    from hashjoule.scenarios.uncertain import describe
-
     spaces = (scenario[1], baseline[1])
     labels_of = [next((describe(sp.scenario, n) for sp in spaces if n in sp.names), n) for n in names]
     ds = ds.assign_coords(parameter_label=("parameter", labels_of))

@@ -22,8 +22,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from hashjoule.scenarios.schema import BOUNDS, HiddenMiningPolicy, RelocationPolicy, Scenario, central
+from hashjoule.scenarios.parameter_sets import set_distributions
 from hashjoule.scenarios.resolve import FLEET_UNCERTAIN, policies
+from hashjoule.scenarios.schema import BOUNDS, HiddenMiningPolicy, RelocationPolicy, Scenario, central
 from hashjoule.simulation import policy as pol
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
@@ -77,8 +78,6 @@ def _uncertain(scenario: Scenario):
             if hasattr(value, "frozen"):
                 yield f"{prefix}.{field}", field, value
     if scenario.fleet.posterior:
-        from hashjoule.calibration.parameter_sets import set_distributions
-
         for field, value in set_distributions(scenario.fleet.parameter_set).items():
             if getattr(scenario.fleet, field, None) is None:
                 yield f"fleet.{field}", field, value
@@ -184,7 +183,6 @@ class ParameterSpace:
 
     def _policy(self, sampled: dict, n: int):
         """Per-draw policies: sampled numbers where the file gives distributions."""
-
         if not any(name.startswith("policy[") for name in sampled):
             return DrawValues.central(self.inputs, n).policy
         return pol.compile_policy_draws(policies(self.scenario, sampled), self.inputs.time, self.inputs.regions.names, n)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from hashjoule.errors import InputError
-from hashjoule.simulation.fleet import breakeven_tariff_usd_per_kwh, online_fraction
+from hashjoule.simulation.economics import breakeven_tariff_usd_per_kwh, online_fraction
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.policy import PolicyDraws
 from hashjoule.simulation.world import is_wet, start_hashprice

@@ -4,7 +4,7 @@ One draw at a time. Every block is mined: the work it needs is an Exp(D x 2**32)
 hashes, spent at the network hashrate of the moment; when the fleet changes the
 hashrate at the start of a day, the miner is interrupted and carries on with the work
 still missing. The difficulty retargets with the exact rule of
-:func:`hashjoule.simulation.chain.next_bits` on the integer timestamps of each epoch's
+:func:`hashjoule.network.chain.next_bits` on the integer timestamps of each epoch's
 first and last block; the subsidy follows the block height.
 
 Processes: ``market`` (the day's price), ``fleet`` (the day's online capacity and, at the
@@ -19,9 +19,10 @@ import math
 import numpy as np
 import simpy
 
-from hashjoule.simulation import chain
+from hashjoule.network import chain
 from hashjoule.simulation.draws import DrawValues
-from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
+from hashjoule.simulation.economics import hashprice_usd_per_ths_day
+from hashjoule.simulation.fleet import Fleet
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
 

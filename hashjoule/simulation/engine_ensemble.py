@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from hashjoule.simulation import chain
-from hashjoule.simulation.fleet import Fleet, hashprice_usd_per_ths_day
+from hashjoule.network import chain
+from hashjoule.simulation.economics import hashprice_usd_per_ths_day
+from hashjoule.simulation.fleet import Fleet
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams

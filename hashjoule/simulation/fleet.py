@@ -1,7 +1,8 @@
 """Mining fleets: which machines are installed where, which run, and how the fleet changes.
 
-The relations are small pure functions; :class:`Fleet` applies them day by day to the
-installed capacity of a batch of draws, an array over (draw, region, hardware class).
+The relations are small pure functions (:mod:`hashjoule.simulation.economics`); :class:`Fleet`
+applies them day by day to the installed capacity of a batch of draws, an array over (draw,
+region, hardware class).
 Both engines use the same :class:`Fleet`, so they differ only in how blocks are mined.
 
 Assumptions (each a parameter of :class:`~hashjoule.simulation.inputs.ModelInputs`):
@@ -23,94 +24,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from hashjoule.simulation.chain import HASHES_PER_DIFFICULTY
+from hashjoule.network.chain import HASHES_PER_DIFFICULTY
+from hashjoule.simulation.draws import DrawValues, initial_capacity
+from hashjoule.simulation.economics import (
+    KWH_PER_THS_DAY,
+    SUPPLY_REFERENCE_DAY,
+    online_fraction,
+    orders_ths,
+    profit_margin,
+    shipment_capacity_ths_per_day,
+)
 from hashjoule.simulation.inputs import ModelInputs
-
-#: Day on which the manufacturers' shipment capacity is given (FleetParameters.supply_ths_per_day).
-SUPPLY_REFERENCE_DAY = "2020-01-01"
-#: Energy of 1 TH/s running for a day at 1 J/TH: 86,400 s / 3.6e6 J/kWh. [kWh]
-KWH_PER_THS_DAY = 86_400 / 3.6e6
-
-
-def hashprice_usd_per_ths_day(reward_btc_per_block, price_usd, difficulty):
-    """Expected revenue of 1 TH/s for a day.
-
-    = reward x price x 86,400 s x 1e12 H/TH / (difficulty x 2**32 H per block).
-
-    Parameters
-    ----------
-    reward_btc_per_block : numeric
-        Subsidy + fees. [BTC]
-    price_usd : numeric
-        [USD/BTC]
-    difficulty : numeric
-        [1]
-
-    Returns
-    -------
-    hashprice : numeric
-        [USD/(TH/s)/d]
-    """
-    return reward_btc_per_block * price_usd * 86_400e12 / (difficulty * HASHES_PER_DIFFICULTY)
-
-
-def breakeven_tariff_usd_per_kwh(hashprice, efficiency_j_per_th, pue):
-    """Highest tariff at which a machine still covers its electricity. [USD/kWh]"""
-    return hashprice / (efficiency_j_per_th * pue * KWH_PER_THS_DAY)
-
-
-def online_fraction(breakeven_usd_per_kwh, median_tariff_usd_per_kwh, shape, adder_usd_per_kwh=0.0):
-    """Share of capacity whose tariff (plus any surcharge) is below the break-even tariff.
-
-    Tariffs are log-logistic with the given median and shape k:
-    P(tariff < x) = 1 / (1 + (median / x)**k).
-
-    Returns
-    -------
-    fraction : numeric
-        In [0, 1]. [1]
-    """
-    x = np.asarray(breakeven_usd_per_kwh - adder_usd_per_kwh, dtype=float)
-    with np.errstate(divide="ignore", over="ignore"):
-        # a zero median (free power) gives log -inf: everything runs
-        log_ratio = np.log(median_tariff_usd_per_kwh) - np.log(np.maximum(x, 1e-300))
-        fraction = 1.0 / (1.0 + np.exp(shape * log_ratio))
-    return np.where(x > 0, fraction, 0.0)
-
-
-def profit_margin(hashprice, efficiency_j_per_th, pue, tariff_usd_per_kwh):
-    """1 - electricity cost / revenue of a machine; negative when it loses money. [1]"""
-    cost = efficiency_j_per_th * pue * KWH_PER_THS_DAY * tariff_usd_per_kwh
-    with np.errstate(divide="ignore"):
-        return np.where(hashprice > 0, 1.0 - cost / np.maximum(hashprice, 1e-300), -np.inf)
-
-
-def orders_ths(network_ths, margin, growth_per_day):
-    """New machines ordered in a day: g x network hashrate x max(margin, 0). [TH/s]"""
-    return growth_per_day * np.maximum(margin, 0.0) * network_ths
-
-
-def shipment_capacity_ths_per_day(years_from_reference, capacity_at_reference, growth_per_year):
-    """What the manufacturers can ship in a day: capacity_at_reference x (1 + growth)**years.
-
-    Parameters
-    ----------
-    years_from_reference : numeric
-        Time since the reference day. [yr]
-    capacity_at_reference : float
-        Shipment capacity on the reference day; infinite for no limit. [TH/s per day]
-    growth_per_year : float
-        Yearly growth of the capacity (new fabs, wafer allocation). [1/yr]
-
-    Returns
-    -------
-    capacity : numeric
-        [TH/s per day]
-    """
-    years = np.asarray(years_from_reference, dtype=float)
-    with np.errstate(invalid="ignore"):  # infinity times a positive growth factor stays infinite
-        return np.asarray(capacity_at_reference, dtype=float) * (1.0 + np.asarray(growth_per_year, dtype=float)) ** years
-
+from hashjoule.simulation.world import is_wet
 
 class Fleet:
     """Installed capacity of ``n`` draws and its daily update.
@@ -129,9 +54,6 @@ class Fleet:
     """
 
     def __init__(self, inputs: ModelInputs, n: int, values=None):
-        from hashjoule.simulation.draws import DrawValues, initial_capacity
-        from hashjoule.simulation.world import is_wet
-
         self.inputs = inputs
         self.n = n
         hw, regions = inputs.hardware, inputs.regions

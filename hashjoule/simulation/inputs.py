@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from hashjoule.simulation import chain
+from hashjoule.network import chain
 
 
 def _check(name: str, values, shape, low=None, high=None) -> np.ndarray:
@@ -266,7 +266,7 @@ class FleetParameters:
     unprofitable_retirement_days : float
         Mean time an unprofitable (switched-off) machine waits before it is scrapped. [d]
     supply_ths_per_day : float
-        Manufacturers' shipment capacity on 2020-01-01 (``fleet.SUPPLY_REFERENCE_DAY``);
+        Manufacturers' shipment capacity on 2020-01-01 (``economics.SUPPLY_REFERENCE_DAY``);
         orders past their lead time wait in a backlog until capacity frees. Infinite: no
         limit. [TH/s per day]
     supply_growth_per_year : float

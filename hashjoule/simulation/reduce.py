@@ -25,12 +25,13 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from hashjoule.constants import ARTICLE_TWH_PER_YEAR, BAND
 from hashjoule.simulation.results import REGIONAL, VARIABLES
 
 #: Draws per reduction block; batches are multiples of it. [draws]
 BLOCK = 50
 #: Quantiles reported over draws. [1]
-QUANTILES = (0.05, 0.17, 0.5, 0.83, 0.95)
+QUANTILES = (BAND[0], 0.17, 0.5, 0.83, BAND[1])
 #: Variables reduced to means and standard deviations over draws.
 MOMENTS = ("hashrate", "power", "co2", "blocks", "btc_minted", "fees", "difficulty", "price")
 #: Daily network totals with quantiles: log10 of the lowest and highest binned value, in
@@ -272,7 +273,7 @@ class Reduction:
         return out.merge(self._per_draw())
 
 
-def annual_summaries(ds: xr.Dataset, thresholds_twh=(134.0,)) -> xr.Dataset:
+def annual_summaries(ds: xr.Dataset, thresholds_twh=(ARTICLE_TWH_PER_YEAR,)) -> xr.Dataset:
     """Quantiles over draws of the annual totals (by region and for the network), totals over
     the whole run per draw and their quantiles, and the probability that the network's annual
     energy exceeds each threshold."""

@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 from hashjoule import __version__
+from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.simulation.inputs import ModelInputs
 
 #: Streams of each draw, in the order of :func:`draw_streams` (a new purpose goes last, so
@@ -144,8 +145,8 @@ def build_dataset(inputs: ModelInputs, draws, arrays: DailyArrays, *, epoch_end_
     ds = xr.Dataset(
         {
             **{name: _var(dims3 if name in REGIONAL else dims2, values[name], *VARIABLES[name]) for name in values},
-            "epoch_end": _var(dimsE, epoch_end_s / 86_400.0, "d", "end of the epoch, days since the start"),
-            "epoch_duration": _var(dimsE, duration / 86_400.0, "d", "duration of the epoch (2016 blocks)"),
+            "epoch_end": _var(dimsE, epoch_end_s / SECONDS_PER_DAY, "d", "end of the epoch, days since the start"),
+            "epoch_duration": _var(dimsE, duration / SECONDS_PER_DAY, "d", "duration of the epoch (2016 blocks)"),
             "epoch_difficulty": _var(dimsE, epoch_difficulty, "1", "difficulty of the epoch"),
         },
         coords={

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from hashjoule.constants import ARTICLE_TWH_PER_YEAR
 from hashjoule.simulation import engine_des, engine_ensemble
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.reduce import BLOCK, Reduction, annual_summaries, summarise_batch
@@ -118,7 +119,7 @@ def _parameter_values(space, u, draws) -> xr.Dataset:
 def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, seed: int | None = 0,
              batch_size: int | None = None, keep_draws: bool | None = None, progress: bool = False, *,
              space=None, workers: int | None = None, scheduler: str | None = None, checkpoint=None,
-             resume: bool = False, identity: dict | None = None, thresholds_twh=(134.0,)) -> xr.Dataset:
+             resume: bool = False, identity: dict | None = None, thresholds_twh=(ARTICLE_TWH_PER_YEAR,)) -> xr.Dataset:
     """Simulate draws ``0 .. draws-1`` with one engine.
 
     Parameters
@@ -217,7 +218,7 @@ STALLED_SHARE_OF_BLOCKS = 0.1
 
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     """Per year, over draws: quantiles (5, 17, 50, 83, 95 %) of energy [TWh] and CO2 [Mt]; the
-    probability that energy exceeds each threshold of the run (134 TWh by default); medians
+    probability that energy exceeds each threshold of the run (:data:`hashjoule.constants.ARTICLE_TWH_PER_YEAR` by default); medians
     of the BTC minted and of the hashrate on the year's last day [EH/s]; and the share of
     draws whose chain stalled that year (under 10 % of the scheduled blocks: the price fell
     faster than the difficulty, which moves at most 4x an epoch, could follow).

@@ -14,9 +14,10 @@ import pandas as pd
 
 from hashjoule.data import epoch_headers, read_table
 from hashjoule.errors import InputError
-from hashjoule.simulation import chain, fleet
-from hashjoule.simulation.hardware import cbeci_catalogue
-from hashjoule.simulation.history import daily_inputs
+from hashjoule.network import chain
+from hashjoule.simulation import economics
+from hashjoule.network.hardware import cbeci_catalogue
+from hashjoule.network.history import daily_inputs
 from hashjoule.simulation.inputs import (
     ChainStart,
     FleetParameters,
@@ -26,7 +27,7 @@ from hashjoule.simulation.inputs import (
     PolicySeries,
     Regions,
 )
-from hashjoule.simulation.periods import parse_day
+from hashjoule.network.periods import parse_day
 
 #: Months of the wet season, when Sichuan and Yunnan hydro power is cheap (MODEL.md).
 WET_MONTHS = (5, 6, 7, 8, 9, 10)
@@ -100,7 +101,7 @@ def start_hashprice(market: Market, chain_start: ChainStart) -> float:
     """Hashprice of the first day: its subsidy and fees at the first observed price and the
     starting difficulty. [USD/(TH/s)/d]"""
     reward = chain.block_subsidy_btc(chain_start.height) + market.fees_btc_per_block[0]
-    return fleet.hashprice_usd_per_ths_day(reward, market.price_history_usd[0],
+    return economics.hashprice_usd_per_ths_day(reward, market.price_history_usd[0],
                                            chain.difficulty_from_bits(chain_start.bits))
 
 
@@ -204,9 +205,9 @@ def initial_capacity(regions: Regions, hardware: Hardware, market: Market, start
     if weights.sum() <= 0:
         weights[hardware.newest(0)] = 1.0
     capacity = regions.initial_share[:, None] * (weights / weights.sum())[None, :]
-    breakeven = fleet.breakeven_tariff_usd_per_kwh(start_hashprice(market, start_chain), hardware.efficiency_j_per_th[None, :],
+    breakeven = economics.breakeven_tariff_usd_per_kwh(start_hashprice(market, start_chain), hardware.efficiency_j_per_th[None, :],
                                                    regions.pue[:, None])
-    online = fleet.online_fraction(breakeven, regions.tariff_usd_per_kwh[0][:, None], regions.tariff_shape[:, None])
+    online = economics.online_fraction(breakeven, regions.tariff_usd_per_kwh[0][:, None], regions.tariff_shape[:, None])
     switched_on = float((capacity * online).sum())
     if switched_on <= 0:
         raise InputError.single("start", "", "a day on which some hardware is profitable", f"{start:%Y-%m-%d}")

@@ -1,0 +1,402 @@
+"""Every bundled figure, remade from the bundled scenarios and data with fixed seeds.
+
+Each figure is written with its data (CSV, one row per time step, year or scenario) and an
+entry in ``manifest.json``: the scenarios, seed and draws it used, the SHA-256 of every
+file written and of every input (bundled data files, scenario files, parameter set), and
+the software versions. Nothing random is left unseeded, and the data files carry no date,
+so two runs give byte-identical data files.
+
+The model (estimates, scenario runs, the calibration) is imported inside the functions that
+run it, so that listing the figures (``hashjoule figures --help``) stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import xarray as xr
+from matplotlib.figure import Figure
+from tqdm.auto import tqdm
+
+from hashjoule import figures
+from hashjoule.constants import ARTICLE_TWH_PER_YEAR, BAND
+from hashjoule.errors import InputError
+from hashjoule.reports.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
+from hashjoule.figures.style import INNER, OUTER, save_figure
+from hashjoule.figures.timeline import OBSERVED_WINDOW_DAYS, observed_mean
+from hashjoule.output import atomic_path, provenance
+
+#: Root seed of every figure's runs.
+SEED = 0
+#: Draws of the runs whose daily series are kept for bands (a few hundred MB for 2016-2030).
+KEPT_DRAWS = 150
+#: Draws of the paired comparison of the scenario library.
+COMPARE_DRAWS = 100
+#: Base samples of the Sobol design (a power of 2; the design runs samples x (factors + 2) paired draws).
+SOBOL_SAMPLES = 64
+#: Electricity price of the historical estimate, the Cambridge index's headline. [USD/kWh]
+PRICE_USD_PER_KWH = 0.05
+#: Prior draws of the calibration's posterior (10 % are kept): fewer than ``hashjoule
+#: calibrate``'s 400, to keep the whole gallery to a few minutes.
+CALIBRATION_DRAWS = 100
+#: First day of the historical figures.
+HISTORY_START = "2016-01-01"
+#: File formats a figure may be saved in.
+FORMATS = ("png", "svg", "pdf")
+#: Metadata that would make two saves of one figure differ (dates), removed per format.
+
+
+class Runs:
+    """The model runs and estimates that several figures share, each made once."""
+
+    def __init__(self, progress: bool = False, draws: int | None = None):
+        self.progress = progress
+        #: Draws of the runs with kept draws and of the paired comparison; base samples of the
+        #: Sobol design (the power of 2 at or below ``draws``).
+        self.draws = {"kept": draws or KEPT_DRAWS, "compared": draws or COMPARE_DRAWS,
+                      "sobol": 2 ** max(1, int(draws).bit_length() - 1) if draws else SOBOL_SAMPLES,
+                      "calibration": max(draws or CALIBRATION_DRAWS, 20)}
+        self._cache: dict = {}
+
+    def _once(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def scenario(self, name: str, keep_draws: bool) -> xr.Dataset:
+        """A bundled scenario's run, seed :data:`SEED`."""
+        from hashjoule.scenarios.runs import run_scenario
+
+        return self._once(("run", name, keep_draws), lambda: run_scenario(
+            name, self.draws["kept"], SEED, keep_draws=keep_draws, progress=self.progress)[0])
+
+    def scenario_file(self, name: str):
+        """The validated scenario."""
+        from hashjoule.scenarios.load import load_scenario
+
+        return self._once(("file", name), lambda: load_scenario(name)[0])
+
+    def estimate(self) -> xr.Dataset:
+        """The historical estimate by all methods at :data:`PRICE_USD_PER_KWH`."""
+        from hashjoule.estimates.estimators import estimate
+
+        return self._once("estimate", lambda: estimate(PRICE_USD_PER_KWH))
+
+    def calibration(self):
+        """The calibration of the bundled set's window (cut-off 2021-04-30) with a smaller
+        posterior sample than ``hashjoule calibrate``'s default, seed :data:`SEED`."""
+        from hashjoule.calibration.workflow import calibrate
+
+        return self._once("calibration", lambda: calibrate(draws=self.draws["calibration"], seed=SEED))
+
+    def compare(self, names: tuple[str, ...]) -> tuple[pd.DataFrame, tuple[int, int]]:
+        """The paired comparison of scenarios with the baseline."""
+        from hashjoule.scenarios.runs import compare
+
+        return self._once(("compare", names), lambda: compare(list(names), draws=self.draws["compared"], seed=SEED,
+                                                              progress=self.progress))
+
+
+# --- data of each figure --------------------------------------------------------------
+
+
+def _columns(da: xr.DataArray, prefix: str, dim: str) -> dict[str, xr.DataArray]:
+    """One variable per label of ``dim``, NaN-only ones left out."""
+    return {f"{prefix}_{label}": da.sel({dim: label}, drop=True) for label in da[dim].values
+            if bool(da.sel({dim: label}).notnull().any())}
+
+
+def _with_units(ds: xr.Dataset, units: str) -> xr.Dataset:
+    for var in ds.data_vars.values():
+        var.attrs.setdefault("units", units)
+    return ds
+
+
+def _consumption(runs: Runs):
+    from hashjoule.estimates.cambridge import cambridge_at
+
+    est = runs.estimate().sel(time=slice(HISTORY_START, None))
+    cambridge = cambridge_at(PRICE_USD_PER_KWH).sel(time=slice(HISTORY_START, str(est.time.values[-1])[:10]))
+    fig = figures.annualised_consumption(est, cambridge)
+    energy = est.annualised_energy
+    data = xr.Dataset({name: da for estimator in energy.estimator.values
+                       for name, da in _columns(energy.sel(estimator=estimator, drop=True), str(estimator), "bound").items()})
+    data["cambridge_index"] = cambridge.reindex(time=est.time)
+    return fig, _with_units(data, "TWh/yr")
+
+
+def _households() -> dict[str, float]:
+    from hashjoule.estimates.accounting import household
+
+    return {"Chinese household of three": household("china3").kwh_per_year, "US household": household("us").kwh_per_year}
+
+
+def _per_bitcoin(runs: Runs):
+    from hashjoule.estimates.accounting import household_years
+    from hashjoule.figures.per_bitcoin import energy_per_btc_rolling
+
+    est = runs.estimate()
+    homes = _households()
+    fig = figures.energy_per_bitcoin(est, homes, start=HISTORY_START)
+    per_btc = energy_per_btc_rolling(est).sel(estimator="cbeci", time=slice(HISTORY_START, None), drop=True)
+    data = _with_units(xr.Dataset(_columns(per_btc, "cbeci", "bound")), "MWh/BTC")
+    for key, kwh in zip(("china3", "us"), homes.values()):
+        data[f"household_years_{key}"] = household_years(per_btc.sel(bound="best"), kwh).assign_attrs(
+            units="household-yr/BTC", long_name=f"cbeci best guess in years of a household using {kwh:.0f} kWh/yr")
+    return fig, data
+
+
+def _timeline(runs: Runs):
+    sim = runs.scenario("china-2021", keep_draws=True)
+    policies = gantt_rows(runs.scenario_file("china-2021"))
+    observed = observed_hashrate_ehs()
+    fig = figures.crackdown_timeline(sim, observed, policies, reported_notices())
+    window = slice("2021-01-01", "2022-03-31")
+    q = sim.hashrate.sel(time=window).sum("region").quantile([BAND[0], 0.5, BAND[1]], "draw")
+    data = xr.Dataset({f"simulated_p{int(round(v * 100))}": q.sel(quantile=v, drop=True) for v in q["quantile"].values})
+    data["observed"] = observed_mean(observed).sel(time=window).reindex(time=q.time).assign_attrs(
+        long_name=f"observed hashrate, trailing {OBSERVED_WINDOW_DAYS}-day mean (Coin Metrics)")
+    return fig, [_with_units(data, "EH/s"), policies.drop_vars("policy").assign_coords(policy=policies.label)
+                 .drop_vars("label")]
+
+
+def _savings(runs: Runs):
+    from hashjoule.scenarios.load import library_names
+
+    names = tuple(n for n in library_names() if n != "baseline")
+    table, (first, last) = runs.compare(names)
+    data = table.to_xarray()
+    for name in data.data_vars:
+        data[name].attrs["units"] = "household-yr" if name.startswith("household") else (
+            "Mt" if name.startswith("co2") else "TWh")
+    return figures.scenario_savings(data, first, last), data
+
+
+def _fan(runs: Runs):
+    sim = runs.scenario("china-2021", keep_draws=True)
+    base = runs.scenario("baseline", keep_draws=False)
+    fig = figures.annual_fan(sim, "annual_energy", reference=base)
+    totals = figures.fan.full_years(sim, "annual_energy").quantile([OUTER[0], INNER[0], 0.5, INNER[1], OUTER[1]], "draw")
+    data = xr.Dataset({f"china_2021_p{int(round(v * 100))}": totals.sel(quantile=v, drop=True)
+                       for v in totals["quantile"].values})
+    data["baseline_p50"] = figures.fan.full_years(base, "annual_energy").median("draw")
+    return fig, _with_units(data, "TWh")
+
+
+def _composition(runs: Runs):
+    sim = runs.scenario("china-2021", keep_draws=True)
+    groups = composition_groups()
+    fig = figures.regional_composition(sim, groups)
+    parts = {}
+    for name, scale, unit in (("hashrate", 1.0, "EH/s"), ("co2", 1e-3, "kt/d")):
+        monthly = figures.composition.grouped(sim[name].mean("draw"), groups).resample(time="MS").mean() * scale
+        parts.update({f"{name}_{g}": monthly.sel(group=g, drop=True).assign_attrs(units=unit)
+                      for g in monthly.group.values})
+    return fig, xr.Dataset(parts)
+
+
+def _sensitivity(runs: Runs):
+    from hashjoule.scenarios.runs import sensitivity
+
+    indices = sensitivity("china-2021", samples=runs.draws["sobol"], seed=SEED, progress=runs.progress)
+    return figures.sobol_indices(indices), indices[["S1", "S1_conf", "ST", "ST_conf"]]
+
+
+def _calibration_fit(runs: Runs):
+    cal = runs.calibration()
+    return figures.calibration.hashrate_fit(cal.paths), cal.paths[["observed", "fitted"]]
+
+
+def _calibration_check(runs: Runs):
+    cal = runs.calibration()
+    paths = cal.paths
+    band = paths.draws.quantile([BAND[0], 0.5, BAND[1]], "draw")
+    data = xr.Dataset({"observed": paths.observed, "point": paths.point,
+                       **{f"draws_{label}": band.isel(quantile=i, drop=True).assign_attrs(paths.draws.attrs)
+                          for i, label in enumerate(("p5", "median", "p95"))}})
+    return figures.calibration.holdout_check(paths), data
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one bundled figure is made.
+
+    Attributes
+    ----------
+    description : str
+        What the figure shows, in one line.
+    scenarios : tuple of str
+        Bundled scenarios run for it.
+    runs : {"", "kept", "compared", "sobol", "calibration"}
+        Which runs it makes: none (historical data only), runs with kept draws, the
+        paired comparison, a Sobol design or a calibration (see :class:`Runs`).
+    make : callable
+        ``make(runs) -> (Figure, Dataset or list of Datasets)``: the figure and its data.
+    seed : int
+        Root seed of its runs.
+    """
+
+    description: str
+    scenarios: tuple[str, ...]
+    runs: str
+    make: Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]
+    seed: int = SEED
+
+
+RECIPES: dict[str, Recipe] = {
+    "consumption": Recipe("annualised electricity use 2016-2023 by three estimators, with bounds, the Cambridge "
+                          f"index and the article's {ARTICLE_TWH_PER_YEAR:.0f} TWh", (), "", _consumption),
+    "per-bitcoin": Recipe("electricity per bitcoin minted, with Chinese and US household-years", (), "", _per_bitcoin),
+    "timeline": Recipe("China's 2021 shutdowns as a Gantt chart above the simulated (5-95 % of draws) and observed "
+                       "hashrate", ("china-2021",), "kept", _timeline),
+    "savings": Recipe("energy and CO2 saved in China and net global change of every bundled scenario, 5-95 %",
+                      ("baseline", "china-2021", "early-ban-2019", "hydro-provinces-spared", "inner-mongolia-only"),
+                      "compared", _savings),
+    "fan": Recipe("Monte Carlo fan chart of the world's annual electricity, china-2021 against the baseline median",
+                  ("china-2021", "baseline"), "kept", _fan),
+    "composition": Recipe("hashrate and CO2 by region over time, china-2021 (stacked)", ("china-2021",), "kept",
+                          _composition),
+    "calibration-fit": Recipe("the fleet fitted to the observed hashrate, 2016 to the cut-off 2021-04-30 (no mining "
+                              "policy)", (), "calibration", _calibration_fit),
+    "calibration-check": Recipe("out-of-sample check: china-2021 run forward from the cut-off with the posterior's "
+                                "draws (5-95 %) against the observed hashrate, May-December 2021", ("china-2021",),
+                                "calibration", _calibration_check),
+    "sensitivity": Recipe("Sobol indices of china-2021's results against the baseline for every uncertain parameter "
+                          "(Saltelli design; its 'draws' are the design's base samples)",
+                          ("china-2021", "baseline"), "sobol", _sensitivity),
+}
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_table(data: xr.Dataset, path: Path, header: dict[str, str]) -> Path:
+    """Write a Dataset as CSV (one row per coordinate value) after ``#`` lines: the header
+    items, then each variable's long name and unit. No dates, so reruns are byte-identical."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as stream:
+            for key, value in header.items():
+                stream.write(f"# {key}: {value}\n")
+            for name, var in data.data_vars.items():
+                stream.write(f"# {name}: {var.attrs.get('long_name', name)} [{var.attrs.get('units', '')}]\n")
+            frame = data.to_dataframe()
+            if isinstance(frame.index, pd.DatetimeIndex):
+                frame.index = frame.index.strftime("%Y-%m-%d")
+            frame.to_csv(stream, float_format="%.6g", lineterminator="\n")
+    return path
+
+
+def input_files(scenarios) -> dict[str, str]:
+    """SHA-256 of the inputs: every bundled data file, the scenario files and their parameter sets."""
+    from hashjoule.scenarios.load import library_text, load_scenario
+
+    files = {}
+    data = resources.files("hashjoule.data")
+    for entry in sorted(data.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".csv"):
+            files[f"hashjoule/data/{entry.name}"] = hashlib.sha256(entry.read_bytes()).hexdigest()
+    for name in sorted(scenarios):
+        files[f"hashjoule/scenarios/library/{name}.toml"] = hashlib.sha256(library_text(name).encode()).hexdigest()
+    for parameter_set in sorted({load_scenario(name)[0].fleet.parameter_set for name in scenarios}):
+        path = resources.files("hashjoule.calibration").joinpath("sets", f"{parameter_set}.toml")
+        files[f"hashjoule/calibration/sets/{parameter_set}.toml"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def check_request(names, formats) -> tuple[list[str], list[str]]:
+    """Refuse unknown figure names or formats, before any work (all problems at once)."""
+    names = list(RECIPES) if names is None else list(dict.fromkeys(names))
+    formats = list(dict.fromkeys(formats))
+    problems = []
+    known = ", ".join(RECIPES)
+    for name in names:
+        if name not in RECIPES:
+            problems.append(InputError.single("figure", "", f"one of {known}", repr(name)).problems[0])
+    for fmt in formats:
+        if fmt not in FORMATS:
+            problems.append(InputError.single("--format", "", f"one of {', '.join(FORMATS)}", repr(fmt)).problems[0])
+    if not names:
+        problems.append(InputError.single("figure", "", f"one or more of {known}, or --all", "none").problems[0])
+    if problems:
+        raise InputError(problems)
+    return names, formats or ["png"]
+
+
+def make_figures(names=None, directory=".", formats=("png",), progress: bool = False,
+                 command: str | None = None, draws: int | None = None) -> dict:
+    """Make bundled figures, their data files and ``manifest.json`` in a folder.
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Figures to make (:data:`RECIPES`); default all.
+    directory : path-like
+        Output folder; created if its parent exists.
+    formats : sequence of {"png", "svg", "pdf"}
+    progress : bool
+        Show progress bars (figures, and the model runs).
+    command : str, optional
+        Command line recorded in the manifest.
+    draws : int, optional
+        Draws of every simulation, for a quick look; default :data:`KEPT_DRAWS` for the
+        bands and :data:`COMPARE_DRAWS` for the comparison (the documented figures).
+
+    Returns
+    -------
+    dict
+        The manifest: per figure its description, scenarios, seed, draws, files written
+        (name -> SHA-256), inputs (path -> SHA-256) and the call that made it (command,
+        versions, time); at the top, the latest call's.
+    """
+    names, formats = check_request(names, formats)
+    directory = Path(directory)
+    if not directory.parent.is_dir() or (directory.exists() and not directory.is_dir()):
+        raise InputError.single("--output", str(directory), "a folder, new or existing, inside an existing one",
+                                "no such parent folder" if not directory.parent.is_dir() else "an existing file")
+    directory.mkdir(exist_ok=True)
+    manifest_path = directory / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    made = {key: value for key, value in provenance(command).items() if key != "history"}
+    made["created"] = f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+    manifest.update(made)  # the latest call; each figure's entry keeps the call that made it
+    entries = manifest.setdefault("figures", {})
+    runs = Runs(progress, draws)
+    for name in tqdm(names, desc="figures", unit="figure", disable=not progress):
+        recipe = RECIPES[name]
+        fig, data = recipe.make(runs)
+        written = [save_figure(fig, directory / f"{name}.{fmt}", fmt) for fmt in formats]
+        parts = data if isinstance(data, list) else [data]
+        n = runs.draws.get(recipe.runs, 0)
+        header = {"figure": name, "what": recipe.description, "seed": recipe.seed if n else "none",
+                  "draws": n, "scenarios": ", ".join(recipe.scenarios) or "none (historical data)"}
+        for i, part in enumerate(parts):
+            suffix = "" if i == 0 else f".{next(iter(part.dims))}"
+            written.append(write_table(part, directory / f"{name}{suffix}.csv", header))
+        entries[name] = {"description": recipe.description, "scenarios": list(recipe.scenarios),
+                         "seed": recipe.seed if n else None, "draws": n,
+                         "files": {p.name: sha256(p) for p in written}, "inputs": input_files(recipe.scenarios),
+                         "made_by": made}
+        # written after every figure: an interrupted call leaves no entry whose hashes are stale
+        manifest["figures"] = dict(sorted(entries.items()))
+        with atomic_path(manifest_path) as tmp:
+            tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest

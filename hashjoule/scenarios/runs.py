@@ -1,0 +1,203 @@
+"""Running scenarios: the baseline world, a scenario file, a paired comparison and a Sobol
+analysis, each from a name or a file to a Dataset or a table. :mod:`hashjoule.api` and the
+command line call these.
+"""
+
+from __future__ import annotations
+
+import xarray as xr
+
+from hashjoule.errors import InputError
+from hashjoule.estimates.accounting import household
+from hashjoule.scenarios.compare import paired_differences, summarise
+from hashjoule.scenarios.load import load_scenario
+from hashjoule.scenarios.parameter_sets import SET_NAME, load_set
+from hashjoule.scenarios.resolve import resolve
+from hashjoule.scenarios.sensitivity import sobol_indices
+from hashjoule.scenarios.uncertain import ParameterSpace
+from hashjoule.simulation.runner import simulate as run_engine
+from hashjoule.simulation.world import baseline_inputs
+
+
+def simulate(start="2016-01-01", end="2023-12-31", engine: str = "ensemble", draws: int = 100,
+             seed: int | None = 0, batch_size: int | None = None, keep_draws: bool | None = None,
+             progress: bool = False, parameter_set: str = SET_NAME, workers: int | None = None,
+             scheduler: str | None = None) -> xr.Dataset:
+    """Simulate the world without mining policy (``hashjoule simulate``).
+
+    Parameters
+    ----------
+    start, end : str
+        First and last day; the start must lie in the bundled chain data (2010-07-26 to
+        2023-02-25), the end may be later (prices and hardware are then projected).
+    engine : {"ensemble", "des"}
+        Vectorised Monte Carlo engine, or the per-block discrete-event engine.
+    draws : int
+        Monte Carlo draws.
+    seed : int or None
+        Root seed; ``None`` runs one deterministic draw.
+    batch_size, keep_draws, progress, workers, scheduler
+        See :func:`hashjoule.simulation.runner.simulate`.
+    parameter_set : str
+        Calibrated fleet parameters (``hashjoule/calibration/sets/<name>.toml``).
+
+    Returns
+    -------
+    xarray.Dataset
+        Daily results by draw and region (or their means over draws), annual totals per
+        draw, epoch statistics; attributes record the engine, seed and parameter set.
+    """
+    inputs = baseline_inputs(start, end, load_set(parameter_set))
+    ds = run_engine(inputs, engine, draws, seed, batch_size, keep_draws, progress, workers=workers, scheduler=scheduler)
+    ds.attrs.update(parameter_set=parameter_set, scenario="baseline world without mining policy (no scenario file)")
+    return ds
+
+
+def load(source: str):
+    """A scenario, its text, its central world and its uncertain parameters.
+
+    Returns
+    -------
+    scenario : hashjoule.scenarios.schema.Scenario
+    text : str
+        The file's text (recorded in outputs).
+    inputs : ModelInputs
+    space : hashjoule.scenarios.uncertain.ParameterSpace
+    """
+    scenario, text = load_scenario(source)
+    inputs = resolve(scenario, source)
+    return scenario, text, inputs, ParameterSpace(scenario, inputs)
+
+
+def run_scenario(source: str, draws: int | None = None, seed: int | None = None, engine: str | None = None,
+                 batch_size: int | None = None, keep_draws: bool | None = None, progress: bool = False,
+                 workers: int | None = None, scheduler: str | None = None, checkpoint=None, resume: bool = False):
+    """Run a scenario file or bundled scenario (``hashjoule run``).
+
+    Parameters
+    ----------
+    source : str
+        Bundled name (``hashjoule scenarios list``) or path to a TOML file.
+    draws, seed, engine : optional
+        Override the file's ``[run]`` values.
+    batch_size, keep_draws, progress, workers, scheduler, checkpoint, resume
+        See :func:`hashjoule.simulation.runner.simulate`.
+
+    Returns
+    -------
+    ds : xarray.Dataset
+        Summaries over draws (and the draws if kept), with the scenario's text and name
+        in the attributes. Every draw samples the file's distributions.
+    scenario : hashjoule.scenarios.schema.Scenario
+    """
+    scenario, text, inputs, space = load(source)
+    draws = scenario.run.draws if draws is None else draws
+    seed = scenario.run.seed if seed is None else seed
+    ds = run_engine(inputs, engine or scenario.run.engine, draws, seed, batch_size, keep_draws, progress,
+                    space=space, workers=workers, scheduler=scheduler, checkpoint=checkpoint, resume=resume,
+                    identity={"scenario": scenario.name, "scenario_text": text})
+    ds.attrs.update(scenario=scenario.name, scenario_text=text, parameter_set=scenario.fleet.parameter_set)
+    return ds, scenario
+
+
+def comparable(sources: list[str], baseline: str) -> dict:
+    """Load the scenarios and the baseline, refusing runs that cannot be paired.
+
+    Every file is loaded and resolved, then each scenario is checked against the baseline:
+    the same run period and fleet parameter set, and a name of its own.
+
+    Returns
+    -------
+    dict of str to Scenario
+        The validated scenarios by source, the baseline's included.
+
+    Raises
+    ------
+    hashjoule.errors.InputError
+        Naming the file and key that prevent the pairing.
+    """
+    # every file is checked, and the runs made comparable, before anything runs
+    loaded = {source: load_scenario(source)[0] for source in [baseline, *sources]}
+    for source, scenario in loaded.items():
+        resolve(scenario, source)
+    base_run = loaded[baseline]
+    for source in sources:
+        s = loaded[source]
+        for key, mine, theirs in (("run.start", s.run.start, base_run.run.start), ("run.end", s.run.end, base_run.run.end),
+                                  ("fleet.parameter_set", s.fleet.parameter_set, base_run.fleet.parameter_set)):
+            if mine != theirs:
+                raise InputError.single(source, key, f"the baseline's value ({theirs}) for a paired comparison", str(mine))
+    names = [loaded[source].name for source in sources]
+    for source, name in zip(sources, names):
+        if names.count(name) > 1 or name == base_run.name:
+            raise InputError.single(source, "name", "a scenario name not used by another compared scenario", repr(name))
+    return loaded
+
+
+def years_compared(base_run, first_year, last_year) -> tuple[int, int]:
+    """The whole years compared: by default 2021 to the baseline run's last year."""
+    first = first_year or 2021
+    last = last_year or base_run.run.end.year
+    span = f"whole years within the run, {base_run.run.start.year} to {base_run.run.end.year}"
+    if not base_run.run.start.year <= first <= last <= base_run.run.end.year:
+        raise InputError.single("--from-year/--to-year", "", span, f"{first}-{last}")
+    return first, last
+
+
+def compare(sources: list[str], baseline: str = "baseline", first_year: int | None = None,
+            last_year: int | None = None, draws: int | None = None, seed: int | None = None,
+            progress: bool = False, paired: bool = True, workers: int | None = None, scheduler: str | None = None):
+    """Run scenarios and a baseline with common random numbers and summarise the differences
+    (``hashjoule compare``). A parameter the scenario and the baseline share takes the same
+    value in both, draw by draw.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Per scenario: mean and 5-95 % interval of energy saved in China [TWh], net global
+        change [TWh], CO2 avoided in China and net global [Mt], and household-years.
+    period : tuple of int
+        The years compared.
+    """
+    loaded = comparable(sources, baseline)
+    base_run = loaded[baseline]
+    first, last = years_compared(base_run, first_year, last_year)
+    draws = draws if draws is not None else base_run.run.draws
+    seed = seed if seed is not None else base_run.run.seed
+    options = dict(progress=progress, keep_draws=False, workers=workers, scheduler=scheduler)
+    base, _ = run_scenario(baseline, draws, seed, **options)
+    differences = {}
+    for source in sources:
+        ds, scenario = run_scenario(source, draws, seed, **options)
+        differences[scenario.name] = paired_differences(ds, base, first, last, paired=paired)
+    return summarise(differences, household("china3").kwh_per_year), (first, last)
+
+
+def sensitivity(source: str, baseline: str = "baseline", samples: int = 256, seed: int | None = None,
+                first_year: int | None = None, last_year: int | None = None, workers: int | None = None,
+                scheduler: str | None = None, progress: bool = False) -> xr.Dataset:
+    """Sobol indices of a scenario's headline results: its energy in the first year compared,
+    CO2 avoided in China and the net global change against the baseline
+    (``hashjoule sensitivity``); see :mod:`hashjoule.scenarios.sensitivity`.
+
+    Parameters
+    ----------
+    samples : int
+        Base samples of Saltelli's design, a power of 2; the engine runs samples x (P + 2)
+        paired draws for P factors.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` over (output, parameter).
+    """
+    if samples < 2 or samples & (samples - 1):
+        raise InputError.single("--samples", "", "a power of 2, at least 2 (Saltelli's design)", str(samples))
+    loaded = comparable([source], baseline)
+    years = years_compared(loaded[baseline], first_year, last_year)
+    scenario, text, inputs, space = load(source)
+    _, _, base_inputs, base_space = load(baseline)
+    seed = scenario.run.seed if seed is None else seed
+    ds = sobol_indices((inputs, space), (base_inputs, base_space), samples, seed, years, workers, scheduler, progress)
+    ds.attrs.update(scenario=scenario.name, scenario_text=text, baseline=baseline)
+    return ds

@@ -1,0 +1,84 @@
+"""The bundled figures are remade reproducibly, each with its data and a complete manifest
+(the figure functions themselves are tested in tests/figures/)."""
+
+import json
+import re
+
+import pytest
+
+from hashjoule.cli import main
+from hashjoule.errors import InputError
+from hashjoule.reports.gallery import RECIPES, Runs, check_request, make_figures
+
+
+def test_unknown_names_are_refused_together():
+    with pytest.raises(InputError) as caught:
+        check_request(["consumption", "nope", "fans"], ["png", "gif"])
+    text = str(caught.value)
+    assert "'nope'" in text and "'fans'" in text and "'gif'" in text and all(n in text for n in RECIPES)
+
+
+def test_cli_unknown_figure(tmp_path, capsys):
+    assert main(["figures", "nope", "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "consumption" in err and "'nope'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_rerun_gives_identical_files_and_a_complete_manifest(tmp_path):
+    first = make_figures(["per-bitcoin"], tmp_path / "a", ["png", "svg"])
+    make_figures(["per-bitcoin"], tmp_path / "b", ["png", "svg"])
+    for name in ("per-bitcoin.csv", "per-bitcoin.png", "per-bitcoin.svg"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    stored = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert stored == first
+    entry = stored["figures"]["per-bitcoin"]
+    assert set(entry) == {"description", "scenarios", "seed", "draws", "files", "inputs", "made_by"}
+    assert {"command", "software_versions", "created"} <= set(entry["made_by"])
+    assert set(entry["files"]) == {"per-bitcoin.csv", "per-bitcoin.png", "per-bitcoin.svg"}
+    assert "hashjoule/data/btc_daily_coinmetrics.csv" in entry["inputs"]
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in [*entry["files"].values(), *entry["inputs"].values()])
+    assert "hashjoule" in stored["software_versions"] and stored["command"] and stored["created"]
+    # a second figure in the same folder is added to the manifest, not put in place of it
+    again = make_figures(["consumption"], tmp_path / "a", ["png"])
+    assert set(again["figures"]) == {"consumption", "per-bitcoin"}
+    header = (tmp_path / "a" / "consumption.csv").read_text().splitlines()
+    assert header[0] == "# figure: consumption" and any("[TWh/yr]" in line for line in header)
+
+
+def test_simulated_figure_is_reproducible(tmp_path):
+    for folder in ("a", "b"):
+        assert main(["figures", "composition", "-o", str(tmp_path / folder), "--draws", "3", "--no-progress"]) == 0
+    assert (tmp_path / "a" / "composition.csv").read_bytes() == (tmp_path / "b" / "composition.csv").read_bytes()
+    entry = json.loads((tmp_path / "a" / "manifest.json").read_text())["figures"]["composition"]
+    assert entry["draws"] == 3 and entry["seed"] == 0 and entry["scenarios"] == ["china-2021"]
+    assert "hashjoule/scenarios/library/china-2021.toml" in entry["inputs"]
+    assert "hashjoule/calibration/sets/replay-2016-2021.toml" in entry["inputs"]
+
+
+def test_sensitivity_is_registered_with_a_power_of_two_design():
+    assert RECIPES["sensitivity"].runs == "sobol" and RECIPES["sensitivity"].seed == 0
+    assert Runs().draws["sobol"] == 64
+    assert [Runs(draws=n).draws["sobol"] for n in (1, 2, 3, 100)] == [2, 2, 2, 64]
+
+
+def test_calibration_figures_are_registered_with_their_axes(tmp_path):
+    """The calibration's fit and out-of-sample figures, from a calibration's paths."""
+    import numpy as np
+    import xarray as xr
+
+    from hashjoule import figures
+
+    assert {"calibration-fit", "calibration-check"} <= set(RECIPES)
+    time = np.arange("2021-01-01", "2021-12-31", dtype="datetime64[D]").astype("datetime64[ns]")
+    rng = np.random.default_rng(0)
+    paths = xr.Dataset({"draws": (("draw", "time"), 100 + rng.normal(0, 5, (20, time.size))),
+                        "point": ("time", np.full(time.size, 100.0)), "observed": ("time", np.full(time.size, 90.0)),
+                        "fitted": ("time", np.where(time < np.datetime64("2021-05-01"), 95.0, np.nan))},
+                       coords={"time": time})
+    paths.attrs.update(cutoff="2021-04-30", check_start="2021-05-01", check_end="2021-12-31", scenario="china-2021",
+                       mdape_in_sample=0.05, mdape_check=0.1, rmse_log_check=0.1, coverage_check=0.0)
+    for fig in (figures.calibration.hashrate_fit(paths), figures.calibration.holdout_check(paths)):
+        ax = fig.axes[0]
+        assert ax.get_ylabel() == "network hashrate [EH/s]" and "[UTC day]" in ax.get_xlabel()
+        assert any("Coin Metrics" in t.get_text() for t in fig.texts)  # the source line

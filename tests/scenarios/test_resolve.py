@@ -1,0 +1,50 @@
+"""From a scenario to the engines' inputs: the reported dates, region overrides."""
+
+import numpy as np
+import pytest
+
+from hashjoule.scenarios.load import load_scenario
+from hashjoule.scenarios.resolve import resolve
+from hashjoule.network import chain
+from hashjoule.simulation import economics
+from hashjoule.simulation.fleet import Fleet
+
+
+def test_china_2021_compiles_the_reported_dates():
+    inputs = resolve(load_scenario("china-2021")[0])
+    days = inputs.time
+    names = list(inputs.regions.names)
+    removal = inputs.policy.removal_rate
+    first = {name: str(days[np.flatnonzero(removal[:, names.index(name)])[0]]) for name in
+             ("Inner Mongolia", "Xinjiang", "Qinghai", "Sichuan", "Yunnan", "Other China")}
+    # removals start so that each ramp ends by the reported deadline
+    assert first == {"Inner Mongolia": "2021-03-31", "Xinjiang": "2021-06-09", "Qinghai": "2021-06-09",
+                     "Sichuan": "2021-06-18", "Yunnan": "2021-06-12", "Other China": "2021-09-24"}
+    last = {name: str(days[np.flatnonzero(removal[:, names.index(name)])[-1]]) for name in ("Inner Mongolia", "Sichuan")}
+    assert last == {"Inner Mongolia": "2021-04-29", "Sichuan": "2021-06-20"}
+    hainan = inputs.policy.tariff_adder_usd_per_kwh[:, names.index("Other China")]
+    assert str(days[np.flatnonzero(hainan)[0]]) == "2021-12-03"  # converted by policy.cny_to_usd
+    assert hainan.max() == pytest.approx(0.80 / 6.4515)  # CNY at the 2021 average rate
+    assert inputs.policy.deployment_ban[:, names.index("Sichuan")].any()
+    assert not inputs.policy.deployment_ban[:, names.index("United States")].any()
+
+
+def test_region_share_override_rescales_the_rest(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('name = "s"\n[regions."United States"]\nshare = 0.5\n')
+    inputs = resolve(load_scenario(str(path))[0])
+    base = resolve(load_scenario("baseline")[0])
+    shares, before = inputs.regions.initial_share, base.regions.initial_share
+    us = inputs.regions.names.index("United States")
+    assert shares[us] == 0.5
+    others = np.arange(len(shares)) != us
+    np.testing.assert_allclose(shares[others], before[others] * 0.5 / before[others].sum())
+    # and the first day's online hashrate is still the observed one
+    assert _online_on_day_0(inputs) == pytest.approx(_online_on_day_0(base), rel=1e-5)
+
+
+def _online_on_day_0(x):
+    reward = chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0]
+    hashprice = economics.hashprice_usd_per_ths_day(reward, np.array([x.market.price_history_usd[0]]),
+                                                chain.difficulty_from_bits(x.chain_start.bits))
+    return float(Fleet(x, 1).online_ths(0, hashprice).sum())

@@ -1,0 +1,127 @@
+"""Uncertain parameters: what a scenario's distributions become in each draw."""
+
+import numpy as np
+import pytest
+
+from hashjoule.scenarios.load import load_scenario
+from hashjoule.scenarios.resolve import policies, resolve
+from hashjoule.scenarios.uncertain import SHARES, ParameterSpace
+from hashjoule.network import chain
+from hashjoule.simulation.draws import DrawValues, initial_capacity
+from hashjoule.simulation.economics import hashprice_usd_per_ths_day
+from hashjoule.simulation.fleet import Fleet
+from hashjoule.simulation.policy import compile_policies, compile_policy_draws
+
+
+def short(tmp_path, body="", start="2021-01-01", end="2021-12-31", name="short"):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'name = "{name}"\nextends = "china-2021"\n[run]\nstart = {start}\nend = {end}\n{body}',
+                    encoding="utf-8")
+    scenario, _ = load_scenario(str(path))
+    inputs = resolve(scenario, str(path))
+    return scenario, inputs, ParameterSpace(scenario, inputs)
+
+
+@pytest.fixture(scope="module")
+def china(tmp_path_factory):
+    return short(tmp_path_factory.mktemp("uncertain"))
+
+
+def test_every_distribution_of_the_file_is_a_parameter(china):
+    scenario, _, space = china
+    assert "policy[2].compliance" in space.names and "policy[8].share" in space.names
+    assert "uncertainty.tariff_scale" in space.names and space.names[-1] == SHARES
+    # the Hainan surcharge is a reported number, not a distribution
+    assert not any(name.startswith("policy[7]") for name in space.names)
+
+
+def test_a_parameter_keeps_its_value_whatever_else_the_scenario_holds(china):
+    _, _, space = china
+    base, _ = load_scenario("baseline")
+    base_space = ParameterSpace(base, resolve(base, "baseline"))
+    u_china = space.unit_sample(4, range(20))
+    u_base = base_space.unit_sample(4, range(20))
+    for j, name in enumerate(base_space.names):
+        np.testing.assert_array_equal(u_base[:, j], u_china[:, space.names.index(name)])
+    assert not np.array_equal(u_china, space.unit_sample(5, range(20)))
+    # a draw's values do not depend on the other draws asked for with it
+    np.testing.assert_array_equal(space.unit_sample(4, [7]), u_china[7:8])
+
+
+def test_the_median_point_is_the_central_world(china):
+    _, inputs, space = china
+    u = np.full((1, len(space)), 0.5)
+    u[0, -1] = 0.25  # the Dirichlet coordinate is a seed, not a quantile
+    values = space.values(u)
+    central = DrawValues.central(inputs, 1)
+    np.testing.assert_allclose(values.tariff_scale, central.tariff_scale, rtol=1e-12)
+    np.testing.assert_allclose(values.pue, central.pue, rtol=1e-12)
+    np.testing.assert_allclose(values.policy.removal_rate, central.policy.removal_rate, rtol=1e-12)
+    np.testing.assert_allclose(values.policy.relocation_share, central.policy.relocation_share, rtol=1e-12)
+
+
+def test_values_follow_the_distributions_and_respect_bounds(china):
+    _, _, space = china
+    u = space.unit_sample(1, range(4000))
+    values = space.values(u)
+    j = space.names.index("policy[8].share")  # uniform 0.4 - 0.8
+    share = values.policy.relocation_share[:, list(space.inputs.regions.names).index("Xinjiang")]
+    assert share.min() >= 0.4 and share.max() <= 0.8 and abs(share.mean() - 0.6) < 0.01
+    np.testing.assert_allclose(share, 0.4 + 0.4 * u[:, j], rtol=1e-12)
+    # the PUE triangle of the Cambridge index, 1.01 - 1.20
+    assert values.pue.min() >= 1.01 and values.pue.max() <= 1.20
+    # Dirichlet shares: each draw's sum to one, regions with no share keep none, centred on the Mining Map
+    centre = space.inputs.regions.initial_share
+    np.testing.assert_allclose(values.share.sum(axis=1), 1.0)
+    assert (values.share[:, centre == 0] == 0).all()
+    np.testing.assert_allclose(values.share.mean(axis=0), centre, atol=0.005)
+
+
+def test_per_draw_policies_equal_the_scalar_compilation(china):
+    scenario, inputs, _ = china
+    compliance = np.array([0.2, 0.9, 1.0])
+    listed = policies(scenario)
+    listed[2] = type(listed[2])(**{**listed[2].__dict__, "compliance": compliance})
+    per_draw = compile_policy_draws(listed, inputs.time, inputs.regions.names, 3)
+    for i, c in enumerate(compliance):
+        one = policies(scenario)
+        one[2] = type(one[2])(**{**one[2].__dict__, "compliance": float(c)})
+        series = compile_policies(one, inputs.time, inputs.regions.names)
+        dense = np.zeros_like(series.removal_rate)
+        dense[per_draw.removal_days] = per_draw.removal_rate[:, i]
+        np.testing.assert_allclose(dense, series.removal_rate, rtol=1e-12, atol=0)
+        for day in (0, 200, 360):
+            np.testing.assert_allclose(per_draw.adder_on(day)[i], series.tariff_adder_usd_per_kwh[day])
+
+
+def test_each_draw_starts_at_the_observed_hashrate(china):
+    _, inputs, space = china
+    values = space.values(space.unit_sample(2, range(50)))
+    assert np.ptp(values.tariff_scale) > 0.3 and np.ptp(values.efficiency_scale) > 0.1
+    capacity = initial_capacity(inputs, values)
+    x = inputs
+    hashprice = hashprice_usd_per_ths_day(chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0],
+                                          np.full(50, x.market.price_history_usd[0]),
+                                          np.full(50, chain.difficulty_from_bits(x.chain_start.bits)))
+    fleet = Fleet(inputs, 50, values)
+    np.testing.assert_allclose(fleet.capacity, capacity)
+    online = fleet.online_ths(0, hashprice).sum(axis=(0, 2))
+    central = Fleet(inputs, 1).online_ths(0, hashprice[:1]).sum()
+    np.testing.assert_allclose(online, central, rtol=1e-5)  # single-precision shares
+    # yet the draws differ in how much capacity that takes
+    assert np.ptp(capacity.sum(axis=(0, 2))) / capacity.sum(axis=(0, 2)).mean() > 0.03
+
+
+def test_both_engines_read_a_draws_values_alike(china):
+    """Deterministic runs (mean block work, median prices) at a sampled point: the per-block
+    and the vectorised engine must give the same path."""
+    from hashjoule.simulation import engine_des, engine_ensemble
+
+    _, inputs, space = china
+    values = space.values(space.unit_sample(9, [3]))
+    des = engine_des.run_batch(inputs, [0], None, values=values)
+    ens = engine_ensemble.run_batch(inputs, [0], None, values=values)
+    central = engine_ensemble.run_batch(inputs, [0], None)
+    np.testing.assert_allclose(des.energy.sum("region"), ens.energy.sum("region"), rtol=1e-6)
+    np.testing.assert_allclose(des.co2.sum("region"), ens.co2.sum("region"), rtol=1e-6)
+    assert not np.allclose(ens.co2.sum("region"), central.co2.sum("region"), rtol=1e-3)

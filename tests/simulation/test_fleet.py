@@ -1,0 +1,127 @@
+"""The fleet's daily update: online shares, retirements, orders and shipments, relocation, hidden mining."""
+
+import numpy as np
+import pytest
+
+from hashjoule.simulation import economics as fl
+from hashjoule.simulation.fleet import Fleet
+
+from simworld import toy_inputs
+
+def matched(network_ths):
+    """The difficulty at which ``network_ths`` finds a block every 600 s: no retarget pending."""
+    return np.atleast_1d(np.asarray(network_ths, dtype=float)) * 600 * 1e12 / 2**32
+
+
+def test_fast_path_equals_the_plain_relation():
+    """Fleet.online_ths uses a log-space form in single precision when no surcharge applies;
+    it must equal online_fraction to single precision."""
+    x = toy_inputs(days=3, tariff=0.05)
+    fleet = Fleet(x, 4)
+    hashprice = np.array([0.05, 0.1, 0.2, 0.4])
+    online = fleet.online_ths(0, hashprice)
+    expected = fl.online_fraction(fl.breakeven_tariff_usd_per_kwh(hashprice, 30.0, 1.1), 0.05, 4.0)
+    np.testing.assert_allclose(online[0, :, 0] / fleet.capacity[0, :, 0], expected, rtol=1e-6)
+
+
+def test_end_of_life_scraps_the_class():
+    x = toy_inputs(days=20, lifetime_days=15)  # class released on day -10: dies on day 5
+    fleet = Fleet(x, 1)
+    assert fleet.online_ths(4, np.array([1.0])).sum() > 0
+    assert fleet.online_ths(5, np.array([1.0])).sum() == 0 and fleet.capacity.sum() == 0
+
+
+def test_removal_relocation_and_attrition_conserve_capacity():
+    days = 400
+    removal = np.zeros((days, 2))
+    removal[10, 0] = 1.0  # region 0 shuts down at once on day 10
+    x = toy_inputs(days=days, removal=removal, relocation_share=0.6, attrition=0.25,
+                   destinations=np.array([0.0, 1.0]))
+    fleet = Fleet(x, 1)
+    start = fleet.capacity[:, 0, 0].sum()
+    for day in range(days):
+        fleet.online_ths(day, np.array([1e3]))  # very profitable: nothing retires
+        fleet.advance(day, np.array([1e3]), np.array([0.0]), matched(0.0))
+    assert fleet.capacity[:, 0, 0].sum() == 0  # nothing left in the closed region
+    moved = fleet.capacity[:, 0, 1].sum() - start  # region 1 started with the same capacity
+    # 60 % relocates, a quarter of that is lost; after 390 days of a 30-day mean delay ~all arrived
+    assert moved == pytest.approx(start * 0.6 * 0.75, rel=1e-4)
+
+
+def test_a_ban_stops_deployment_there():
+    days = 50
+    ban = np.zeros((days, 2), bool)
+    ban[:, 0] = True
+    x = toy_inputs(days=days, growth=0.01, tariff=0.01, ban=ban)
+    fleet = Fleet(x, 1)
+    for day in range(days):
+        fleet.online_ths(day, np.array([1.0]))
+        fleet.advance(day, np.array([1.0]), np.array([1e6]), matched(1e6))
+    c = fleet.capacity[0, 0]
+    assert c[0] <= x.initial_capacity_ths[0, 0]  # no new machines, at most retirements
+    assert c[1] > x.initial_capacity_ths[1, 0]  # all new machines went to the open region
+
+
+def test_unprofitable_machines_retire():
+    x = toy_inputs(days=100, tariff=0.05, retire_days=10.0)
+    fleet = Fleet(x, 1)
+    for day in range(100):
+        fleet.online_ths(day, np.array([1e-6]))  # nothing pays
+        fleet.advance(day, np.array([1e-6]), np.array([0.0]), matched(0.0))
+    assert fleet.capacity.sum() < 1e-3 * x.initial_capacity_ths.sum()
+
+
+def test_machines_a_retarget_would_revive_are_kept():
+    """At a hashprice of 0.015 USD/(TH/s)/d only 2 % of the capacity pays (tariff median
+    0.05); four times that, what a retarget can restore when the network runs far below its
+    difficulty, 84 % would. Scrapping follows what would stay off after the retarget."""
+    def run(difficulty):
+        x = toy_inputs(days=100, tariff=0.05, retire_days=10.0)
+        fleet = Fleet(x, 1)
+        for day in range(100):
+            fleet.online_ths(day, np.array([0.015]))
+            fleet.advance(day, np.array([0.015]), np.array([1.0]), difficulty)
+        return fleet.capacity.sum() / x.initial_capacity_ths.sum()
+
+    assert run(np.array([1e20])) > 0.15  # exp(-100 d x 16 % / 10 d) = 0.20
+    assert run(matched(1.0)) < 1e-3  # exp(-100 d x 98 % / 10 d) = 5e-5
+
+
+def test_orders_follow_the_anticipated_margin():
+    """A network at a quarter of the hashrate its difficulty implies expects 4x today's
+    hashprice after the retarget, and orders machines on that margin."""
+    def ordered(difficulty):
+        x = toy_inputs(days=3, tariff=0.05, growth=0.01, lag=0, retire_days=1e9)
+        fleet = Fleet(x, 1)
+        fleet.online_ths(0, np.array([0.015]))
+        before = fleet.capacity.sum()
+        fleet.advance(0, np.array([0.015]), np.array([1e6]), difficulty)
+        return fleet.capacity.sum() - before
+
+    assert ordered(matched(1e6)) < 1e-3  # nothing ordered (the newest machine loses money): a little scrapped
+    assert ordered(matched(4e6)) > 100.0
+
+
+def test_deployments_follow_the_margin_after_the_lag():
+    lag = 7
+    x = toy_inputs(days=40, growth=0.01, tariff=0.05, lag=lag, retire_days=1e9)
+    fleet = Fleet(x, 1)
+    capacity = []
+    for day in range(40):
+        hashprice = np.array([1e-6 if day < 20 else 10.0])  # margin jumps on day 20
+        fleet.online_ths(day, hashprice)
+        fleet.advance(day, hashprice, np.array([1e6]), matched(1e6))
+        capacity.append(fleet.capacity.sum())
+    growth = np.diff(capacity)
+    assert np.all(growth[: 20 + lag - 1] <= 1e-6)  # the jump is seen, machines arrive lag days later
+    assert growth[20 + lag - 1] > 0
+
+
+def test_anticipated_share_from_the_kept_odds_equals_a_fresh_evaluation():
+    x = toy_inputs(days=5, tariff=0.05)
+    fleet = Fleet(x, 3)
+    hashprice = np.array([0.01, 0.03, 0.05])
+    fleet.online_ths(0, hashprice)
+    ratio = np.array([1.0, 2.0, 4.0])
+    odds = fleet._odds * (ratio[None, :, None] ** -fleet.shape32)
+    np.testing.assert_allclose(odds / (1 + odds), 1 - fleet.share_on(0, hashprice * ratio), atol=1e-6)

@@ -1,0 +1,154 @@
+"""The folder tree is the architecture: every import arrow between the package's layers
+points one way, down the layer order below, and no modules import each other in a circle.
+
+The imports are read from the source with ``ast``, at module level and inside functions
+alike (an import moved into a function still is an arrow), so the check needs nothing
+imported and runs in well under a second.
+"""
+
+from __future__ import annotations
+
+import ast
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+#: Layer of each part of the package, lowest first. A module may import from its own part
+#: and from parts of a lower layer only; parts on the same layer do not import each other.
+LAYERS = {
+    "base": 0,         # hashjoule/__init__.py, errors.py, constants.py, output.py
+    "data": 1,
+    "network": 2,
+    "estimates": 3,
+    "simulation": 3,
+    "figures": 4,      # figures take Datasets: they import neither simulation nor scenarios
+    "scenarios": 5,
+    "calibration": 6,
+    "reports": 7,
+    "api": 8,
+    "cli": 9,
+    "__main__": 10,
+}
+#: Top-level modules of the lowest layer.
+BASE = {"errors", "constants", "output"}
+#: Module cycles known to exist, each a frozenset of the modules on it: none.
+KNOWN_CYCLES: set[frozenset[str]] = set()
+
+
+def _package_root() -> Path:
+    return Path(str(resources.files("hashjoule")))
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imported(node: ast.AST, module: str, is_package: bool) -> list[str]:
+    """The hashjoule modules an import statement names (``from a import b`` names ``a.b`` when
+    ``b`` is a module, else ``a``)."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if node.level:  # relative import
+        base = module.split(".")
+        base = base if is_package else base[:-1]
+        base = base[: len(base) - (node.level - 1)]
+        prefix = ".".join(base + ([node.module] if node.module else []))
+    else:
+        prefix = node.module or ""
+    return [prefix] + [f"{prefix}.{a.name}" for a in node.names]
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> hashjoule modules it imports anywhere in its source."""
+    root = _package_root()
+    files = {_module_name(p, root): p for p in root.rglob("*.py") if ".venv" not in p.parts}
+    graph = {}
+    for module, path in files.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        targets = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = _imported(node, module, path.name == "__init__.py")
+                targets |= {n for n in names if n in files and n != module}
+        graph[module] = targets
+    return graph
+
+
+def part(module: str) -> str:
+    """The part of the package a module belongs to (a key of :data:`LAYERS`)."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] in BASE:
+        return "base"
+    return parts[1]
+
+
+def cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
+    """Strongly connected components of more than one node (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = set()
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.add(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(frozenset(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+GRAPH = import_graph()
+
+
+def test_every_module_belongs_to_a_layer():
+    assert {part(m) for m in GRAPH} <= set(LAYERS), sorted({part(m) for m in GRAPH} - set(LAYERS))
+
+
+def test_the_walk_sees_imports_inside_functions():
+    # cli imports nearly everything inside its command functions only
+    assert "hashjoule.scenarios.load" in GRAPH["hashjoule.cli"]
+    assert len(GRAPH) > 50
+
+
+def test_every_arrow_points_down_the_layers():
+    wrong = sorted(f"{a} -> {b}" for a, targets in GRAPH.items() for b in targets
+                   if part(a) != part(b) and LAYERS[part(b)] >= LAYERS[part(a)])
+    assert not wrong, "imports against the layer order:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("forbidden", ["simulation", "scenarios"])
+def test_figures_import_neither_simulation_nor_scenarios(forbidden):
+    assert not [(a, b) for a, targets in GRAPH.items() for b in targets
+                if part(a) == "figures" and part(b) == forbidden]
+
+
+def test_no_cycle_between_parts():
+    parts = {}
+    for a, targets in GRAPH.items():
+        parts.setdefault(part(a), set()).update(part(b) for b in targets if part(b) != part(a))
+    assert not cycles(parts)
+
+
+def test_no_cycle_between_modules():
+    found = set(cycles(GRAPH))
+    assert found <= KNOWN_CYCLES, "import cycles: " + "; ".join(" <-> ".join(sorted(c)) for c in found - KNOWN_CYCLES)
