@@ -318,6 +318,9 @@ def _extended(current: tuple[str, str], parent, folder: Path | None) -> tuple[st
         raise InputError.single(label, "extends", f"a file in the scenario's folder ({folder}) or a bundled name",
                                 f"{_short(repr(parent))}, outside it")
     shown = str(Path(label).parent / parent) if Path(label).parent != Path(".") else parent
+    if not _is_file(path):
+        found = "a folder" if path.is_dir() else "no such file"
+        raise InputError.single(label, "extends", "a scenario file (TOML) to extend", f"{_short(repr(parent))}: {found}")
     return shown, read_file_text(path, shown, "a scenario file (TOML) to extend"), str(path)
 
 
