@@ -7,12 +7,14 @@ unreadable file), reported in one line per problem without a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import os
 import re
 import shlex
 import sys
 import textwrap
+import traceback
 from dataclasses import replace
 
 from hashjoule import __version__
@@ -105,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"hashjoule {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an unexpected failure, print the Python traceback (accepted anywhere on the line)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     est = commands.add_parser(
@@ -428,13 +432,14 @@ def _run_run(args) -> None:
     from pathlib import Path
 
     from hashjoule.api import run_scenario
-    from hashjoule.output import atomic_path, write
+    from hashjoule.output import atomic_path, check_output_folder, results_bytes, write
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
-    from hashjoule.simulation.runner import summary_table
+    from hashjoule.simulation.runner import KEEP_DRAWS_UP_TO, summary_table
     from hashjoule.textreport import simulation_report
 
-    resolve(load_scenario(args.scenario)[0], args.scenario)  # refuse a bad file before creating anything
+    scenario = load_scenario(args.scenario)[0]
+    resolve(scenario, args.scenario)  # refuse a bad file before creating anything
     folder = Path(args.output or f"results-{Path(args.scenario).stem}")
     checkpoint = folder / "checkpoint"
     if folder.exists() and not folder.is_dir():
@@ -442,6 +447,9 @@ def _run_run(args) -> None:
     if args.resume and not checkpoint.is_dir():
         raise InputError.single("--output", str(folder), "a folder with an interrupted run to resume",
                                 "no checkpoint folder in it")
+    draws = args.draws or scenario.run.draws
+    keep = draws <= KEEP_DRAWS_UP_TO if args.keep_draws is None else args.keep_draws
+    check_output_folder(folder, results_bytes((scenario.run.end - scenario.run.start).days + 1, draws, keep))
     if not args.resume and folder.is_dir() and any(folder.iterdir()):
         if not args.force:
             raise InputError.single("--output", str(folder), "a new or empty folder (or --force to overwrite, "
@@ -502,7 +510,9 @@ def _run_figures(args) -> None:
 
 def _run_report(args) -> None:
     from hashjoule.api import report
+    from hashjoule.output import check_output_folder
 
+    check_output_folder(args.output)  # a folder that can be written, on a disk with room, before any work
     path = report(args.scenario, args.output, args.compare, args.baseline, args.draws, args.seed,
                   progress=not args.no_progress and sys.stderr.isatty(), command=args.command_line)
     print(f"wrote {path}")
@@ -543,14 +553,66 @@ def _run_claims(args) -> None:
     print(claims_text(check_claims(args.year, args.price)))
 
 
+#: Where an unexpected failure is to be reported.
+REPORT_TO = "the hashjoule developers (the project's issue tracker)"
+#: Errors of the system, not of the program: a full disk, a folder that may not be written.
+_SYSTEM_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EMFILE, errno.ENFILE,
+                  errno.ENAMETOOLONG}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``hashjoule`` console script; returns the exit status."""
+    """Entry point of the ``hashjoule`` console script; returns the exit status.
+
+    0 on success; 2 for a user mistake or a system limit (a bad file or option, a full
+    disk, no permission), one line per problem; 1 for an unexpected failure, one line
+    naming the command, with the traceback only under ``--debug``; 130 on Ctrl-C.
+    """
     # dask's own log lines (tasks cancelled and workers stopped on Ctrl-C) are not the user's
     # business; read when dask is first imported, here and in the worker processes it starts
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # accepted anywhere on the line
+    argv = [a for a in argv if a != "--debug"]
+    command = next((a for a in argv if not a.startswith("-")), "")
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        resumable = (" (batches finished so far are kept: run the same command with --resume)"
+                     if command == "run" else "")
+        print(f"hashjoule: interrupted; no output was written{resumable}", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("hashjoule: error: not enough memory for this run; try a smaller --batch-size, fewer draws "
+              "or a shorter period (nothing was written)", file=sys.stderr)
+        return 2
+    except OSError as error:
+        if debug:
+            traceback.print_exc()
+        if error.errno in _SYSTEM_ERRNOS:
+            where = f"{error.filename}: " if error.filename else ""
+            print(f"hashjoule: error: {where}expected a file system with space and permission to write, found "
+                  f"{error.strerror or error} (no results were written)", file=sys.stderr)
+            return 2
+        return _unexpected(command, error, debug)
+    except Exception as error:  # noqa: BLE001 - the last guard: one line, never a stack by default
+        return _unexpected(command, error, debug)
+
+
+def _unexpected(command: str, error: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    text = " ".join(str(error).split())
+    text = f": {text[:200]}" if text else ""
+    print(f"hashjoule: internal error in 'hashjoule {command}' ({type(error).__name__}{text}); nothing was written. "
+          f"Please report it to {REPORT_TO} with the command line"
+          + ("." if debug else " and what 'hashjoule --debug ...' prints."), file=sys.stderr)
+    return 1
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.command_line = shlex.join(["hashjoule", *(sys.argv[1:] if argv is None else argv)])
+    args.command_line = shlex.join(["hashjoule", *argv])
     try:
         try:
             args.run(args)
@@ -560,15 +622,6 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"hashjoule: error: {problem}", file=sys.stderr)
         return 2
-    except MemoryError:
-        print("hashjoule: error: not enough memory for this run; try a smaller --batch-size, fewer draws "
-              "or a shorter period (nothing was written)", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        resumable = (" (batches finished so far are kept: run the same command with --resume)"
-                     if args.command == "run" else "")
-        print(f"hashjoule: interrupted; no output was written{resumable}", file=sys.stderr)
-        return 130
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

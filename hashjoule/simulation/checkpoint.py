@@ -63,6 +63,29 @@ def fingerprint(inputs, space=None) -> str:
     return digest.hexdigest()
 
 
+#: Largest manifest read. [bytes]
+MAX_MANIFEST_BYTES = 10_000_000
+
+
+def _damaged(folder: Path, name: str, exc: Exception) -> InputError:
+    reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+    return InputError.single(str(folder), name, "a checkpoint written by hashjoule (remove the folder, or run "
+                             "with --force instead of --resume to start again)", f"a damaged file ({reason})")
+
+
+def _read_manifest(manifest: Path, folder: Path) -> dict:
+    """The identity recorded in a checkpoint folder, or an InputError saying why it cannot be used."""
+    try:
+        if manifest.stat().st_size > MAX_MANIFEST_BYTES:
+            raise ValueError(f"{manifest.stat().st_size:,} bytes")
+        found = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:  # JSON and UTF-8 errors are ValueErrors
+        raise _damaged(folder, MANIFEST, exc) from None
+    if not isinstance(found, dict):
+        raise _damaged(folder, MANIFEST, ValueError(f"a JSON {type(found).__name__}, not an object"))
+    return found
+
+
 class Checkpoint:
     """Finished batches of one run.
 
@@ -81,12 +104,15 @@ class Checkpoint:
         self.saved = -float("inf")  # when the state was last saved [monotonic s]
         manifest = self.folder / MANIFEST
         if resume and manifest.is_file():
-            found = json.loads(manifest.read_text(encoding="utf-8"))
+            found = _read_manifest(manifest, self.folder)
             if found != self.identity:
                 differ = sorted(k for k in set(found) | set(self.identity) if found.get(k) != self.identity.get(k))
                 raise InputError.single(str(self.folder), "manifest.json",
                                         "a checkpoint of the same run (scenario, seed, draws, batch size, version)",
-                                        f"one that differs in {', '.join(differ)}")
+                                        f"one that differs in {', '.join(differ[:5])}"
+                                        + (f" and {len(differ) - 5} more keys" if len(differ) > 5 else ""))
+        elif resume and self.folder.is_dir() and _kept_files(self.folder):
+            raise _damaged(self.folder, MANIFEST, FileNotFoundError("no manifest.json beside the batches"))
         elif self.folder.exists() and (not resume or _kept_files(self.folder)):
             raise InputError.single(str(self.folder), "", "no checkpoint folder yet (or --resume to continue one)",
                                     "an existing folder")
@@ -108,13 +134,19 @@ class Checkpoint:
         path = self.folder / STATE
         if not path.is_file():
             return None
-        state = xr.load_dataset(path, engine="h5netcdf")
-        totals = [xr.load_dataset(self._totals_path(int(first)), engine="h5netcdf") for first in state.batch.values]
-        return Reduction.from_state(state, totals)
+        try:
+            state = xr.load_dataset(path, engine="h5netcdf")
+            totals = [xr.load_dataset(self._totals_path(int(first)), engine="h5netcdf") for first in state.batch.values]
+            return Reduction.from_state(state, totals)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise _damaged(self.folder, path.name, exc) from None
 
     def load_draws(self, first: int) -> xr.Dataset:
         """The kept draws of the batch starting at ``first``."""
-        return xr.load_dataset(self._draws_path(first), engine="h5netcdf")
+        try:
+            return xr.load_dataset(self._draws_path(first), engine="h5netcdf")
+        except (OSError, ValueError, KeyError) as exc:
+            raise _damaged(self.folder, self._draws_path(first).name, exc) from None
 
     def save(self, reduction: Reduction, first: int, draws: xr.Dataset | None) -> None:
         """Keep the batch just folded in: its per-draw totals and draws (if kept), then the
