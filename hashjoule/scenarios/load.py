@@ -8,6 +8,7 @@ carry the line the parser names. Nothing runs on an invalid file.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from importlib import resources
@@ -253,7 +254,12 @@ def _message(error: dict) -> str:
         return "letters, digits, '-', '_' or '.', starting with a letter or digit"
     if kind == "union_tag_invalid":
         return f"`{ctx.get('discriminator', 'type').strip(chr(39))}` to be one of {ctx.get('expected_tags')}"
-    return error["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+    if kind == "date_from_datetime_inexact":
+        return "a date without a time of day (YYYY-MM-DD)"
+    message = error["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+    # "List should have at most 100 items after validation, not 101" -> "at most 100 items"
+    return re.sub(r"^(?:String|List|Dictionary|Tuple) should have (at (?:most|least) [\d,]+ (?:characters?|items?))"
+                  r"(?: after validation)?(?:, not .*)?$", r"\1", message)
 
 
 def _problems(label: str, exc: ValidationError) -> list[Problem]:
@@ -289,8 +295,9 @@ def _identity(label: str, source: str) -> str:
     return label if label.endswith("(bundled)") else str(_real(Path(source)))
 
 
-def _extended(current: tuple[str, str], parent, folder: Path | None) -> tuple[str, str, str]:
-    """(label, text, identity) of the scenario that ``current`` extends.
+def _extended(current: tuple[str, str], parent, folder: Path | None, head: str) -> tuple[str, str, str]:
+    """(name, text, identity) of the scenario that ``current`` extends, ``head`` being the
+    label of the file first read.
 
     ``extends`` names a bundled scenario, or (in a user's file) a ``.toml`` file by its
     path relative to that file's folder, which must lie within the folder of the scenario
@@ -301,6 +308,9 @@ def _extended(current: tuple[str, str], parent, folder: Path | None) -> tuple[st
     if not isinstance(parent, str):
         raise InputError.single(label, "extends", bundled + " or a .toml file beside this one",
                                 _short(repr(parent)))
+    if len(parent) > 200:
+        raise InputError.single(label, "extends", "a bundled name or a file name of at most 200 characters",
+                                f"{len(parent):,} characters")
     if not parent.endswith(".toml"):
         if parent not in library_names():
             raise InputError.single(label, "extends", bundled + " or a .toml file beside this one",
@@ -317,11 +327,12 @@ def _extended(current: tuple[str, str], parent, folder: Path | None) -> tuple[st
     if not inside:
         raise InputError.single(label, "extends", f"a file in the scenario's folder ({folder}) or a bundled name",
                                 f"{_short(repr(parent))}, outside it")
-    shown = str(Path(label).parent / parent) if Path(label).parent != Path(".") else parent
+    shown = os.path.relpath(path, folder)
     if not _is_file(path):
         found = "a folder" if path.is_dir() else "no such file"
         raise InputError.single(label, "extends", "a scenario file (TOML) to extend", f"{_short(repr(parent))}: {found}")
-    return shown, read_file_text(path, shown, "a scenario file (TOML) to extend"), str(path)
+    # named after the file first read, so that every line starts with the file the user gave
+    return shown, read_file_text(path, f"{head} -> {shown}", "a scenario file (TOML) to extend"), str(path)
 
 
 def load_scenario(source: str) -> tuple[Scenario, str]:
@@ -349,14 +360,15 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
     chain, seen = [label], {_identity(label, source)}
     current, parent = (label, _identity(label, source)), table.get("extends")
     while parent is not None:
-        parent_label, parent_text, identity = _extended(current, parent, folder)
+        name, parent_text, identity = _extended(current, parent, folder, label)
+        parent_label = name if name.endswith("(bundled)") else f"{label} -> {name}"
         if identity in seen:
             raise InputError.single(current[0], "extends", "a chain of scenarios without a loop (a file may not "
-                                    "extend itself)", " -> ".join(chain + [parent_label]))
+                                    "extend itself)", " -> ".join(chain + [name]))
         if len(chain) >= MAX_EXTENDS:
             raise InputError.single(current[0], "extends", f"a chain of at most {MAX_EXTENDS} files",
-                                    " -> ".join(chain + [parent_label]))
-        chain.append(parent_label)
+                                    " -> ".join(chain[:2] + ["..."] + chain[-1:] + [name]))
+        chain.append(name)
         seen.add(identity)
         base = _parse(parent_label, parent_text)
         merged = _merge(_without_set_name(base, merged), merged)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args, get_origin
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.fields import FieldInfo
 from scipy import stats
 
 
@@ -58,6 +60,19 @@ MAX_SEED = 2**63 - 1
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
+    @field_validator(*BOUNDS, "draws", "seed", "deployment_lag_days", "ramp_days", "share_concentration", "posterior",
+                     "low", "high", "mean", "sd", "median", "sigma", "mode", "a", "b", mode="before", check_fields=False)
+    @classmethod
+    def _typed(cls, value, info):
+        """No true/false where a number is expected, and no text where a number or a
+        true/false is: TOML has types, and a file should use them."""
+        kinds = _kinds(cls.model_fields[info.field_name].annotation)
+        if isinstance(value, bool) and bool not in kinds:
+            raise ValueError("a number, not true or false" if kinds & {int, float} else "not true or false")
+        if isinstance(value, str) and str not in kinds and kinds & {int, float, bool}:
+            raise ValueError("true or false, not text" if bool in kinds else "a number, not text")
+        return value
+
     @field_validator("*")
     @classmethod
     def _bounded(cls, value, info):
@@ -73,6 +88,16 @@ class _Model(BaseModel):
         if value is None or info.field_name not in BOUNDS or not isinstance(value, (int, float, _Distribution)):
             return value
         return _within(info.field_name, value, *BOUNDS[info.field_name])
+
+
+def _kinds(annotation) -> set:
+    """The plain types an annotation admits (through Optional, Union and Annotated)."""
+    args = get_args(annotation)
+    if not args:
+        return {annotation}
+    if get_origin(annotation) in (list, dict, Literal):
+        return {get_origin(annotation)}
+    return set().union(*(_kinds(a) for a in args if not isinstance(a, FieldInfo)))
 
 
 # --- distributions ------------------------------------------------------------------
@@ -177,7 +202,8 @@ _COVER = (0.001, 0.999)
 def _within(name: str, value, low: float | None = None, high: float | None = None):
     """Check a number, or a distribution's central 99.8 %, against bounds."""
     number = isinstance(value, (int, float))
-    lo, hi = (float(value),) * 2 if number else value.frozen().ppf(_COVER)
+    with np.errstate(all="ignore"):  # extreme shapes overflow to infinity, refused below
+        lo, hi = (float(value),) * 2 if number else value.frozen().ppf(_COVER)
     where = "" if number else " for 99.8 % of the distribution"
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ValueError(f"{name} must be finite{where}")
