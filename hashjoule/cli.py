@@ -45,20 +45,26 @@ def _number(unit: str, upper: float):
     return parse
 
 
+#: Largest seed (stored as a 64-bit integer) and largest count (draws, samples, batch size,
+#: workers) accepted on the command line.
+MAX_SEED = 2**63 - 1
+MAX_COUNT = 1_000_000
+
+
 def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, found {text!r}")
+    if not (text.isascii() and text.isdigit() and int(text) <= MAX_SEED):
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 2**63 - 1, found {text[:40]!r}")
     return int(text)
 
 
 def _positive_count(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}")
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_COUNT):
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_COUNT:,}, found {text[:40]!r}")
     return int(text)
 
 
 def _year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4 and int(text) >= 2009):
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and int(text) >= 2009):
         raise argparse.ArgumentTypeError(f"expected a year such as 2021, found {text!r}")
     return int(text)
 
@@ -458,6 +464,8 @@ def _run_run(args) -> None:
     if not folder.parent.exists():
         raise InputError.single("--output", str(folder), "a folder inside an existing one", "no such parent folder")
     folder.mkdir(exist_ok=True)
+    for stale in folder.glob(".*.part"):  # temporary files of a killed run's last writes
+        stale.unlink(missing_ok=True)
     ds, scenario = run_scenario(args.scenario, args.draws, args.seed, args.engine, args.batch_size, args.keep_draws,
                                 progress=not args.no_progress and sys.stderr.isatty(), workers=args.workers,
                                 scheduler=args.scheduler, checkpoint=checkpoint, resume=args.resume)
