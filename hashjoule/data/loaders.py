@@ -9,6 +9,7 @@ updated copy, or a damaged one in the tests); by default they read the package's
 
 from __future__ import annotations
 
+import copy
 import io
 from functools import lru_cache
 from importlib import resources
@@ -128,7 +129,7 @@ def _read_bytes(path, source: str, spec: FileSpec) -> bytes:
 
 
 def read_table(name: str, directory: str | Path | None = None) -> pd.DataFrame:
-    """Read and check one bundled data file.
+    """Read and check one bundled data file (the package's copies are read once and kept).
 
     Parameters
     ----------
@@ -152,6 +153,20 @@ def read_table(name: str, directory: str | Path | None = None) -> pd.DataFrame:
     """
     if name not in SPECS:
         raise KeyError(f"no bundled data file {name!r}; known: {', '.join(sorted(SPECS))}")
+    if directory is None:  # the package's files do not change while it runs
+        df = _bundled(name)
+        out = df.copy(deep=True)
+        out.attrs = copy.deepcopy(df.attrs)
+        return out
+    return _read_checked(name, directory)
+
+
+@lru_cache(maxsize=None)
+def _bundled(name: str) -> pd.DataFrame:
+    return _read_checked(name, None)
+
+
+def _read_checked(name: str, directory: str | Path | None) -> pd.DataFrame:
     spec = SPECS[name]
     path, source = _locate(spec, directory)
     data = _read_bytes(path, source, spec)
