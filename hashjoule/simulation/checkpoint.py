@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
 import time
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -31,8 +33,25 @@ from hashjoule.simulation.reduce import Reduction
 MANIFEST = "manifest.json"
 STATE = "reduction.nc"
 #: Least time between two saves of the reduction's state (its size does not grow with the
-#: draws, but it is MB to tens of MB for long runs). [s]
+#: draws, but it is MB to tens of MB for long runs); the environment variable
+#: ``HASHJOULE_CHECKPOINT_SECONDS`` may set another. [s]
 EVERY_SECONDS = 10.0
+
+
+def every_seconds() -> float:
+    """Least time between two saves of the state: ``HASHJOULE_CHECKPOINT_SECONDS`` if set,
+    else :data:`EVERY_SECONDS`. [s]"""
+    text = os.environ.get("HASHJOULE_CHECKPOINT_SECONDS")
+    if text is None:
+        return EVERY_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= 86_400):
+        raise InputError.single("HASHJOULE_CHECKPOINT_SECONDS", "", "a number of seconds from 0 to 86400",
+                                repr(text[:40]))
+    return value
 
 
 def _kept_files(folder: Path) -> list[Path]:
@@ -102,6 +121,7 @@ class Checkpoint:
         self.folder = Path(folder)
         self.identity = {**identity, "hashjoule_version": __version__}
         self.saved = -float("inf")  # when the state was last saved [monotonic s]
+        self.every = every_seconds()
         manifest = self.folder / MANIFEST
         if resume and manifest.is_file():
             found = _read_manifest(manifest, self.folder)
@@ -157,7 +177,7 @@ class Checkpoint:
         if draws is not None:
             with atomic_path(self._draws_path(first)) as tmp:
                 draws.to_netcdf(tmp, engine="h5netcdf")
-        elif time.monotonic() - self.saved < EVERY_SECONDS:
+        elif time.monotonic() - self.saved < self.every:
             return
         state = reduction.state()
         # the histograms are mostly empty bins: compressed, they shrink a hundredfold
