@@ -48,7 +48,9 @@ def _number(unit: str, upper: float):
 #: Largest seed (stored as a 64-bit integer) and largest count (draws, samples, batch size,
 #: workers) accepted on the command line.
 MAX_SEED = 2**63 - 1
-MAX_COUNT = 1_000_000
+MAX_COUNT = 1_000_000_000
+#: Most draws of a scenario's run, as in a scenario file (``run.draws``).
+MAX_SCENARIO_DRAWS = 1_000_000
 
 
 def _count(text: str) -> int:
@@ -623,6 +625,10 @@ def _main(argv: list[str]) -> int:
     args.command_line = shlex.join(["hashjoule", *argv])
     try:
         try:
+            draws = getattr(args, "draws", None)
+            if args.command in ("run", "compare", "report") and draws is not None and draws > MAX_SCENARIO_DRAWS:
+                raise InputError.single("--draws", "", f"at most {MAX_SCENARIO_DRAWS:,} draws of a scenario "
+                                        "(as run.draws in a file)", f"{draws:,}")
             args.run(args)
         except InputError as error:
             raise _name_options(error, args) from None

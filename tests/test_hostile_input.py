@@ -151,6 +151,7 @@ def test_the_space_asked_grows_with_the_kept_draws():
 @pytest.mark.parametrize("argv", [
     ["run", "baseline", "--draws", "0"],
     ["run", "baseline", "--draws", "1000001"],
+    ["simulate", "--draws", "1000000001"],
     ["run", "baseline", "--draws", "\u00b2"],  # a superscript two: a digit to str.isdigit, not to int()
     ["run", "baseline", "--draws", "\u0661\u0662"],  # Arabic-Indic digits
     ["run", "baseline", "--seed", "-1"],
