@@ -358,6 +358,7 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
     merged = table
     folder = None if label.endswith("(bundled)") else _real(Path(source)).parent
     chain, seen = [label], {_identity(label, source)}
+    files = [(label, table)]  # every file read, the first one first
     current, parent = (label, _identity(label, source)), table.get("extends")
     while parent is not None:
         name, parent_text, identity = _extended(current, parent, folder, label)
@@ -373,6 +374,7 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
         base = _parse(parent_label, parent_text)
         merged = _merge(_without_set_name(base, merged), merged)
         current, parent = (parent_label, identity), base.get("extends")
+        files.append((parent_label, base))
     merged["extends"] = table.get("extends")
     if "name" in table:  # each file names itself: a missing name is not inherited
         merged["name"] = table["name"]
@@ -381,4 +383,26 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
     try:
         return Scenario.model_validate(merged), text
     except ValidationError as exc:
-        raise InputError(_problems(label, exc)) from None
+        raise InputError([_blame(p, files) for p in _problems(label, exc)]) from None
+
+
+def _blame(problem: Problem, files: list[tuple[str, dict]]) -> Problem:
+    """The problem under the name of the file that wrote the value, when that is a file the
+    first one extends (a bundled scenario is never blamed: the user's file brought it in)."""
+    parts = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", problem.key)]
+    if not parts or problem.key == "(top level)" or parts[0] == "name":
+        return problem
+    for label, table in files:
+        value, listed = table, False
+        for part in parts:
+            listed = listed or isinstance(value, list)
+            if isinstance(value, dict) and part in value or isinstance(value, list) and \
+                    isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                break
+        else:
+            return Problem(label, problem.key, problem.expected, problem.found) if " -> " in label else problem
+        if listed:  # a list in this file replaced those of the files it extends
+            return problem
+    return problem
