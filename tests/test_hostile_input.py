@@ -207,8 +207,12 @@ def test_hostile_command_line_values_are_one_line_errors(argv, tmp_path, monkeyp
     lambda api: api.simulate("1999-01-01", "2000-01-01", draws=1),
     lambda api: api.simulate("2016-01-01", "3000-01-01", draws=1),
     lambda api: api.sensitivity("baseline", samples=3),
+    lambda api: api.load(5),
+    lambda api: api.load(None),
+    lambda api: api.simulate("yesterday", "2021-02-01", draws=1),
 ], ids=["load-unknown", "load-long-name", "load-nul", "compare-unknown", "compare-unknown-baseline",
-        "report-unknown", "simulate-too-early", "simulate-too-late", "sensitivity-samples"])
+        "report-unknown", "simulate-too-early", "simulate-too-late", "sensitivity-samples", "load-number",
+        "load-none", "simulate-not-a-date"])
 def test_api_arguments_raise_the_projects_error(call, tmp_path, monkeypatch):
     from hashjoule import api
 

@@ -353,6 +353,11 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
     hashjoule.errors.InputError
         With every problem found.
     """
+    if isinstance(source, os.PathLike):
+        source = os.fspath(source)
+    if not isinstance(source, str):
+        raise InputError.single("scenario", "", "a bundled scenario's name or a path to a TOML file",
+                                f"a {type(source).__name__}")
     label, text = _read_text(source)
     table = _parse(label, text)
     merged = table
