@@ -33,7 +33,16 @@ class Deep:
         self.depth = depth
 
 
+class Digits:
+    """An integer of ``count`` digits, written as text (Python will not print one over 4,300)."""
+
+    def __init__(self, count: int):
+        self.count = count
+
+
 def toml_value(value) -> str:
+    if isinstance(value, Digits):
+        return "9" * value.count
     if isinstance(value, Deep):
         return "[" * value.depth + "]" * value.depth
     if isinstance(value, bool):
@@ -66,7 +75,7 @@ NUMBERS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**20), 10**20))
 LEAVES = st.one_of(
     NUMBERS, st.booleans(), st.text(max_size=30), st.text(max_size=3) .map(lambda t: t * 4000),
-    st.dates(), st.datetimes(), st.times(), st.integers(1, 3000).map(Deep),
+    st.dates(), st.datetimes(), st.times(), st.integers(1, 3000).map(Deep), st.integers(20, 6000).map(Digits),
     st.sampled_from(["", "Sichuan", "Atlantis", "shutdown", "relocation", "uniform", "beta", "baseline",
                      "china-2021", "parts/x.toml", "../x.toml", "/etc/passwd", "USD", "CNY", "des"]),
     st.dates(min_value=dt.date(2008, 1, 1), max_value=dt.date(2145, 1, 1)))

@@ -167,6 +167,8 @@ def parse_toml(label: str, text: str, what: str = "a scenario with at least `nam
         key = f"line {where.group(1)}, column {where.group(2)}" if where else ""
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise InputError.single(label, key, "valid TOML", _short(message)) from None
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        raise InputError.single(label, "", "numbers of at most 4,300 digits", _short(" ".join(str(exc).split()))) from None
     except RecursionError:  # the parser recurses once per level of nesting
         raise InputError.single(label, "", f"tables and arrays nested at most {MAX_DEPTH} deep",
                                 "nesting too deep to read") from None
