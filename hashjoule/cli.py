@@ -7,12 +7,14 @@ unreadable file), reported in one line per problem without a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import os
 import re
 import shlex
 import sys
 import textwrap
+import traceback
 from dataclasses import replace
 
 from hashjoule import __version__
@@ -43,20 +45,28 @@ def _number(unit: str, upper: float):
     return parse
 
 
+#: Largest seed (stored as a 64-bit integer) and largest count (draws, samples, batch size,
+#: workers) accepted on the command line.
+MAX_SEED = 2**63 - 1
+MAX_COUNT = 1_000_000_000
+#: Most draws of a scenario's run, as in a scenario file (``run.draws``).
+MAX_SCENARIO_DRAWS = 1_000_000
+
+
 def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, found {text!r}")
+    if not (text.isascii() and text.isdigit() and int(text) <= MAX_SEED):
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 2**63 - 1, found {text[:40]!r}")
     return int(text)
 
 
 def _positive_count(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}")
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_COUNT):
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_COUNT:,}, found {text[:40]!r}")
     return int(text)
 
 
 def _year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4 and int(text) >= 2009):
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and int(text) >= 2009):
         raise argparse.ArgumentTypeError(f"expected a year such as 2021, found {text!r}")
     return int(text)
 
@@ -105,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"hashjoule {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an unexpected failure, print the Python traceback (accepted anywhere on the line)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     est = commands.add_parser(
@@ -430,13 +442,14 @@ def _run_run(args) -> None:
     from pathlib import Path
 
     from hashjoule.api import run_scenario
-    from hashjoule.output import atomic_path, write
+    from hashjoule.output import atomic_path, check_output_folder, results_bytes, write
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
-    from hashjoule.simulation.runner import summary_table
     from hashjoule.reports.text import simulation_report
+    from hashjoule.simulation.runner import KEEP_DRAWS_UP_TO, summary_table
 
-    resolve(load_scenario(args.scenario)[0], args.scenario)  # refuse a bad file before creating anything
+    scenario = load_scenario(args.scenario)[0]
+    resolve(scenario, args.scenario)  # refuse a bad file before creating anything
     folder = Path(args.output or f"results-{Path(args.scenario).stem}")
     checkpoint = folder / "checkpoint"
     if folder.exists() and not folder.is_dir():
@@ -444,6 +457,9 @@ def _run_run(args) -> None:
     if args.resume and not checkpoint.is_dir():
         raise InputError.single("--output", str(folder), "a folder with an interrupted run to resume",
                                 "no checkpoint folder in it")
+    draws = args.draws or scenario.run.draws
+    keep = draws <= KEEP_DRAWS_UP_TO if args.keep_draws is None else args.keep_draws
+    check_output_folder(folder, results_bytes((scenario.run.end - scenario.run.start).days + 1, draws, keep))
     if not args.resume and folder.is_dir() and any(folder.iterdir()):
         if not args.force:
             raise InputError.single("--output", str(folder), "a new or empty folder (or --force to overwrite, "
@@ -452,6 +468,8 @@ def _run_run(args) -> None:
     if not folder.parent.exists():
         raise InputError.single("--output", str(folder), "a folder inside an existing one", "no such parent folder")
     folder.mkdir(exist_ok=True)
+    for stale in folder.glob(".*.part"):  # temporary files of a killed run's last writes
+        stale.unlink(missing_ok=True)
     ds, scenario = run_scenario(args.scenario, args.draws, args.seed, args.engine, args.batch_size, args.keep_draws,
                                 progress=not args.no_progress and sys.stderr.isatty(), workers=args.workers,
                                 scheduler=args.scheduler, checkpoint=checkpoint, resume=args.resume)
@@ -504,7 +522,9 @@ def _run_figures(args) -> None:
 
 def _run_report(args) -> None:
     from hashjoule.api import report
+    from hashjoule.output import check_output_folder
 
+    check_output_folder(args.output)  # a folder that can be written, on a disk with room, before any work
     path = report(args.scenario, args.output, args.compare, args.baseline, args.draws, args.seed,
                   progress=not args.no_progress and sys.stderr.isatty(), command=args.command_line)
     print(f"wrote {path}")
@@ -545,16 +565,72 @@ def _run_claims(args) -> None:
     print(claims_text(check_claims(args.year, args.price)))
 
 
+#: Where an unexpected failure is to be reported.
+REPORT_TO = "the hashjoule developers (the project's issue tracker)"
+#: Errors of the system, not of the program: a full disk, a folder that may not be written.
+_SYSTEM_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EMFILE, errno.ENFILE,
+                  errno.ENAMETOOLONG}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``hashjoule`` console script; returns the exit status."""
+    """Entry point of the ``hashjoule`` console script; returns the exit status.
+
+    0 on success; 2 for a user mistake or a system limit (a bad file or option, a full
+    disk, no permission), one line per problem; 1 for an unexpected failure, one line
+    naming the command, with the traceback only under ``--debug``; 130 on Ctrl-C.
+    """
     # dask's own log lines (tasks cancelled and workers stopped on Ctrl-C) are not the user's
     # business; read when dask is first imported, here and in the worker processes it starts
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # accepted anywhere on the line
+    argv = [a for a in argv if a != "--debug"]
+    command = next((a for a in argv if not a.startswith("-")), "")
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        resumable = (" (batches finished so far are kept: run the same command with --resume)"
+                     if command == "run" else "")
+        print(f"hashjoule: interrupted; no output was written{resumable}", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("hashjoule: error: not enough memory for this run; try a smaller --batch-size, fewer draws "
+              "or a shorter period (nothing was written)", file=sys.stderr)
+        return 2
+    except OSError as error:
+        if debug:
+            traceback.print_exc()
+        if error.errno in _SYSTEM_ERRNOS:
+            where = f"{error.filename}: " if error.filename else ""
+            print(f"hashjoule: error: {where}expected a file system with space and permission to write, found "
+                  f"{error.strerror or error} (no results were written)", file=sys.stderr)
+            return 2
+        return _unexpected(command, error, debug)
+    except Exception as error:  # noqa: BLE001 - the last guard: one line, never a stack by default
+        return _unexpected(command, error, debug)
+
+
+def _unexpected(command: str, error: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    text = " ".join(str(error).split())
+    text = f": {text[:200]}" if text else ""
+    print(f"hashjoule: internal error in 'hashjoule {command}' ({type(error).__name__}{text}); nothing was written. "
+          f"Please report it to {REPORT_TO} with the command line"
+          + ("." if debug else " and what 'hashjoule --debug ...' prints."), file=sys.stderr)
+    return 1
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.command_line = shlex.join(["hashjoule", *(sys.argv[1:] if argv is None else argv)])
+    args.command_line = shlex.join(["hashjoule", *argv])
     try:
         try:
+            draws = getattr(args, "draws", None)
+            if args.command in ("run", "compare", "report") and draws is not None and draws > MAX_SCENARIO_DRAWS:
+                raise InputError.single("--draws", "", f"at most {MAX_SCENARIO_DRAWS:,} draws of a scenario "
+                                        "(as run.draws in a file)", f"{draws:,}")
             args.run(args)
         except InputError as error:
             raise _name_options(error, args) from None
@@ -562,15 +638,6 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"hashjoule: error: {problem}", file=sys.stderr)
         return 2
-    except MemoryError:
-        print("hashjoule: error: not enough memory for this run; try a smaller --batch-size, fewer draws "
-              "or a shorter period (nothing was written)", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        resumable = (" (batches finished so far are kept: run the same command with --resume)"
-                     if args.command == "run" else "")
-        print(f"hashjoule: interrupted; no output was written{resumable}", file=sys.stderr)
-        return 130
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

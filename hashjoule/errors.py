@@ -33,7 +33,15 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.source}: {self.key}" if self.key else self.source
         found = f", found {self.found}" if self.found else ""
-        return f"{where}: expected {self.expected}{found}"
+        return _one_line(f"{where}: expected {self.expected}{found}")
+
+
+def _one_line(text: str) -> str:
+    """Control characters (a newline in a key a file gave, say) escaped, so that a problem
+    is always one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 class InputError(ValueError):

@@ -9,6 +9,8 @@ updated copy, or a damaged one in the tests); by default they read the package's
 
 from __future__ import annotations
 
+import copy
+import io
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,6 +24,8 @@ from hashjoule.errors import InputError, Problem
 
 #: Time formats of :attr:`FileSpec.time_format`, as ``strftime`` patterns.
 _TIME_FORMATS = {"date": "%Y-%m-%d", "month": "%Y-%m"}
+#: Largest data file read (the largest bundled one is 0.8 MB). [bytes]
+MAX_CSV_BYTES = 50_000_000
 #: At most this many rows are named in one problem.
 _ROWS_SHOWN = 3
 
@@ -95,8 +99,37 @@ def _time_problems(df: pd.DataFrame, spec: FileSpec, source: str) -> list[Proble
     return []
 
 
+def _read_bytes(path, source: str, spec: FileSpec) -> bytes:
+    """The bytes of a data file without a UTF-8 byte order mark; folders, special files,
+    files over :data:`MAX_CSV_BYTES`, UTF-16 text and NUL bytes are refused."""
+    expected = f"a UTF-8 CSV table with columns {', '.join(spec.columns)}"
+    try:
+        if isinstance(path, Path):
+            if path.is_dir():
+                raise InputError.single(source, "", expected, "a folder")
+            if path.exists() and not path.is_file():
+                raise InputError.single(source, "", expected, "a special file (a device or a pipe)")
+            if path.is_file() and path.stat().st_size > MAX_CSV_BYTES:
+                raise InputError.single(source, "", f"a file of at most {MAX_CSV_BYTES:,} bytes",
+                                        f"{path.stat().st_size:,} bytes")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_CSV_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError.single(source, "", "an existing file", "no such file") from None
+    except OSError as exc:
+        raise InputError.single(source, "", "a readable file", exc.strerror or str(exc)) from None
+    if len(data) > MAX_CSV_BYTES:
+        raise InputError.single(source, "", f"a file of at most {MAX_CSV_BYTES:,} bytes", "more")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError.single(source, "", f"{expected} (save it as UTF-8)", "UTF-16 text")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError.single(source, f"byte {nul}", expected, "a NUL byte (binary data)")
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
 def read_table(name: str, directory: str | Path | None = None) -> pd.DataFrame:
-    """Read and check one bundled data file.
+    """Read and check one bundled data file (the package's copies are read once and kept).
 
     Parameters
     ----------
@@ -120,13 +153,25 @@ def read_table(name: str, directory: str | Path | None = None) -> pd.DataFrame:
     """
     if name not in SPECS:
         raise KeyError(f"no bundled data file {name!r}; known: {', '.join(sorted(SPECS))}")
+    if directory is None:  # the package's files do not change while it runs
+        df = _bundled(name)
+        out = df.copy(deep=True)
+        out.attrs = copy.deepcopy(df.attrs)
+        return out
+    return _read_checked(name, directory)
+
+
+@lru_cache(maxsize=None)
+def _bundled(name: str) -> pd.DataFrame:
+    return _read_checked(name, None)
+
+
+def _read_checked(name: str, directory: str | Path | None) -> pd.DataFrame:
     spec = SPECS[name]
     path, source = _locate(spec, directory)
+    data = _read_bytes(path, source, spec)
     try:
-        with path.open("rb") as stream:
-            df = pd.read_csv(stream, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single(source, "", "an existing file", "no such file") from None
+        df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         found = f"unreadable content ({type(exc).__name__})"
         raise InputError.single(source, "", f"a UTF-8 CSV table with columns {', '.join(spec.columns)}", found) from None

@@ -8,6 +8,7 @@ carry the line the parser names. Nothing runs on an invalid file.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from importlib import resources
@@ -18,10 +19,16 @@ from pydantic import ValidationError
 from hashjoule.errors import InputError, Problem
 from hashjoule.scenarios.schema import Scenario
 
-#: Largest scenario file read. [bytes]
+#: Largest scenario or parameter-set file read. [bytes]
 MAX_BYTES = 1_000_000
-#: How deep ``extends`` may chain.
+#: How deep ``extends`` may chain (files extended, the first one included).
 MAX_EXTENDS = 8
+#: Deepest nesting of tables and arrays in a file (``a = [[1]]`` is 2 deep).
+MAX_DEPTH = 10
+#: Most items in one array, or keys in one table.
+MAX_ITEMS = 1_000
+#: Longest string or key. [characters]
+MAX_STRING = 10_000
 
 
 def library_names() -> list[str]:
@@ -34,33 +41,123 @@ def library_text(name: str) -> str:
     """The text of a bundled scenario."""
     if name not in library_names():
         raise InputError.single("scenario", "", f"the name of a bundled scenario ({', '.join(library_names())})",
-                                repr(name))
+                                _short(repr(name)))
     return resources.files("hashjoule.scenarios").joinpath("library", f"{name}.toml").read_text(encoding="utf-8")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _is_bundled(source: str) -> bool:
+    return source in library_names() and not _is_file(Path(source))
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL in the path
+        return False
+
+
+def read_file_text(path, label: str, what: str = "a scenario file (TOML)") -> str:
+    """The UTF-8 text of a file a user gave, with every problem as an InputError.
+
+    A UTF-8 byte order mark is skipped; UTF-16 and UTF-32 text, NUL bytes, files over
+    :data:`MAX_BYTES`, folders and special files (devices, pipes) are refused.
+    """
+    path = Path(path)
+    try:
+        kind = "folder" if path.is_dir() else "file" if path.is_file() else "other" if path.exists() else None
+        size = path.stat().st_size if kind == "file" else 0
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in the path, no permission
+        raise InputError.single(label, "", f"a readable file: {what}",
+                                _short(getattr(exc, "strerror", None) or str(exc))) from None
+    if kind is None:
+        raise InputError.single(label, "", f"an existing file: {what}", "no such file")
+    if kind != "file":
+        found = "a folder" if kind == "folder" else "a special file (a device or a pipe), not a regular file"
+        raise InputError.single(label, "", what, found)
+    if size > MAX_BYTES:
+        raise InputError.single(label, "", f"a file of at most {MAX_BYTES:,} bytes", f"{size:,} bytes")
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError.single(label, "", f"a readable file: {what}", _short(exc.strerror or str(exc))) from None
+    if len(data) > MAX_BYTES:
+        raise InputError.single(label, "", f"a file of at most {MAX_BYTES:,} bytes", "more")
+    return decode(data, label)
+
+
+def decode(data: bytes, label: str) -> str:
+    """UTF-8 text of a file's bytes (a leading byte order mark is skipped)."""
+    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                      (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+        if data.startswith(bom):
+            raise InputError.single(label, "", "UTF-8 text (save the file as UTF-8)", f"{name} text")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError.single(label, f"byte {nul}", "UTF-8 text without NUL bytes",
+                                "a NUL byte (binary data, or UTF-16 text without a byte order mark)")
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(label, f"byte {exc.start}", "UTF-8 text (a TOML file)", "bytes that are not UTF-8") from None
 
 
 def _read_text(source: str) -> tuple[str, str]:
     """(label, text) of a bundled name or a file path."""
-    path = Path(source)
-    if source in library_names() and not path.is_file():  # a bundled name, unless a file of that name exists
+    if _is_bundled(source):  # a bundled name, unless a file of that name exists
         return f"{source} (bundled)", library_text(source)
-    if path.is_dir():
-        raise InputError.single(source, "", "a scenario file (TOML)", "a folder")
-    if not path.is_file():
+    path = Path(source)
+    try:
+        exists = path.exists() or path.is_symlink()
+    except (OSError, ValueError):
+        exists = False
+    if not exists:
         raise InputError.single(source, "", f"an existing scenario file or a bundled name ({', '.join(library_names())})",
                                 "no such file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError.single(source, "", "a readable file", exc.strerror or str(exc)) from None
-    if len(data) > MAX_BYTES:
-        raise InputError.single(source, "", f"a scenario file under {MAX_BYTES // 1000} kB", f"{len(data):,} bytes")
-    try:
-        return source, data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError.single(source, f"byte {exc.start}", "UTF-8 text (a TOML file)", "binary data") from None
+    return source, read_file_text(path, source)
 
 
-def _parse(label: str, text: str) -> dict:
+def _shape_problems(label: str, table) -> list[Problem]:
+    """Nesting, sizes and string lengths beyond the limits, found without recursion."""
+    problems, stack = [], [("", table, 0)]
+    while stack and len(problems) < 10:
+        key, value, depth = stack.pop()
+        where = key or "(top level)"
+        if isinstance(value, (dict, list)):
+            if depth >= MAX_DEPTH:
+                problems.append(Problem(label, where, f"tables and arrays nested at most {MAX_DEPTH} deep",
+                                        "deeper nesting"))
+                continue
+            if len(value) > MAX_ITEMS:
+                problems.append(Problem(label, where, f"at most {MAX_ITEMS:,} items", f"{len(value):,}"))
+                continue
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for k, v in items:
+                if isinstance(k, str) and len(k) > MAX_STRING:
+                    problems.append(Problem(label, where, f"keys of at most {MAX_STRING:,} characters",
+                                            f"one of {len(k):,}"))
+                    continue
+                sub = (f"{key}.{k}" if key else str(k)) if isinstance(k, str) else f"{key}[{k}]"
+                stack.append((_short(sub, 120), v, depth + 1))
+        elif isinstance(value, str) and len(value) > MAX_STRING:
+            problems.append(Problem(label, where, f"a string of at most {MAX_STRING:,} characters",
+                                    f"{len(value):,} characters"))
+    return problems
+
+
+def parse_toml(label: str, text: str, what: str = "a scenario with at least `name`") -> dict:
+    """The table of a TOML text within the limits on nesting, sizes and strings.
+
+    Raises
+    ------
+    hashjoule.errors.InputError
+        For a syntax error (with the line and column the parser names), an empty file or
+        a limit exceeded (with the key path).
+    """
     if "\x00" in text:
         raise InputError.single(label, "", "TOML text", "a NUL byte (binary data)")
     try:
@@ -69,10 +166,21 @@ def _parse(label: str, text: str) -> dict:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         key = f"line {where.group(1)}, column {where.group(2)}" if where else ""
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise InputError.single(label, key, "valid TOML", message) from None
+        raise InputError.single(label, key, "valid TOML", _short(message)) from None
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        raise InputError.single(label, "", "numbers of at most 4,300 digits", _short(" ".join(str(exc).split()))) from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise InputError.single(label, "", f"tables and arrays nested at most {MAX_DEPTH} deep",
+                                "nesting too deep to read") from None
+    problems = _shape_problems(label, table)
+    if problems:
+        raise InputError(problems)
     if not table:
-        raise InputError.single(label, "", "a scenario with at least `name`", "an empty file")
+        raise InputError.single(label, "", what, "an empty file")
     return table
+
+
+_parse = parse_toml
 
 
 def _without_set_name(base: dict, override: dict) -> dict:
@@ -148,7 +256,12 @@ def _message(error: dict) -> str:
         return "letters, digits, '-', '_' or '.', starting with a letter or digit"
     if kind == "union_tag_invalid":
         return f"`{ctx.get('discriminator', 'type').strip(chr(39))}` to be one of {ctx.get('expected_tags')}"
-    return error["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+    if kind == "date_from_datetime_inexact":
+        return "a date without a time of day (YYYY-MM-DD)"
+    message = error["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+    # "List should have at most 100 items after validation, not 101" -> "at most 100 items"
+    return re.sub(r"^(?:String|List|Dictionary|Tuple) should have (at (?:most|least) [\d,]+ (?:characters?|items?))"
+                  r"(?: after validation)?(?:, not .*)?$", r"\1", message)
 
 
 def _problems(label: str, exc: ValidationError) -> list[Problem]:
@@ -173,6 +286,57 @@ def _problems(label: str, exc: ValidationError) -> list[Problem]:
     return problems
 
 
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return path.absolute()
+
+
+def _identity(label: str, source: str) -> str:
+    return label if label.endswith("(bundled)") else str(_real(Path(source)))
+
+
+def _extended(current: tuple[str, str], parent, folder: Path | None, head: str) -> tuple[str, str, str]:
+    """(name, text, identity) of the scenario that ``current`` extends, ``head`` being the
+    label of the file first read.
+
+    ``extends`` names a bundled scenario, or (in a user's file) a ``.toml`` file by its
+    path relative to that file's folder, which must lie within the folder of the scenario
+    first read.
+    """
+    label, identity = current
+    bundled = f"the name of a bundled scenario ({', '.join(library_names())})"
+    if not isinstance(parent, str):
+        raise InputError.single(label, "extends", bundled + " or a .toml file beside this one",
+                                _short(repr(parent)))
+    if len(parent) > 200:
+        raise InputError.single(label, "extends", "a bundled name or a file name of at most 200 characters",
+                                f"{len(parent):,} characters")
+    if not parent.endswith(".toml"):
+        if parent not in library_names():
+            raise InputError.single(label, "extends", bundled + " or a .toml file beside this one",
+                                    _short(repr(parent)))
+        return f"{parent} (bundled)", library_text(parent), f"{parent} (bundled)"
+    if folder is None or label.endswith("(bundled)"):
+        raise InputError.single(label, "extends", bundled, _short(repr(parent)))
+    here = Path(identity).parent
+    try:
+        path = _real(here / parent)
+        inside = path.is_relative_to(folder)
+    except (OSError, ValueError):
+        raise InputError.single(label, "extends", "a .toml file beside this one", _short(repr(parent))) from None
+    if not inside:
+        raise InputError.single(label, "extends", f"a file in the scenario's folder ({folder}) or a bundled name",
+                                f"{_short(repr(parent))}, outside it")
+    shown = os.path.relpath(path, folder)
+    if not _is_file(path):
+        found = "a folder" if path.is_dir() else "no such file"
+        raise InputError.single(label, "extends", "a scenario file (TOML) to extend", f"{_short(repr(parent))}: {found}")
+    # named after the file first read, so that every line starts with the file the user gave
+    return shown, read_file_text(path, f"{head} -> {shown}", "a scenario file (TOML) to extend"), str(path)
+
+
 def load_scenario(source: str) -> tuple[Scenario, str]:
     """Read, merge (``extends``) and validate a scenario.
 
@@ -191,21 +355,33 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
     hashjoule.errors.InputError
         With every problem found.
     """
+    if isinstance(source, os.PathLike):
+        source = os.fspath(source)
+    if not isinstance(source, str):
+        raise InputError.single("scenario", "", "a bundled scenario's name or a path to a TOML file",
+                                f"a {type(source).__name__}")
     label, text = _read_text(source)
     table = _parse(label, text)
-    chain, parent = [label], table.get("extends")
     merged = table
+    folder = None if label.endswith("(bundled)") else _real(Path(source)).parent
+    chain, seen = [label], {_identity(label, source)}
+    files = [(label, table)]  # every file read, the first one first
+    current, parent = (label, _identity(label, source)), table.get("extends")
     while parent is not None:
-        if not isinstance(parent, str) or parent not in library_names():
-            raise InputError.single(label, "extends", f"the name of a bundled scenario ({', '.join(library_names())})",
-                                    repr(parent))
-        if parent in chain or len(chain) > MAX_EXTENDS:
-            raise InputError.single(label, "extends", "a chain of bundled scenarios without a loop",
-                                    " -> ".join(chain + [parent]))
-        chain.append(parent)
-        base = _parse(f"{parent} (bundled)", library_text(parent))
+        name, parent_text, identity = _extended(current, parent, folder, label)
+        parent_label = name if name.endswith("(bundled)") else f"{label} -> {name}"
+        if identity in seen:
+            raise InputError.single(current[0], "extends", "a chain of scenarios without a loop (a file may not "
+                                    "extend itself)", " -> ".join(chain + [name]))
+        if len(chain) >= MAX_EXTENDS:
+            raise InputError.single(current[0], "extends", f"a chain of at most {MAX_EXTENDS} files",
+                                    " -> ".join(chain[:2] + ["..."] + chain[-1:] + [name]))
+        chain.append(name)
+        seen.add(identity)
+        base = _parse(parent_label, parent_text)
         merged = _merge(_without_set_name(base, merged), merged)
-        parent = base.get("extends")
+        current, parent = (parent_label, identity), base.get("extends")
+        files.append((parent_label, base))
     merged["extends"] = table.get("extends")
     if "name" in table:  # each file names itself: a missing name is not inherited
         merged["name"] = table["name"]
@@ -214,4 +390,26 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
     try:
         return Scenario.model_validate(merged), text
     except ValidationError as exc:
-        raise InputError(_problems(label, exc)) from None
+        raise InputError([_blame(p, files) for p in _problems(label, exc)]) from None
+
+
+def _blame(problem: Problem, files: list[tuple[str, dict]]) -> Problem:
+    """The problem under the name of the file that wrote the value, when that is a file the
+    first one extends (a bundled scenario is never blamed: the user's file brought it in)."""
+    parts = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", problem.key)]
+    if not parts or problem.key == "(top level)" or parts[0] == "name":
+        return problem
+    for label, table in files:
+        value, listed = table, False
+        for part in parts:
+            listed = listed or isinstance(value, list)
+            if isinstance(value, dict) and part in value or isinstance(value, list) and \
+                    isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                break
+        else:
+            return Problem(label, problem.key, problem.expected, problem.found) if " -> " in label else problem
+        if listed:  # a list in this file replaced those of the files it extends
+            return problem
+    return problem

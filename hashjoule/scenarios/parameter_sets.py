@@ -10,10 +10,10 @@ top-level key ``calibration``. The sets are written by ``hashjoule calibrate``
 
 from __future__ import annotations
 
+import math
 from dataclasses import fields
 import tomllib
 from importlib import resources
-from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -50,24 +50,50 @@ def parameters_from_table(table: dict, label: str) -> FleetParameters:
     hashjoule.errors.InputError
         For a missing key or a value out of range, naming the file and key.
     """
-    values = table.get("parameters", {})
+    values = table.get("parameters", {}) if isinstance(table, dict) else None
+    if not isinstance(values, dict):
+        raise InputError.single(label, "parameters", "a table of fleet parameters", type(values).__name__)
     keys = ("growth_per_day", "deployment_lag_days", "unprofitable_retirement_days")
     known = {f.name for f in fields(FleetParameters)}
     problems = [Problem(label, f"parameters.{k}", "a number") for k in keys if k not in values]
     problems += [Problem(label, f"parameters.{k}", f"one of {', '.join(sorted(known))}", "an unknown key")
                  for k in values if k not in known]
+    for key, value in values.items():
+        if key in known and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            problems.append(Problem(label, f"parameters.{key}", "a number", _short(repr(value))))
     if problems:
         raise InputError(problems)
+    try:  # the scenario files' bounds (schema.BOUNDS; an infinite capacity means no limit), then the model's
+        Fleet.model_validate({k: v for k, v in values.items() if k in Fleet.model_fields and math.isfinite(v)})
+    except ValidationError as exc:
+        raise InputError([Problem(label, f"parameters.{e['loc'][0]}", e["msg"].removeprefix("Value error, "),
+                                  _short(repr(e.get("input")))) for e in exc.errors(include_url=False)]) from None
     try:
         return FleetParameters(**{k: int(v) if k == "deployment_lag_days" else float(v)
                                   for k, v in values.items()}).checked()
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InputError.single(label, "parameters", "fleet parameters in range", str(exc)) from None
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def read_set(path) -> FleetParameters:
-    """Fleet parameters of a set file. [see :class:`FleetParameters` for units]"""
-    return parameters_from_table(tomllib.loads(Path(path).read_text(encoding="utf-8")), str(path))
+    """Fleet parameters of a set file. [see :class:`FleetParameters` for units]
+
+    The file is read with the scenario files' limits (size, UTF-8, nesting, lengths).
+
+    Raises
+    ------
+    hashjoule.errors.InputError
+        For an unreadable file, invalid TOML or parameters out of range.
+    """
+    from hashjoule.scenarios.load import parse_toml, read_file_text
+
+    label = str(path)
+    table = parse_toml(label, read_file_text(path, label, "a parameter set (TOML)"), "a parameter set with [parameters]")
+    return parameters_from_table(table, label)
 
 
 def load_set(name: str = SET_NAME) -> FleetParameters:
@@ -88,13 +114,16 @@ def distributions_from_table(table: dict, label: str) -> dict:
     Each entry is checked as the scenario files' ``[fleet]`` section would check it
     (known uncertain parameter, distribution format, central 99.8 % within bounds).
     """
-    given = table.get("distributions", {})
+    given = table.get("distributions", {}) if isinstance(table, dict) else None
+    if not isinstance(given, dict):
+        raise InputError.single(label, "distributions", "a table of distributions by parameter name",
+                                type(given).__name__)
     try:
         fleet = Fleet.model_validate(given)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         error = next((e for e in errors if len(e["loc"]) > 2), errors[0])  # the distribution's, not the number's
-        loc = error["loc"]
+        loc = error["loc"] or ("(table)",)
         key = f"{loc[0]}.{loc[-1]}" if len(loc) > 2 else str(loc[0])
         raise InputError.single(label, f"distributions.{key}", "a distribution of an uncertain fleet parameter "
                                 "(uniform, normal, lognormal, triangular or beta) within its bounds",

@@ -10,9 +10,12 @@ stream (:mod:`hashjoule.scenarios.uncertain`); a deterministic run uses the medi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+import math
+from typing import Annotated, Literal, Union, get_args, get_origin
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.fields import FieldInfo
 from scipy import stats
 
 
@@ -40,24 +43,83 @@ BOUNDS = {
     "price_volatility_scale": (0.0, 5.0),
 }
 
+#: Largest weight of a relocation destination. [1]
+MAX_WEIGHT = 1e6
+
+#: Days any date of a scenario may take: the genesis block to the last block subsidy.
+DATE_RANGE = (dt.date(2009, 1, 3), dt.date(2140, 12, 31))
+#: Most policies in a scenario; most regions named by one policy, by ``[regions]`` or as
+#: relocation destinations.
+MAX_POLICIES = 100
+MAX_REGIONS = 50
+#: Longest region name. [characters]
+MAX_NAME = 80
+#: Longest description, and longest note of a policy. [characters]
+MAX_DESCRIPTION = 4000
+MAX_NOTE = 1000
+#: Largest root seed: it is stored as a 64-bit integer in the outputs.
+MAX_SEED = 2**63 - 1
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
+    @field_validator(*BOUNDS, "draws", "seed", "deployment_lag_days", "ramp_days", "share_concentration", "posterior",
+                     "low", "high", "mean", "sd", "median", "sigma", "mode", "a", "b", mode="before", check_fields=False)
+    @classmethod
+    def _typed(cls, value, info):
+        """No true/false where a number is expected, and no text where a number or a
+        true/false is: TOML has types, and a file should use them."""
+        kinds = _kinds(cls.model_fields[info.field_name].annotation)
+        if isinstance(value, bool) and bool not in kinds:
+            raise ValueError("a number, not true or false" if kinds & {int, float} else "not true or false")
+        if isinstance(value, str) and str not in kinds and kinds & {int, float, bool}:
+            raise ValueError("true or false, not text" if bool in kinds else "a number, not text")
+        return value
+
     @field_validator("*")
     @classmethod
     def _bounded(cls, value, info):
-        """Every field named in :data:`BOUNDS` is checked against its bounds."""
+        """Every field named in :data:`BOUNDS` is checked against its bounds, every date
+        against :data:`DATE_RANGE`."""
+        if isinstance(value, dt.date) and not DATE_RANGE[0] <= value <= DATE_RANGE[1]:
+            side = f"a day up to {DATE_RANGE[1]}" if value > DATE_RANGE[1] else f"a day from {DATE_RANGE[0]}"
+            raise ValueError(f"{side} (dates run from {DATE_RANGE[0]}, the first block, to {DATE_RANGE[1]})")
+        if info.field_name in ("regions", "destinations") and isinstance(value, (list, dict)):
+            long = [name for name in value if len(name) > MAX_NAME]
+            if long:
+                raise ValueError(f"region names of at most {MAX_NAME} characters, not one of {len(long[0])}")
         if value is None or info.field_name not in BOUNDS or not isinstance(value, (int, float, _Distribution)):
             return value
         return _within(info.field_name, value, *BOUNDS[info.field_name])
+
+
+def _kinds(annotation) -> set:
+    """The plain types an annotation admits (through Optional, Union and Annotated)."""
+    args = get_args(annotation)
+    if not args:
+        return {annotation}
+    if get_origin(annotation) in (list, dict, Literal):
+        return {get_origin(annotation)}
+    return set().union(*(_kinds(a) for a in args if not isinstance(a, FieldInfo)))
 
 
 # --- distributions ------------------------------------------------------------------
 
 
 class _Distribution:
-    """Marker base of the distribution models."""
+    """Base of the distribution models: each says which scipy distribution it is, with
+    which arguments (:meth:`scipy`)."""
+
+    def frozen(self):
+        """The frozen scipy distribution."""
+        dist, args, kwargs = self.scipy()
+        return dist(*args, **kwargs)
+
+    def ppf(self, q):
+        """Quantiles, without freezing (which costs a millisecond a call)."""
+        dist, args, kwargs = self.scipy()
+        return dist.ppf(q, *args, **kwargs)
 
 
 def _low_below_high(model):
@@ -76,8 +138,8 @@ class Uniform(_Model, _Distribution):
     def _ordered(self):
         return _low_below_high(self)
 
-    def frozen(self):
-        return stats.uniform(self.low, self.high - self.low)
+    def scipy(self):
+        return stats.uniform, (self.low, self.high - self.low), {}
 
 
 class Normal(_Model, _Distribution):
@@ -87,8 +149,8 @@ class Normal(_Model, _Distribution):
     mean: float
     sd: float = Field(gt=0)
 
-    def frozen(self):
-        return stats.norm(self.mean, self.sd)
+    def scipy(self):
+        return stats.norm, (self.mean, self.sd), {}
 
 
 class LogNormal(_Model, _Distribution):
@@ -98,8 +160,8 @@ class LogNormal(_Model, _Distribution):
     median: float = Field(gt=0)
     sigma: float = Field(gt=0)
 
-    def frozen(self):
-        return stats.lognorm(self.sigma, scale=self.median)
+    def scipy(self):
+        return stats.lognorm, (self.sigma,), {"scale": self.median}
 
 
 class Triangular(_Model, _Distribution):
@@ -116,8 +178,8 @@ class Triangular(_Model, _Distribution):
             raise ValueError(f"low <= mode <= high with low < high, not {self.low}, {self.mode}, {self.high}")
         return self
 
-    def frozen(self):
-        return stats.triang((self.mode - self.low) / (self.high - self.low), self.low, self.high - self.low)
+    def scipy(self):
+        return stats.triang, ((self.mode - self.low) / (self.high - self.low), self.low, self.high - self.low), {}
 
 
 class Beta(_Model, _Distribution):
@@ -133,8 +195,8 @@ class Beta(_Model, _Distribution):
     def _ordered(self):
         return _low_below_high(self)
 
-    def frozen(self):
-        return stats.beta(self.a, self.b, self.low, self.high - self.low)
+    def scipy(self):
+        return stats.beta, (self.a, self.b, self.low, self.high - self.low), {}
 
 
 Distribution = Annotated[Union[Uniform, Normal, LogNormal, Triangular, Beta], Field(discriminator="dist")]
@@ -144,7 +206,7 @@ Uncertain = Union[float, Distribution]
 
 def central(value) -> float:
     """The number itself, or the median of a distribution."""
-    return float(value) if isinstance(value, (int, float)) else float(value.frozen().median())
+    return float(value) if isinstance(value, (int, float)) else float(value.ppf(0.5))
 
 
 #: Quantiles of a distribution that must lie within a parameter's bounds (values drawn
@@ -155,8 +217,11 @@ _COVER = (0.001, 0.999)
 def _within(name: str, value, low: float | None = None, high: float | None = None):
     """Check a number, or a distribution's central 99.8 %, against bounds."""
     number = isinstance(value, (int, float))
-    lo, hi = (float(value),) * 2 if number else value.frozen().ppf(_COVER)
+    with np.errstate(all="ignore"):  # extreme shapes overflow to infinity, refused below
+        lo, hi = (float(value),) * 2 if number else value.ppf(_COVER)
     where = "" if number else " for 99.8 % of the distribution"
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError(f"{name} must be finite{where}")
     if low is not None and lo < low:
         raise ValueError(f"{name} must be >= {low}{where}")
     if high is not None and hi > high:
@@ -180,7 +245,7 @@ class Run(_Model):
 
     start: dt.date = Field(dt.date(2016, 1, 1), description="first day, 2010-07-26 to 2023-02-25")
     end: dt.date = Field(dt.date(2030, 12, 31), description="last day, included, at most 2140-12-31")
-    seed: int = Field(0, ge=0, description="root random seed")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="root random seed, at most 2**63 - 1")
     draws: int = Field(100, ge=1, le=1_000_000, description="Monte Carlo draws")
     engine: Literal["ensemble", "des"] = Field("ensemble", description="vectorised Monte Carlo or per-block engine")
 
@@ -192,7 +257,7 @@ class Run(_Model):
 class Fleet(_Model):
     """Deployment and retirement behaviour; unset values come from the parameter set."""
 
-    parameter_set: str = Field("replay-2016-2021", description="calibrated set in hashjoule/calibration/sets "
+    parameter_set: str = Field("replay-2016-2021", max_length=80, description="calibrated set in hashjoule/calibration/sets "
                                "(the top-level key `calibration` is the documented way to name it)")
     growth_per_day: Uncertain | None = Field(None, description="deployments per unit hashrate and margin [1/d]; uncertain")
     deployment_lag_days: int | None = Field(None, ge=0, le=3650, description="ordering-to-arrival lag [d]")
@@ -232,7 +297,8 @@ class Uncertainty(_Model):
                                                           "none: shares fixed")
 
 
-_REGIONS = Field(min_length=1, description="regions the policy applies to")
+_REGIONS = Field(min_length=1, max_length=MAX_REGIONS, description="regions the policy applies to")
+
 
 
 class ShutdownPolicy(_Model):
@@ -244,7 +310,7 @@ class ShutdownPolicy(_Model):
     effective: dt.date = Field(description="first day capacity is removed")
     ramp_days: int = Field(1, ge=1, le=3650, description="days over which the removal is spread [d]")
     compliance: Uncertain = Field(1.0, description="share of capacity removed by the end of the ramp [1]; uncertain")
-    note: str = Field("", description="source or comment")
+    note: str = Field("", max_length=MAX_NOTE, description="source or comment")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -259,7 +325,7 @@ class TariffSurchargePolicy(_Model):
     start: dt.date = Field(description="first day it applies")
     adder: Uncertain = Field(description="surcharge per kWh, in `currency`; uncertain")
     currency: Literal["CNY", "USD"] = Field("USD", description="currency of `adder` (CNY at the year's average rate)")
-    note: str = ""
+    note: str = Field("", max_length=MAX_NOTE, description="source or comment")
 
 
 
@@ -270,7 +336,7 @@ class DeploymentBanPolicy(_Model):
     regions: list[str] = _REGIONS
     start: dt.date = Field(description="first day")
     end: dt.date | None = Field(None, description="last day, included (none: to the end of the run)")
-    note: str = ""
+    note: str = Field("", max_length=MAX_NOTE, description="source or comment")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -283,17 +349,20 @@ class RelocationPolicy(_Model):
     type: Literal["relocation"]
     share: Uncertain = Field(description="share of the forced-out capacity moved abroad [1]; uncertain")
     delay_days: Uncertain = Field(90.0, description="mean time in transit, before the wait for hosting [d]; uncertain")
-    destinations: dict[str, float] = Field(min_length=1, description="destination region -> weight")
+    destinations: dict[str, float] = Field(min_length=1, max_length=MAX_REGIONS,
+                                           description="destination region -> weight [1], 0 to 1e6")
     attrition: Uncertain = Field(0.0, description="share lost on the way [1]; uncertain")
     hosting_mw_per_day: Uncertain | None = Field(None, description="hosting built for relocated machines in all the "
                                                  "destinations, per day; arrived machines wait for it (none: no wait) "
                                                  "[MW/d]; uncertain")
-    note: str = ""
+    note: str = Field("", max_length=MAX_NOTE, description="source or comment")
 
     @field_validator("destinations")
     @classmethod
     def _weights(cls, value):
-        if any(w < 0 for w in value.values()) or not sum(value.values()) > 0:
+        for weight in value.values():
+            _within("a destination weight", weight, 0.0, MAX_WEIGHT)
+        if not sum(value.values()) > 0:
             raise ValueError("destination weights must be >= 0 and not all zero")
         return value
 
@@ -304,7 +373,7 @@ class HiddenMiningPolicy(_Model):
     type: Literal["hidden_mining"]
     share: Uncertain = Field(description="share of the forced-out capacity that resumes hidden [1]; uncertain")
     resume_days: Uncertain = Field(60.0, description="mean time before it runs again [d]; uncertain")
-    note: str = ""
+    note: str = Field("", max_length=MAX_NOTE, description="source or comment")
 
 
 Policy = Annotated[Union[ShutdownPolicy, TariffSurchargePolicy, DeploymentBanPolicy, RelocationPolicy,
@@ -316,15 +385,17 @@ class Scenario(_Model):
 
     name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
                       description="short name (letters, digits, - _ .)")
-    description: str = Field("", description="what the scenario represents")
-    extends: str | None = Field(None, description="name of a bundled scenario this one starts from")
+    description: str = Field("", max_length=MAX_DESCRIPTION, description="what the scenario represents")
+    extends: str | None = Field(None, max_length=200, description="name of a bundled scenario this one starts from, "
+                                "or a .toml file in the same folder")
     run: Run = Field(default_factory=Run)
     fleet: Fleet = Field(default_factory=Fleet)
-    calibration: str | None = Field(None, description="calibrated parameter set, hashjoule/calibration/sets/NAME.toml "
+    calibration: str | None = Field(None, max_length=80, description="calibrated parameter set, hashjoule/calibration/sets/NAME.toml "
                                     "(written by `hashjoule calibrate`); same as fleet.parameter_set")
-    regions: dict[str, RegionOverride] = Field(default_factory=dict, description="changes by region name")
+    regions: dict[str, RegionOverride] = Field(default_factory=dict, max_length=MAX_REGIONS,
+                                                      description="changes by region name")
     uncertainty: Uncertainty = Field(default_factory=Uncertainty, description="uncertain factors on all regions")
-    policy: list[Policy] = Field(default_factory=list, description="policies, in any order")
+    policy: list[Policy] = Field(default_factory=list, max_length=MAX_POLICIES, description="policies, in any order")
 
     @model_validator(mode="before")
     @classmethod

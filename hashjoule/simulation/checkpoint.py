@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
 import time
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -31,8 +33,25 @@ from hashjoule.simulation.reduce import Reduction
 MANIFEST = "manifest.json"
 STATE = "reduction.nc"
 #: Least time between two saves of the reduction's state (its size does not grow with the
-#: draws, but it is MB to tens of MB for long runs). [s]
+#: draws, but it is MB to tens of MB for long runs); the environment variable
+#: ``HASHJOULE_CHECKPOINT_SECONDS`` may set another. [s]
 EVERY_SECONDS = 10.0
+
+
+def every_seconds() -> float:
+    """Least time between two saves of the state: ``HASHJOULE_CHECKPOINT_SECONDS`` if set,
+    else :data:`EVERY_SECONDS`. [s]"""
+    text = os.environ.get("HASHJOULE_CHECKPOINT_SECONDS")
+    if text is None:
+        return EVERY_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= 86_400):
+        raise InputError.single("HASHJOULE_CHECKPOINT_SECONDS", "", "a number of seconds from 0 to 86400",
+                                repr(text[:40]))
+    return value
 
 
 def _kept_files(folder: Path) -> list[Path]:
@@ -63,6 +82,29 @@ def fingerprint(inputs, space=None) -> str:
     return digest.hexdigest()
 
 
+#: Largest manifest read. [bytes]
+MAX_MANIFEST_BYTES = 10_000_000
+
+
+def _damaged(folder: Path, name: str, exc: Exception) -> InputError:
+    reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+    return InputError.single(str(folder), name, "a checkpoint written by hashjoule (remove the folder, or run "
+                             "with --force instead of --resume to start again)", f"a damaged file ({reason})")
+
+
+def _read_manifest(manifest: Path, folder: Path) -> dict:
+    """The identity recorded in a checkpoint folder, or an InputError saying why it cannot be used."""
+    try:
+        if manifest.stat().st_size > MAX_MANIFEST_BYTES:
+            raise ValueError(f"{manifest.stat().st_size:,} bytes")
+        found = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:  # JSON and UTF-8 errors are ValueErrors
+        raise _damaged(folder, MANIFEST, exc) from None
+    if not isinstance(found, dict):
+        raise _damaged(folder, MANIFEST, ValueError(f"a JSON {type(found).__name__}, not an object"))
+    return found
+
+
 class Checkpoint:
     """Finished batches of one run.
 
@@ -79,14 +121,18 @@ class Checkpoint:
         self.folder = Path(folder)
         self.identity = {**identity, "hashjoule_version": __version__}
         self.saved = -float("inf")  # when the state was last saved [monotonic s]
+        self.every = every_seconds()
         manifest = self.folder / MANIFEST
         if resume and manifest.is_file():
-            found = json.loads(manifest.read_text(encoding="utf-8"))
+            found = _read_manifest(manifest, self.folder)
             if found != self.identity:
                 differ = sorted(k for k in set(found) | set(self.identity) if found.get(k) != self.identity.get(k))
                 raise InputError.single(str(self.folder), "manifest.json",
                                         "a checkpoint of the same run (scenario, seed, draws, batch size, version)",
-                                        f"one that differs in {', '.join(differ)}")
+                                        f"one that differs in {', '.join(differ[:5])}"
+                                        + (f" and {len(differ) - 5} more keys" if len(differ) > 5 else ""))
+        elif resume and self.folder.is_dir() and _kept_files(self.folder):
+            raise _damaged(self.folder, MANIFEST, FileNotFoundError("no manifest.json beside the batches"))
         elif self.folder.exists() and (not resume or _kept_files(self.folder)):
             raise InputError.single(str(self.folder), "", "no checkpoint folder yet (or --resume to continue one)",
                                     "an existing folder")
@@ -108,13 +154,19 @@ class Checkpoint:
         path = self.folder / STATE
         if not path.is_file():
             return None
-        state = xr.load_dataset(path, engine="h5netcdf")
-        totals = [xr.load_dataset(self._totals_path(int(first)), engine="h5netcdf") for first in state.batch.values]
-        return Reduction.from_state(state, totals)
+        try:
+            state = xr.load_dataset(path, engine="h5netcdf")
+            totals = [xr.load_dataset(self._totals_path(int(first)), engine="h5netcdf") for first in state.batch.values]
+            return Reduction.from_state(state, totals)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise _damaged(self.folder, path.name, exc) from None
 
     def load_draws(self, first: int) -> xr.Dataset:
         """The kept draws of the batch starting at ``first``."""
-        return xr.load_dataset(self._draws_path(first), engine="h5netcdf")
+        try:
+            return xr.load_dataset(self._draws_path(first), engine="h5netcdf")
+        except (OSError, ValueError, KeyError) as exc:
+            raise _damaged(self.folder, self._draws_path(first).name, exc) from None
 
     def save(self, reduction: Reduction, first: int, draws: xr.Dataset | None) -> None:
         """Keep the batch just folded in: its per-draw totals and draws (if kept), then the
@@ -125,7 +177,7 @@ class Checkpoint:
         if draws is not None:
             with atomic_path(self._draws_path(first)) as tmp:
                 draws.to_netcdf(tmp, engine="h5netcdf")
-        elif time.monotonic() - self.saved < EVERY_SECONDS:
+        elif time.monotonic() - self.saved < self.every:
             return
         state = reduction.state()
         # the histograms are mostly empty bins: compressed, they shrink a hundredfold
