@@ -123,7 +123,7 @@ def test_no_room_on_the_disk_is_refused_before_work(tmp_path, monkeypatch, capsy
 
     monkeypatch.setattr("hashjoule.output.shutil.disk_usage", lambda path: sh._ntuple_diskusage(10**9, 10**9, 10**6))
     started = []
-    monkeypatch.setattr("hashjoule.api.run_engine", lambda *a, **k: started.append(1))
+    monkeypatch.setattr("hashjoule.scenarios.runs.run_engine", lambda *a, **k: started.append(1))
     for argv in (["run", "inner-mongolia-only", "-o", str(tmp_path / "r")],
                  ["report", "inner-mongolia-only", "-o", str(tmp_path / "h")]):
         assert main(argv + ["--draws", "2", "--no-progress"]) == 2
@@ -217,7 +217,7 @@ def test_api_arguments_raise_the_projects_error(call, tmp_path, monkeypatch):
     from hashjoule import api
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("hashjoule.api.run_engine", _no_engine)
+    monkeypatch.setattr("hashjoule.scenarios.runs.run_engine", _no_engine)
     with pytest.raises(InputError):
         call(api)
     assert list(tmp_path.iterdir()) == []
@@ -247,7 +247,7 @@ def test_a_file_scenario_may_extend_one_beside_it(tmp_path):
     (tmp_path / "parts" / "base.toml").write_text('name = "base"\nextends = "china-2021"\n[run]\nend = 2024-12-31\n')
     (tmp_path / "mine.toml").write_text('name = "mine"\nextends = "parts/base.toml"\n[run]\ndraws = 7\n')
     scenario, _ = load_scenario(str(tmp_path / "mine.toml"))
-    assert (scenario.name, scenario.run.draws, scenario.run.end.year, len(scenario.policy)) == ("mine", 7, 2024, 9)
+    assert (scenario.name, scenario.run.draws, scenario.run.end.year, len(scenario.policy)) == ("mine", 7, 2024, 10)
     with_bom = tmp_path / "bom.toml"
     with_bom.write_bytes(b"\xef\xbb\xbf" + b'name = "bom"\n')
     assert load_scenario(str(with_bom))[0].name == "bom"  # a UTF-8 byte order mark is accepted

@@ -209,7 +209,9 @@ def _values(x: np.ndarray) -> dict:
             "supply_ths_per_day": np.exp(x[:, 2]), "supply_growth_per_year": x[:, 3]}
 
 
-def _search(values) -> np.ndarray:
+def search_point(values) -> np.ndarray:
+    """A point of the least-squares search space from values in :data:`FITTED` order: logs,
+    but the capacity's growth as is."""
     return np.array([np.log(values[0]), np.log(values[1]), np.log(values[2]), values[3]])
 
 
@@ -259,8 +261,8 @@ def least_squares(inputs: ModelInputs, observed: np.ndarray, lags=LAGS_DAYS,
             base = residuals(x)
             return ((np.log(batch_hashrate_ths(world, _values(shifted))) - log_observed) - base).T / step
 
-        result = scipy.optimize.least_squares(residuals, _search(start_point(inputs, observed)), jac=jacobian,
-                                              bounds=(_search(LOWER), _search(UPPER)), x_scale=1.0,
+        result = scipy.optimize.least_squares(residuals, search_point(start_point(inputs, observed)), jac=jacobian,
+                                              bounds=(search_point(LOWER), search_point(UPPER)), x_scale=1.0,
                                               max_nfev=max_evaluations, xtol=1e-4, ftol=1e-8)
         runs += result.nfev + 2 * result.njev
         variance = 2 * result.cost / max(log_observed.size - result.x.size, 1)

@@ -27,7 +27,10 @@ from scipy import stats
 from hashjoule.calibration.fit import (
     FITTED,
     LAGS_DAYS,
+    LOWER,
+    UPPER,
     LeastSquaresFit,
+    search_point,
     batch_hashrate_ths,
     particle,
     simulated_hashrate_ths,
@@ -210,6 +213,7 @@ def laplace(inputs: ModelInputs, observed: np.ndarray, fitted: LeastSquaresFit, 
         centre, covariance, _ = fitted.optima[int(value)]
         x[rows] = rng.multivariate_normal(centre, covariance * widen**2, size=int(rows.sum()))
     x[:, 3] = np.abs(x[:, 3])  # reflected at its bound: the capacity does not shrink (fit.LOWER)
+    x = np.clip(x, search_point(LOWER), search_point(UPPER))  # the rest within the fit's bounds
     samples = {**_from_unit(x), "deployment_lag_days": lag}
     distances = distances_of(inputs, observed, samples, np.arange(particles), seed)
     return Posterior(samples, distances, float(distances.max()), particles, seed, np.arange(particles, dtype=np.int64),

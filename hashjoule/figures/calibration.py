@@ -121,7 +121,7 @@ def posterior_marginals(posterior: xr.Dataset) -> Figure:
     for ax, name in zip(axes, names):
         _marginal(ax, posterior, name)
     for ax in axes[len(names):-1]:
-        ax.set_visible(False)
+        ax.remove()
     lag = posterior.deployment_lag_days.to_numpy()
     values, counts = np.unique(lag, return_counts=True)
     axes[-1].bar(values, counts / lag.size, width=15, color=OKABE_ITO["orange"], alpha=0.6)

@@ -9,7 +9,7 @@ from hashjoule.errors import InputError
 from hashjoule.scenarios import parameter_sets
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.resolve import resolve
-from hashjoule.scenarios.schema import LogNormal
+from hashjoule.scenarios.schema import LogNormal, Normal
 
 def test_the_bundled_set_has_its_record_and_posterior():
     name = parameter_sets.SET_NAME
@@ -19,8 +19,10 @@ def test_the_bundled_set_has_its_record_and_posterior():
     for key in ("median_absolute_percentage_error", "rmse_log", "date", "method"):
         assert key in values["fit"]
     distributions = parameter_sets.set_distributions(name)
-    assert set(distributions) == {"growth_per_day", "unprofitable_retirement_days"}
-    assert all(isinstance(d, LogNormal) for d in distributions.values())
+    assert set(distributions) == {"growth_per_day", "unprofitable_retirement_days", "supply_ths_per_day",
+                                  "supply_growth_per_year"}
+    assert all(isinstance(d, Normal if name == "supply_growth_per_year" else LogNormal)
+               for name, d in distributions.items())
     growth = distributions["growth_per_day"].frozen()
     assert growth.ppf(0.01) < parameter_sets.load_set(name).growth_per_day < growth.ppf(0.99)
 
