@@ -23,6 +23,7 @@ import xarray as xr
 from hashjoule.calibration import observed as obs
 from hashjoule.calibration.fit import scenario_world
 from hashjoule.data import read_table
+from hashjoule.scenarios.compare import china_regions
 from hashjoule.scenarios.uncertain import ParameterSpace
 from hashjoule.simulation.inputs import FleetParameters
 from hashjoule.simulation.runner import simulate
@@ -69,12 +70,6 @@ def collapse(hashrate_ehs: pd.Series) -> Collapse:
     later = hashrate_ehs.loc[trough_day:]
     back = later.index[later.to_numpy() >= peak]
     return Collapse(peak_day, peak, trough_day, trough, trough / peak - 1, back[0] if back.size else None)
-
-
-def china_regions() -> list[str]:
-    """The model's regions in mainland China."""
-    table = read_table("model_regions")
-    return list(table.region[table.kind == "china_province"])
 
 
 def observed_china_share(months=SHARE_MONTHS) -> dict[str, float]:

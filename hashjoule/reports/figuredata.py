@@ -21,11 +21,12 @@ def gantt_rows(scenario) -> xr.Dataset:
 
     ``end`` is the first day after the measure: for a shutdown, ``effective + ramp_days``
     (the ramp's last day is the reported deadline); for a deployment ban its ``end`` plus
-    a day; NaT for measures open to the end of the run. Relocation has no row.
+    a day; NaT for measures open to the end of the run. Relocation and hidden mining, which
+    follow every shutdown rather than name regions, have no row.
     """
     rows = []
     for p in scenario.policy:
-        if p.type == "relocation":
+        if p.type in ("relocation", "hidden_mining"):
             continue
         label = ", ".join(p.regions) if len(p.regions) <= 2 else f"{p.regions[0]} and {len(p.regions) - 1} more"
         if p.type == "shutdown":

@@ -6,6 +6,7 @@ import pytest
 import xarray as xr
 
 from hashjoule.calibration import crackdown
+from hashjoule.scenarios.compare import china_regions
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_collapse_of_a_known_series():
 
 def test_china_share_is_the_median_of_draws():
     time = pd.date_range("2021-09-01", "2021-09-30")
-    regions = crackdown.china_regions() + ["United States"]
+    regions = china_regions() + ["United States"]
     hashrate = xr.DataArray(np.ones((3, time.size, len(regions))), dims=("draw", "time", "region"),
                             coords={"time": time, "region": regions})
     hashrate.loc[{"region": "United States"}] = xr.DataArray([9.0, 1.0, 3.0], dims="draw")
