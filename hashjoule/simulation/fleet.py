@@ -73,7 +73,9 @@ class Fleet:
         self.queue = np.zeros((len(hw.names), n))
         #: capacity forced out that will resume hidden in its region, (class, draw, region) [TH/s]
         self.hidden = np.zeros((len(hw.names), n, len(regions.names)))
-        self.hiding = False  # some capacity has gone hidden (saves a pass over the array each day)
+        #: regions that may hold hidden capacity, as a slice (none until a shutdown hides some):
+        #: the daily resumption touches only them and the classes in service
+        self.hiding = slice(0, 0)
         #: kWh one TH/s of class h uses in a day in region r, central values. (H, R)
         self.kwh_per_ths_day = hw.efficiency_j_per_th[:, None] * regions.pue[None, :] * KWH_PER_THS_DAY
         self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
@@ -194,10 +196,11 @@ class Fleet:
         its region. Arrivals come before today's removals, so capacity forced out today
         spends at least a day on the way."""
         policy = self.values.policy
-        if self.hiding:
-            resuming = self.hidden / policy.hidden_resume_days[None, :, None]
-            self.hidden -= resuming
-            self.capacity += resuming
+        if self.hiding.stop:
+            hidden = self.hidden[self.cls, :, self.hiding]
+            resuming = hidden / policy.hidden_resume_days[None, :, None]
+            hidden -= resuming
+            self.capacity[self.cls, :, self.hiding] += resuming
         destinations = self.inputs.policy.relocation_destinations * open_regions
         if not (destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
             return
@@ -276,7 +279,10 @@ class Fleet:
             self.capacity -= removed
             hidden = removed * policy.hidden_share[None, :, :]
             self.hidden += hidden
-            self.hiding = self.hiding or bool(policy.hidden_share.any())
+            hiding = np.flatnonzero(policy.hidden_share.any(axis=0))
+            if hiding.size:
+                first = min(int(hiding[0]), self.hiding.start if self.hiding.stop else int(hiding[0]))
+                self.hiding = slice(first, max(int(hiding[-1]) + 1, self.hiding.stop))
             moving = policy.relocation_share * (1.0 - policy.relocation_attrition)[:, None]
             self.transit += np.einsum("hnr,nr->hn", removed - hidden, moving)
         # orders of the newest class, placed on today's margin, join the manufacturers' backlog
