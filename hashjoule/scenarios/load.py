@@ -396,7 +396,7 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
 def _blame(problem: Problem, files: list[tuple[str, dict]]) -> Problem:
     """The problem under the name of the file that wrote the value, when that is a file the
     first one extends (a bundled scenario is never blamed: the user's file brought it in)."""
-    parts = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", problem.key)]
+    parts = [int(p) if p.isascii() and p.isdigit() else p for p in re.findall(r"[^.\[\]]+", problem.key)]
     if not parts or problem.key == "(top level)" or parts[0] == "name":
         return problem
     for label, table in files:

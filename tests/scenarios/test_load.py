@@ -125,3 +125,11 @@ def test_scenarios_copy_then_validate(tmp_path, capsys, monkeypatch):
 def test_a_folder_or_unreadable_file_is_a_clean_error(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 2
     assert "found a folder" in capsys.readouterr().err
+
+
+def test_a_key_of_non_ascii_digits_is_reported_not_parsed(tmp_path):
+    """Found by the property tests: '¹' counts as a digit for str.isdigit but is no index."""
+    path = tmp_path / "sup.toml"
+    path.write_text('name = "sup"\n[regions."¹"]\nshare = 2.0\n', encoding="utf-8")
+    with pytest.raises(InputError, match="sup.toml"):
+        load_scenario(str(path))
