@@ -65,7 +65,7 @@ def _imported(node: ast.AST, module: str, is_package: bool) -> list[str]:
 def import_graph() -> dict[str, set[str]]:
     """Module -> hashjoule modules it imports anywhere in its source."""
     root = _package_root()
-    files = {_module_name(p, root): p for p in root.rglob("*.py") if ".venv" not in p.parts}
+    files = {_module_name(p, root): p for p in root.rglob("*.py") if ".venv" not in p.relative_to(root).parts}
     graph = {}
     for module, path in files.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
