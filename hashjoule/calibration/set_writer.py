@@ -14,7 +14,7 @@ from hashjoule.output import atomic_path
 from hashjoule.scenarios.parameter_sets import distributions_from_table, parameters_from_table
 
 #: Order of the sections written to a set file.
-SECTIONS = ("fit", "parameters", "posterior", "distributions", "holdout")
+SECTIONS = ("fit", "parameters", "posterior", "distributions", "holdout", "crackdown")
 
 
 def _toml_value(value) -> str:

@@ -40,3 +40,9 @@ def test_a_bad_set_is_refused_with_file_and_key(tmp_path):
     with pytest.raises(InputError, match=r"x.toml: distributions.unprofitable_retirement_days: .* >= 1.0"):
         set_writer.write_set(wide, tmp_path / "x.toml")
     assert not (tmp_path / "x.toml").exists()
+
+
+def test_the_crackdown_check_is_written(tmp_path):
+    tables = {**TABLES, "crackdown": {"scenario": "china-2021", "draws": 100, "drop": -0.46, "recovered_day": "none"}}
+    values = tomllib.loads(set_writer.write_set(tables, tmp_path / "x.toml").read_text())
+    assert values["crackdown"] == tables["crackdown"]
