@@ -115,18 +115,38 @@ def run(scenario: str = "china-2021", draws: int = 100, seed: int = 0, start: st
     return ds.hashrate
 
 
-def summary(hashrate: xr.DataArray) -> dict:
+def measures(hashrate: xr.DataArray) -> dict:
+    """The model's value of every measure, by name: the drop [1], the trough and recovery
+    days, China's share by month [1]."""
+    model = model_collapse(hashrate)
+    shares = model_china_share(hashrate)
+    return {"drop": model.drop, "trough_day": model.trough_day, "recovered_day": model.recovered_day,
+            **{f"china_share_{month}": shares[month] for month in SHARE_MONTHS}}
+
+
+def observed_measures() -> dict:
+    """:func:`measures` of the record."""
+    seen = observed_collapse()
+    return {"drop": seen.drop, "trough_day": seen.trough_day, "recovered_day": seen.recovered_day,
+            **{f"china_share_{month}": v for month, v in observed_china_share().items()}}
+
+
+def compare(model: dict) -> dict:
     """Model against observed for every measure, as a table: rows by measure, with the model's
     value, the observed one and the difference (days for dates, points for shares)."""
-    model, seen = model_collapse(hashrate), observed_collapse()
-    rows = {"drop": (model.drop, seen.drop, 100 * (model.drop - seen.drop)),
-            "trough_day": (model.trough_day, seen.trough_day, (model.trough_day - seen.trough_day).days),
-            "recovered_day": (model.recovered_day, seen.recovered_day,
-                              None if model.recovered_day is None else (model.recovered_day - seen.recovered_day).days)}
-    shares, seen_shares = model_china_share(hashrate), observed_china_share()
-    for month in SHARE_MONTHS:
-        rows[f"china_share_{month}"] = (shares[month], seen_shares[month], 100 * (shares[month] - seen_shares[month]))
+    rows = {}
+    for name, seen in observed_measures().items():
+        value = model[name]
+        if isinstance(seen, pd.Timestamp):
+            rows[name] = (value, seen, None if value is None else (value - seen).days)
+        else:
+            rows[name] = (value, seen, 100 * (value - seen))
     return rows
+
+
+def summary(hashrate: xr.DataArray) -> dict:
+    """:func:`compare` of a run's :func:`measures`."""
+    return compare(measures(hashrate))
 
 
 def summary_lines(rows: dict) -> list[str]:

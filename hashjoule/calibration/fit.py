@@ -29,6 +29,7 @@ import scipy.optimize
 import xarray as xr
 
 from hashjoule.calibration import observed as obs
+from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.errors import InputError
 from hashjoule.network.chain import HASHES_PER_DIFFICULTY, difficulty_from_bits
 from hashjoule.simulation.draws import DrawValues
@@ -151,13 +152,13 @@ def simulated_hashrate_ths(inputs: ModelInputs, parameters: FleetParameters, dra
 
 def batch_hashrate_ths(inputs: ModelInputs, values: dict, draws=None, seed: int | None = None,
                        base: DrawValues | None = None, as_observed: bool = False) -> np.ndarray:
-    """Network hashrate of one batch whose draws take their own fleet parameters. (n, T) [TH/s]
+    """Network hashrate of draws that take their own fleet parameters, one batch per lag. (n, T) [TH/s]
 
     Parameters
     ----------
     values : dict of str to numpy.ndarray
-        Per-draw values of :data:`FITTED` parameters (all the same length n); the lag is
-        ``inputs``'s.
+        Per-draw values of :data:`FITTED` parameters (all the same length n), and of
+        ``deployment_lag_days`` if the draws' lags differ (else the lag is ``inputs``'s).
     draws : sequence of int, optional
         Stream indices (with ``seed``); default 0..n-1.
     seed : int or None
@@ -168,13 +169,18 @@ def batch_hashrate_ths(inputs: ModelInputs, values: dict, draws=None, seed: int 
         The hashrate as the observed series is made (:func:`implied_hashrate_ths`) instead of
         the hashrate switched on.
     """
-    n = len(next(iter(values.values())))
+    n = len(values[FITTED[0]])
+    draws = np.arange(n) if draws is None else np.asarray(draws)
     base = DrawValues.central(inputs, n) if base is None else base
-    drawn = replace(base, **{k: np.asarray(v, dtype=float) for k, v in values.items()})
-    ds = run_batch(inputs, np.arange(n) if draws is None else draws, seed=seed, values=drawn)
-    if as_observed:
-        return implied_hashrate_ths(ds, inputs)
-    return ds.hashrate.sum("region").to_numpy() * 1e6  # EH/s -> TH/s
+    lags = np.asarray(values.get("deployment_lag_days", np.full(n, inputs.fleet.deployment_lag_days)))
+    out = np.empty((n, inputs.days))
+    for lag in np.unique(lags):
+        rows = np.flatnonzero(lags == lag)
+        world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
+        drawn = replace(base.take(rows), **{k: np.asarray(values[k], dtype=float)[rows] for k in FITTED})
+        ds = run_batch(world, draws[rows], seed=seed, values=drawn)
+        out[rows] = implied_hashrate_ths(ds, world) if as_observed else ds.hashrate.sum("region").to_numpy() * 1e6
+    return out
 
 
 def implied_hashrate_ths(ds: xr.Dataset, inputs: ModelInputs) -> np.ndarray:
@@ -184,7 +190,7 @@ def implied_hashrate_ths(ds: xr.Dataset, inputs: ModelInputs) -> np.ndarray:
     difficulty = ds.difficulty.transpose("draw", "time").to_numpy()
     start = np.column_stack([np.full(difficulty.shape[0], difficulty_from_bits(inputs.chain_start.bits)),
                              difficulty[:, :-1]])
-    daily = ds.blocks.transpose("draw", "time").to_numpy() * start * HASHES_PER_DIFFICULTY / 86_400 / 1e12
+    daily = ds.blocks.transpose("draw", "time").to_numpy() * start * HASHES_PER_DIFFICULTY / SECONDS_PER_DAY / 1e12
     return np.apply_along_axis(trailing_mean, 1, daily)
 
 
@@ -202,8 +208,9 @@ def score(simulated: np.ndarray, observed: np.ndarray) -> tuple[float, float]:
             float(np.sqrt(np.mean((np.log(simulated) - np.log(observed)) ** 2))))
 
 
-def _values(x: np.ndarray) -> dict:
-    """Fitted parameters from the search vector(s) x (..., 4): logs, but the capacity's growth."""
+def values_at(x: np.ndarray) -> dict:
+    """:data:`FITTED` values by name from points x (n, 4) (or one point) of the search space:
+    logs, but the capacity's growth as is."""
     x = np.atleast_2d(x)
     return {"growth_per_day": np.exp(x[:, 0]), "unprofitable_retirement_days": np.exp(x[:, 1]),
             "supply_ths_per_day": np.exp(x[:, 2]), "supply_growth_per_year": x[:, 3]}
@@ -254,12 +261,12 @@ def least_squares(inputs: ModelInputs, observed: np.ndarray, lags=LAGS_DAYS,
         world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
 
         def residuals(x, world=world):
-            return np.log(batch_hashrate_ths(world, _values(x))[0]) - log_observed
+            return np.log(batch_hashrate_ths(world, values_at(x))[0]) - log_observed
 
         def jacobian(x, world=world):
             shifted = x[None, :] + np.eye(x.size) * step
             base = residuals(x)
-            return ((np.log(batch_hashrate_ths(world, _values(shifted))) - log_observed) - base).T / step
+            return ((np.log(batch_hashrate_ths(world, values_at(shifted))) - log_observed) - base).T / step
 
         result = scipy.optimize.least_squares(residuals, search_point(start_point(inputs, observed)), jac=jacobian,
                                               bounds=(search_point(LOWER), search_point(UPPER)), x_scale=1.0,
@@ -270,7 +277,7 @@ def least_squares(inputs: ModelInputs, observed: np.ndarray, lags=LAGS_DAYS,
         if best is None or result.cost < best[0]:
             best = (result.cost, int(lag), result.x)
     _, lag, x = best
-    parameters = particle({**_values(x), "deployment_lag_days": [lag]}, 0)
+    parameters = particle({**values_at(x), "deployment_lag_days": [lag]}, 0)
     mdape, rmse = score(simulated_hashrate_ths(inputs, parameters), observed)
     return LeastSquaresFit(parameters, mdape, rmse, runs + 1, optima)
 

@@ -11,14 +11,14 @@ of the market.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from hashjoule.calibration import observed as obs
-from hashjoule.calibration.fit import FITTED, batch_hashrate_ths, scenario_world, score
+from hashjoule.calibration.fit import batch_hashrate_ths, scenario_world, score
 from hashjoule.calibration.posterior import Posterior
 from hashjoule.constants import BAND
 from hashjoule.errors import InputError
@@ -110,16 +110,9 @@ def forecast(inputs: ModelInputs, posterior: Posterior, point: FleetParameters, 
         and ``point`` (time), the hashrate switched on in the deterministic run. [EH/s]
     """
     n = len(posterior.distances)
-    paths = np.empty((n, inputs.days))
-    lags = posterior.samples["deployment_lag_days"]
-    for lag in np.unique(lags):
-        # the particles of one lag in one batch, each on its own streams
-        rows = np.flatnonzero(lags == lag)
-        world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
-        draws = posterior.proposal[rows]
-        base = None if space is None else space.values(space.unit_sample(posterior.seed, draws))
-        paths[rows] = batch_hashrate_ths(world, {k: posterior.samples[k][rows] for k in FITTED}, draws=draws,
-                                         seed=posterior.seed, base=base, as_observed=True) / 1e6
+    base = None if space is None else space.values(space.unit_sample(posterior.seed, posterior.proposal))
+    paths = batch_hashrate_ths(inputs, posterior.samples, draws=posterior.proposal, seed=posterior.seed, base=base,
+                               as_observed=True) / 1e6
     point_path = run_batch(inputs.with_changes(fleet=point), [0], seed=None).hashrate.sum("region").isel(draw=0)
     attrs = {"units": "EH/s"}
     return xr.Dataset({"draws": (("draw", "time"), paths, {**attrs, "long_name": "hashrate, posterior draws"}),

@@ -19,7 +19,7 @@ made the fit five-dimensional: at 1,000 runs it keeps particles with a typical e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
@@ -35,6 +35,7 @@ from hashjoule.calibration.fit import (
     particle,
     simulated_hashrate_ths,
     trailing_mean,
+    values_at,
 )
 from hashjoule.scenarios.schema import BOUNDS
 from hashjoule.simulation.inputs import FleetParameters, ModelInputs
@@ -164,15 +165,10 @@ def abc_rejection(inputs: ModelInputs, observed: np.ndarray, proposals: int = 20
 def distances_of(inputs: ModelInputs, observed: np.ndarray, drawn: dict, draws: np.ndarray, seed: int) -> np.ndarray:
     """RMSE of the log 7-day mean hashrate of each proposal (values by field name, one per
     entry of ``draws``, the stream index it runs on); infinite for a run that dies out. [1]"""
-    log_observed = np.log(np.asarray(observed, dtype=float))
-    distances = np.empty(draws.size)
-    for lag in np.unique(drawn["deployment_lag_days"]):
-        rows = np.flatnonzero(drawn["deployment_lag_days"] == lag)
-        world = inputs.with_changes(fleet=replace(inputs.fleet, deployment_lag_days=int(lag)))
-        paths = batch_hashrate_ths(world, {k: drawn[k][rows] for k in FITTED}, draws=draws[rows], seed=seed)
-        simulated = np.apply_along_axis(trailing_mean, 1, paths)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            distances[rows] = np.sqrt(np.mean((np.log(simulated) - log_observed) ** 2, axis=1))
+    paths = batch_hashrate_ths(inputs, drawn, draws=draws, seed=seed)
+    simulated = np.apply_along_axis(trailing_mean, 1, paths)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distances = np.sqrt(np.mean((np.log(simulated) - np.log(np.asarray(observed, dtype=float))) ** 2, axis=1))
     return np.where(np.isfinite(distances), distances, np.inf)
 
 
@@ -214,7 +210,7 @@ def laplace(inputs: ModelInputs, observed: np.ndarray, fitted: LeastSquaresFit, 
         x[rows] = rng.multivariate_normal(centre, covariance * widen**2, size=int(rows.sum()))
     x[:, 3] = np.abs(x[:, 3])  # reflected at its bound: the capacity does not shrink (fit.LOWER)
     x = np.clip(x, search_point(LOWER), search_point(UPPER))  # the rest within the fit's bounds
-    samples = {**_from_unit(x), "deployment_lag_days": lag}
+    samples = {**values_at(x), "deployment_lag_days": lag}
     distances = distances_of(inputs, observed, samples, np.arange(particles), seed)
     return Posterior(samples, distances, float(distances.max()), particles, seed, np.arange(particles, dtype=np.int64),
                      {"effective_sample_size": n_eff, "widening": float(widen),
@@ -226,12 +222,6 @@ def effective_sample_size(residuals: np.ndarray) -> float:
     r = np.asarray(residuals, dtype=float)
     rho = float(np.clip(np.corrcoef(r[:-1], r[1:])[0, 1], 0.0, 0.999)) if r.size > 2 else 0.0
     return max(r.size * (1 - rho) / (1 + rho), 1.0)
-
-
-def _from_unit(x: np.ndarray) -> dict:
-    """Parameter values by name from points of the search space (logs; the capacity's growth as is)."""
-    return {"growth_per_day": np.exp(x[:, 0]), "unprofitable_retirement_days": np.exp(x[:, 1]),
-            "supply_ths_per_day": np.exp(x[:, 2]), "supply_growth_per_year": x[:, 3]}
 
 
 def marginals(posterior: Posterior) -> tuple[dict[str, dict], list[str]]:

@@ -78,18 +78,9 @@ def summary_text(calibration: Calibration, set_label: str = "") -> str:
 
 def _crackdown_lines(table: dict) -> list[str]:
     """The crackdown check of the set's least-squares parameters against the record."""
-    seen = crackdown.observed_collapse()
-    shares = crackdown.observed_china_share()
-    observed = {"drop": seen.drop, "trough_day": seen.trough_day, "recovered_day": seen.recovered_day,
-                **{f"china_share_{m}": v for m, v in shares.items()}}
-    rows = {}
-    for name, value in observed.items():
-        model = table[name]
-        if isinstance(value, pd.Timestamp):
-            model = None if model == "none" else pd.Timestamp(model)
-            rows[name] = (model, value, None if model is None else (model - value).days)
-        else:
-            rows[name] = (model, value, 100 * (model - value))
+    model = {name: None if value == "none" else pd.Timestamp(value) if isinstance(value, str) else value
+             for name, value in table.items() if name not in ("scenario", "draws")}
+    rows = crackdown.compare(model)
     return [f"## The 2021 crackdown: {table['scenario']}, {table['draws']} draws, least-squares parameters", "",
             *crackdown.summary_lines(rows), ""]
 

@@ -77,7 +77,8 @@ class DrawValues:
         r = inputs.regions
         f = inputs.fleet
         return cls(np.full(n, f.growth_per_day), np.full(n, f.unprofitable_retirement_days),
-                   np.full(n, f.supply_ths_per_day), np.full(n, f.supply_growth_per_year), np.ones(n), np.ones(n), np.ones((n, 2, len(r.names))), np.tile(r.pue, (n, 1)),
+                   np.full(n, f.supply_ths_per_day), np.full(n, f.supply_growth_per_year), np.ones(n), np.ones(n),
+                   np.ones((n, 2, len(r.names))), np.tile(r.pue, (n, 1)),
                    np.tile(r.emission_factor_t_per_mwh, (n, 1)), np.tile(r.initial_share, (n, 1)),
                    PolicyDraws.from_series(inputs.policy, n))
 

@@ -19,14 +19,13 @@ import math
 import numpy as np
 import simpy
 
+from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.network import chain
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.economics import hashprice_usd_per_ths_day
 from hashjoule.simulation.fleet import Fleet
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
-
-SECONDS_PER_DAY = 86_400.0
 
 
 class _Miner:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.network import chain
 from hashjoule.simulation.economics import hashprice_usd_per_ths_day
 from hashjoule.simulation.fleet import Fleet
@@ -104,9 +105,9 @@ class EnsembleChain:
     def mine_day(self, day: int, hashrate_ths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Advance one day at a constant hashrate; returns blocks [1] and subsidy minted [BTC]."""
         rate = hashrate_ths * 1e12  # H/s
-        work_left = rate * 86_400.0
+        work_left = rate * SECONDS_PER_DAY
         elapsed = np.zeros(self.n)  # seconds of the day already used by earlier epochs
-        day_start = day * 86_400.0
+        day_start = day * SECONDS_PER_DAY
         blocks = np.zeros(self.n)
         minted = np.zeros(self.n)
         while True:

@@ -73,9 +73,11 @@ class Fleet:
         self.queue = np.zeros((len(hw.names), n))
         #: capacity forced out that will resume hidden in its region, (class, draw, region) [TH/s]
         self.hidden = np.zeros((len(hw.names), n, len(regions.names)))
-        #: regions that may hold hidden capacity, as a slice (none until a shutdown hides some):
-        #: the daily resumption touches only them and the classes in service
-        self.hiding = slice(0, 0)
+        #: the regions a shutdown may hide capacity in, as one slice: the daily resumption
+        #: touches only them and the classes in service, and only once some is hidden
+        hiding = np.flatnonzero(v.policy.hidden_share.any(axis=0))
+        self.hiding_regions = slice(int(hiding[0]), int(hiding[-1]) + 1) if hiding.size else slice(0, 0)
+        self.hiding = False
         #: kWh one TH/s of class h uses in a day in region r, central values. (H, R)
         self.kwh_per_ths_day = hw.efficiency_j_per_th[:, None] * regions.pue[None, :] * KWH_PER_THS_DAY
         self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
@@ -190,17 +192,19 @@ class Fleet:
             self._deployment = deploying, weights, tariff, (weights * v.pue).sum(axis=1)
         return self._deployment
 
+    def _resume_hidden(self) -> None:
+        """Hidden capacity resumes in its region after an exponential delay."""
+        regions = self.hiding_regions
+        hidden = self.hidden[self.cls, :, regions]
+        resuming = hidden / self.values.policy.hidden_resume_days[None, :, None]
+        hidden -= resuming
+        self.capacity[self.cls, :, regions] += resuming
+
     def _relocate(self, open_regions: np.ndarray) -> None:
         """Relocated capacity arrives after an exponential shipping delay and waits for
-        hosting, built in the open destinations at a finite rate; hidden capacity resumes in
-        its region. Arrivals come before today's removals, so capacity forced out today
-        spends at least a day on the way."""
+        hosting, built in the open destinations at a finite rate. Arrivals come before today's
+        removals, so capacity forced out today spends at least a day on the way."""
         policy = self.values.policy
-        if self.hiding.stop:
-            hidden = self.hidden[self.cls, :, self.hiding]
-            resuming = hidden / policy.hidden_resume_days[None, :, None]
-            hidden -= resuming
-            self.capacity[self.cls, :, self.hiding] += resuming
         destinations = self.inputs.policy.relocation_destinations * open_regions
         if not (destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
             return
@@ -271,6 +275,8 @@ class Fleet:
         alive = self.capacity[self.cls]
         alive -= alive * off
         open_regions = ~x.policy.deployment_ban[day]
+        if self.hiding:
+            self._resume_hidden()
         self._relocate(open_regions)
         # shutdowns: capacity forced out; part of it resumes hidden, part is sent abroad
         removal = policy.removal_on(day)
@@ -279,10 +285,7 @@ class Fleet:
             self.capacity -= removed
             hidden = removed * policy.hidden_share[None, :, :]
             self.hidden += hidden
-            hiding = np.flatnonzero(policy.hidden_share.any(axis=0))
-            if hiding.size:
-                first = min(int(hiding[0]), self.hiding.start if self.hiding.stop else int(hiding[0]))
-                self.hiding = slice(first, max(int(hiding[-1]) + 1, self.hiding.stop))
+            self.hiding = self.hiding or self.hiding_regions.stop > 0
             moving = policy.relocation_share * (1.0 - policy.relocation_attrition)[:, None]
             self.transit += np.einsum("hnr,nr->hn", removed - hidden, moving)
         # orders of the newest class, placed on today's margin, join the manufacturers' backlog
