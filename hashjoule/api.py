@@ -93,10 +93,10 @@ def calibrate(until: str = "2021-04-30", draws: int = 40, seed: int = 0, output=
 
     if output is not None and (Path(output).suffix != ".toml" or not Path(output).parent.is_dir()
                                or Path(output).is_dir()):
-        raise InputError.single("--output", str(output), "a file name ending in .toml in an existing folder",
+        raise InputError.single("output", str(output), "a file name ending in .toml in an existing folder",
                                 repr(str(output)))
     if report is not None and (Path(report).is_file() or not Path(report).absolute().parent.is_dir()):
-        raise InputError.single("--report", str(report), "a folder (new or existing) inside an existing folder",
+        raise InputError.single("report", str(report), "a folder (new or existing) inside an existing folder",
                                 repr(str(report)))
     holdout.check_window(until)
     result = workflow.calibrate(until, draws, seed, start=start)

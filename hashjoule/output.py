@@ -73,7 +73,7 @@ BYTES_PER_DRAW_DAY = 600
 MIN_FREE_BYTES = 50_000_000
 
 
-def check_output_folder(folder, needed_bytes: int = MIN_FREE_BYTES, option: str = "--output") -> Path:
+def check_output_folder(folder, needed_bytes: int = MIN_FREE_BYTES, option: str = "output") -> Path:
     """Refuse, before any work, an output folder that cannot be made or written, or a disk
     without room for the results (``needed_bytes``, at least :data:`MIN_FREE_BYTES`).
 
@@ -178,3 +178,30 @@ def write(ds: xr.Dataset, path, command: str | None = None) -> Path:
     except OSError as error:
         raise InputError.single("output", str(path), "a file that can be written", error.strerror or str(error)) from None
     return path
+
+
+def prepare_run_folder(folder, needed_bytes: int, resume: bool = False, force: bool = False) -> Path:
+    """Make a scenario run's output folder ready, or refuse it before any work.
+
+    A new or empty folder is created. A folder with files is refused unless ``force``
+    (its earlier results are then replaced; any checkpoint is removed) or ``resume`` (it
+    must hold a ``checkpoint`` folder of an interrupted run, which the run continues).
+    Temporary files of a killed run's last writes are removed. Returns the folder.
+    """
+    folder = Path(folder)
+    checkpoint = folder / "checkpoint"
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single("output", str(folder), "a folder", "an existing file")
+    if resume and not checkpoint.is_dir():
+        raise InputError.single("output", str(folder), "a folder with an interrupted run to resume",
+                                "no checkpoint folder in it")
+    check_output_folder(folder, needed_bytes)
+    if not resume and folder.is_dir() and any(folder.iterdir()):
+        if not force:
+            raise InputError.single("output", str(folder), "a new or empty folder (or force to overwrite, "
+                                    "resume to finish an interrupted run)", "a folder with files")
+        shutil.rmtree(checkpoint, ignore_errors=True)
+    folder.mkdir(exist_ok=True)
+    for stale in folder.glob(".*.part"):
+        stale.unlink(missing_ok=True)
+    return folder

@@ -137,7 +137,7 @@ def targets(until: str = FIT_END, start: str = FIT_START, scenario: str = SCENAR
     first = parse_day(start, "start")
     end = pd.Timestamp(series.time.values[-1])
     if (end - first).days < MIN_WINDOW_DAYS:
-        raise InputError.single("--until", "", f"a day at least {MIN_WINDOW_DAYS} days after the fit's start "
+        raise InputError.single("until", "", f"a day at least {MIN_WINDOW_DAYS} days after the fit's start "
                                 f"({first:%Y-%m-%d})", f"{end:%Y-%m-%d}")
     observed = series.sel(time=slice(first, end)).to_numpy()
     return scenario_inputs(scenario, end, first, known_until=end), observed

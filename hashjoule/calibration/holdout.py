@@ -81,7 +81,7 @@ def check_window(until) -> tuple[pd.Timestamp, pd.Timestamp]:
     last_data = pd.Timestamp(daily_inputs().time.values[-1])
     end = pd.Timestamp(CHECK_END) if day < pd.Timestamp(CHECK_END) else last_data
     if (end - day).days < 30:
-        raise InputError.single("--until", "", f"a day at least 30 days before the end of the data ({last_data:%Y-%m-%d}) "
+        raise InputError.single("until", "", f"a day at least 30 days before the end of the data ({last_data:%Y-%m-%d}) "
                                 "to leave a period for the out-of-sample check", f"{day:%Y-%m-%d}")
     return day + pd.Timedelta(days=1), end
 

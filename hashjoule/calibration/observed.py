@@ -42,9 +42,9 @@ def cutoff(until, first=None, last=None) -> pd.Timestamp:
     try:
         day = parse_day(until, "until")
     except InputError:
-        raise InputError.single("--until", "", "a date YYYY-MM-DD", repr(str(until))) from None
+        raise InputError.single("until", "", "a date YYYY-MM-DD", repr(str(until))) from None
     if not first <= day <= last:
-        raise InputError.single("--until", "", f"a day from {first:%Y-%m-%d} to {last:%Y-%m-%d} (the bundled data)",
+        raise InputError.single("until", "", f"a day from {first:%Y-%m-%d} to {last:%Y-%m-%d} (the bundled data)",
                                 f"{day:%Y-%m-%d}")
     return day
 

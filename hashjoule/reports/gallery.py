@@ -6,15 +6,14 @@ file written and of every input (bundled data files, scenario files, parameter s
 the software versions. Nothing random is left unseeded, and the data files carry no date,
 so two runs give byte-identical data files.
 
-The model (estimates, scenario runs, the calibration) is imported inside the functions that
-run it, so that listing the figures (``hashjoule figures --help``) stays fast.
+What each figure shows and needs is in :mod:`hashjoule.reports.catalogue`; here is how each
+is made.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -28,13 +27,12 @@ from tqdm.auto import tqdm
 from hashjoule import figures
 from hashjoule.constants import ARTICLE_TWH_PER_YEAR, BAND
 from hashjoule.errors import InputError
+from hashjoule.reports.catalogue import FIGURES, SEED, check_request
 from hashjoule.reports.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
 from hashjoule.figures.style import INNER, OUTER, save_figure
 from hashjoule.figures.timeline import OBSERVED_WINDOW_DAYS, observed_mean
 from hashjoule.output import atomic_path, provenance
 
-#: Root seed of every figure's runs.
-SEED = 0
 #: Draws of the runs whose daily series are kept for bands (a few hundred MB for 2016-2030).
 KEPT_DRAWS = 150
 #: Draws of the paired comparison of the scenario library.
@@ -47,8 +45,6 @@ PRICE_USD_PER_KWH = 0.05
 CALIBRATION_DRAWS = 40
 #: First day of the historical figures.
 HISTORY_START = "2016-01-01"
-#: File formats a figure may be saved in.
-FORMATS = ("png", "svg", "pdf")
 #: Metadata that would make two saves of one figure differ (dates), removed per format.
 
 
@@ -224,53 +220,18 @@ def _calibration_check(runs: Runs):
     return figures.calibration.holdout_check(paths), data
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """How one bundled figure is made.
-
-    Attributes
-    ----------
-    description : str
-        What the figure shows, in one line.
-    scenarios : tuple of str
-        Bundled scenarios run for it.
-    runs : {"", "kept", "compared", "sobol", "calibration"}
-        Which runs it makes: none (historical data only), runs with kept draws, the
-        paired comparison, a Sobol design or a calibration (see :class:`Runs`).
-    make : callable
-        ``make(runs) -> (Figure, Dataset or list of Datasets)``: the figure and its data.
-    seed : int
-        Root seed of its runs.
-    """
-
-    description: str
-    scenarios: tuple[str, ...]
-    runs: str
-    make: Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]
-    seed: int = SEED
-
-
-RECIPES: dict[str, Recipe] = {
-    "consumption": Recipe("annualised electricity use 2016-2023 by three estimators, with bounds, the Cambridge "
-                          f"index and the article's {ARTICLE_TWH_PER_YEAR:.0f} TWh", (), "", _consumption),
-    "per-bitcoin": Recipe("electricity per bitcoin minted, with Chinese and US household-years", (), "", _per_bitcoin),
-    "timeline": Recipe("China's 2021 shutdowns as a Gantt chart above the simulated (5-95 % of draws) and observed "
-                       "hashrate", ("china-2021",), "kept", _timeline),
-    "savings": Recipe("energy and CO2 saved in China and net global change of every bundled scenario, 5-95 %",
-                      ("baseline", "china-2021", "early-ban-2019", "hydro-provinces-spared", "inner-mongolia-only"),
-                      "compared", _savings),
-    "fan": Recipe("Monte Carlo fan chart of the world's annual electricity, china-2021 against the baseline median",
-                  ("china-2021", "baseline"), "kept", _fan),
-    "composition": Recipe("hashrate and CO2 by region over time, china-2021 (stacked)", ("china-2021",), "kept",
-                          _composition),
-    "calibration-fit": Recipe("the fleet fitted to the observed hashrate, 2016 to the cut-off 2021-04-30 (china-2021's "
-                              "world up to the cut-off)", (), "calibration", _calibration_fit),
-    "calibration-check": Recipe("out-of-sample check: china-2021 run forward from the cut-off with the posterior's "
-                                "draws (5-95 %) against the observed hashrate, May-December 2021", ("china-2021",),
-                                "calibration", _calibration_check),
-    "sensitivity": Recipe("Sobol indices of china-2021's results against the baseline for every uncertain parameter "
-                          "(Saltelli design; its 'draws' are the design's base samples)",
-                          ("china-2021", "baseline"), "sobol", _sensitivity),
+#: How each bundled figure (:data:`hashjoule.reports.catalogue.FIGURES`) is made:
+#: ``make(runs) -> (Figure, Dataset or list of Datasets)``, the figure and its data.
+MAKERS: dict[str, Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]] = {
+    "consumption": _consumption,
+    "per-bitcoin": _per_bitcoin,
+    "timeline": _timeline,
+    "savings": _savings,
+    "fan": _fan,
+    "composition": _composition,
+    "calibration-fit": _calibration_fit,
+    "calibration-check": _calibration_check,
+    "sensitivity": _sensitivity,
 }
 
 
@@ -319,25 +280,6 @@ def input_files(scenarios) -> dict[str, str]:
     return files
 
 
-def check_request(names, formats) -> tuple[list[str], list[str]]:
-    """Refuse unknown figure names or formats, before any work (all problems at once)."""
-    names = list(RECIPES) if names is None else list(dict.fromkeys(names))
-    formats = list(dict.fromkeys(formats))
-    problems = []
-    known = ", ".join(RECIPES)
-    for name in names:
-        if name not in RECIPES:
-            problems.append(InputError.single("figure", "", f"one of {known}", repr(name)).problems[0])
-    for fmt in formats:
-        if fmt not in FORMATS:
-            problems.append(InputError.single("--format", "", f"one of {', '.join(FORMATS)}", repr(fmt)).problems[0])
-    if not names:
-        problems.append(InputError.single("figure", "", f"one or more of {known}, or --all", "none").problems[0])
-    if problems:
-        raise InputError(problems)
-    return names, formats or ["png"]
-
-
 def make_figures(names=None, directory=".", formats=("png",), progress: bool = False,
                  command: str | None = None, draws: int | None = None) -> dict:
     """Make bundled figures, their data files and ``manifest.json`` in a folder.
@@ -345,7 +287,7 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
     Parameters
     ----------
     names : list of str, optional
-        Figures to make (:data:`RECIPES`); default all.
+        Figures to make (:data:`~hashjoule.reports.catalogue.FIGURES`); default all.
     directory : path-like
         Output folder; created if its parent exists.
     formats : sequence of {"png", "svg", "pdf"}
@@ -367,7 +309,7 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
     names, formats = check_request(names, formats)
     directory = Path(directory)
     if not directory.parent.is_dir() or (directory.exists() and not directory.is_dir()):
-        raise InputError.single("--output", str(directory), "a folder, new or existing, inside an existing one",
+        raise InputError.single("output", str(directory), "a folder, new or existing, inside an existing one",
                                 "no such parent folder" if not directory.parent.is_dir() else "an existing file")
     directory.mkdir(exist_ok=True)
     manifest_path = directory / "manifest.json"
@@ -381,8 +323,8 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
     entries = manifest.setdefault("figures", {})
     runs = Runs(progress, draws)
     for name in tqdm(names, desc="figures", unit="figure", disable=not progress):
-        recipe = RECIPES[name]
-        fig, data = recipe.make(runs)
+        recipe = FIGURES[name]
+        fig, data = MAKERS[name](runs)
         written = [save_figure(fig, directory / f"{name}.{fmt}", fmt) for fmt in formats]
         parts = data if isinstance(data, list) else [data]
         n = runs.draws.get(recipe.runs, 0)

@@ -256,9 +256,9 @@ def build_report(source: str, directory, compare=(), baseline: str = "baseline",
                                 "(the report's headline years)", f"{run.start} to {run.end}")
     folder = Path(directory)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise InputError.single("--output", str(folder), "a new or empty folder", "an existing file or a folder with files")
+        raise InputError.single("output", str(folder), "a new or empty folder", "an existing file or a folder with files")
     if not folder.parent.is_dir():
-        raise InputError.single("--output", str(folder), "a folder inside an existing one", "no such parent folder")
+        raise InputError.single("output", str(folder), "a folder inside an existing one", "no such parent folder")
 
     scenario, text = loaded[source]
     base_name = loaded[baseline][0].name

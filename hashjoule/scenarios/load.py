@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from hashjoule.errors import InputError, Problem
+from hashjoule.output import atomic_path
 from hashjoule.scenarios.schema import Scenario
 
 #: Largest scenario or parameter-set file read. [bytes]
@@ -413,3 +414,25 @@ def _blame(problem: Problem, files: list[tuple[str, dict]]) -> Problem:
         if listed:  # a list in this file replaced those of the files it extends
             return problem
     return problem
+
+
+def copy_scenario(name: str, destination=None, force: bool = False) -> tuple[Path, str]:
+    """Copy a bundled scenario's file, comments and all, to edit it as a new scenario.
+
+    The copy is renamed after its file (``name = "..."`` on its first such line), so that its
+    results and comparisons are told apart from the bundled one's. ``destination`` is a file
+    or a folder (default: ``NAME.toml`` here). Returns the path written and the new name.
+    """
+    text = library_text(name)
+    target = Path(destination or f"{name}.toml")
+    if target.is_dir():
+        target = target / f"{name}.toml"
+    if target.exists() and not force:
+        raise InputError.single(str(target), "", "a new file name (or force to overwrite)", "an existing file")
+    if not target.parent.is_dir():
+        raise InputError.single(str(target), "", "a path in an existing folder", "no such folder")
+    new_name = re.sub(r"[^A-Za-z0-9_.-]", "-", target.stem).lstrip("-_.") or "my-scenario"
+    text = re.sub(r'(?m)^name = "[^"]*"', f'name = "{new_name}"', text, count=1)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return target, new_name

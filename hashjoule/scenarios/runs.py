@@ -140,7 +140,7 @@ def years_compared(base_run, first_year, last_year) -> tuple[int, int]:
     last = last_year or base_run.run.end.year
     span = f"whole years within the run, {base_run.run.start.year} to {base_run.run.end.year}"
     if not base_run.run.start.year <= first <= last <= base_run.run.end.year:
-        raise InputError.single("--from-year/--to-year", "", span, f"{first}-{last}")
+        raise InputError.single("from_year/to_year", "", span, f"{first}-{last}")
     return first, last
 
 
@@ -192,7 +192,7 @@ def sensitivity(source: str, baseline: str = "baseline", samples: int = 256, see
         ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` over (output, parameter).
     """
     if samples < 2 or samples & (samples - 1):
-        raise InputError.single("--samples", "", "a power of 2, at least 2 (Saltelli's design)", str(samples))
+        raise InputError.single("samples", "", "a power of 2, at least 2 (Saltelli's design)", str(samples))
     loaded = comparable([source], baseline)
     years = years_compared(loaded[baseline], first_year, last_year)
     scenario, text, inputs, space = load(source)

@@ -29,7 +29,7 @@ def test_check_window():
     assert holdout.check_window("2021-04-30") == (pd.Timestamp("2021-05-01"), pd.Timestamp("2021-12-31"))
     # after 2021, to the end of the data: the second hold-out
     assert holdout.check_window("2021-12-31") == (pd.Timestamp("2022-01-01"), pd.Timestamp("2023-02-25"))
-    with pytest.raises(InputError, match="--until: expected a day at least 30 days before the end of the data"):
+    with pytest.raises(InputError, match="until: expected a day at least 30 days before the end of the data"):
         holdout.check_window("2023-02-10")
 
 

@@ -25,9 +25,9 @@ def test_the_trailing_mean_sees_no_later_day():
 
 
 @pytest.mark.parametrize("until, message", [
-    ("2030-01-01", "--until: expected a day from 2010-07-18 to 2023-02-25"),
-    ("2009-01-01", "--until: expected a day from"),
-    ("31/12/2020", "--until: expected a date YYYY-MM-DD"),
+    ("2030-01-01", "until: expected a day from 2010-07-18 to 2023-02-25"),
+    ("2009-01-01", "until: expected a day from"),
+    ("31/12/2020", "until: expected a date YYYY-MM-DD"),
 ])
 def test_a_cutoff_outside_the_data_is_refused(until, message):
     with pytest.raises(InputError, match=message):

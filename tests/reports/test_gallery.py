@@ -8,14 +8,15 @@ import pytest
 
 from hashjoule.cli import main
 from hashjoule.errors import InputError
-from hashjoule.reports.gallery import RECIPES, Runs, check_request, make_figures
+from hashjoule.reports.catalogue import FIGURES, check_request
+from hashjoule.reports.gallery import Runs, make_figures
 
 
 def test_unknown_names_are_refused_together():
     with pytest.raises(InputError) as caught:
         check_request(["consumption", "nope", "fans"], ["png", "gif"])
     text = str(caught.value)
-    assert "'nope'" in text and "'fans'" in text and "'gif'" in text and all(n in text for n in RECIPES)
+    assert "'nope'" in text and "'fans'" in text and "'gif'" in text and all(n in text for n in FIGURES)
 
 
 def test_cli_unknown_figure(tmp_path, capsys):
@@ -57,7 +58,7 @@ def test_simulated_figure_is_reproducible(tmp_path):
 
 
 def test_sensitivity_is_registered_with_a_power_of_two_design():
-    assert RECIPES["sensitivity"].runs == "sobol" and RECIPES["sensitivity"].seed == 0
+    assert FIGURES["sensitivity"].runs == "sobol" and FIGURES["sensitivity"].seed == 0
     assert Runs().draws["sobol"] == 64
     assert [Runs(draws=n).draws["sobol"] for n in (1, 2, 3, 100)] == [2, 2, 2, 64]
 
@@ -69,7 +70,7 @@ def test_calibration_figures_are_registered_with_their_axes(tmp_path):
 
     from hashjoule import figures
 
-    assert {"calibration-fit", "calibration-check"} <= set(RECIPES)
+    assert {"calibration-fit", "calibration-check"} <= set(FIGURES)
     time = np.arange("2021-01-01", "2021-12-31", dtype="datetime64[D]").astype("datetime64[ns]")
     rng = np.random.default_rng(0)
     paths = xr.Dataset({"draws": (("draw", "time"), 100 + rng.normal(0, 5, (20, time.size))),
