@@ -19,7 +19,7 @@ import xarray as xr
 
 from hashjoule.calibration import observed as obs
 from hashjoule.calibration.fit import batch_hashrate_ths, scenario_world, score
-from hashjoule.calibration.posterior import Posterior
+from hashjoule.calibration.posterior import Posterior, discrepancy_factors
 from hashjoule.constants import BAND
 from hashjoule.errors import InputError
 from hashjoule.scenarios.uncertain import ParameterSpace
@@ -47,7 +47,11 @@ class HoldoutScore:
     rmse_log : float
         RMSE of the log of the draws' median path. [1]
     coverage : float
-        Share of the days whose observed hashrate lies in the 5-95 % band of the draws. [1]
+        Share of the days whose observed hashrate lies in the 5-95 % band of the predictive
+        draws: parameters, scenario values, block luck and the model's own error. [1]
+    coverage_parameters : float
+        The same for the band without the model's error (parameters, scenario values and
+        block luck only). [1]
     mdape_point : float
         MdAPE of the deterministic run with the least-squares parameters. [1]
     mdape_relative : float
@@ -65,6 +69,7 @@ class HoldoutScore:
     mdape_point: float
     mdape_relative: float
     draws: int
+    coverage_parameters: float = float("nan")
 
 
 def check_window(until) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -102,20 +107,32 @@ def forecast(inputs: ModelInputs, posterior: Posterior, point: FleetParameters, 
     scenario's uncertain values (compliance, relocation, hidden mining, ...) of that draw,
     so that the band holds what the scenario does not know as well as what the fit does not.
 
+    After the anchor's day (the forecast's start, ``inputs.anchor``), each draw is also
+    multiplied by a path of the model's own error (:func:`~hashjoule.calibration.posterior.discrepancy_factors`,
+    from the posterior's ``discrepancy_rho`` and ``discrepancy_sigma``; none if it has none).
+
     Returns
     -------
     xarray.Dataset
         ``draws`` (draw x time), network hashrate as the observed one is made (blocks found
-        x difficulty, 7-day mean: :func:`~hashjoule.calibration.fit.implied_hashrate_ths`),
-        and ``point`` (time), the hashrate switched on in the deterministic run. [EH/s]
+        x difficulty, 7-day mean: :func:`~hashjoule.calibration.fit.implied_hashrate_ths`);
+        ``predictive`` (draw x time), the same times the model's error; and ``point``
+        (time), the hashrate switched on in the deterministic run. [EH/s]
     """
     n = len(posterior.distances)
     base = None if space is None else space.values(space.unit_sample(posterior.seed, posterior.proposal))
     paths = batch_hashrate_ths(inputs, posterior.samples, draws=posterior.proposal, seed=posterior.seed, base=base,
                                as_observed=True) / 1e6
+    predictive = paths.copy()
+    start = 0 if inputs.anchor is None else inputs.anchor.day
+    predictive[:, start:] *= discrepancy_factors(posterior.method.get("discrepancy_rho", 0.0),
+                                                 posterior.method.get("discrepancy_sigma", 0.0),
+                                                 posterior.proposal, paths.shape[1] - start, posterior.seed)
     point_path = run_batch(inputs.with_changes(fleet=point), [0], seed=None).hashrate.sum("region").isel(draw=0)
     attrs = {"units": "EH/s"}
     return xr.Dataset({"draws": (("draw", "time"), paths, {**attrs, "long_name": "hashrate, posterior draws"}),
+                       "predictive": (("draw", "time"), predictive,
+                                      {**attrs, "long_name": "hashrate, posterior draws with the model's error"}),
                        "point": ("time", point_path.to_numpy(), {**attrs, "long_name": "hashrate, least-squares fit"})},
                       coords={"time": inputs.time.astype("datetime64[ns]"), "draw": np.arange(n)})
 
@@ -128,12 +145,17 @@ def score_forecast(paths: xr.Dataset, observed_ehs: xr.DataArray, start, end) ->
     draws, point = paths.draws.sel(time=window), paths.point.sel(time=window)
     seen = observed_ehs.sel(time=window).to_numpy()
     median = draws.median("draw").to_numpy()
-    low, high = draws.quantile(list(BAND), "draw").to_numpy()
     mdape, rmse = score(median, seen)
     relative = score(median / float(paths.draws.median("draw").sel(time=cut)), seen / float(observed_ehs.sel(time=cut)))
+
+    def coverage(band: xr.DataArray) -> float:
+        low, high = band.sel(time=window).quantile(list(BAND), "draw").to_numpy()
+        return float(np.mean((seen >= low) & (seen <= high)))
+
+    predictive = paths.predictive if "predictive" in paths else paths.draws
     return HoldoutScore(f"{pd.Timestamp(start):%Y-%m-%d}", f"{pd.Timestamp(end):%Y-%m-%d}", mdape, rmse,
-                        float(np.mean((seen >= low) & (seen <= high))), score(point.to_numpy(), seen)[0],
-                        relative[0], int(paths.draw.size))
+                        coverage(predictive), score(point.to_numpy(), seen)[0], relative[0], int(paths.draw.size),
+                        coverage(paths.draws))
 
 
 def check(scenario: str, start, until, sample: Posterior, point: FleetParameters) -> tuple[xr.Dataset, HoldoutScore]:

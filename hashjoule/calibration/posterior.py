@@ -10,6 +10,14 @@ a grid, are weighted by their likelihood with the same correction,
 exp(-n_eff / 2 x (RSS_lag / RSS_best - 1)). Each particle is then run as one random draw of the
 ensemble engine and its distance (RMSE of the log 7-day mean hashrate) reported.
 
+The particles' spread is what the fit does not know about the parameters; it is not what the
+model gets wrong. A forecast's band also carries the model's own error, estimated in sample
+(the model discrepancy of Kennedy and O'Hagan 2001, J. R. Stat. Soc. B 63:425,
+doi:10.1111/1467-9868.00294): :func:`discrepancy` fits an AR(1) process to the log residuals
+of the least-squares run, less the block luck of the observed 7-day mean that every random
+draw already carries, and :func:`discrepancy_factors` draws its paths forward from zero on the
+cut-off day (the forecast starts from the observed hashrate, so its error starts at zero).
+
 ABC rejection from a wide prior (:func:`abc_rejection`, Pritchard et al. 1999,
 doi:10.1093/oxfordjournals.molbev.a026091) was the method before the shipment capacity
 made the fit five-dimensional: at 1,000 runs it keeps particles with a typical error of
@@ -37,8 +45,16 @@ from hashjoule.calibration.fit import (
     trailing_mean,
     values_at,
 )
+from hashjoule.calibration.observed import SMOOTHING_DAYS
+from hashjoule.network.chain import TARGET_SPACING_S
 from hashjoule.scenarios.schema import BOUNDS
 from hashjoule.simulation.inputs import FleetParameters, ModelInputs
+from hashjoule.constants import SECONDS_PER_DAY
+
+#: Relative variance of a 7-day mean hashrate made of the blocks found (Poisson, one block
+#: expected every 600 s): the luck every random draw carries already, taken out of the
+#: residuals' variance before it is called model error. [1]
+LUCK_VARIANCE = TARGET_SPACING_S / (SMOOTHING_DAYS * SECONDS_PER_DAY)
 
 @dataclass(frozen=True)
 class Prior:
@@ -94,7 +110,8 @@ class Posterior:
         The stream index each particle ran on, so that it can be run again on its own
         streams. (particles,)
     method : dict
-        What the method found on the way (effective sample size, lag weights).
+        What the method found on the way (effective sample size, lag weights, and the model
+        discrepancy's ``discrepancy_rho`` [1] and ``discrepancy_sigma`` [1], log scale).
     """
 
     samples: dict
@@ -118,8 +135,9 @@ class Posterior:
         values = {k: np.asarray(v, dtype=float) for k, v in table["particle"].items()}
         values["deployment_lag_days"] = values["deployment_lag_days"].astype(np.int64)
         n = values["deployment_lag_days"].size
+        method = {key: float(table[key]) for key in ("discrepancy_rho", "discrepancy_sigma") if key in table}
         return cls(values, np.full(n, np.nan), float(table["largest_rmse_log"]), n, int(table["seed"]),
-                   np.arange(n, dtype=np.int64))
+                   np.arange(n, dtype=np.int64), method)
 
     def parameters(self, i: int) -> FleetParameters:
         """Fleet parameters of accepted particle ``i``."""
@@ -212,16 +230,50 @@ def laplace(inputs: ModelInputs, observed: np.ndarray, fitted: LeastSquaresFit, 
     x = np.clip(x, search_point(LOWER), search_point(UPPER))  # the rest within the fit's bounds
     samples = {**values_at(x), "deployment_lag_days": lag}
     distances = distances_of(inputs, observed, samples, np.arange(particles), seed)
+    rho, sigma = discrepancy(residuals)
     return Posterior(samples, distances, float(distances.max()), particles, seed, np.arange(particles, dtype=np.int64),
                      {"effective_sample_size": n_eff, "widening": float(widen),
-                      "lag_weights": {str(int(k)): float(w) for k, w in zip(lags, weights)}})
+                      "lag_weights": {str(int(k)): float(w) for k, w in zip(lags, weights)},
+                      "discrepancy_rho": rho, "discrepancy_sigma": sigma})
+
+
+def lag_one(residuals: np.ndarray) -> float:
+    """Lag-1 autocorrelation of a series, within [0, 0.999]. [1]"""
+    r = np.asarray(residuals, dtype=float)
+    return float(np.clip(np.corrcoef(r[:-1], r[1:])[0, 1], 0.0, 0.999)) if r.size > 2 else 0.0
+
+
+def discrepancy(residuals: np.ndarray) -> tuple[float, float]:
+    """The model's error as an AR(1) process on the log scale, from the fit's log residuals.
+
+    Returns its lag-1 autocorrelation rho [1] and stationary standard deviation sigma [1]:
+    the residuals' variance about their mean, less :data:`LUCK_VARIANCE` (the observed
+    series' block luck, which the random draws carry themselves), plus their mean squared
+    (a lasting bias is model error too).
+    """
+    r = np.asarray(residuals, dtype=float)
+    variance = max(float(r.var()) - LUCK_VARIANCE, 0.0) + float(r.mean()) ** 2
+    return lag_one(r), float(np.sqrt(variance))
+
+
+def discrepancy_factors(rho: float, sigma: float, draws: np.ndarray, days: int, seed: int) -> np.ndarray:
+    """Multiplicative model-error paths exp(d_t) for ``days`` days after a forecast's start,
+    d_0 = 0 and d_t = rho d_(t-1) + sigma sqrt(1 - rho^2) e_t, e_t standard normal from the
+    stream ``SeedSequence([seed, 2, draw])`` of each draw, so that a draw's path does not
+    depend on the others. (draws, days) [1]"""
+    innovations = np.stack([np.random.default_rng(np.random.SeedSequence([seed, 2, int(d)])).standard_normal(days)
+                            for d in np.asarray(draws)]) if days else np.zeros((len(draws), 0))
+    d = np.zeros((len(draws), days))
+    scale = sigma * np.sqrt(1.0 - rho**2)
+    for t in range(1, days):
+        d[:, t] = rho * d[:, t - 1] + scale * innovations[:, t]
+    return np.exp(d)
 
 
 def effective_sample_size(residuals: np.ndarray) -> float:
     """n (1 - rho) / (1 + rho) of a series with lag-1 autocorrelation rho (at least 1). [count]"""
-    r = np.asarray(residuals, dtype=float)
-    rho = float(np.clip(np.corrcoef(r[:-1], r[1:])[0, 1], 0.0, 0.999)) if r.size > 2 else 0.0
-    return max(r.size * (1 - rho) / (1 + rho), 1.0)
+    rho = lag_one(residuals)
+    return max(np.asarray(residuals).size * (1 - rho) / (1 + rho), 1.0)
 
 
 def marginals(posterior: Posterior) -> tuple[dict[str, dict], list[str]]:

@@ -33,6 +33,10 @@ UNITS = {("parameters", "growth_per_day"): "1/d", ("parameters", "deployment_lag
          ("posterior", "lag_weights"): "likelihood weight of each lag [d], corrected for autocorrelation",
          ("posterior", "effective_sample_size"): "independent days the residuals are worth (AR(1))",
          ("posterior", "widening"): "factor on the least-squares standard errors [1]",
+         ("posterior", "discrepancy_rho"): "lag-1 autocorrelation of the model's error, AR(1) on the log [1]",
+         ("posterior", "discrepancy_sigma"): "its standard deviation, log scale, block luck taken out [1]",
+         ("holdout", "coverage_5_95"): "share of days inside the predictive 5-95 % band (with the model's error) [1]",
+         ("holdout", "coverage_5_95_parameters"): "the same, band of parameters, scenario values and luck only [1]",
          ("fit", "error_on_cutoff_day"): "simulated / observed - 1 on the last day [1]",
          ("fit", "correlations"): "of the log-parameter estimates at the optimum, tariff factors probed [1]"}
 
@@ -105,7 +109,7 @@ def calibrate(until: str = fit.FIT_END, draws: int = DRAWS, seed: int = 0, start
     paths = paths.assign(fitted=("time", fitted, {"units": "EH/s", "long_name": f"fit, {scenario} to the cut-off"}))
     paths.attrs.update(cutoff=f"{cut:%Y-%m-%d}", check_start=check.start, check_end=check.end, scenario=scenario,
                        mdape_in_sample=ls.mdape, mdape_check=check.mdape, rmse_log_check=check.rmse_log,
-                       coverage_check=check.coverage, source="hashjoule calibrate; observed: Coin Metrics (CC BY-NC 4.0)")
+                       coverage_check=check.coverage, coverage_parameters_check=check.coverage_parameters, source="hashjoule calibrate; observed: Coin Metrics (CC BY-NC 4.0)")
     error_at_cut = float(fitted[inputs.days - 1] * 1e6 / observed[-1] - 1)
     tables = _tables(start, cut, ls, correlations, sample, check, scenario, error_at_cut)
     if crackdown_draws:
@@ -137,6 +141,8 @@ def _tables(start, cut, ls, correlations, sample, check, scenario, error_at_cut)
                       "seed": sample.seed, "particles": len(sample.distances),
                       "effective_sample_size": sample.method["effective_sample_size"],
                       "widening": sample.method["widening"], "lag_weights": sample.method["lag_weights"],
+                      "discrepancy_rho": sample.method["discrepancy_rho"],
+                      "discrepancy_sigma": sample.method["discrepancy_sigma"],
                       "largest_rmse_log": sample.tolerance,
                       "lag_frequencies": posterior.lag_frequencies(sample, tuple(sorted(ls.optima))),
                       "spread_narrowed_to_bounds": narrowed,
@@ -144,7 +150,8 @@ def _tables(start, cut, ls, correlations, sample, check, scenario, error_at_cut)
         "distributions": distributions,
         "holdout": {"scenario": scenario, "window_start": check.start, "window_end": check.end,
                     "median_absolute_percentage_error": check.mdape, "rmse_log": check.rmse_log,
-                    "coverage_5_95": check.coverage, "point_fit_mdape": check.mdape_point,
+                    "coverage_5_95": check.coverage, "coverage_5_95_parameters": check.coverage_parameters,
+                    "point_fit_mdape": check.mdape_point,
                     "relative_path_mdape": check.mdape_relative, "draws": check.draws,
                     "start": "from the observed hashrate on the cut-off day (the fleet's state scaled to it)",
                     "compared": "hashrate implied by the simulated blocks and difficulty, 7-day mean"},

@@ -29,8 +29,14 @@ def _cutoff_line(ax, paths: xr.Dataset) -> None:
 
 
 def _band(ax, paths: xr.Dataset, label: str) -> None:
+    """The 5-95 % band of the draws and, where the paths carry it, the wider predictive band
+    (the draws times the model's own error)."""
+    if "predictive" in paths:
+        low, high = paths.predictive.quantile(list(BAND), "draw").to_numpy()
+        ax.fill_between(paths.time.values, low, high, color=OKABE_ITO["orange"], alpha=0.15, linewidth=0,
+                        label=f"{label}, with the model's error")
     low, high = paths.draws.quantile(list(BAND), "draw").to_numpy()
-    ax.fill_between(paths.time.values, low, high, color=OKABE_ITO["orange"], alpha=0.3, linewidth=0, label=label)
+    ax.fill_between(paths.time.values, low, high, color=OKABE_ITO["orange"], alpha=0.35, linewidth=0, label=label)
 
 
 @styled
@@ -49,7 +55,7 @@ def hashrate_fit(paths: xr.Dataset) -> Figure:
     ax.set_xlabel("date [UTC day]")
     _cutoff_line(ax, paths)
     ax.set_title(f"Fit to {paths.attrs['cutoff']}: MdAPE {paths.attrs['mdape_in_sample']:.1%}; after it: "
-                 f"MdAPE {paths.attrs['mdape_check']:.1%}, 5-95 % band covers {paths.attrs['coverage_check']:.0%} of days",
+                 f"MdAPE {paths.attrs['mdape_check']:.1%}, predictive 5-95 % band covers {paths.attrs['coverage_check']:.0%} of days",
                  fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
@@ -155,7 +161,7 @@ def holdout_check(paths: xr.Dataset) -> Figure:
     _cutoff_line(ax, paths)
     ax.set_title(f"Out of sample, {paths.attrs['check_start']} to {paths.attrs['check_end']} ({paths.attrs['scenario']}): "
                  f"MdAPE {paths.attrs['mdape_check']:.1%}, RMSE(log) {paths.attrs['rmse_log_check']:.3f}, "
-                 f"coverage {paths.attrs['coverage_check']:.0%}", fontsize=10)
+                 f"predictive band covers {paths.attrs['coverage_check']:.0%} of days", fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
     caption(fig, "Source: observed hashrate Coin Metrics (CC BY-NC 4.0); simulation hashjoule ensemble engine, "

@@ -54,7 +54,10 @@ def summary_text(calibration: Calibration, set_label: str = "") -> str:
         "",
         f"{post['particles']} particles (seed {post['seed']}) from the least-squares estimate: the residuals' lag-1 "
         f"autocorrelation leaves {post['effective_sample_size']:.0f} independent days, so the standard errors are "
-        f"widened {post['widening']:.1f}x; largest RMSE of the log among the particles {post['largest_rmse_log']:.3f}.",
+        f"widened {post['widening']:.1f}x; largest RMSE of the log among the particles {post['largest_rmse_log']:.3f}."
+        + (f" The model's own error, from the same residuals: AR(1) with lag-1 autocorrelation "
+           f"{post['discrepancy_rho']:.3f} and standard deviation {post['discrepancy_sigma']:.3f} on the log scale."
+           if "discrepancy_sigma" in post else ""),
         "",
     ]
     for name, d in t["distributions"].items():
@@ -65,8 +68,11 @@ def summary_text(calibration: Calibration, set_label: str = "") -> str:
               f"## Out of sample: {hold['scenario']}, {hold['window_start']} to {hold['window_end']}", "",
               f"The fleet starts {hold['start']}; each particle also samples the scenario's own uncertain values. "
               f"Median of {hold['draws']} posterior draws ({hold['compared']}): MdAPE "
-              f"{hold['median_absolute_percentage_error']:.1%}, RMSE of the log {hold['rmse_log']:.3f}; the 5-95 % band "
-              f"of the draws holds the observed hashrate on {hold['coverage_5_95']:.0%} of the days. Least-squares "
+              f"{hold['median_absolute_percentage_error']:.1%}, RMSE of the log {hold['rmse_log']:.3f}; the predictive "
+              f"5-95 % band (the draws times the model's own error) holds the observed hashrate on "
+              f"{hold['coverage_5_95']:.0%} of the days"
+              + (f", the band of the draws alone on {hold['coverage_5_95_parameters']:.0%}"
+                 if "coverage_5_95_parameters" in hold else "") + ". Least-squares "
               f"parameters alone: MdAPE {hold['point_fit_mdape']:.1%}. Both paths divided by their value on the "
               f"cut-off day: MdAPE {hold['relative_path_mdape']:.1%}. Prices and fees after the cut-off are the "
               "observed ones.", "",
