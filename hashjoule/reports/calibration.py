@@ -78,7 +78,7 @@ def summary_text(calibration: Calibration, set_label: str = "") -> str:
               "observed ones.", "",
               "Figures: " + ", ".join(FIGURES), ""]
     if "crackdown" in t:
-        lines[-3:-3] = _crackdown_lines(t["crackdown"])
+        lines[-2:-2] = _crackdown_lines(t["crackdown"])
     return "\n".join(lines)
 
 
