@@ -41,14 +41,94 @@ def estimate(args) -> None:
     if args.output is not None:
         check_output_path(args.output)
     home = household(args.household, args.household_kwh)
-    ds = estimate(args.price, args.method, start, end)
+    series = _price_series(args.price_series)
+    ds = estimate(args.price, args.method, start, end, price_series=series)
     account = period_account(ds, home=home, emission_factor_t_per_mwh=args.emission_factor)
     print(estimate_table(ds, account))
+    if series is not None:
+        print(_price_effect_text(args.price, args.method, ds, account))
+    if args.ewaste:
+        print(_ewaste_text(args.price, series, start, end))
+    _user_data_line()
     if args.output is not None:
         merged = ds.merge(account.rename({name: f"period_{name}" for name in account.data_vars}),
                           combine_attrs="drop_conflicts")
         path = write(merged, args.output, command=args.command_line)
         print(f"wrote {path}")
+
+
+def _price_series(name_or_path):
+    """The daily price series asked for with --price-series, or None."""
+    if name_or_path is None:
+        return None
+    from hashjoule.estimates.prices import daily, price_series
+    from hashjoule.network.history import daily_inputs
+
+    return daily(price_series(name_or_path), daily_inputs().time.values)
+
+
+def _price_effect_text(flat_price, method, ds, account) -> str:
+    from hashjoule.estimates.accounting import period_account
+    from hashjoule.estimates.estimators import estimate
+
+    first, last = (str(ds.time.values[i])[:10] for i in (0, -1))
+    flat = period_account(estimate(flat_price, method, first, last), home=None)
+    lines = [f"Electricity price series {ds.attrs['electricity_price_series']} "
+             f"({ds.attrs['electricity_price_series_source']}), against a flat {flat_price:g} USD/kWh, "
+             f"energy consumed {first} to {last} [TWh]:"]
+    for estimator in ds.estimator.values:
+        bound = "upper" if estimator == "stoll2019" else "best"
+        varying = float(account.energy.sel(estimator=estimator, bound=bound))
+        fixed = float(flat.energy.sel(estimator=estimator, bound=bound))
+        if estimator != "digiconomist" and fixed > 0:
+            lines.append(f"  {estimator:<13}{bound:<6} flat {fixed:10.1f}   varying {varying:10.1f}   "
+                         f"change {varying / fixed - 1:+.1%}")
+    return "\n".join(lines)
+
+
+def _ewaste_text(price, series, start, end) -> str:
+    from hashjoule.estimates.estimators import estimate
+    from hashjoule.estimates.ewaste import ewaste
+
+    waste = ewaste(estimate(price, "cbeci", price_series=series)).sel(time=slice(start, end))
+    retired = float(waste.retirement_rate.sum()) / 365.25
+    per_tx = waste.per_transaction.mean()
+    tx = f"{float(per_tx):.0f} g per transaction" if bool(per_tx.notnull()) else "no transaction count for the period"
+    return (f"Mining machines retired (e-waste), cbeci best guess: {retired:,.0f} t over {start} to {end} "
+            f"(mean rate {float(waste.retirement_rate.mean()) / 1e3:.1f} kt/yr), {tx}; mean service life "
+            f"{waste.attrs['mean_service_life_yr']:.2f} yr, {waste.attrs['mass_per_kw_kg']:.2f} kg per kW "
+            "(de Vries and Stoll 2021: 30.7 kt/yr and 272 g per transaction in May 2021, life 1.29 yr).")
+
+
+def _user_data_line() -> None:
+    """Name the user's data files when a command read them instead of the bundled ones."""
+    from hashjoule.data.userdata import provenance_note
+
+    note = provenance_note()
+    if note:
+        print(f"User data read instead of the bundled files: {note}")
+
+
+def data(args) -> None:
+    from hashjoule.data.importing import import_file, remove
+    from hashjoule.data.userdata import in_use, user_data_dir
+
+    if args.action == "import":
+        record = import_file(args.kind, args.file)
+        print(f"imported {record['imported_from']} as {user_data_dir() / record['file']}: {record['rows']:,} rows, "
+              f"{record['first']} to {record['last']}; every command now reads it")
+    elif args.action == "remove":
+        removed = remove(args.kind)
+        print("\n".join(f"removed {path}" for path in removed) or f"nothing to remove in {user_data_dir()}")
+    else:
+        files = in_use()
+        print(f"user data folder: {user_data_dir()}")
+        for name, entry in files.items():
+            print(f"  {name}: from {entry.get('imported_from', 'unknown')} at {entry.get('imported_at', 'unknown')}, "
+                  f"{entry.get('rows', '?')} rows, {entry.get('first', '?')} to {entry.get('last', '?')}, "
+                  f"sha256 {entry['sha256'][:16]}")
+        if not files:
+            print("  no files: the bundled data are used")
 
 
 def simulate(args) -> None:
@@ -212,3 +292,4 @@ def claims(args) -> None:
     from hashjoule.reports.text import claims_text
 
     print(claims_text(check_claims(args.year, args.price)))
+    _user_data_line()

@@ -1,0 +1,101 @@
+"""Electricity prices that vary over time and by region, for the estimators' profitability test.
+
+The Cambridge index tests every machine against one flat price, 0.05 USD/kWh, the
+assumption its critics question most (e.g. de Vries 2020, Joule 4:1, comment on the
+index's price). Three series can replace it, by name:
+
+``us-industrial``
+    The US average industrial retail price, by month (EIA): varies over time only.
+``reported``
+    By region and over time: the price each country's miners reported (the mean of
+    its reports, in USD/kWh; see :func:`hashjoule.data.prices.reported_prices_usd`)
+    weighted by the country's share of the global hashrate in each month of the
+    Cambridge Mining Map (2019-09 to 2022-01), over the countries with a reported
+    price (China, the United States, Kazakhstan, Iran). Before and after the map's
+    months the first and last month's shares are kept.
+a file path
+    The user's own prices (:func:`hashjoule.data.prices.user_price`).
+
+A monthly price applies to every day of its month; before a series' first value and
+after its last, its first and last values are kept (recorded in the attributes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from hashjoule.data.prices import (mining_map_country_shares, reported_prices_usd, us_industrial_price,
+                                   user_price)
+from hashjoule.errors import InputError
+
+#: Bundled price series by name.
+BUNDLED = ("us-industrial", "reported")
+#: Mining Map country names of the countries in the reported prices.
+MAP_COUNTRY = {"China": "Mainland China", "United States": "United States", "Kazakhstan": "Kazakhstan",
+               "Iran": "Iran, Islamic Rep.", "Russia": "Russian Federation"}
+
+
+def reported_regional_price() -> xr.DataArray:
+    """Monthly hashrate-weighted mean of the countries' reported mining prices.
+
+    p(m) = sum_c s_c(m) p_c / sum_c s_c(m), over the countries c with a reported price
+    p_c [USD/kWh] (mean of their reports) and their Mining Map share s_c(m) in month m.
+
+    Returns
+    -------
+    price : xarray.DataArray
+        Over ``time`` (first days of months, 2019-09 to 2022-01). [USD/kWh]
+    """
+    reports = reported_prices_usd()
+    by_country = reports.groupby("country").price_usd_per_kwh.mean()
+    shares = mining_map_country_shares()
+    names = [MAP_COUNTRY[c] for c in by_country.index if c in MAP_COUNTRY]
+    prices = xr.DataArray([by_country[c] for c in by_country.index if c in MAP_COUNTRY], dims="country",
+                          coords={"country": names})
+    weights = shares.sel(country=names)
+    price = (weights * prices).sum("country") / weights.sum("country")
+    listed = ", ".join(f"{c} {by_country[c]:.3f}" for c in by_country.index if c in MAP_COUNTRY)
+    return price.rename("reported").assign_attrs(
+        units="USD/kWh", long_name="reported mining electricity price, weighted by Mining Map country shares",
+        source=f"mining_electricity_prices_reported.csv (country means, USD/kWh: {listed}); {shares.attrs['source']}")
+
+
+def price_series(name_or_path: str) -> xr.DataArray:
+    """A price series by bundled name (:data:`BUNDLED`) or from a user CSV file. [USD/kWh]"""
+    if name_or_path == "us-industrial":
+        return us_industrial_price()
+    if name_or_path == "reported":
+        return reported_regional_price()
+    if not Path(name_or_path).exists():
+        raise InputError.single("price series", "", f"one of {', '.join(BUNDLED)} or an existing CSV file",
+                                repr(name_or_path))
+    return user_price(name_or_path)
+
+
+def daily(series: xr.DataArray, days) -> xr.DataArray:
+    """A price series on given days: each day takes the latest value at or before it;
+    days before the first value take the first.
+
+    Parameters
+    ----------
+    series : xarray.DataArray
+        Over ``time`` (days or first days of months). [USD/kWh]
+    days : array_like of datetime64
+        The days wanted.
+
+    Returns
+    -------
+    price : xarray.DataArray
+        Over ``time`` = days, with ``covered_from`` and ``covered_to`` attributes. [USD/kWh]
+    """
+    index = pd.DatetimeIndex(np.asarray(days, dtype="datetime64[ns]"))
+    values = series.to_series().sort_index()
+    on_days = values.reindex(values.index.union(index)).ffill().bfill().reindex(index)
+    first, last = values.index[0], values.index[-1]
+    return xr.DataArray(on_days.to_numpy(), dims="time", coords={"time": index}, name=series.name,
+                        attrs={**series.attrs, "covered_from": f"{first:%Y-%m-%d}", "covered_to": f"{last:%Y-%m-%d}",
+                               "outside": "first and last values kept"})
