@@ -88,7 +88,7 @@ def _price_effect_text(flat_price, method, ds, account) -> str:
 
 def _ewaste_text(price, series, start, end) -> str:
     from hashjoule.estimates.estimators import estimate
-    from hashjoule.estimates.ewaste import ewaste
+    from hashjoule.estimates.ewaste import PUBLISHED_G_PER_TX, PUBLISHED_LIFE_YR, PUBLISHED_T_PER_YR, ewaste
 
     waste = ewaste(estimate(price, "cbeci", price_series=series)).sel(time=slice(start, end))
     retired = float(waste.retirement_rate.sum()) / 365.25
@@ -97,7 +97,8 @@ def _ewaste_text(price, series, start, end) -> str:
     return (f"Mining machines retired (e-waste), cbeci best guess: {retired:,.0f} t over {start} to {end} "
             f"(mean rate {float(waste.retirement_rate.mean()) / 1e3:.1f} kt/yr), {tx}; mean service life "
             f"{waste.attrs['mean_service_life_yr']:.2f} yr, {waste.attrs['mass_per_kw_kg']:.2f} kg per kW "
-            "(de Vries and Stoll 2021: 30.7 kt/yr and 272 g per transaction in May 2021, life 1.29 yr).")
+            f"(de Vries and Stoll 2021: {PUBLISHED_T_PER_YR / 1e3:.1f} kt/yr and {PUBLISHED_G_PER_TX:.0f} g per "
+            f"transaction in May 2021, life {PUBLISHED_LIFE_YR} yr).")
 
 
 def _user_data_line() -> None:

@@ -27,6 +27,12 @@ from hashjoule.data import read_table
 from hashjoule.estimates.estimators import CBECI_PUE, DAYS_PER_YEAR
 from hashjoule.network.hardware import Catalogue, cbeci_catalogue
 
+#: de Vries and Stoll (2021): machines retired a year as of May 2021, for comparison. [t/yr]
+PUBLISHED_T_PER_YR = 30_700.0
+#: The same: per transaction. [g]
+PUBLISHED_G_PER_TX = 272.0
+#: The same: mean service life of a mining machine. [yr]
+PUBLISHED_LIFE_YR = 1.29
 #: Grams per tonne.
 G_PER_T = 1e6
 #: Release window of the models whose service life is averaged: ASICs of the original

@@ -31,6 +31,8 @@ import xarray as xr
 from hashjoule.data.prices import (mining_map_country_shares, reported_prices_usd, us_industrial_price,
                                    user_price)
 from hashjoule.errors import InputError
+from hashjoule.estimates.estimators import estimate
+from hashjoule.network.history import daily_inputs
 
 #: Bundled price series by name.
 BUNDLED = ("us-industrial", "reported")
@@ -99,3 +101,64 @@ def daily(series: xr.DataArray, days) -> xr.DataArray:
     return xr.DataArray(on_days.to_numpy(), dims="time", coords={"time": index}, name=series.name,
                         attrs={**series.attrs, "covered_from": f"{first:%Y-%m-%d}", "covered_to": f"{last:%Y-%m-%d}",
                                "outside": "first and last values kept"})
+
+
+def compare_prices(flat_price_usd_per_kwh: float, series=BUNDLED, estimator: str = "cbeci",
+                   inputs: xr.Dataset | None = None) -> xr.Dataset:
+    """One estimator's best guess at a flat price and at each varying price series.
+
+    Parameters
+    ----------
+    flat_price_usd_per_kwh : float
+        The flat price. [USD/kWh]
+    series : sequence of str
+        Bundled series names or CSV paths.
+    estimator : str
+        ``cbeci`` or ``cbeci2023`` (best guess) or ``stoll2019`` (upper bound).
+    inputs : xarray.Dataset, optional
+        Daily inputs; default the bundled (or the user's) record.
+
+    Returns
+    -------
+    comparison : xarray.Dataset
+        ``annualised_energy`` [TWh/yr] and ``energy`` [GWh] over (time, case), ``case``
+        "flat" then the series; ``price`` [USD/kWh] over (time, case).
+    """
+    inputs = daily_inputs() if inputs is None else inputs
+    bound = "upper" if estimator == "stoll2019" else "best"
+    days = inputs.time.values
+    prices = {"flat": xr.DataArray(np.full(days.size, flat_price_usd_per_kwh), dims="time", coords={"time": days})}
+    prices.update({str(s): daily(price_series(s), days) for s in series})
+    runs = {case: estimate(flat_price_usd_per_kwh, estimator, inputs=inputs,
+                           price_series=None if case == "flat" else price)
+            for case, price in prices.items()}
+    case = xr.DataArray(list(runs), dims="case", name="case")
+    pick = {"estimator": estimator, "bound": bound}
+    return xr.Dataset(
+        {"annualised_energy": xr.concat([r.annualised_energy.sel(pick, drop=True) for r in runs.values()], case),
+         "energy": xr.concat([r.energy.sel(pick, drop=True) for r in runs.values()], case),
+         "price": xr.DataArray(np.stack([p.to_numpy() for p in prices.values()], axis=1), dims=("time", "case"),
+                               coords={"time": days, "case": case},
+                               attrs={"units": "USD/kWh", "long_name": "electricity price of the profitability test"})},
+        attrs={"estimator": estimator, "bound": bound,
+               "sources": "; ".join(f"{s}: {prices[str(s)].attrs.get('source', '')}" for s in series)},
+    )
+
+
+def yearly_effect(comparison: xr.Dataset, years=(2021, 2022)) -> pd.DataFrame:
+    """Electricity consumed in each year under each price, and the change against the flat price.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Indexed by year; columns ``<case> [TWh]`` and ``<case> change`` (fraction) for
+        every varying case.
+    """
+    rows = {}
+    for year in years:
+        twh = comparison.energy.sel(time=str(year)).sum("time") / 1e3
+        row = {f"{case} [TWh]": float(twh.sel(case=case)) for case in comparison.case.values}
+        row.update({f"{case} change": float(twh.sel(case=case) / twh.sel(case="flat") - 1)
+                    for case in comparison.case.values if case != "flat"})
+        rows[year] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
