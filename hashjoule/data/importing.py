@@ -44,7 +44,10 @@ COINMETRICS_SPEC = FileSpec(
     "(Coin Metrics community CSV)", "Daily chain and market data, Coin Metrics community format.",
     {"BlkCnt": "1", "DiffMean": "1", "HashRate": "TH/s", "PriceUSD": "USD/BTC", "FeeMeanUSD": "USD",
      "CapMrktCurUSD": "USD"},
-    time="time", optional=("PriceUSD", "FeeMeanUSD", "CapMrktCurUSD"))
+    # Blank chain values are refused only from block 1's day on (the community file starts at genesis).
+    time="time", optional=("BlkCnt", "DiffMean", "HashRate", "PriceUSD", "FeeMeanUSD", "CapMrktCurUSD"))
+#: Columns that may not be blank on the days kept.
+COINMETRICS_REQUIRED = ("BlkCnt", "DiffMean", "HashRate")
 #: The Mining Map export: shares are written with a percent sign, so they are read as text first.
 MINING_MAP_SHARE = "monthly_hashrate_%"
 MINING_MAP_SPEC = FileSpec(
@@ -56,22 +59,28 @@ def _coinmetrics_table(path: Path) -> pd.DataFrame:
     """The user's Coin Metrics file, checked, merged onto the bundled record."""
     source = str(path)
     user = read_checked(path, COINMETRICS_SPEC, source)
+    bundled = read_checked(_package_file("btc_daily_coinmetrics"), SPECS["btc_daily_coinmetrics"])
+    user = user[user.time >= bundled.date.iloc[0]]  # days before block 1's are not used
+    if user.empty:
+        raise InputError.single(source, "column 'time'", f"days from {bundled.date.iloc[0]:%Y-%m-%d} on", "none")
+    for column in COINMETRICS_REQUIRED:
+        blank = np.flatnonzero(user[column].isna().to_numpy())
+        if blank.size:
+            raise InputError.single(source, f"line {int(user.index[blank[0]]) + 2}, column {column!r}",
+                                    "a value on every day from block 1's on", "an empty cell")
     days = user.time.to_numpy()
     step = np.diff(days) / np.timedelta64(1, "D")
     gap = np.flatnonzero(step != 1)
     if gap.size:
-        raise InputError.single(source, f"line {int(gap[0]) + 3}, column 'time'", "consecutive days, one row each",
+        raise InputError.single(source, f"line {int(user.index[gap[0] + 1]) + 2}, column 'time'",
+                                "consecutive days, one row each",
                                 f"{str(days[gap[0] + 1])[:10]} after {str(days[gap[0]])[:10]}")
-    bundled = read_checked(_package_file("btc_daily_coinmetrics"), SPECS["btc_daily_coinmetrics"])
     last = bundled.date.to_numpy()[-1]
     if days[0] > last + np.timedelta64(1, "D"):
-        raise InputError.single(source, "line 2, column 'time'",
+        raise InputError.single(source, f"line {int(user.index[0]) + 2}, column 'time'",
                                 f"a first day on or before {str(last + np.timedelta64(1, 'D'))[:10]} "
                                 "(the day after the bundled record), so that no day is missing",
                                 str(days[0])[:10])
-    if days[0] < bundled.date.to_numpy()[0]:
-        raise InputError.single(source, "line 2, column 'time'",
-                                f"days from {str(bundled.date.to_numpy()[0])[:10]} on (block 1)", str(days[0])[:10])
     converted = user.rename(columns={**COINMETRICS_COLUMNS, "time": "date"})[["date", *COINMETRICS_COLUMNS.values()]]
     converted["hashrate_ehs"] = converted.hashrate_ths / 1e6
     kept = bundled[bundled.date < days[0]]

@@ -38,10 +38,11 @@ def ewaste_per_year(retired_t: xr.DataArray, published_t_per_yr: float | None = 
     top = max(float(retired_t.max()), published_t_per_yr or 0.0) / 1e3
     ax.set_ylim(0, top * 1.4)  # room for the legend above the bars and the line
     ax.set_xticks(years)
-    ax.set_xlabel("calendar year")
+    ax.set_xlabel("year [calendar year, UTC]")
     ax.set_ylabel("machines retired [kt]")
     ax.set_title("Mining machines retired (e-waste) per year")
     ax.legend(loc="upper left")
-    caption(fig, "Retirements = mass of machines in service (IT power x 4.06 kg/kW, Antminer S19 Pro) / mean service "
-                 "life (release to first unprofitable day at the estimate's electricity price). The last year is partial.")
+    caption(fig, "Source: hashjoule after de Vries and Stoll (2021). Retirements = mass of machines in service "
+                 "(IT power x 4.06 kg/kW, Antminer S19 Pro) / mean service life (release to first unprofitable day "
+                 "at the estimate's electricity price). The last year is partial.")
     return fig

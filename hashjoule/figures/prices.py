@@ -46,6 +46,6 @@ def flat_vs_varying_price(annualised: xr.DataArray, prices: xr.DataArray, flat_p
     bottom.set_ylim(bottom=0)
     bottom.grid(True, color=GREY, alpha=0.3)
     top.set_xlim(time[0], time[-1])
-    caption(fig, "Prices: US EIA industrial monthly average; prices miners reported (news, filings) by country, "
+    caption(fig, "Source: US EIA industrial monthly average; the prices miners reported (news, filings) by country, "
                  "weighted by the Cambridge Mining Map's country shares. Estimate: hashjoule cbeci (CCAF method).")
     return fig

@@ -59,6 +59,24 @@ def test_removal_restores_the_bundled_record(tmp_path):
     assert in_use() == {} and "user_data" not in provenance()
 
 
+def test_a_full_community_file_from_genesis_is_accepted(tmp_path):
+    """The community file starts on 2009-01-03 (genesis) with blanks before block 1's day."""
+    bundled = read_table("btc_daily_coinmetrics")
+    rows = ["2009-01-03,0,,,,,,"] + [
+        f"{d:%Y-%m-%d},1,{b:.0f},{m!r},{h!r},{'' if p != p else repr(p)},,"
+        for d, b, m, h, p in zip(bundled.date, bundled.block_count, bundled.difficulty_mean, bundled.hashrate_ths,
+                                 bundled.price_usd)]
+    rows.append("2023-02-26,1,150,39156400000000,300000000.0,23500,1.6,4.5e11")
+    record = import_file("coinmetrics", _write(tmp_path, HEADER + "\n".join(rows) + "\n"))
+    assert (record["first"], record["last"]) == ("2009-01-09", "2023-02-26")
+    imported = daily_inputs()
+    remove("coinmetrics")
+    bundled_inputs = daily_inputs()
+    day = "2021-06-01"  # the same heights, so the same subsidy, as from the bundled record
+    assert imported.height_end.sel(time=day).item() == bundled_inputs.height_end.sel(time=day).item()
+    assert imported.hashrate.sel(time=day).item() == pytest.approx(bundled_inputs.hashrate.sel(time=day).item())
+
+
 def test_mining_map_export_replaces_the_table(tmp_path):
     import_file("mining-map", _write(tmp_path, MAP))
     table = read_table("cbeci_mining_map_countries_monthly")

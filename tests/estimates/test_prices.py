@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from hashjoule.cli import main
 from hashjoule.data.prices import reported_prices_usd, us_industrial_price, user_price
 from hashjoule.errors import InputError
 from hashjoule.estimates import estimators as est
@@ -98,3 +99,15 @@ def test_a_series_with_a_gap_is_refused(inputs):
     gappy[100] = np.nan
     with pytest.raises(InputError, match="positive electricity price"):
         est.estimate(0.05, "cbeci", inputs=inputs, price_series=gappy)
+
+
+def test_command_line_price_series_and_ewaste(capsys, tmp_path):
+    assert main(["estimate", "--year", "2022", "--method", "cbeci", "--price-series", "us-industrial",
+                 "--ewaste"]) == 0
+    out = capsys.readouterr().out
+    assert "Electricity price series us-industrial" in out and "flat" in out and "change -2" in out
+    assert "Mining machines retired (e-waste)" in out and "de Vries and Stoll 2021: 30.7 kt/yr" in out
+    bad = tmp_path / "p.csv"
+    bad.write_text("date,price_usd_per_kwh\n2021-01-01,x\n", encoding="utf-8")
+    assert main(["estimate", "--year", "2021", "--price-series", str(bad)]) == 2
+    assert "line 2, column 'price_usd_per_kwh'" in capsys.readouterr().err
