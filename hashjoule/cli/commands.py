@@ -35,6 +35,8 @@ def estimate(args) -> None:
     from hashjoule.output import check_output_path, write
     from hashjoule.estimates.accounting import household, period_account
     from hashjoule.estimates.estimators import estimate
+    from hashjoule.estimates.ewaste import period_text
+    from hashjoule.estimates.prices import period_effect_text
     from hashjoule.reports.text import estimate_table
 
     start, end = _period(args)
@@ -46,9 +48,9 @@ def estimate(args) -> None:
     account = period_account(ds, home=home, emission_factor_t_per_mwh=args.emission_factor)
     print(estimate_table(ds, account))
     if series is not None:
-        print(_price_effect_text(args.price, args.method, ds, account))
+        print(period_effect_text(args.price, args.method, ds, account))
     if args.ewaste:
-        print(_ewaste_text(args.price, series, start, end))
+        print(period_text(estimate(args.price, "cbeci", price_series=series), start, end))
     _user_data_line()
     if args.output is not None:
         merged = ds.merge(account.rename({name: f"period_{name}" for name in account.data_vars}),
@@ -65,40 +67,6 @@ def _price_series(name_or_path):
     from hashjoule.network.history import daily_inputs
 
     return daily(price_series(name_or_path), daily_inputs().time.values)
-
-
-def _price_effect_text(flat_price, method, ds, account) -> str:
-    from hashjoule.estimates.accounting import period_account
-    from hashjoule.estimates.estimators import estimate
-
-    first, last = (str(ds.time.values[i])[:10] for i in (0, -1))
-    flat = period_account(estimate(flat_price, method, first, last), home=None)
-    lines = [f"Electricity price series {ds.attrs['electricity_price_series']} "
-             f"({ds.attrs['electricity_price_series_source']}), against a flat {flat_price:g} USD/kWh, "
-             f"energy consumed {first} to {last} [TWh]:"]
-    for estimator in ds.estimator.values:
-        bound = "upper" if estimator == "stoll2019" else "best"
-        varying = float(account.energy.sel(estimator=estimator, bound=bound))
-        fixed = float(flat.energy.sel(estimator=estimator, bound=bound))
-        if estimator != "digiconomist" and fixed > 0:
-            lines.append(f"  {estimator:<13}{bound:<6} flat {fixed:10.1f}   varying {varying:10.1f}   "
-                         f"change {varying / fixed - 1:+.1%}")
-    return "\n".join(lines)
-
-
-def _ewaste_text(price, series, start, end) -> str:
-    from hashjoule.estimates.estimators import estimate
-    from hashjoule.estimates.ewaste import PUBLISHED_G_PER_TX, PUBLISHED_LIFE_YR, PUBLISHED_T_PER_YR, ewaste
-
-    waste = ewaste(estimate(price, "cbeci", price_series=series)).sel(time=slice(start, end))
-    retired = float(waste.retirement_rate.sum()) / 365.25
-    per_tx = waste.per_transaction.mean()
-    tx = f"{float(per_tx):.0f} g per transaction" if bool(per_tx.notnull()) else "no transaction count for the period"
-    return (f"Mining machines retired (e-waste), cbeci best guess: {retired:,.0f} t over {start} to {end} "
-            f"(mean rate {float(waste.retirement_rate.mean()) / 1e3:.1f} kt/yr), {tx}; mean service life "
-            f"{waste.attrs['mean_service_life_yr']:.2f} yr, {waste.attrs['mass_per_kw_kg']:.2f} kg per kW "
-            f"(de Vries and Stoll 2021: {PUBLISHED_T_PER_YR / 1e3:.1f} kt/yr and {PUBLISHED_G_PER_TX:.0f} g per "
-            f"transaction in May 2021, life {PUBLISHED_LIFE_YR} yr).")
 
 
 def _user_data_line() -> None:

@@ -282,6 +282,21 @@ def _aligned(price_series: xr.DataArray, inputs: xr.Dataset) -> xr.DataArray:
     return price
 
 
+def _by_method(methods, inputs: xr.Dataset, price) -> tuple[list[xr.DataArray], dict[str, xr.DataArray]]:
+    """Power (time x bound) of each method, and the Cambridge methods' thresholds and counts."""
+    parts, extra = [], {}
+    for method in methods:
+        if method in ("cbeci", "cbeci2023"):
+            result = cbeci(inputs, price, weighting="age" if method == "cbeci2023" else "equal")
+            parts.append(result.power)
+            extra.update({f"{method}_threshold": result.threshold, f"{method}_models_counted": result.models_counted})
+        elif method == "stoll2019":
+            parts.append(stoll2019(inputs, price))
+        else:
+            parts.append(digiconomist(inputs))
+    return parts, extra
+
+
 def _price_attrs(price_series: xr.DataArray | None) -> dict[str, str]:
     if price_series is None:
         return {}
@@ -333,16 +348,7 @@ def estimate(price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_KWH, methods="all"
     inputs = daily_inputs() if inputs is None else inputs
     select_period(inputs, start, end)  # check the period before the work
     price = price_usd_per_kwh if price_series is None else _aligned(price_series, inputs)
-    parts, extra = [], {}
-    for method in methods:
-        if method in ("cbeci", "cbeci2023"):
-            result = cbeci(inputs, price, weighting="age" if method == "cbeci2023" else "equal")
-            parts.append(result.power)
-            extra.update({f"{method}_threshold": result.threshold, f"{method}_models_counted": result.models_counted})
-        elif method == "stoll2019":
-            parts.append(stoll2019(inputs, price))
-        else:
-            parts.append(digiconomist(inputs))
+    parts, extra = _by_method(methods, inputs, price)
     # The dimension is called "estimator", not "method": xarray's ``sel`` already
     # has a ``method=`` keyword, so ``ds.sel(method="cbeci")`` could never work.
     power = xr.concat(parts, dim=xr.DataArray(list(methods), dims="estimator", name="estimator"))

@@ -149,3 +149,25 @@ def ewaste(estimate_ds: xr.Dataset, estimator: str = "cbeci") -> xr.Dataset:
         attrs={"mean_service_life_yr": life, "mass_per_kw_kg": kg_per_kw, "estimator": estimator,
                "references": "de Vries and Stoll (2021), doi:10.1016/j.resconrec.2021.105901"},
     )
+
+
+def period_text(estimate_ds: xr.Dataset, start=None, end=None, estimator: str = "cbeci") -> str:
+    """One paragraph on the machines retired over a period, beside the published figures.
+
+    Parameters
+    ----------
+    estimate_ds : xarray.Dataset
+        An estimate over the whole record (the service life needs it), with ``estimator``.
+    start, end : str, optional
+        The period.
+    """
+    waste = ewaste(estimate_ds, estimator).sel(time=slice(start, end))
+    retired = float(waste.retirement_rate.sum()) / DAYS_PER_YEAR
+    per_tx = waste.per_transaction.mean()
+    tx = f"{float(per_tx):.0f} g per transaction" if bool(per_tx.notnull()) else "no transaction count for the period"
+    first, last = (str(waste.time.values[i])[:10] for i in (0, -1))
+    return (f"Mining machines retired (e-waste), {estimator} best guess: {retired:,.0f} t over {first} to {last} "
+            f"(mean rate {float(waste.retirement_rate.mean()) / 1e3:.1f} kt/yr), {tx}; mean service life "
+            f"{waste.attrs['mean_service_life_yr']:.2f} yr, {waste.attrs['mass_per_kw_kg']:.2f} kg per kW "
+            f"(de Vries and Stoll 2021: {PUBLISHED_T_PER_YR / 1e3:.1f} kt/yr and {PUBLISHED_G_PER_TX:.0f} g per "
+            f"transaction in May 2021, life {PUBLISHED_LIFE_YR} yr).")

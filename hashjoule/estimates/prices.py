@@ -31,6 +31,7 @@ import xarray as xr
 from hashjoule.data.prices import (mining_map_country_shares, reported_prices_usd, us_industrial_price,
                                    user_price)
 from hashjoule.errors import InputError
+from hashjoule.estimates.accounting import period_account
 from hashjoule.estimates.estimators import estimate
 from hashjoule.network.history import daily_inputs
 
@@ -55,12 +56,15 @@ def reported_regional_price() -> xr.DataArray:
     reports = reported_prices_usd()
     by_country = reports.groupby("country").price_usd_per_kwh.mean()
     shares = mining_map_country_shares()
-    names = [MAP_COUNTRY[c] for c in by_country.index if c in MAP_COUNTRY]
-    prices = xr.DataArray([by_country[c] for c in by_country.index if c in MAP_COUNTRY], dims="country",
-                          coords={"country": names})
+    mapped = [c for c in by_country.index if MAP_COUNTRY.get(c) in shares.country.values]
+    if not mapped:
+        raise InputError.single(shares.attrs["source"], "column 'country'",
+                                f"one or more of {', '.join(MAP_COUNTRY.values())}", "none of them")
+    names = [MAP_COUNTRY[c] for c in mapped]
+    prices = xr.DataArray([by_country[c] for c in mapped], dims="country", coords={"country": names})
     weights = shares.sel(country=names)
     price = (weights * prices).sum("country") / weights.sum("country")
-    listed = ", ".join(f"{c} {by_country[c]:.3f}" for c in by_country.index if c in MAP_COUNTRY)
+    listed = ", ".join(f"{c} {by_country[c]:.3f}" for c in mapped)
     return price.rename("reported").assign_attrs(
         units="USD/kWh", long_name="reported mining electricity price, weighted by Mining Map country shares",
         source=f"mining_electricity_prices_reported.csv (country means, USD/kWh: {listed}); {shares.attrs['source']}")
@@ -162,3 +166,32 @@ def yearly_effect(comparison: xr.Dataset, years=(2021, 2022)) -> pd.DataFrame:
                     for case in comparison.case.values if case != "flat"})
         rows[year] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
+
+
+def period_effect_text(flat_price_usd_per_kwh: float, methods, varying: xr.Dataset, account: xr.Dataset) -> str:
+    """Lines comparing a period's electricity under a price series with the flat price.
+
+    Parameters
+    ----------
+    flat_price_usd_per_kwh : float
+        The flat price compared with. [USD/kWh]
+    methods : str or sequence of str
+        The estimators of ``varying``.
+    varying : xarray.Dataset
+        An estimate with a price series, over the period.
+    account : xarray.Dataset
+        Its :func:`~hashjoule.estimates.accounting.period_account`.
+    """
+    first, last = (str(varying.time.values[i])[:10] for i in (0, -1))
+    flat = period_account(estimate(flat_price_usd_per_kwh, methods, first, last))
+    lines = [f"Electricity price series {varying.attrs['electricity_price_series']} "
+             f"({varying.attrs['electricity_price_series_source']}), against a flat {flat_price_usd_per_kwh:g} "
+             f"USD/kWh, energy consumed {first} to {last} [TWh]:"]
+    for estimator in varying.estimator.values:
+        bound = "upper" if estimator == "stoll2019" else "best"
+        with_series = float(account.energy.sel(estimator=estimator, bound=bound))
+        fixed = float(flat.energy.sel(estimator=estimator, bound=bound))
+        if estimator != "digiconomist" and fixed > 0:
+            lines.append(f"  {estimator:<13}{bound:<6} flat {fixed:10.1f}   varying {with_series:10.1f}   "
+                         f"change {with_series / fixed - 1:+.1%}")
+    return "\n".join(lines)
