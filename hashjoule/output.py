@@ -28,6 +28,17 @@ _PACKAGES = ("hashjoule", "numpy", "pandas", "xarray", "scipy", "h5netcdf", "mat
              "distributed", "SALib")
 
 
+#: Functions giving more provenance attributes (name -> text, '' for none); the data layer
+#: registers one naming the user's data files (this module sits below it and cannot ask).
+PROVENANCE_SOURCES: list = []
+
+
+def register_provenance(source) -> None:
+    """Add a function ``() -> dict[str, str]`` whose non-empty items every output carries."""
+    if source not in PROVENANCE_SOURCES:
+        PROVENANCE_SOURCES.append(source)
+
+
 def provenance(command: str | None = None) -> dict[str, str]:
     """Global attributes that say how an output was made.
 
@@ -42,7 +53,9 @@ def provenance(command: str | None = None) -> dict[str, str]:
             versions.append(f"{name} {version(name)}")
         except PackageNotFoundError:
             versions.append(f"{name} (not installed)")
+    extra = {key: value for source in PROVENANCE_SOURCES for key, value in source().items() if value}
     return {
+        **extra,
         "history": f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} created by hashjoule",
         "command": command if command is not None else " ".join(sys.argv),
         "software_versions": f"python {platform.python_version()}; " + "; ".join(versions),

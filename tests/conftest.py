@@ -1,9 +1,15 @@
 """Shared fixtures: bundled data and one historical estimate, computed once per session."""
 
+import os
 import shutil
+import tempfile
 from importlib import resources
 
 import pytest
+
+# The tests never read the user's own data folder (``hashjoule data import``): an empty
+# one of their own, set before anything is loaded, and inherited by command-line subprocesses.
+os.environ["HASHJOULE_DATA_DIR"] = tempfile.mkdtemp(prefix="hashjoule-test-data-")
 
 from hashjoule.data import epoch_headers
 from hashjoule.estimates.estimators import estimate

@@ -35,20 +35,69 @@ def estimate(args) -> None:
     from hashjoule.output import check_output_path, write
     from hashjoule.estimates.accounting import household, period_account
     from hashjoule.estimates.estimators import estimate
+    from hashjoule.estimates.ewaste import period_text
+    from hashjoule.estimates.prices import period_effect_text
     from hashjoule.reports.text import estimate_table
 
     start, end = _period(args)
     if args.output is not None:
         check_output_path(args.output)
     home = household(args.household, args.household_kwh)
-    ds = estimate(args.price, args.method, start, end)
+    series = _price_series(args.price_series)
+    ds = estimate(args.price, args.method, start, end, price_series=series)
     account = period_account(ds, home=home, emission_factor_t_per_mwh=args.emission_factor)
     print(estimate_table(ds, account))
+    if series is not None:
+        print(period_effect_text(args.price, args.method, ds, account))
+    if args.ewaste:
+        print(period_text(estimate(args.price, "cbeci", price_series=series), start, end))
+    _user_data_line()
     if args.output is not None:
         merged = ds.merge(account.rename({name: f"period_{name}" for name in account.data_vars}),
                           combine_attrs="drop_conflicts")
         path = write(merged, args.output, command=args.command_line)
         print(f"wrote {path}")
+
+
+def _price_series(name_or_path):
+    """The daily price series asked for with --price-series, or None."""
+    if name_or_path is None:
+        return None
+    from hashjoule.estimates.prices import daily, price_series
+    from hashjoule.network.history import daily_inputs
+
+    return daily(price_series(name_or_path), daily_inputs().time.values)
+
+
+def _user_data_line() -> None:
+    """Name the user's data files when a command read them instead of the bundled ones."""
+    from hashjoule.data.userdata import provenance_note
+
+    note = provenance_note()
+    if note:
+        print(f"User data read instead of the bundled files: {note}")
+
+
+def data(args) -> None:
+    from hashjoule.data.importing import import_file, remove
+    from hashjoule.data.userdata import in_use, user_data_dir
+
+    if args.action == "import":
+        record = import_file(args.kind, args.file)
+        print(f"imported {record['imported_from']} as {user_data_dir() / record['file']}: {record['rows']:,} rows, "
+              f"{record['first']} to {record['last']}; every command now reads it")
+    elif args.action == "remove":
+        removed = remove(args.kind)
+        print("\n".join(f"removed {path}" for path in removed) or f"nothing to remove in {user_data_dir()}")
+    else:
+        files = in_use()
+        print(f"user data folder: {user_data_dir()}")
+        for name, entry in files.items():
+            print(f"  {name}: from {entry.get('imported_from', 'unknown')} at {entry.get('imported_at', 'unknown')}, "
+                  f"{entry.get('rows', '?')} rows, {entry.get('first', '?')} to {entry.get('last', '?')}, "
+                  f"sha256 {entry['sha256'][:16]}")
+        if not files:
+            print("  no files: the bundled data are used")
 
 
 def simulate(args) -> None:
@@ -212,3 +261,4 @@ def claims(args) -> None:
     from hashjoule.reports.text import claims_text
 
     print(claims_text(check_claims(args.year, args.price)))
+    _user_data_line()

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="on an unexpected failure, print the Python traceback (accepted anywhere on the line)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_estimate, _simulate, _validate, _scenarios, _run, _compare, _figures, _report, _sensitivity,
-                _calibrate, _claims):
+                _calibrate, _claims, _data):
         add(sub)
     return parser
 
@@ -48,8 +48,17 @@ def _estimate(sub) -> None:
     est.add_argument("--end", metavar="YYYY-MM-DD",
                      help="last day of a period, included (default with --start: the last day of the data, 2023-02-25)")
     add_price(est)
-    est.add_argument("--method", default="all", choices=["cbeci", "stoll2019", "digiconomist", "all"],
-                     help="estimator (default: all)")
+    est.add_argument("--method", default="all", choices=["cbeci", "cbeci2023", "stoll2019", "digiconomist", "all"],
+                     help="estimator; cbeci2023 = the Cambridge index as revised in 2023, hardware weighted by age "
+                          "(default: all)")
+    est.add_argument("--price-series", metavar="NAME|FILE.csv",
+                     help="electricity price varying over time (and region) in the profitability test instead of "
+                          "--price: us-industrial (EIA, monthly), reported (miners' reported prices weighted by the "
+                          "Mining Map's country shares), or a CSV with date (or month) and price_usd_per_kwh; "
+                          "the period's energy is also shown at the flat --price")
+    est.add_argument("--ewaste", action="store_true",
+                     help="also show the mining machines retired (e-waste) over the period, per year and per "
+                          "transaction (de Vries and Stoll 2021 method, bundled data)")
     est.add_argument("--household", default="china3", choices=["china3", "us"],
                      help="reference household: china3 = Chinese household of three (NEA/NBS, 2021), "
                           "us = US residential customer (EIA, 2020) (default: china3)")
@@ -253,3 +262,23 @@ def _claims(sub) -> None:
     claims.add_argument("--year", type=year, default=2021, help="calendar year to test (default: %(default)s)")
     add_price(claims)
     claims.set_defaults(run=commands.claims)
+
+
+def _data(sub) -> None:
+    data = sub.add_parser(
+        "data", help="your own newer data files: import, list, remove",
+        description="Import a newer daily CSV in the Coin Metrics community format (columns time, BlkCnt, DiffMean, "
+                    "HashRate, PriceUSD, FeeMeanUSD, CapMrktCurUSD; its days replace and extend the bundled record) "
+                    "or a Cambridge Mining Map country export (date, country, monthly_hashrate_%, "
+                    "monthly_absolute_hashrate_EH/S). The file is checked like the bundled data and stored in your "
+                    "data folder ($HASHJOULE_DATA_DIR, else $XDG_DATA_HOME/hashjoule, else "
+                    "~/.local/share/hashjoule); every command then reads it instead of the bundled copy and names "
+                    "it in its outputs.", epilog=EPILOG)
+    action = data.add_subparsers(dest="action", metavar="ACTION", required=True)
+    imp = action.add_parser("import", help="check a file and store it in your data folder")
+    imp.add_argument("kind", choices=["coinmetrics", "mining-map"], help="what the file holds")
+    imp.add_argument("file", help="the CSV file")
+    action.add_parser("list", help="the files in your data folder and where they came from")
+    rem = action.add_parser("remove", help="remove an imported file: the bundled copy is used again")
+    rem.add_argument("kind", choices=["coinmetrics", "mining-map", "all"], help="which file")
+    data.set_defaults(run=commands.data)

@@ -129,6 +129,12 @@ SPECS: dict[str, FileSpec] = {
             text=("manufacturer", "model", "source_repo", "source_path"),
         ),
         FileSpec(
+            "asic_masses_reported.csv",
+            "Mass of mining machines without packaging, as reported, with their rated hashrate and power.",
+            {"hashrate_th_s": "TH/s", "power_w": "W", "mass_kg": "kg"},
+            text=("manufacturer", "model", "source"),
+        ),
+        FileSpec(
             "cbeci_mining_map_countries_monthly.csv",
             "Cambridge Mining Map: share of global hashrate by country and month.",
             {"hashrate_share_pct": "%", "hashrate_ehs": "EH/s"},

@@ -20,6 +20,7 @@ import pandas as pd
 import xarray as xr
 
 from hashjoule.data.catalogue import SPECS, FileSpec
+from hashjoule.data.userdata import stamp, user_file
 from hashjoule.errors import InputError, Problem
 
 #: Time formats of :attr:`FileSpec.time_format`, as ``strftime`` patterns.
@@ -38,6 +39,9 @@ def _describe_rows(lines: np.ndarray) -> str:
 
 def _locate(spec: FileSpec, directory: str | Path | None):
     if directory is None:
+        user = user_file(spec.filename)
+        if user is not None:  # imported with ``hashjoule data import``
+            return user, f"{user} (user data)"
         return resources.files("hashjoule.data").joinpath(spec.filename), spec.filename
     path = Path(directory) / spec.filename
     return path, str(path)
@@ -153,22 +157,39 @@ def read_table(name: str, directory: str | Path | None = None) -> pd.DataFrame:
     """
     if name not in SPECS:
         raise KeyError(f"no bundled data file {name!r}; known: {', '.join(sorted(SPECS))}")
-    if directory is None:  # the package's files do not change while it runs
-        df = _bundled(name)
+    if directory is None:  # the package's files do not change while it runs; a user's copy is keyed by its stamp
+        df = _bundled(name, stamp(SPECS[name].filename))
         out = df.copy(deep=True)
         out.attrs = copy.deepcopy(df.attrs)
         return out
     return _read_checked(name, directory)
 
 
-@lru_cache(maxsize=None)
-def _bundled(name: str) -> pd.DataFrame:
+@lru_cache(maxsize=64)
+def _bundled(name: str, user_stamp: tuple | None) -> pd.DataFrame:
     return _read_checked(name, None)
 
 
 def _read_checked(name: str, directory: str | Path | None) -> pd.DataFrame:
     spec = SPECS[name]
     path, source = _locate(spec, directory)
+    return read_checked(path, spec, source)
+
+
+def read_checked(path, spec: FileSpec, source: str | None = None) -> pd.DataFrame:
+    """Read any CSV file and check it against a :class:`FileSpec` (as :func:`read_table` does).
+
+    Parameters
+    ----------
+    path : path-like or importlib Traversable
+        The file.
+    spec : FileSpec
+        What it must contain (its ``filename`` is not used).
+    source : str, optional
+        How problems name the file; default the path.
+    """
+    source = str(path) if source is None else source
+    path = Path(path) if isinstance(path, str) else path
     data = _read_bytes(path, source, spec)
     try:
         df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
@@ -198,9 +219,9 @@ def _variable(values, units: str, long_name: str, source: str) -> tuple:
 
 
 @lru_cache(maxsize=8)
-def _chain_daily_cached(directory: str | None) -> xr.Dataset:
+def _chain_daily_cached(directory: str | None, user_stamp: tuple | None = None) -> xr.Dataset:
     df = read_table("btc_daily_coinmetrics", directory)
-    src = "Coin Metrics community data (CC BY-NC 4.0), btc_daily_coinmetrics.csv"
+    src = f"Coin Metrics community data (CC BY-NC 4.0), {df.attrs['source']}"
     return xr.Dataset(
         {
             "block_count": _variable(df.block_count, "1", "blocks mined on the day", src),
@@ -223,7 +244,9 @@ def chain_daily(directory: str | Path | None = None) -> xr.Dataset:
         ``hashrate`` [TH/s], ``price`` [USD/BTC] (NaN before 2010-07-18),
         ``fee_mean`` [USD per transaction].
     """
-    return _chain_daily_cached(None if directory is None else str(directory)).copy(deep=True)
+    if directory is None:
+        return _chain_daily_cached(None, stamp(SPECS["btc_daily_coinmetrics"].filename)).copy(deep=True)
+    return _chain_daily_cached(str(directory)).copy(deep=True)
 
 
 def fees_daily(directory: str | Path | None = None) -> xr.Dataset:

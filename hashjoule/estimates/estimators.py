@@ -9,6 +9,11 @@ Three methods from the literature, chosen by name:
     equal-weight mean and the least efficient counted model, with PUE 1.01 / 1.10 /
     1.20. Reference: CCAF, https://ccaf.io/cbnsi/cbeci/methodology and
     CambridgeAltFin/ccaf_cbeci_api.
+``cbeci2023``
+    The same index after its 2023 revision (version 1.4.0): the best guess weights each
+    profitable model by its age, 1, 0.8, 0.6, 0.4, 0.2 in its first to fifth year after
+    release and 0 after, instead of equally; bounds as ``cbeci``. Reference: CCAF,
+    CBECI methodology, changelog of version 1.4.0 (2023).
 ``stoll2019``
     The economic upper bound of Stoll et al. (2019): all of miners' revenue spent on
     electricity. doi:10.1016/j.joule.2019.05.012
@@ -32,7 +37,7 @@ from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.network.history import daily_inputs
 from hashjoule.network.periods import select_period
 
-METHODS = ("cbeci", "stoll2019", "digiconomist")
+METHODS = ("cbeci", "cbeci2023", "stoll2019", "digiconomist")
 BOUNDS = ("lower", "best", "upper")
 
 #: Joules per kilowatt-hour. [J/kWh]
@@ -50,6 +55,11 @@ CBECI_THRESHOLD_WINDOW_D = 14
 CBECI_RESULT_WINDOW_D = 7
 #: CBECI hardware service life. [yr]
 CBECI_LIFETIME_YR = 5.0
+#: CBECI 2023 revision: weight of a model in its first, second, ... fifth year after release
+#: (0 from the sixth year on). [1]
+CBECI2023_AGE_WEIGHTS = (1.0, 0.8, 0.6, 0.4, 0.2)
+#: Days in a year of 365.25 days. [d]
+DAYS_PER_YEAR = 365.25
 #: Digiconomist: share of miners' revenue spent on electricity. [1]
 DIGICONOMIST_COST_SHARE = 0.60
 #: Digiconomist: electricity price assumed. [USD/kWh]
@@ -131,19 +141,59 @@ def annualised_energy_twh_per_yr(power_gw):
 # --- methods -------------------------------------------------------------
 
 
-def cbeci(inputs: xr.Dataset, price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_KWH,
-          catalogue: Catalogue | None = None) -> xr.Dataset:
-    """The Cambridge index's original method.
+def age_weights(dates, release) -> np.ndarray:
+    """Weight of each model on each day by its age, as in the Cambridge index's 2023 revision.
+
+    A model weighs 1 in its first year after release, then 0.8, 0.6, 0.4 and 0.2, and 0
+    from five years of age on (years of 365.25 days); before its release it weighs 0.
+
+    Parameters
+    ----------
+    dates : array_like of datetime64
+        Days. (n,)
+    release : array_like of datetime64
+        Release dates of the models. (m,)
+
+    Returns
+    -------
+    weights : numpy.ndarray of float
+        (n, m). [1]
+
+    References
+    ----------
+    CCAF, Cambridge Bitcoin Electricity Consumption Index, methodology and changelog of
+    version 1.4.0 (2023), https://ccaf.io/cbnsi/cbeci/methodology
+    """
+    dates = np.asarray(dates, dtype="datetime64[ns]")[:, None]
+    release = np.asarray(release, dtype="datetime64[ns]")[None, :]
+    age_yr = (dates - release) / np.timedelta64(1, "D") / DAYS_PER_YEAR
+    table = np.append(np.asarray(CBECI2023_AGE_WEIGHTS), 0.0)
+    year = np.clip(np.floor(age_yr), 0, len(CBECI2023_AGE_WEIGHTS)).astype(int)
+    return np.where(age_yr > 0, table[year], 0.0)
+
+
+def _smoothed_threshold(inputs: xr.Dataset, price_usd_per_kwh) -> xr.DataArray:
+    threshold = profitability_threshold_j_per_th(inputs.revenue, inputs.hashrate, price_usd_per_kwh)
+    return threshold.rolling(time=CBECI_THRESHOLD_WINDOW_D, min_periods=1).mean()
+
+
+def cbeci(inputs: xr.Dataset, price_usd_per_kwh=DEFAULT_PRICE_USD_PER_KWH,
+          catalogue: Catalogue | None = None, weighting: str = "equal") -> xr.Dataset:
+    """The Cambridge index: original method (``weighting="equal"``) or its 2023 revision (``"age"``).
 
     Parameters
     ----------
     inputs : xarray.Dataset
         Daily ``hashrate`` [TH/s] and ``revenue`` [USD/day], as from
         :func:`hashjoule.network.history.daily_inputs`.
-    price_usd_per_kwh : float
-        Electricity price of the profitability test. [USD/kWh]
+    price_usd_per_kwh : float or xarray.DataArray
+        Electricity price of the profitability test, one number or a daily series over
+        the inputs' ``time``. [USD/kWh]
     catalogue : Catalogue, optional
         Hardware list; default the Cambridge list of 2020.
+    weighting : {"equal", "age"}
+        Weights of the counted models in the best guess: equal (original method) or by
+        age (:func:`age_weights`, 2023 revision).
 
     Returns
     -------
@@ -153,16 +203,21 @@ def cbeci(inputs: xr.Dataset, price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_K
     """
     catalogue = catalogue or cbeci_catalogue()
     hashrate = inputs.hashrate.to_numpy()
-    threshold = profitability_threshold_j_per_th(inputs.revenue, inputs.hashrate, price_usd_per_kwh)
-    threshold = threshold.rolling(time=CBECI_THRESHOLD_WINDOW_D, min_periods=1).mean()
+    threshold = _smoothed_threshold(inputs, price_usd_per_kwh)
     efficiency = catalogue.efficiency_j_per_th
-    counted = in_service(inputs.time.values, catalogue.release, CBECI_LIFETIME_YR)
+    if weighting == "age":
+        weights = age_weights(inputs.time.values, catalogue.release)
+        counted = weights > 0
+    else:
+        counted = in_service(inputs.time.values, catalogue.release, CBECI_LIFETIME_YR)
+        weights = counted.astype(float)
     counted &= efficiency[None, :] < threshold.to_numpy()[:, None]
+    weights = np.where(counted, weights, 0.0)
     n = counted.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         by_bound = {
             "lower": np.where(counted, efficiency, np.inf).min(axis=1),
-            "best": np.where(counted, efficiency, 0.0).sum(axis=1) / n,
+            "best": (weights * efficiency).sum(axis=1) / weights.sum(axis=1),
             "upper": np.where(counted, efficiency, -np.inf).max(axis=1),
         }
     power = np.stack(
@@ -214,6 +269,41 @@ def _only_bound(values: xr.DataArray, bound: str) -> xr.DataArray:
 # --- the estimate --------------------------------------------------------
 
 
+def _aligned(price_series: xr.DataArray, inputs: xr.Dataset) -> xr.DataArray:
+    """The price series on the inputs' days; a day without a positive finite price is refused."""
+    price = price_series.reindex(time=inputs.time)
+    values = price.to_numpy()
+    bad = ~(np.isfinite(values) & (values > 0))
+    if bad.any():
+        day = str(inputs.time.values[int(np.flatnonzero(bad)[0])])[:10]
+        raise InputError.single(price_series.attrs.get("source", "price series"), f"day {day}",
+                                "a positive electricity price [USD/kWh] on every day of the inputs",
+                                f"{int(bad.sum())} day(s) without one")
+    return price
+
+
+def _by_method(methods, inputs: xr.Dataset, price) -> tuple[list[xr.DataArray], dict[str, xr.DataArray]]:
+    """Power (time x bound) of each method, and the Cambridge methods' thresholds and counts."""
+    parts, extra = [], {}
+    for method in methods:
+        if method in ("cbeci", "cbeci2023"):
+            result = cbeci(inputs, price, weighting="age" if method == "cbeci2023" else "equal")
+            parts.append(result.power)
+            extra.update({f"{method}_threshold": result.threshold, f"{method}_models_counted": result.models_counted})
+        elif method == "stoll2019":
+            parts.append(stoll2019(inputs, price))
+        else:
+            parts.append(digiconomist(inputs))
+    return parts, extra
+
+
+def _price_attrs(price_series: xr.DataArray | None) -> dict[str, str]:
+    if price_series is None:
+        return {}
+    return {"electricity_price_series": str(price_series.name),
+            "electricity_price_series_source": str(price_series.attrs.get("source", ""))}
+
+
 def check_methods(methods) -> tuple[str, ...]:
     """Validate method names; ``"all"`` expands to every method."""
     methods = METHODS if methods in (None, "all") else (methods,) if isinstance(methods, str) else tuple(methods)
@@ -224,7 +314,7 @@ def check_methods(methods) -> tuple[str, ...]:
 
 
 def estimate(price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_KWH, methods="all", start=None, end=None,
-             inputs: xr.Dataset | None = None) -> xr.Dataset:
+             inputs: xr.Dataset | None = None, price_series: xr.DataArray | None = None) -> xr.Dataset:
     """Daily electricity use of the network by several methods, with bounds.
 
     Parameters
@@ -239,6 +329,11 @@ def estimate(price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_KWH, methods="all"
         history first, so the result does not depend on the window).
     inputs : xarray.Dataset, optional
         Daily inputs; default :func:`~hashjoule.network.history.daily_inputs`.
+    price_series : xarray.DataArray, optional
+        A daily electricity price over the inputs' ``time`` [USD/kWh] (see
+        :mod:`hashjoule.estimates.prices`); when given it replaces the flat price in
+        the profitability tests and the economic limit, and its ``name`` and
+        ``source`` are recorded in the attributes.
 
     Returns
     -------
@@ -252,16 +347,8 @@ def estimate(price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_KWH, methods="all"
     methods = check_methods(methods)
     inputs = daily_inputs() if inputs is None else inputs
     select_period(inputs, start, end)  # check the period before the work
-    parts, extra = [], {}
-    for method in methods:
-        if method == "cbeci":
-            result = cbeci(inputs, price_usd_per_kwh)
-            parts.append(result.power)
-            extra = {"cbeci_threshold": result.threshold, "cbeci_models_counted": result.models_counted}
-        elif method == "stoll2019":
-            parts.append(stoll2019(inputs, price_usd_per_kwh))
-        else:
-            parts.append(digiconomist(inputs))
+    price = price_usd_per_kwh if price_series is None else _aligned(price_series, inputs)
+    parts, extra = _by_method(methods, inputs, price)
     # The dimension is called "estimator", not "method": xarray's ``sel`` already
     # has a ``method=`` keyword, so ``ds.sel(method="cbeci")`` could never work.
     power = xr.concat(parts, dim=xr.DataArray(list(methods), dims="estimator", name="estimator"))
@@ -278,9 +365,11 @@ def estimate(price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_KWH, methods="all"
         },
         attrs={
             "title": "hashjoule historical estimate of Bitcoin mining electricity use",
-            "electricity_price_usd_per_kwh": float(price_usd_per_kwh),
+            "electricity_price_usd_per_kwh": float(price_usd_per_kwh) if price_series is None else float("nan"),
             "methods": ", ".join(methods),
+            **_price_attrs(price_series),
             "references": "cbeci: CCAF CBECI methodology (ccaf.io/cbnsi/cbeci/methodology); "
+                          "cbeci2023: the same, version 1.4.0 (2023), hardware weighted by age; "
                           "stoll2019: doi:10.1016/j.joule.2019.05.012; digiconomist: doi:10.1016/j.joule.2018.04.016",
         },
     )

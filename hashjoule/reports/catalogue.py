@@ -58,6 +58,10 @@ FIGURES: dict[str, FigureEntry] = {
     "calibration-check": FigureEntry("out-of-sample check: china-2021 run forward from the cut-off with the "
                                      "posterior's draws (5-95 %) against the observed hashrate, May-December 2021",
                                      ("china-2021",), "calibration"),
+    "prices": FigureEntry("annualised electricity use by the original Cambridge method at the flat 0.05 USD/kWh "
+                          "against US industrial and miners' reported prices varying over time and region", (), ""),
+    "ewaste": FigureEntry("mining machines retired (e-waste) per calendar year, original and 2023 Cambridge methods, "
+                          "against de Vries and Stoll's 30.7 kt/yr (May 2021)", (), ""),
     "sensitivity": FigureEntry("Sobol indices of china-2021's results against the baseline for every uncertain "
                                "parameter (Saltelli design; its 'draws' are the design's base samples)",
                                ("china-2021", "baseline"), "sobol"),

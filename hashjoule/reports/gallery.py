@@ -220,6 +220,29 @@ def _calibration_check(runs: Runs):
     return figures.calibration.holdout_check(paths), data
 
 
+def _prices(runs: Runs):
+    from hashjoule.estimates.prices import compare_prices
+    from hashjoule.figures.prices import flat_vs_varying_price
+
+    comparison = compare_prices(PRICE_USD_PER_KWH).sel(time=slice(HISTORY_START, None))
+    fig = flat_vs_varying_price(comparison.annualised_energy, comparison.price, PRICE_USD_PER_KWH)
+    data = xr.Dataset({**{f"cbeci_best_{c}": comparison.annualised_energy.sel(case=c, drop=True)
+                          for c in comparison.case.values},
+                       **{f"price_{c}": comparison.price.sel(case=c, drop=True) for c in comparison.case.values}})
+    return fig, data
+
+
+def _ewaste(runs: Runs):
+    from hashjoule.estimates.ewaste import PUBLISHED_T_PER_YR, ewaste
+    from hashjoule.figures.ewaste import ewaste_per_year
+
+    cases = ["cbeci", "cbeci2023"]
+    retired = xr.concat([ewaste(runs.estimate(), c).retired.sel(year=slice(2016, None)) for c in cases],
+                        xr.DataArray(cases, dims="case", name="case"))
+    data = xr.Dataset({f"retired_{c}": retired.sel(case=c, drop=True) for c in cases})
+    return ewaste_per_year(retired, PUBLISHED_T_PER_YR), data
+
+
 #: How each bundled figure (:data:`hashjoule.reports.catalogue.FIGURES`) is made:
 #: ``make(runs) -> (Figure, Dataset or list of Datasets)``, the figure and its data.
 MAKERS: dict[str, Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]] = {
@@ -232,6 +255,8 @@ MAKERS: dict[str, Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]
     "calibration-fit": _calibration_fit,
     "calibration-check": _calibration_check,
     "sensitivity": _sensitivity,
+    "prices": _prices,
+    "ewaste": _ewaste,
 }
 
 

@@ -53,3 +53,13 @@ def test_cambridge_comparison_uses_the_chosen_price():
     assert "at 0.08 USD/kWh" in verdict.findings[2]
     verdict = check_annual_energy(2021, price_usd_per_kwh=0.051)
     assert "no column for 0.051 USD/kWh" in verdict.findings[2]
+
+
+def test_claims_report_the_original_and_the_revised_method():
+    verdict = check_annual_energy(2021)
+    revised = [f for f in verdict.findings if "revised in 2023 (hardware weighted by age" in f]
+    original = [f for f in verdict.findings if "original Cambridge method" in f]
+    assert len(revised) == 1 and len(original) == 1
+    # The age-weighted mix is younger, so it uses less electricity than the original's equal weights.
+    twh = [float(f.split(" TWh")[0].rsplit(" ", 1)[-1]) for f in (original[0], revised[0])]
+    assert twh[1] < twh[0]

@@ -108,7 +108,7 @@ def test_nonsense_price_is_refused(price, inputs):
 
 
 def test_unknown_method_is_refused(inputs):
-    with pytest.raises(InputError, match="one of cbeci, stoll2019, digiconomist"):
+    with pytest.raises(InputError, match="one of cbeci, cbeci2023, stoll2019, digiconomist"):
         est.estimate(0.05, "magic", inputs=inputs)
 
 
