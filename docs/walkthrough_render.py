@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import sys
 import tempfile
@@ -93,7 +94,9 @@ def render(target: Path = PAGE) -> Path:
         execute(found, Path(tmp))
         for image in (i for s in found for i in s.images):
             shutil.copyfile(image, target.parent / f"walkthrough-{image.name}")
-        target.write_text(page(found, docstring(source)), encoding="utf-8")
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(page(found, docstring(source)), encoding="utf-8")
+        os.replace(partial, target)
     return target
 
 

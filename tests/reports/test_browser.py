@@ -70,9 +70,11 @@ class Chromium:
             os.dup2(high[1], 4)
 
         self._profile = tempfile.TemporaryDirectory()
-        # --no-sandbox: the sandbox refuses to run as root, as in CI containers
+        # --no-sandbox: the sandbox refuses to run as root, as in CI containers, whose small
+        # /dev/shm is why --disable-dev-shm-usage
         self.process = subprocess.Popen(
-            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--remote-debugging-pipe",
+            [binary, "--headless", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
+             "--remote-debugging-pipe",
              f"--user-data-dir={self._profile.name}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             preexec_fn=onto_3_and_4, pass_fds=(3, 4))
