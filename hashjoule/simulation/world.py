@@ -71,6 +71,19 @@ def _emission_factors(keys) -> np.ndarray:
     return np.array([float(known[k]) for k in keys])
 
 
+def marginal_emission_factors(names, average: np.ndarray) -> np.ndarray:
+    """Marginal grid factors of regions: the CO2 of the generation an added load sets running
+    (the operating margin of China's regional grids, natural gas in the United States), from
+    ``marginal_emission_factors.csv``; regions without one keep their ``average`` factor.
+    [t CO2/MWh]
+
+    References: NDRC (2016), baseline emission factors of China's regional grids, OM of
+    2012-2014; EIA FAQ 74 (2022): US natural gas generation, 0.97 lb CO2/kWh.
+    """
+    table = read_table("marginal_emission_factors").set_index("region").kgco2_per_kwh  # kg/kWh = t/MWh
+    return np.array([float(table[n]) if n in table.index else float(a) for n, a in zip(names, average)])
+
+
 def _shares(table: pd.DataFrame, known_until: pd.Timestamp | None = None) -> np.ndarray:
     """Regions' shares of hashrate: the Mining Map's mean over :data:`SHARE_MONTHS`, only the
     months published by ``known_until`` if given (the map's first month if none was: it
