@@ -52,7 +52,7 @@ def read_price_path(path, label: str) -> pd.Series:
     text = read_file_text(path, label, "a CSV file of daily prices (columns date, price_usd)")
     try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise InputError.single(label, "", "a CSV file with a header line date,price_usd", str(error)[:80]) from None
     missing = [c for c in (DATE, PRICE) if c not in table.columns]
     if missing or table.empty:

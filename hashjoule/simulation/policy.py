@@ -383,8 +383,7 @@ def _curtailment(policies, time: np.ndarray, region_names: tuple[str, ...], n: i
         stop = days if policy.end is None else _offset(time, policy.end) + 1
         on = _span(time, _offset(time, policy.start), stop)
         state[k, on] = 1 + wet[on]
-    changes = np.flatnonzero(np.any(np.diff(state, axis=1) != 0, axis=0)) + 1 if days > 1 else np.zeros(0, int)
-    curtail_days = np.r_[0, changes].astype(np.int64)
+    curtail_days = np.r_[0, np.flatnonzero(np.any(np.diff(state, axis=1) != 0, axis=0)) + 1].astype(np.int64)
     kept = np.ones((curtail_days.size, n, len(region_names)))
     for k, policy in enumerate(policies):
         mask = _region_mask(region_names, policy.regions)

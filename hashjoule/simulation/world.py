@@ -3,7 +3,9 @@
 :func:`baseline_inputs` resolves regions, hardware cohorts, market and chain state for
 any period that starts inside the bundled chain data (2010-07-26 to 2023-02-25) and may
 end later; after the data, prices follow a geometric Brownian motion without drift, with
-the volatility of the last four years, and hardware follows the efficiency roadmap below. The assumptions
+the volatility of the last four years (a scenario's ``[market]`` section may state another
+drift, volatility or price path: :mod:`hashjoule.scenarios.market`), and hardware follows the
+efficiency roadmap below. The assumptions
 are the module's constants, each with its source or marked as an assumption.
 """
 
