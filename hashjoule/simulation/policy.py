@@ -277,8 +277,9 @@ class PolicyDraws:
 
     def take(self, rows: np.ndarray) -> "PolicyDraws":
         """The draws at ``rows``."""
+        curtailed = None if self.curtailed_share is None else self.curtailed_share[:, rows]
         return replace(self, removal_rate=self.removal_rate[:, rows], adder_usd_per_kwh=self.adder_usd_per_kwh[:, rows],
-                       curtailed_share=None if self.curtailed_share is None else self.curtailed_share[:, rows], **{name: getattr(self, name)[rows] for name in self.PER_DRAW})
+                       curtailed_share=curtailed, **{name: getattr(self, name)[rows] for name in self.PER_DRAW})
 
     @classmethod
     def from_series(cls, series: PolicySeries, n: int) -> "PolicyDraws":
