@@ -16,3 +16,6 @@ ARTICLE_TWH_PER_YEAR = 134.0
 #: Quantiles of the interval every uncertain result is reported with, and of the outer band
 #: of the figures: 5 % and 95 % over the draws. [1]
 BAND = (0.05, 0.95)
+
+#: Days of a Julian year, the year of the annualised rates (drift, volatility). [d/yr]
+DAYS_PER_YEAR = 365.25

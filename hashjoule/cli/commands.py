@@ -177,7 +177,7 @@ def run(args) -> None:
                                 results_bytes(days, draws, keep), args.resume, args.force)
     ds, scenario = run_scenario(args.scenario, args.draws, args.seed, args.engine, args.batch_size, args.keep_draws,
                                 progress=_progress(args), workers=args.workers, scheduler=args.scheduler,
-                                checkpoint=folder / "checkpoint", resume=args.resume)
+                                checkpoint=folder / "checkpoint", resume=args.resume, emissions=args.emissions)
     if args.resume:
         print(f"resumed: {ds.attrs['resumed_draws']} of {ds.attrs['draws']} draws came from the checkpoint",
               file=sys.stderr)
@@ -199,7 +199,7 @@ def compare(args) -> None:
 
     table, (first, last) = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
                                    progress=_progress(args), paired=not args.unpaired,
-                                   workers=args.workers, scheduler=args.scheduler)
+                                   workers=args.workers, scheduler=args.scheduler, emissions=args.emissions)
     print(comparison_text(table, args.baseline, first, last, paired=not args.unpaired))
 
 def figures(args) -> None:

@@ -71,6 +71,12 @@ def add_baseline(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--baseline", default="baseline", help="scenario to compare against (default: %(default)s)")
 
 
+def add_emissions(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--emissions", choices=["average", "marginal"],
+                        help="grid emission factors: every generator of a region's grid, or the generation an added "
+                             "load sets running (default: the file's [emissions] basis, average)")
+
+
 def add_batch(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=positive_count, metavar="N",
                         help="draws per batch, rounded up to a multiple of 50; results do not depend on it "

@@ -11,8 +11,8 @@ import textwrap
 
 from hashjoule import __version__
 import hashjoule.cli.commands as commands
-from hashjoule.cli.options import (EPILOG, Parser, add_baseline, add_batch, add_keep, add_parallel, add_price,
-                                   add_progress, count, number, positive_count, year)
+from hashjoule.cli.options import (EPILOG, Parser, add_baseline, add_batch, add_emissions, add_keep, add_parallel,
+                                   add_price, add_progress, count, number, positive_count, year)
 from hashjoule.reports.catalogue import FIGURES
 
 
@@ -135,6 +135,7 @@ def _run(sub) -> None:
     run.add_argument("--draws", type=positive_count, help="override the file's draws")
     run.add_argument("--seed", type=count, help="override the file's seed")
     run.add_argument("--engine", choices=["ensemble", "des"], help="override the file's engine")
+    add_emissions(run)
     add_batch(run)
     add_keep(run)
     add_parallel(run)
@@ -160,6 +161,7 @@ def _compare(sub) -> None:
     cmp.add_argument("--unpaired", action="store_true",
                      help="pair draw d with draw d-1 of the baseline, as if the runs were independent (to see what "
                           "common random numbers gain)")
+    add_emissions(cmp)
     add_parallel(cmp)
     add_progress(cmp)
     cmp.set_defaults(run=commands.compare)

@@ -271,6 +271,12 @@ SPECS: dict[str, FileSpec] = {
             optional=("price_low",),
         ),
         FileSpec(
+            "marginal_emission_factors.csv",
+            "Marginal CO2 emission factors of model regions: grid operating margins (NDRC) and US gas (EIA).",
+            {"kgco2_per_kwh": "kg/kWh"},
+            text=("region", "margin", "source"),
+        ),
+        FileSpec(
             "model_regions.csv",
             "Regions of the fleet model: assumed tariffs, PUE and emission-factor source (hashjoule).",
             {"tariff_dry_usd_per_kwh": "USD/kWh", "tariff_wet_usd_per_kwh": "USD/kWh", "pue": "1"},

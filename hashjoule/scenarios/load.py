@@ -389,9 +389,19 @@ def load_scenario(source: str) -> tuple[Scenario, str]:
     else:
         merged.pop("name", None)
     try:
-        return Scenario.model_validate(merged), text
+        scenario = Scenario.model_validate(merged)
     except ValidationError as exc:
         raise InputError([_blame(p, files) for p in _problems(label, exc)]) from None
+    return _paths_from(scenario, folder), text
+
+
+def _paths_from(scenario: Scenario, folder: Path | None) -> Scenario:
+    """The scenario with a relative ``market.price_path`` read from the scenario file's folder."""
+    path = scenario.market.price_path
+    if path is None or folder is None or Path(path).is_absolute():
+        return scenario
+    market = scenario.market.model_copy(update={"price_path": str(folder / path)})
+    return scenario.model_copy(update={"market": market})
 
 
 def _blame(problem: Problem, files: list[tuple[str, dict]]) -> Problem:

@@ -28,11 +28,14 @@ SECTIONS = (
     ("[fleet]", schema.Fleet, ""),
     ('[regions."NAME"]', schema.RegionOverride, 'One table per region changed, such as `[regions."Sichuan"]`.'),
     ("[uncertainty]", schema.Uncertainty, ""),
+    ("[emissions]", schema.Emissions, ""),
+    ("[market]", schema.Market, ""),
     ('[[policy]] type = "shutdown"', schema.ShutdownPolicy, "One `[[policy]]` table per policy."),
     ('[[policy]] type = "tariff_surcharge"', schema.TariffSurchargePolicy, ""),
     ('[[policy]] type = "deployment_ban"', schema.DeploymentBanPolicy, ""),
     ('[[policy]] type = "relocation"', schema.RelocationPolicy, "At most one."),
     ('[[policy]] type = "hidden_mining"', schema.HiddenMiningPolicy, "At most one; applies to every shutdown."),
+    ('[[policy]] type = "demand_response"', schema.DemandResponsePolicy, ""),
 )
 #: Distributions an uncertain number may be written as.
 DISTRIBUTIONS = (schema.Uniform, schema.Normal, schema.LogNormal, schema.Triangular, schema.Beta)

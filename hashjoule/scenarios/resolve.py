@@ -15,7 +15,9 @@ import pandas as pd
 from hashjoule.scenarios.parameter_sets import load_set
 from hashjoule.data import read_table
 from hashjoule.errors import InputError, Problem
+from hashjoule.scenarios.market import with_market
 from hashjoule.scenarios.schema import (
+    DemandResponsePolicy,
     DeploymentBanPolicy,
     HiddenMiningPolicy,
     RelocationPolicy,
@@ -26,7 +28,7 @@ from hashjoule.scenarios.schema import (
 )
 from hashjoule.simulation import policy as pol
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.world import baseline_inputs, initial_capacity, is_wet
+from hashjoule.simulation.world import baseline_inputs, initial_capacity, is_wet, marginal_emission_factors
 
 
 #: Fleet parameters a scenario may set or make uncertain (the rest of the set's stay).
@@ -82,6 +84,9 @@ def policies(scenario: Scenario, sampled: dict | None = None) -> list:
             out.append(pol.DeploymentBan(tuple(p.regions), str(p.start), None if p.end is None else str(p.end)))
         elif isinstance(p, HiddenMiningPolicy):
             out.append(pol.HiddenMining(value("share"), value("resume_days")))
+        elif isinstance(p, DemandResponsePolicy):
+            out.append(pol.DemandResponse(tuple(p.regions), str(p.start), None if p.end is None else str(p.end),
+                                          value("share_dry"), value("share_wet")))
         else:
             out.append(pol.Relocation(value("share"), value("delay_days"), dict(p.destinations), value("attrition"),
                                       value("hosting_mw_per_day")))
@@ -119,6 +124,11 @@ def resolve(scenario: Scenario, label: str = "scenario", known_until=None) -> Mo
         inputs = baseline_inputs(scenario.run.start, scenario.run.end, fleet, known_until)
     except InputError as error:
         raise InputError([Problem(label, f"run.{p.source}", p.expected, p.found) for p in error.problems]) from None
+    inputs = with_market(inputs, scenario.market, label)
+    if scenario.emissions.basis == "marginal":
+        regions = inputs.regions
+        inputs = inputs.with_changes(regions=replace(regions, emission_factor_t_per_mwh=marginal_emission_factors(
+            regions.names, regions.emission_factor_t_per_mwh)))
     inputs = _override_regions(inputs, scenario)
     series = pol.compile_policies(policies(scenario), inputs.time, inputs.regions.names)
     return inputs.with_changes(policy=series)

@@ -13,6 +13,7 @@ from hashjoule.scenarios.compare import paired_differences, summarise
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.parameter_sets import SET_NAME, load_set
 from hashjoule.scenarios.resolve import resolve
+from hashjoule.scenarios.schema import Emissions
 from hashjoule.scenarios.sensitivity import sobol_indices
 from hashjoule.scenarios.uncertain import ParameterSpace
 from hashjoule.simulation.runner import simulate as run_engine
@@ -53,8 +54,20 @@ def simulate(start="2016-01-01", end="2023-12-31", engine: str = "ensemble", dra
     return ds
 
 
-def load(source: str):
+def with_emissions(scenario, emissions: str | None):
+    """The scenario with its ``[emissions] basis`` replaced (``"average"`` or ``"marginal"``; None: kept)."""
+    if emissions is None:
+        return scenario
+    try:
+        return scenario.model_copy(update={"emissions": Emissions(basis=emissions)})
+    except ValueError:
+        raise InputError.single("emissions", "", "average or marginal", repr(emissions)) from None
+
+
+def load(source: str, emissions: str | None = None):
     """A scenario, its text, its central world and its uncertain parameters.
+
+    ``emissions`` (``"average"`` or ``"marginal"``) replaces the file's ``[emissions] basis``.
 
     Returns
     -------
@@ -65,13 +78,15 @@ def load(source: str):
     space : hashjoule.scenarios.uncertain.ParameterSpace
     """
     scenario, text = load_scenario(source)
+    scenario = with_emissions(scenario, emissions)
     inputs = resolve(scenario, source)
     return scenario, text, inputs, ParameterSpace(scenario, inputs)
 
 
 def run_scenario(source: str, draws: int | None = None, seed: int | None = None, engine: str | None = None,
                  batch_size: int | None = None, keep_draws: bool | None = None, progress: bool = False,
-                 workers: int | None = None, scheduler: str | None = None, checkpoint=None, resume: bool = False):
+                 workers: int | None = None, scheduler: str | None = None, checkpoint=None, resume: bool = False,
+                 emissions: str | None = None):
     """Run a scenario file or bundled scenario (``hashjoule run``).
 
     Parameters
@@ -82,6 +97,9 @@ def run_scenario(source: str, draws: int | None = None, seed: int | None = None,
         Override the file's ``[run]`` values.
     batch_size, keep_draws, progress, workers, scheduler, checkpoint, resume
         See :func:`hashjoule.simulation.runner.simulate`.
+    emissions : {"average", "marginal"}, optional
+        Override the file's ``[emissions] basis``: grid factors of every generator, or of the
+        generation an added load sets running.
 
     Returns
     -------
@@ -90,21 +108,25 @@ def run_scenario(source: str, draws: int | None = None, seed: int | None = None,
         in the attributes. Every draw samples the file's distributions.
     scenario : hashjoule.scenarios.schema.Scenario
     """
-    scenario, text, inputs, space = load(source)
+    scenario, text, inputs, space = load(source, emissions)
     draws = scenario.run.draws if draws is None else draws
     seed = scenario.run.seed if seed is None else seed
+    identity = {"scenario": scenario.name, "scenario_text": text,
+                **({} if emissions is None else {"emission_basis": emissions})}
     ds = run_engine(inputs, engine or scenario.run.engine, draws, seed, batch_size, keep_draws, progress,
                     space=space, workers=workers, scheduler=scheduler, checkpoint=checkpoint, resume=resume,
-                    identity={"scenario": scenario.name, "scenario_text": text})
-    ds.attrs.update(scenario=scenario.name, scenario_text=text, parameter_set=scenario.fleet.parameter_set)
+                    identity=identity)
+    ds.attrs.update(scenario=scenario.name, scenario_text=text, parameter_set=scenario.fleet.parameter_set,
+                    emission_basis=scenario.emissions.basis)
     return ds, scenario
 
 
-def comparable(sources: list[str], baseline: str) -> dict:
+def comparable(sources: list[str], baseline: str, emissions: str | None = None) -> dict:
     """Load the scenarios and the baseline, refusing runs that cannot be paired.
 
     Every file is loaded and resolved, then each scenario is checked against the baseline:
-    the same run period and fleet parameter set, and a name of its own.
+    the same run period, fleet parameter set and emission basis, and a name of its own
+    (``emissions`` replaces every file's basis).
 
     Returns
     -------
@@ -117,14 +139,15 @@ def comparable(sources: list[str], baseline: str) -> dict:
         Naming the file and key that prevent the pairing.
     """
     # every file is checked, and the runs made comparable, before anything runs
-    loaded = {source: load_scenario(source)[0] for source in [baseline, *sources]}
+    loaded = {source: with_emissions(load_scenario(source)[0], emissions) for source in [baseline, *sources]}
     for source, scenario in loaded.items():
         resolve(scenario, source)
     base_run = loaded[baseline]
     for source in sources:
         s = loaded[source]
         for key, mine, theirs in (("run.start", s.run.start, base_run.run.start), ("run.end", s.run.end, base_run.run.end),
-                                  ("fleet.parameter_set", s.fleet.parameter_set, base_run.fleet.parameter_set)):
+                                  ("fleet.parameter_set", s.fleet.parameter_set, base_run.fleet.parameter_set),
+                                  ("emissions.basis", s.emissions.basis, base_run.emissions.basis)):
             if mine != theirs:
                 raise InputError.single(source, key, f"the baseline's value ({theirs}) for a paired comparison", str(mine))
     names = [loaded[source].name for source in sources]
@@ -146,10 +169,12 @@ def years_compared(base_run, first_year, last_year) -> tuple[int, int]:
 
 def compare(sources: list[str], baseline: str = "baseline", first_year: int | None = None,
             last_year: int | None = None, draws: int | None = None, seed: int | None = None,
-            progress: bool = False, paired: bool = True, workers: int | None = None, scheduler: str | None = None):
+            progress: bool = False, paired: bool = True, workers: int | None = None, scheduler: str | None = None,
+            emissions: str | None = None):
     """Run scenarios and a baseline with common random numbers and summarise the differences
     (``hashjoule compare``). A parameter the scenario and the baseline share takes the same
-    value in both, draw by draw.
+    value in both, draw by draw. ``emissions`` (``"average"``, ``"marginal"``) replaces every
+    file's ``[emissions] basis``.
 
     Returns
     -------
@@ -159,12 +184,12 @@ def compare(sources: list[str], baseline: str = "baseline", first_year: int | No
     period : tuple of int
         The years compared.
     """
-    loaded = comparable(sources, baseline)
+    loaded = comparable(sources, baseline, emissions)
     base_run = loaded[baseline]
     first, last = years_compared(base_run, first_year, last_year)
     draws = draws if draws is not None else base_run.run.draws
     seed = seed if seed is not None else base_run.run.seed
-    options = dict(progress=progress, keep_draws=False, workers=workers, scheduler=scheduler)
+    options = dict(progress=progress, keep_draws=False, workers=workers, scheduler=scheduler, emissions=emissions)
     base, _ = run_scenario(baseline, draws, seed, **options)
     differences = {}
     for source in sources:

@@ -41,6 +41,8 @@ BOUNDS = {
     "emission_factor_scale": (0.0, 5.0),
     "efficiency_scale": (0.2, 5.0),
     "price_volatility_scale": (0.0, 5.0),
+    "share_dry": (0.0, 1.0),
+    "share_wet": (0.0, 1.0),
 }
 
 #: Largest weight of a relocation destination. [1]
@@ -65,7 +67,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
     @field_validator(*BOUNDS, "draws", "seed", "deployment_lag_days", "ramp_days", "share_concentration", "posterior",
-                     "low", "high", "mean", "sd", "median", "sigma", "mode", "a", "b", mode="before", check_fields=False)
+                     "drift_per_year", "volatility_per_year", "low", "high", "mean", "sd", "median", "sigma", "mode", "a", "b", mode="before", check_fields=False)
     @classmethod
     def _typed(cls, value, info):
         """No true/false where a number is expected, and no text where a number or a
@@ -297,6 +299,34 @@ class Uncertainty(_Model):
                                                           "none: shares fixed")
 
 
+class Emissions(_Model):
+    """Which grid emission factor a kWh is counted at."""
+
+    basis: Literal["average", "marginal"] = Field(
+        "average", description="`average`: every generator of the region's grid (MEE 2021 provinces, OWID 2020 "
+        "countries); `marginal`: the generation an added load sets running (the operating margin of China's "
+        "regional grids, NDRC; natural gas in the United States, EIA), the average where none is bundled "
+        "(hashjoule/data/marginal_emission_factors.csv)")
+
+
+class Market(_Model):
+    """The bitcoin price after the bundled record (2023-02-25): a geometric Brownian motion of the
+    log price, after a user's own path if one is given. A deterministic run follows the median path,
+    the last price times exp(drift x years)."""
+
+    drift_per_year: float | None = Field(None, ge=-2.0, le=2.0, description="mean yearly change of the log price "
+                                         "[1/yr] (none: 0, the median price stays at the last one)")
+    volatility_per_year: float | None = Field(None, ge=0.0, le=5.0, description="standard deviation of the log price's "
+                                              "yearly change [1/sqrt(yr)] (none: that of the last four years of the "
+                                              "record, about 0.7); `uncertainty.price_volatility_scale` multiplies it")
+    price_path: str | None = Field(None, min_length=1, max_length=1000,
+                                   description="CSV file of daily prices, columns `date` (YYYY-MM-DD) and `price_usd` "
+                                               "[USD/BTC], consecutive days from at most the day after the record; a "
+                                               "relative path is read from the scenario file's folder; days already "
+                                               "in the record keep the record's price; the random walk goes on from "
+                                               "its last day")
+
+
 _REGIONS = Field(min_length=1, max_length=MAX_REGIONS, description="regions the policy applies to")
 
 
@@ -376,8 +406,27 @@ class HiddenMiningPolicy(_Model):
     note: str = Field("", max_length=MAX_NOTE, description="source or comment")
 
 
+class DemandResponsePolicy(_Model):
+    """Mining in regions curtails when the grid is stressed: in a share of the hours of each
+    season its machines stop, whatever they would earn."""
+
+    type: Literal["demand_response"]
+    regions: list[str] = _REGIONS
+    start: dt.date = Field(description="first day")
+    end: dt.date | None = Field(None, description="last day, included (none: to the end of the run)")
+    share_dry: Uncertain = Field(0.0, description="share of the hours curtailed in the dry season, November-April "
+                                                  "[1]; uncertain")
+    share_wet: Uncertain = Field(0.0, description="share of the hours curtailed in the wet season, May-October "
+                                                  "(the northern summer peak) [1]; uncertain")
+    note: str = Field("", max_length=MAX_NOTE, description="source or comment")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        return _in_order(self, "start", "end")
+
+
 Policy = Annotated[Union[ShutdownPolicy, TariffSurchargePolicy, DeploymentBanPolicy, RelocationPolicy,
-                         HiddenMiningPolicy], Field(discriminator="type")]
+                         HiddenMiningPolicy, DemandResponsePolicy], Field(discriminator="type")]
 
 
 class Scenario(_Model):
@@ -395,6 +444,8 @@ class Scenario(_Model):
     regions: dict[str, RegionOverride] = Field(default_factory=dict, max_length=MAX_REGIONS,
                                                       description="changes by region name")
     uncertainty: Uncertainty = Field(default_factory=Uncertainty, description="uncertain factors on all regions")
+    emissions: Emissions = Field(default_factory=Emissions, description="average or marginal grid emission factors")
+    market: Market = Field(default_factory=Market, description="the price path after the bundled record")
     policy: list[Policy] = Field(default_factory=list, max_length=MAX_POLICIES, description="policies, in any order")
 
     @model_validator(mode="before")

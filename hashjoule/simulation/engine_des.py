@@ -105,7 +105,8 @@ class _Record:
 
 def _policy_change_days(inputs: ModelInputs) -> list[int]:
     p = inputs.policy
-    series = np.concatenate([p.removal_rate, p.tariff_adder_usd_per_kwh, p.deployment_ban.astype(float)], axis=1)
+    series = np.concatenate([p.removal_rate, p.tariff_adder_usd_per_kwh, p.deployment_ban.astype(float),
+                             p.curtailed_share], axis=1)
     changes = np.flatnonzero(np.any(np.diff(series, axis=0) != 0, axis=1)) + 1
     return ([0] if series[0].any() else []) + changes.tolist()
 

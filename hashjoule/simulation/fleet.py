@@ -134,7 +134,11 @@ class Fleet:
             self.hidden[dead] = 0.0
         cls = self.cls = self.alive_slices[day]
         self._day = day
-        return self.capacity[cls] * self.share_on(day, hashprice, keep_odds=True)
+        online = self.capacity[cls] * self.share_on(day, hashprice, keep_odds=True)
+        curtailed = self.values.policy.curtailed_on(day)  # demand response: hours off, capacity kept
+        if curtailed is not None:
+            online *= 1.0 - curtailed[None]
+        return online
 
     def share_on(self, day: int, hashprice: np.ndarray, keep_odds: bool = False) -> np.ndarray:
         """Share of each alive class's capacity that pays its electricity at ``hashprice``,

@@ -205,6 +205,9 @@ class PolicySeries:
         Mean time before hidden capacity resumes (exponential). [d]
     hosting_mw_per_day : float
         Hosting built for relocated machines per day, all destinations; infinite: no wait. [MW/d]
+    curtailed_share : numpy.ndarray
+        Share of the day's hours in which mining in the region stops (demand response); the
+        day's online capacity is scaled by one minus it. (T, R) [1]
     """
 
     removal_rate: np.ndarray
@@ -217,6 +220,7 @@ class PolicySeries:
     hidden_share: np.ndarray = field(default=None)
     hidden_resume_days: float = 60.0
     hosting_mw_per_day: float = float("inf")
+    curtailed_share: np.ndarray = field(default=None)
 
     @classmethod
     def none(cls, days: int, regions: int) -> "PolicySeries":
@@ -241,6 +245,8 @@ class PolicySeries:
             relocation_destinations=_check("relocation_destinations", self.relocation_destinations, (regions,), low=0),
             hidden_share=_check("hidden_share", np.zeros(regions) if self.hidden_share is None else self.hidden_share,
                                 (regions,), low=0, high=1),
+            curtailed_share=_check("curtailed_share", np.zeros((days, regions)) if self.curtailed_share is None
+                                   else self.curtailed_share, (days, regions), low=0, high=1),
         )
         if not (np.isfinite(self.hidden_resume_days) and self.hidden_resume_days >= 1):
             raise ValueError("hidden_resume_days: expected a number >= 1 [d]")

@@ -21,6 +21,9 @@ the days of a ramp, surcharges as steps).
   it then waits for hosting capacity, built abroad at a finite rate (MW per day).
 - :class:`HiddenMining`: a share of the capacity that shutdowns force out keeps running
   in its region, hidden, after an exponential delay (miners who stay).
+- :class:`DemandResponse`: mining in the regions stops in a share of the hours of each
+  season (the grid's stressed hours), between ``start`` and ``end``: the online capacity
+  of a day is scaled by one minus that share.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from hashjoule.simulation.inputs import PolicySeries
+from hashjoule.simulation.world import is_wet
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,33 @@ class HiddenMining:
     resume_days: float = 60.0
 
 
+@dataclass(frozen=True)
+class DemandResponse:
+    """Curtailment when the grid is stressed: machines in the regions stop in a share of the
+    hours of each season, whatever they would earn (installed capacity is kept).
+
+    Attributes
+    ----------
+    regions : tuple of str
+    start : str
+        First day (YYYY-MM-DD).
+    end : str or None
+        Last day, included (None: to the end of the run).
+    share_dry : float
+        Share of the hours curtailed in the dry season, November-April. [1]
+    share_wet : float
+        Share of the hours curtailed in the wet season, May-October. [1]
+
+    Several curtailments of one region combine as independent hours: 1 - (1 - a)(1 - b).
+    """
+
+    regions: tuple[str, ...]
+    start: str
+    end: str | None = None
+    share_dry: float = 0.0
+    share_wet: float = 0.0
+
+
 def _offset(time: np.ndarray, day: str) -> int:
     """Days from the run's first day to ``day`` (negative before the run, may pass its end)."""
     return int((np.datetime64(pd.Timestamp(day).date(), "D") - time[0]).astype(int))
@@ -169,6 +200,9 @@ def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) 
     adder = np.zeros((days, regions))
     for first, stop, value in zip(one.adder_days, [*one.adder_days[1:], days], one.adder_usd_per_kwh[:, 0]):
         adder[first:stop] = value
+    curtailed = np.zeros((days, regions))
+    for first, stop, value in zip(one.curtail_days, [*one.curtail_days[1:], days], one.curtailed_share[:, 0]):
+        curtailed[first:stop] = value
     ban = np.zeros((days, regions), dtype=bool)
     destinations = np.zeros(regions)
     for policy in policies:
@@ -181,11 +215,11 @@ def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) 
         elif isinstance(policy, DeploymentBan):
             stop = days if policy.end is None else _offset(time, policy.end) + 1
             ban[_span(time, _offset(time, policy.start), stop), _region_mask(region_names, policy.regions)] = True
-        elif not isinstance(policy, (TariffSurcharge, HiddenMining)):
+        elif not isinstance(policy, (TariffSurcharge, HiddenMining, DemandResponse)):
             raise TypeError(f"not a policy: {policy!r}")
     return PolicySeries(removal, adder, ban, one.relocation_share[0], float(one.relocation_delay_days[0]),
                         float(one.relocation_attrition[0]), destinations, one.hidden_share[0],
-                        float(one.hidden_resume_days[0]), float(one.hosting_mw_per_day[0]))
+                        float(one.hidden_resume_days[0]), float(one.hosting_mw_per_day[0]), curtailed)
 
 
 @dataclass(frozen=True)
@@ -217,6 +251,10 @@ class PolicyDraws:
         Mean time before it resumes. (n,) [d]
     hosting_mw_per_day : numpy.ndarray
         Hosting built for relocated machines per day, all destinations. (n,) [MW/d]
+    curtail_days : numpy.ndarray of int
+        Days on which the curtailed shares change, in order, the first one 0. (C,)
+    curtailed_share : numpy.ndarray
+        Share of the hours curtailed from each of those days until the next. (C, n, R) [1]
     """
 
     removal_days: np.ndarray
@@ -230,6 +268,8 @@ class PolicyDraws:
     hidden_share: np.ndarray
     hidden_resume_days: np.ndarray
     hosting_mw_per_day: np.ndarray
+    curtail_days: np.ndarray = None
+    curtailed_share: np.ndarray = None
 
     #: fields with one row per draw (the first axis, or the second for the sparse series)
     PER_DRAW = ("relocation_share", "relocation_delay_days", "relocation_attrition", "hidden_share",
@@ -237,8 +277,9 @@ class PolicyDraws:
 
     def take(self, rows: np.ndarray) -> "PolicyDraws":
         """The draws at ``rows``."""
+        curtailed = None if self.curtailed_share is None else self.curtailed_share[:, rows]
         return replace(self, removal_rate=self.removal_rate[:, rows], adder_usd_per_kwh=self.adder_usd_per_kwh[:, rows],
-                       **{name: getattr(self, name)[rows] for name in self.PER_DRAW})
+                       curtailed_share=curtailed, **{name: getattr(self, name)[rows] for name in self.PER_DRAW})
 
     @classmethod
     def from_series(cls, series: PolicySeries, n: int) -> "PolicyDraws":
@@ -247,13 +288,16 @@ class PolicyDraws:
         removal_days = np.flatnonzero(series.removal_rate.any(axis=1))
         adder = series.tariff_adder_usd_per_kwh
         adder_days = np.r_[0, np.flatnonzero(np.any(np.diff(adder, axis=0) != 0, axis=1)) + 1]
+        curtailed = np.zeros((days, regions)) if series.curtailed_share is None else series.curtailed_share
+        curtail_days = np.r_[0, np.flatnonzero(np.any(np.diff(curtailed, axis=0) != 0, axis=1)) + 1]
         return cls(removal_days, np.broadcast_to(series.removal_rate[removal_days][:, None, :], (removal_days.size, n, regions)),
                    adder_days, np.broadcast_to(adder[adder_days][:, None, :], (adder_days.size, n, regions)),
                    adder[adder_days] != 0,
                    np.broadcast_to(series.relocation_share, (n, regions)),
                    np.full(n, float(series.relocation_delay_days)), np.full(n, float(series.relocation_attrition)),
                    np.broadcast_to(series.hidden_share, (n, regions)), np.full(n, float(series.hidden_resume_days)),
-                   np.full(n, float(series.hosting_mw_per_day)))
+                   np.full(n, float(series.hosting_mw_per_day)), curtail_days,
+                   np.broadcast_to(curtailed[curtail_days][:, None, :], (curtail_days.size, n, regions)))
 
     def removal_on(self, day: int) -> np.ndarray | None:
         """Today's removal rate (n, R), or None on a day without removals."""
@@ -268,6 +312,13 @@ class PolicyDraws:
         """Today's surcharge. (n, R) [USD/kWh]"""
         return self.adder_usd_per_kwh[self.step(day)]
 
+    def curtailed_on(self, day: int) -> np.ndarray | None:
+        """Today's share of the hours curtailed (n, R), or None on a day without curtailment. [1]"""
+        if self.curtail_days is None:
+            return None
+        share = self.curtailed_share[int(np.searchsorted(self.curtail_days, day, side="right")) - 1]
+        return share if share.any() else None
+
 
 def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ...], n: int) -> PolicyDraws:
     """Per-draw form of :func:`compile_policies`: policies whose numbers may be arrays of ``n``
@@ -275,7 +326,7 @@ def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ..
     :class:`~hashjoule.simulation.inputs.PolicySeries`)."""
     time = np.asarray(time, dtype="datetime64[D]")
     days, regions = time.size, len(region_names)
-    ramps, steps, relocation, hidden = [], [], None, None
+    ramps, steps, curtailments, relocation, hidden = [], [], [], None, None
     for policy in policies:
         if isinstance(policy, Relocation):
             relocation = policy
@@ -287,6 +338,8 @@ def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ..
             rate = daily_removal_rate(np.broadcast_to(np.asarray(policy.compliance, dtype=float), (n,)),
                                       int(policy.ramp_days))
             ramps.append((ramp, _region_mask(region_names, policy.regions), rate))
+        elif isinstance(policy, DemandResponse):
+            curtailments.append(policy)
         elif isinstance(policy, TariffSurcharge):
             steps.append((max(_offset(time, policy.start), 0), _region_mask(region_names, policy.regions),
                           np.broadcast_to(np.asarray(policy.adder_usd_per_kwh, dtype=float), (n,))))
@@ -316,8 +369,30 @@ def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ..
     if hidden is not None:
         hidden_share[:, shut] = per_draw(hidden.share)[:, None]
         resume = per_draw(hidden.resume_days)
+    curtail_days, curtailed = _curtailment(curtailments, time, region_names, n)
     return PolicyDraws(removal_days.astype(np.int64), removal, adder_days, adder, covered, share, delay, attrition,
-                       hidden_share, resume, hosting)
+                       hidden_share, resume, hosting, curtail_days, curtailed)
+
+
+def _curtailment(policies, time: np.ndarray, region_names: tuple[str, ...], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Days on which the curtailed shares change (the first one 0), and the shares from each of
+    them, (C, n, R) [1]: each policy's seasonal share in its regions between its days, several
+    combined as independent hours."""
+    days, wet = time.size, is_wet(time)
+    state = np.zeros((len(policies), days), dtype=np.int8)  # 0 off, 1 dry season, 2 wet season
+    for k, policy in enumerate(policies):
+        stop = days if policy.end is None else _offset(time, policy.end) + 1
+        on = _span(time, _offset(time, policy.start), stop)
+        state[k, on] = 1 + wet[on]
+    curtail_days = np.r_[0, np.flatnonzero(np.any(np.diff(state, axis=1) != 0, axis=0)) + 1].astype(np.int64)
+    kept = np.ones((curtail_days.size, n, len(region_names)))
+    for k, policy in enumerate(policies):
+        mask = _region_mask(region_names, policy.regions)
+        for season, value in ((1, policy.share_dry), (2, policy.share_wet)):
+            steps = state[k, curtail_days] == season
+            share = np.broadcast_to(np.asarray(value, dtype=float), (n,))
+            kept[np.ix_(steps, np.arange(n), mask)] *= 1.0 - share[None, :, None]
+    return curtail_days, 1.0 - kept
 
 
 def cny_to_usd(amount_cny: float, year: int) -> float:

@@ -219,13 +219,16 @@ STALLED_SHARE_OF_BLOCKS = 0.1
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     """Per year, over draws: quantiles (5, 17, 50, 83, 95 %) of energy [TWh] and CO2 [Mt]; the
     probability that energy exceeds each threshold of the run (:data:`hashjoule.constants.ARTICLE_TWH_PER_YEAR` by default); medians
-    of the BTC minted and of the hashrate on the year's last day [EH/s]; and the share of
+    of the BTC minted, of the subsidy per block [BTC] (a halving year mixes two subsidies), of the
+    electricity per bitcoin of subsidy [MWh/BTC] (it doubles, other things equal, when the subsidy
+    halves: 2024, 2028, ...) and of the hashrate on the year's last day [EH/s]; and the share of
     draws whose chain stalled that year (under 10 % of the scheduled blocks: the price fell
     faster than the difficulty, which moves at most 4x an epoch, could follow).
 
     Quantiles, not means: projected prices are log-normal, and their right tail pulls means up.
     """
     rows = {}
+    minted = ds.annual_btc_minted
     for year in ds.year.values:
         days = int(ds.days.sel(year=year))
         row = {"days": days}
@@ -238,6 +241,10 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
             row[f"p_energy_above_{threshold:g}TWh"] = float(ds.annual_energy_exceedance.sel(year=year, threshold=threshold))
         row.update({
             "btc_minted_median": float(ds.annual_btc_minted.sel(year=year).median()),
+            "subsidy_btc_per_block_median": float((minted / ds.annual_blocks.where(ds.annual_blocks > 0))
+                                                  .sel(year=year).median()),
+            "energy_per_btc_MWh_median": float((ds.annual_energy.sum("region") * 1e6 / minted.where(minted > 0))
+                                               .sel(year=year).median()),  # TWh -> MWh
             "hashrate_EHs_year_end_median": float(ds.annual_hashrate_end.sel(year=year).median()),
             "stalled_share": float((ds.annual_blocks.sel(year=year) < STALLED_SHARE_OF_BLOCKS * 144 * days).mean()),
         })

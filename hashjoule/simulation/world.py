@@ -3,7 +3,9 @@
 :func:`baseline_inputs` resolves regions, hardware cohorts, market and chain state for
 any period that starts inside the bundled chain data (2010-07-26 to 2023-02-25) and may
 end later; after the data, prices follow a geometric Brownian motion without drift, with
-the volatility of the last four years, and hardware follows the efficiency roadmap below. The assumptions
+the volatility of the last four years (a scenario's ``[market]`` section may state another
+drift, volatility or price path: :mod:`hashjoule.scenarios.market`), and hardware follows the
+efficiency roadmap below. The assumptions
 are the module's constants, each with its source or marked as an assumption.
 """
 
@@ -69,6 +71,19 @@ def _emission_factors(keys) -> np.ndarray:
         raise InputError.single("model_regions.csv", f"emission_factor_key {unknown[0]!r}",
                                 "mee2021:<province> or owid2020:<country> present in the bundled data")
     return np.array([float(known[k]) for k in keys])
+
+
+def marginal_emission_factors(names, average: np.ndarray) -> np.ndarray:
+    """Marginal grid factors of regions: the CO2 of the generation an added load sets running
+    (the operating margin of China's regional grids, natural gas in the United States), from
+    ``marginal_emission_factors.csv``; regions without one keep their ``average`` factor.
+    [t CO2/MWh]
+
+    References: NDRC (2016), baseline emission factors of China's regional grids, OM of
+    2012-2014; EIA FAQ 74 (2022): US natural gas generation, 0.97 lb CO2/kWh.
+    """
+    table = read_table("marginal_emission_factors").set_index("region").kgco2_per_kwh  # kg/kWh = t/MWh
+    return np.array([float(table[n]) if n in table.index else float(a) for n, a in zip(names, average)])
 
 
 def _shares(table: pd.DataFrame, known_until: pd.Timestamp | None = None) -> np.ndarray:
