@@ -162,7 +162,10 @@ class Market:
 
         ``volatility_scale`` (n,) multiplies each draw's volatility. [1]
         """
-        n = 1 if rngs is None else len(rngs)
+        if rngs is not None:
+            n = len(rngs)
+        else:   # the median path, once per draw when the draws have their own volatility
+            n = 1 if volatility_scale is None else np.asarray(volatility_scale).size
         paths = np.empty((n, days))
         observed = self.price_history_usd.size
         paths[:, :observed] = self.price_history_usd
