@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from hashjoule.errors import InputError, Problem
 from hashjoule.output import atomic_path
+from hashjoule.scenarios import schema
 from hashjoule.scenarios.schema import Scenario
 
 #: Largest scenario or parameter-set file read. [bytes]
@@ -225,11 +226,9 @@ def _key_path(loc: tuple) -> str:
 
 def _all_keys() -> set[str]:
     """Every key the schema knows, for spelling suggestions."""
-    from hashjoule.scenarios import schema
-
     keys = set()
     for model in vars(schema).values():
-        if isinstance(model, type) and issubclass(model, schema.BaseModel):
+        if isinstance(model, type) and issubclass(model, schema.StrictModel):
             keys |= set(model.model_fields)
     return keys
 
