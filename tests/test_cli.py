@@ -153,3 +153,73 @@ def test_running_out_of_memory_is_a_clean_error(capsys, monkeypatch):
     monkeypatch.setattr(hashjoule.api, "simulate", greedy)
     status, _, err = run(capsys, "simulate", "--draws", "100000000")
     assert status == 2 and "smaller --batch-size" in err and "Traceback" not in err
+
+
+def test_no_arguments_prints_three_journeys(capsys):
+    from hashjoule.cli.parser import JOURNEYS, build_parser
+
+    status, out, err = run(capsys)
+    assert status == 0 and err == ""
+    assert all(who in out and command in out for who, _, command in JOURNEYS) and len(JOURNEYS) == 3
+    assert out.count("$ hashjoule ") == 3 and "--help" in out
+    parser = build_parser()
+    for _, _, command in JOURNEYS:  # every command shown is one the parser accepts
+        assert parser.parse_args(command.split()[1:]).command == command.split()[1]
+
+
+def test_results_as_json_with_provenance_and_the_written_file_on_stderr(capsys, tmp_path):
+    import json
+
+    path = tmp_path / "day.nc"
+    status, out, err = run(capsys, "estimate", "--date", "2021-05-19", "--format", "json", "-o", str(path))
+    assert status == 0
+    body = json.loads(out)  # the data alone on standard output
+    assert body["provenance"]["command"].startswith("hashjoule estimate") and "numpy" in \
+        body["provenance"]["software_versions"]
+    assert body["data_vars"]["mean_power"]["attrs"]["units"] == "GW"
+    assert body["data_vars"]["energy_per_btc"]["dims"] == ["estimator", "bound"]
+    assert err.startswith(f"wrote {path} (NetCDF4, ") and err.rstrip().endswith("kB)")
+
+
+def test_results_as_csv_match_the_text_table(capsys):
+    import io
+
+    import pandas as pd
+
+    status, text, _ = run(capsys, "estimate", "--year", "2020", "--method", "cbeci")
+    status, out, err = run(capsys, "estimate", "--year", "2020", "--method", "cbeci", "--format", "csv")
+    assert status == 0 and err == ""
+    assert out.startswith("# history: ") and "# command: hashjoule estimate --year 2020" in out
+    table = pd.read_csv(io.StringIO(out), comment="#", index_col=["estimator", "bound"])
+    energy = table.loc[("cbeci", "best"), "energy (TWh)"]
+    assert f"{energy:,.2f}" in next(line for line in text.splitlines() if "energy consumed [TWh]" in line)
+
+
+def test_claims_as_json(capsys):
+    import json
+
+    status, out, _ = run(capsys, "claims", "--format", "json")
+    rows = json.loads(out)["rows"]
+    assert status == 0 and len(rows) == 2 and all(r["verdict"] and r["sources"] for r in rows)
+
+
+def test_no_progress_bar_when_standard_error_is_not_a_terminal(capsys):
+    from argparse import Namespace
+
+    from hashjoule.cli.commands import _progress
+
+    assert not _progress(Namespace(no_progress=False))  # pytest's captured stderr is not a terminal
+
+
+@pytest.mark.parametrize("size, text", [(0, "0 B"), (999, "999 B"), (4_200, "4.2 kB"), (12_345_678, "12 MB"),
+                                        (1_300_000_000, "1.3 GB")])
+def test_sizes_of_written_files(size, text):
+    from hashjoule.cli.show import size_text
+
+    assert size_text(size) == text
+
+
+def test_unknown_format_is_refused(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["claims", "--format", "xlsx"])
+    assert caught.value.code == 2 and "text, csv, json" in capsys.readouterr().err.replace("'", "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from hashjoule.cli.show import emit, wrote
 from hashjoule.errors import InputError
 
 
@@ -35,6 +36,7 @@ def estimate(args) -> None:
     from hashjoule.output import check_output_path, write
     from hashjoule.estimates.accounting import household, period_account
     from hashjoule.estimates.estimators import estimate
+    from hashjoule.reports.export import estimate_result
     from hashjoule.reports.text import estimate_table
 
     start, end = _period(args)
@@ -43,19 +45,18 @@ def estimate(args) -> None:
     home = household(args.household, args.household_kwh)
     ds = estimate(args.price, args.method, start, end)
     account = period_account(ds, home=home, emission_factor_t_per_mwh=args.emission_factor)
-    print(estimate_table(ds, account))
+    emit(args, lambda: estimate_table(ds, account), estimate_result(ds, account), ("estimator", "bound"))
     if args.output is not None:
         merged = ds.merge(account.rename({name: f"period_{name}" for name in account.data_vars}),
                           combine_attrs="drop_conflicts")
-        path = write(merged, args.output, command=args.command_line)
-        print(f"wrote {path}")
+        wrote(args, write(merged, args.output, command=args.command_line))
 
 
 def simulate(args) -> None:
     from hashjoule.api import simulate
-    from hashjoule.reports.text import simulation_report
     from hashjoule.output import check_output_path, write
-    from hashjoule.simulation.runner import summary_table
+    from hashjoule.reports.text import simulation_report
+    from hashjoule.scenarios.runs import run_summary
 
     if args.output is not None and check_output_path(args.output).suffix != ".nc":
         raise InputError.single("output", args.output, "a NetCDF file name ending in .nc", repr(args.output))
@@ -66,13 +67,12 @@ def simulate(args) -> None:
     draws, seed = (1, None) if args.deterministic else (args.draws or 100, args.seed or 0)
     ds = simulate(args.start, args.end, args.engine, draws, seed, args.batch_size, args.keep_draws,
                   progress=_progress(args), workers=args.workers, scheduler=args.scheduler)
-    table = summary_table(ds)
+    summary = run_summary(ds)
     title = (f"hashjoule simulate: {args.engine} engine, {draws} draw{'s' * (draws > 1)}, "
              f"{'deterministic' if seed is None else f'seed {seed}'}, {args.start} to {args.end}, no mining policy")
-    print(simulation_report(ds, table, title))
+    emit(args, lambda: simulation_report(ds, summary, title), summary, ("year",))
     if args.output is not None:
-        path = write(ds, args.output, command=args.command_line)
-        print(f"wrote {path}")
+        wrote(args, write(ds, args.output, command=args.command_line))
 
 
 def validate(args) -> None:
@@ -117,6 +117,7 @@ def run(args) -> None:
     from hashjoule.reports.text import simulation_report
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
+    from hashjoule.scenarios.runs import run_summary
     from hashjoule.simulation.runner import KEEP_DRAWS_UP_TO, summary_table
 
     scenario = load_scenario(args.scenario)[0]
@@ -132,26 +133,26 @@ def run(args) -> None:
     if args.resume:
         print(f"resumed: {ds.attrs['resumed_draws']} of {ds.attrs['draws']} draws came from the checkpoint",
               file=sys.stderr)
-    table = summary_table(ds)
-    report = simulation_report(ds, table, f"scenario {scenario.name}: {scenario.description}")
-    print(report)
+    summary = run_summary(ds)
+    report = simulation_report(ds, summary, f"scenario {scenario.name}: {scenario.description}")
+    emit(args, report, summary, ("year",))
     write(ds, folder / "results.nc", command=args.command_line)
     with atomic_path(folder / "summary.csv") as tmp:
-        table.to_csv(tmp)
+        summary_table(ds).to_csv(tmp)
     with atomic_path(folder / "report.txt") as tmp:
         tmp.write_text(report + "\n", encoding="utf-8")
     shutil.rmtree(folder / "checkpoint", ignore_errors=True)
-    print(f"wrote {folder}/results.nc, summary.csv, report.txt")
+    wrote(args, *(folder / name for name in ("results.nc", "summary.csv", "report.txt")))
 
 
 def compare(args) -> None:
     from hashjoule.api import compare
     from hashjoule.reports.text import comparison_text
 
-    table, (first, last) = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
-                                   progress=_progress(args), paired=not args.unpaired,
-                                   workers=args.workers, scheduler=args.scheduler)
-    print(comparison_text(table, args.baseline, first, last, paired=not args.unpaired))
+    summary = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
+                      progress=_progress(args), paired=not args.unpaired, workers=args.workers, scheduler=args.scheduler)
+    emit(args, lambda: comparison_text(summary), summary, ("scenario",))
+
 
 def figures(args) -> None:
     from hashjoule.api import figures
@@ -166,7 +167,7 @@ def figures(args) -> None:
                        command=args.command_line, draws=args.draws)
     for name in (names or manifest["figures"]):
         print(f"{name}: " + ", ".join(manifest["figures"][name]["files"]))
-    print(f"wrote {args.output}/manifest.json")
+    wrote(args, args.output)
 
 
 def report(args) -> None:
@@ -176,7 +177,7 @@ def report(args) -> None:
     check_output_folder(args.output)  # a folder that can be written, on a disk with room, before any work
     path = report(args.scenario, args.output, args.compare, args.baseline, args.draws, args.seed,
                   progress=_progress(args), command=args.command_line)
-    print(f"wrote {path}")
+    wrote(args, path)
 
 
 def sensitivity(args) -> None:
@@ -188,10 +189,9 @@ def sensitivity(args) -> None:
         raise InputError.single("output", args.output, "a NetCDF file name ending in .nc", repr(args.output))
     ds = sensitivity(args.scenario, args.baseline, args.samples, args.seed, args.from_year, args.to_year,
                      args.workers, args.scheduler, progress=_progress(args))
-    print(sensitivity_text(ds))
+    emit(args, lambda: sensitivity_text(ds), ds, ("output", "parameter"))
     if args.output is not None:
-        path = write(ds, args.output, command=args.command_line)
-        print(f"wrote {path}")
+        wrote(args, write(ds, args.output, command=args.command_line))
 
 
 def calibrate(args) -> None:
@@ -200,15 +200,17 @@ def calibrate(args) -> None:
     from hashjoule.api import calibrate
     from hashjoule.reports.calibration import summary_text
 
-    result = calibrate(args.until, args.draws, args.seed, args.output, args.report)
+    result = calibrate(args.until, args.draws, args.seed, args.output, args.report, progress=_progress(args))
     print(summary_text(result, Path(args.output).stem if args.output else ""))
     for what, where in (("parameter set", args.output), ("report", args.report)):
         if where is not None:
-            print(f"wrote {what} {where}")
+            wrote(args, where, what=what)
 
 
 def claims(args) -> None:
     from hashjoule.estimates.claims import check_claims
+    from hashjoule.reports.export import verdict_table
     from hashjoule.reports.text import claims_text
 
-    print(claims_text(check_claims(args.year, args.price)))
+    verdicts = check_claims(args.year, args.price)
+    emit(args, lambda: claims_text(verdicts), verdict_table(verdicts))
