@@ -223,3 +223,37 @@ def test_unknown_format_is_refused(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["claims", "--format", "xlsx"])
     assert caught.value.code == 2 and "text, csv, json" in capsys.readouterr().err.replace("'", "")
+
+
+SHORT_RUN = '[run]\nstart = 2021-01-01\nend = 2021-12-31\ndraws = 2\n'
+
+
+def test_run_summary_as_csv_and_the_files_written_on_stderr(capsys, tmp_path):
+    import io
+
+    import pandas as pd
+
+    path = tmp_path / "short.toml"
+    path.write_text('name = "short"\nextends = "china-2021"\n' + SHORT_RUN, encoding="utf-8")
+    status, out, err = run(capsys, "run", str(path), "-o", str(tmp_path / "out"), "--format", "csv", "--no-progress")
+    assert status == 0, err
+    assert "# scenario: short" in out and "# command: hashjoule run" in out
+    table = pd.read_csv(io.StringIO(out), comment="#", index_col="year")
+    assert list(table.index) == [2021] and table.loc[2021, "energy[0.05] (TWh)"] <= table.loc[2021, "energy[0.95] (TWh)"]
+    assert err.startswith(f"wrote {tmp_path / 'out' / 'results.nc'} (NetCDF4, ") and "report.txt (text, " in err
+
+
+def test_compare_as_json_over_scenario_and_quantile(capsys, tmp_path):
+    import json
+
+    base, ban = tmp_path / "base.toml", tmp_path / "ban.toml"
+    base.write_text('name = "base"\nextends = "baseline"\n' + SHORT_RUN, encoding="utf-8")
+    ban.write_text('name = "ban"\nextends = "inner-mongolia-only"\n' + SHORT_RUN, encoding="utf-8")
+    status, out, err = run(capsys, "compare", str(ban), "--baseline", str(base), "--format", "json", "--no-progress")
+    assert status == 0, err
+    body = json.loads(out)
+    assert body["provenance"]["command"].startswith("hashjoule compare")
+    saved = body["data_vars"]["saved_china"]
+    assert saved["dims"] == ["scenario", "quantile"] and saved["attrs"]["units"] == "TWh"
+    assert body["coords"]["scenario"]["data"] == ["ban"] and body["coords"]["quantile"]["data"] == [0.05, 0.5, 0.95]
+    assert body["attrs"]["baseline"] == "base" and body["attrs"]["first_year"] == 2021 and body["attrs"]["draws"] == 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from hashjoule.cli.show import emit, wrote
+from hashjoule.cli.show import emit, wrote, wrote_in
 from hashjoule.errors import InputError
 
 
@@ -165,9 +165,10 @@ def figures(args) -> None:
     check_request(names, formats)  # refuse unknown names before any work
     manifest = figures(names, args.output, formats, progress=_progress(args),
                        command=args.command_line, draws=args.draws)
+    made = [file for name in (names or manifest["figures"]) for file in manifest["figures"][name]["files"]]
     for name in (names or manifest["figures"]):
         print(f"{name}: " + ", ".join(manifest["figures"][name]["files"]))
-    wrote(args, args.output)
+    wrote_in(args, args.output, [*made, "manifest.json"], what="; manifest.json lists them")
 
 
 def report(args) -> None:

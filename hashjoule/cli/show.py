@@ -46,9 +46,13 @@ def wrote(args, *paths, what: str = "") -> None:
     print(f"wrote {label}" + ", ".join(file_text(p) for p in paths), file=_status_stream(args))
 
 
-def note(args, text: str) -> None:
-    """A line about the run (not a result): on standard error unless the results are text."""
-    print(text, file=_status_stream(args))
+def wrote_in(args, folder, names, what: str = "") -> None:
+    """The line for files written into one folder: ``wrote 19 files in figures/ (3.1 MB
+    in all; manifest.json lists them)``."""
+    folder = Path(folder)
+    size = sum((folder / name).stat().st_size for name in names)
+    print(f"wrote {len(names)} file{'s' * (len(names) != 1)} in {folder}/ ({size_text(size)} in all{what})",
+          file=_status_stream(args))
 
 
 def emit(args, text, result, rows: tuple[str, ...] | None = None) -> None:
