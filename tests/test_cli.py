@@ -257,3 +257,19 @@ def test_compare_as_json_over_scenario_and_quantile(capsys, tmp_path):
     assert saved["dims"] == ["scenario", "quantile"] and saved["attrs"]["units"] == "TWh"
     assert body["coords"]["scenario"]["data"] == ["ban"] and body["coords"]["quantile"]["data"] == [0.05, 0.5, 0.95]
     assert body["attrs"]["baseline"] == "base" and body["attrs"]["first_year"] == 2021 and body["attrs"]["draws"] == 2
+
+
+def test_calibrate_as_json_rows_with_units(capsys, monkeypatch):
+    import json
+    from types import SimpleNamespace
+
+    from hashjoule.calibration import workflow
+
+    tables = {"parameters": {"growth_per_day": 0.012}, "posterior": {"particle": {"growth_per_day": [0.011, 0.013]}}}
+    monkeypatch.setattr(workflow, "calibrate", lambda *args, **kwargs: SimpleNamespace(tables=tables))
+    status, out, _ = run(capsys, "calibrate", "--format", "json")
+    assert status == 0
+    body = json.loads(out)
+    assert {"key": "parameters.growth_per_day", "value": 0.012, "unit": "1/d"} in body["rows"]
+    assert {"key": "posterior.particle.growth_per_day", "value": "0.011 0.013", "unit": ""} in body["rows"]
+    assert body["provenance"]["command"] == "hashjoule calibrate --format json"

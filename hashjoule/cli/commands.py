@@ -199,10 +199,13 @@ def calibrate(args) -> None:
     from pathlib import Path
 
     from hashjoule.api import calibrate
+    from hashjoule.calibration.workflow import UNITS
     from hashjoule.reports.calibration import summary_text
+    from hashjoule.reports.export import nested_table
 
     result = calibrate(args.until, args.draws, args.seed, args.output, args.report, progress=_progress(args))
-    print(summary_text(result, Path(args.output).stem if args.output else ""))
+    emit(args, lambda: summary_text(result, Path(args.output).stem if args.output else ""),
+         nested_table(result.tables, UNITS))
     for what, where in (("parameter set", args.output), ("report", args.report)):
         if where is not None:
             wrote(args, where, what=what)

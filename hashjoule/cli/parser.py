@@ -273,6 +273,7 @@ def _calibrate(sub) -> None:
                           "scenario with calibration = \"NAME\"")
     cal.add_argument("--report", metavar="DIR", help="write figures (PNG) and summary.md into this folder")
     add_progress(cal)
+    add_format(cal)
     cal.set_defaults(run=commands.calibrate)
 
 

@@ -127,3 +127,21 @@ def estimate_result(day_or_period: xr.Dataset, account: xr.Dataset) -> xr.Datase
         result["annualised_energy"] = day_or_period.annualised_energy.isel(time=0, drop=True)
     result.attrs.update(electricity_price_usd_per_kwh=day_or_period.attrs["electricity_price_usd_per_kwh"])
     return result
+
+
+def nested_table(tables: dict, units: dict | None = None) -> pd.DataFrame:
+    """Nested sections (a parameter set's tables) as rows ``section.key``, their value (a
+    list as numbers separated by spaces) and unit, where ``units[(section, key)]`` gives one."""
+    rows = []
+
+    def walk(prefix: tuple, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk((*prefix, str(key)), inner)
+            return
+        if isinstance(value, (list, tuple, np.ndarray)):
+            value = " ".join(f"{v:.6g}" if isinstance(v, float) else str(v) for v in value)
+        rows.append({"key": ".".join(prefix), "value": value, "unit": (units or {}).get(prefix[:2], "")})
+
+    walk((), tables)
+    return pd.DataFrame(rows).set_index("key")

@@ -204,7 +204,8 @@ def _sensitivity(runs: Runs):
     from hashjoule.scenarios.runs import sensitivity
 
     indices = sensitivity("china-2021", samples=runs.draws["sobol"], seed=SEED, progress=runs.progress)
-    return figures.sobol_indices(indices), indices[["S1", "S1_conf", "ST", "ST_conf"]]
+    # the scenario is named in the header; a column of it on every row would say nothing more
+    return figures.sobol_indices(indices), indices[["S1", "S1_conf", "ST", "ST_conf"]].drop_vars("scenario")
 
 
 def _calibration_fit(runs: Runs):
