@@ -73,7 +73,7 @@ PRINT_FORMATS = ("text", "csv", "json")
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=PRINT_FORMATS, default="text",
+    parser.add_argument("--format", dest="print_format", choices=PRINT_FORMATS, default="text",
                         help="print the results as a text table, as CSV (provenance in leading '# key: value' "
                              "lines) or as JSON (provenance under the key 'provenance') (default: %(default)s)")
 

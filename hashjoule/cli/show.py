@@ -36,7 +36,7 @@ def file_text(path) -> str:
 
 
 def _status_stream(args):
-    return sys.stdout if getattr(args, "format", "text") == "text" else sys.stderr
+    return sys.stdout if getattr(args, "print_format", "text") == "text" else sys.stderr
 
 
 def wrote(args, *paths, what: str = "") -> None:
@@ -68,7 +68,7 @@ def emit(args, text, result, rows: tuple[str, ...] | None = None) -> None:
     rows : tuple of str, optional
         Row dimensions of a Dataset's CSV.
     """
-    fmt = getattr(args, "format", "text")
+    fmt = getattr(args, "print_format", "text")
     if fmt == "text":
         print(text() if callable(text) else text)
         return
