@@ -211,6 +211,15 @@ def test_no_progress_bar_when_standard_error_is_not_a_terminal(capsys):
     assert not _progress(Namespace(no_progress=False))  # pytest's captured stderr is not a terminal
 
 
+def test_progress_bar_on_a_terminal_unless_asked_not_to(monkeypatch):
+    from argparse import Namespace
+
+    from hashjoule.cli.commands import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert _progress(Namespace(no_progress=False)) and not _progress(Namespace(no_progress=True))
+
+
 @pytest.mark.parametrize("size, text", [(0, "0 B"), (999, "999 B"), (4_200, "4.2 kB"), (12_345_678, "12 MB"),
                                         (1_300_000_000, "1.3 GB")])
 def test_sizes_of_written_files(size, text):
