@@ -85,10 +85,13 @@ print(folder / "fan.png")
 # `api.compare` is `hashjoule compare`: it runs each scenario and the baseline with the
 # same random numbers, draw by draw, and summarises the differences over whole years
 # (2021 to the end of the run by default): electricity saved in China and the net global
-# change [TWh], CO2 avoided in China and net [Mt], and household-years; the mean and
-# the 5-95 % interval of each. A net change below 0 is a saving.
+# change [TWh], CO2 avoided in China and net [Mt], and household-years, as a Dataset over
+# `scenario` and `quantile` (5, 50 and 95 % of the paired draws), each variable with its
+# unit, and the means over draws beside them. A net change below 0 is a saving.
 
 # %%
-table, years = api.compare(["china-2021"], baseline="baseline", draws=DRAWS, seed=0)
-print(table.T.to_string(float_format="{:,.1f}".format))
-print(f"net global change, {years[0]}-{years[1]}: {table.loc['china-2021', 'net_global_mean']:.1f} TWh")
+cmp = api.compare(["china-2021"], baseline="baseline", draws=DRAWS, seed=0)
+print(cmp)
+net = cmp.net_global_mean.sel(scenario="china-2021")
+print(f"net global change, {cmp.attrs['first_year']}-{cmp.attrs['last_year']}: {float(net):.1f} "
+      f"{cmp.net_global.attrs['units']}")

@@ -7,9 +7,10 @@ and reports from :mod:`hashjoule.reports`, the calibration from :mod:`hashjoule.
 from __future__ import annotations
 
 from hashjoule.errors import InputError
-from hashjoule.scenarios.runs import compare, load, run_scenario, sensitivity, simulate
+from hashjoule.scenarios.runs import compare, load, run_scenario, run_summary, sensitivity, simulate
 
-__all__ = ["calibrate", "compare", "figures", "load", "report", "run_scenario", "sensitivity", "simulate"]
+__all__ = ["calibrate", "compare", "figures", "load", "report", "run_scenario", "run_summary", "sensitivity",
+           "simulate"]
 
 # The reports and the calibration are imported by the functions that use them, so that a
 # command that only runs the model does not import the plotting and fitting code.
@@ -45,7 +46,8 @@ def report(source: str, output, compare=(), baseline: str = "baseline", draws: i
 
     Headline numbers with 5-95 % intervals, figures, the comparison with the baseline, the
     assumptions with their sources and the article-claims check; see
-    :func:`hashjoule.reports.html.build_report`. Returns the path of ``report.html``.
+    :func:`hashjoule.reports.html.build_report`. The scenario, the baseline and each compared
+    scenario run once, all with the same draws and seed. Returns the path of ``report.html``.
     """
     from hashjoule.reports.html import build_report
 
@@ -53,7 +55,7 @@ def report(source: str, output, compare=(), baseline: str = "baseline", draws: i
 
 
 def calibrate(until: str = "2021-04-30", draws: int = 40, seed: int = 0, output=None, report=None,
-              start: str = "2016-01-01"):
+              start: str = "2016-01-01", progress: bool = False):
     """Fit the fleet parameters on data up to a cut-off, check them after it, and write a
     parameter set (``hashjoule calibrate``).
 
@@ -73,6 +75,8 @@ def calibrate(until: str = "2021-04-30", draws: int = 40, seed: int = 0, output=
         Folder for the figures (PNG) and ``summary.md``; created if missing.
     start : str
         First day of the fit.
+    progress : bool
+        Show a progress bar of the calibration's steps.
 
     Returns
     -------
@@ -99,7 +103,7 @@ def calibrate(until: str = "2021-04-30", draws: int = 40, seed: int = 0, output=
         raise InputError.single("report", str(report), "a folder (new or existing) inside an existing folder",
                                 repr(str(report)))
     holdout.check_window(until)
-    result = workflow.calibrate(until, draws, seed, start=start)
+    result = workflow.calibrate(until, draws, seed, start=start, progress=progress)
     if output is not None:
         write_set(result.tables, output, workflow.UNITS)
     if report is not None:

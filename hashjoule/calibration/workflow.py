@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import xarray as xr
+from tqdm.auto import tqdm
 
 from hashjoule import __version__
 from hashjoule.calibration import crackdown, fit, holdout, posterior
@@ -72,7 +73,7 @@ class Calibration:
 
 def calibrate(until: str = fit.FIT_END, draws: int = DRAWS, seed: int = 0, start: str = fit.FIT_START,
               lags=fit.LAGS_DAYS, max_evaluations: int = 40, scenario: str = holdout.SCENARIO,
-              crackdown_draws: int = CRACKDOWN_DRAWS) -> Calibration:
+              crackdown_draws: int = CRACKDOWN_DRAWS, progress: bool = False) -> Calibration:
     """Fit the fleet parameters on data up to ``until`` and check them after it.
 
     Parameters
@@ -96,13 +97,19 @@ def calibrate(until: str = fit.FIT_END, draws: int = DRAWS, seed: int = 0, start
     crackdown_draws : int
         Draws of the scenario run from ``start`` with the least-squares parameters for the
         checks of :mod:`hashjoule.calibration.crackdown` (0: none).
+    progress : bool
+        Show a progress bar of the steps (fit, posterior, out-of-sample check, crackdown check).
     """
     check_start, _ = holdout.check_window(until)
+    bar = tqdm(total=4, desc="calibrate: fit", unit="step", disable=not progress)
     inputs, observed = fit.targets(until, start, scenario)
     ls = fit.least_squares(inputs, observed, lags, max_evaluations)
+    _step(bar, "posterior")
     correlations = fit.parameter_correlations(inputs, observed, ls.parameters)
     sample = posterior.laplace(inputs, observed, ls, draws, seed)
+    _step(bar, "out-of-sample check")
     paths, check = holdout.check(scenario, start, until, sample, ls.parameters)
+    _step(bar, "crackdown check")
     cut = pd.Timestamp(check_start) - pd.Timedelta(days=1)
     fitted = np.full(paths.time.size, np.nan)
     fitted[: inputs.days] = fit.simulated_hashrate_ths(inputs, ls.parameters) / 1e6
@@ -116,7 +123,15 @@ def calibrate(until: str = fit.FIT_END, draws: int = DRAWS, seed: int = 0, start
         rows = crackdown.summary(crackdown.run(scenario, crackdown_draws, seed, start, ls.parameters))
         tables["crackdown"] = {"scenario": scenario, "draws": crackdown_draws,
                                **{name: _plain(model) for name, (model, _, _) in rows.items()}}
+    _step(bar, "done")
+    bar.close()
     return Calibration(tables, paths, _posterior_dataset(sample, ls, tables), ls, sample, check)
+
+
+def _step(bar, name: str) -> None:
+    """Count a finished step and name the next."""
+    bar.update()
+    bar.set_description(f"calibrate: {name}")
 
 
 def _tables(start, cut, ls, correlations, sample, check, scenario, error_at_cut) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from hashjoule.cli.show import emit, note, wrote, wrote_in
 from hashjoule.errors import InputError
 
 
@@ -37,6 +38,7 @@ def estimate(args) -> None:
     from hashjoule.estimates.estimators import estimate
     from hashjoule.estimates.ewaste import period_text
     from hashjoule.estimates.prices import period_effect_text
+    from hashjoule.reports.export import estimate_result
     from hashjoule.reports.text import estimate_table
 
     start, end = _period(args)
@@ -46,17 +48,16 @@ def estimate(args) -> None:
     series = _price_series(args.price_series)
     ds = estimate(args.price, args.method, start, end, price_series=series)
     account = period_account(ds, home=home, emission_factor_t_per_mwh=args.emission_factor)
-    print(estimate_table(ds, account))
+    emit(args, lambda: estimate_table(ds, account), estimate_result(ds, account), ("estimator", "bound"))
     if series is not None:
-        print(period_effect_text(args.price, args.method, ds, account))
+        note(args, period_effect_text(args.price, args.method, ds, account))
     if args.ewaste:
-        print(period_text(estimate(args.price, "cbeci", price_series=series), start, end))
-    _user_data_line()
+        note(args, period_text(estimate(args.price, "cbeci", price_series=series), start, end))
+    _user_data_line(args)
     if args.output is not None:
         merged = ds.merge(account.rename({name: f"period_{name}" for name in account.data_vars}),
                           combine_attrs="drop_conflicts")
-        path = write(merged, args.output, command=args.command_line)
-        print(f"wrote {path}")
+        wrote(args, write(merged, args.output, command=args.command_line))
 
 
 def _price_series(name_or_path):
@@ -69,13 +70,13 @@ def _price_series(name_or_path):
     return daily(price_series(name_or_path), daily_inputs().time.values)
 
 
-def _user_data_line() -> None:
+def _user_data_line(args) -> None:
     """Name the user's data files when a command read them instead of the bundled ones."""
     from hashjoule.data.userdata import provenance_note
 
-    note = provenance_note()
-    if note:
-        print(f"User data read instead of the bundled files: {note}")
+    files = provenance_note()
+    if files:
+        note(args, f"User data read instead of the bundled files: {files}")
 
 
 def data(args) -> None:
@@ -102,9 +103,9 @@ def data(args) -> None:
 
 def simulate(args) -> None:
     from hashjoule.api import simulate
-    from hashjoule.reports.text import simulation_report
     from hashjoule.output import check_output_path, write
-    from hashjoule.simulation.runner import summary_table
+    from hashjoule.reports.text import simulation_report
+    from hashjoule.scenarios.runs import run_summary
 
     if args.output is not None and check_output_path(args.output).suffix != ".nc":
         raise InputError.single("output", args.output, "a NetCDF file name ending in .nc", repr(args.output))
@@ -115,13 +116,12 @@ def simulate(args) -> None:
     draws, seed = (1, None) if args.deterministic else (args.draws or 100, args.seed or 0)
     ds = simulate(args.start, args.end, args.engine, draws, seed, args.batch_size, args.keep_draws,
                   progress=_progress(args), workers=args.workers, scheduler=args.scheduler)
-    table = summary_table(ds)
+    summary = run_summary(ds)
     title = (f"hashjoule simulate: {args.engine} engine, {draws} draw{'s' * (draws > 1)}, "
              f"{'deterministic' if seed is None else f'seed {seed}'}, {args.start} to {args.end}, no mining policy")
-    print(simulation_report(ds, table, title))
+    emit(args, lambda: simulation_report(ds, summary, title), summary, ("year",))
     if args.output is not None:
-        path = write(ds, args.output, command=args.command_line)
-        print(f"wrote {path}")
+        wrote(args, write(ds, args.output, command=args.command_line))
 
 
 def validate(args) -> None:
@@ -166,6 +166,7 @@ def run(args) -> None:
     from hashjoule.reports.text import simulation_report
     from hashjoule.scenarios.load import load_scenario
     from hashjoule.scenarios.resolve import resolve
+    from hashjoule.scenarios.runs import run_summary
     from hashjoule.simulation.runner import KEEP_DRAWS_UP_TO, summary_table
 
     scenario = load_scenario(args.scenario)[0]
@@ -181,26 +182,27 @@ def run(args) -> None:
     if args.resume:
         print(f"resumed: {ds.attrs['resumed_draws']} of {ds.attrs['draws']} draws came from the checkpoint",
               file=sys.stderr)
-    table = summary_table(ds)
-    report = simulation_report(ds, table, f"scenario {scenario.name}: {scenario.description}")
-    print(report)
+    summary = run_summary(ds)
+    report = simulation_report(ds, summary, f"scenario {scenario.name}: {scenario.description}")
+    emit(args, report, summary, ("year",))
     write(ds, folder / "results.nc", command=args.command_line)
     with atomic_path(folder / "summary.csv") as tmp:
-        table.to_csv(tmp)
+        summary_table(ds).to_csv(tmp)
     with atomic_path(folder / "report.txt") as tmp:
         tmp.write_text(report + "\n", encoding="utf-8")
     shutil.rmtree(folder / "checkpoint", ignore_errors=True)
-    print(f"wrote {folder}/results.nc, summary.csv, report.txt")
+    wrote(args, *(folder / name for name in ("results.nc", "summary.csv", "report.txt")))
 
 
 def compare(args) -> None:
     from hashjoule.api import compare
     from hashjoule.reports.text import comparison_text
 
-    table, (first, last) = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
-                                   progress=_progress(args), paired=not args.unpaired,
-                                   workers=args.workers, scheduler=args.scheduler, emissions=args.emissions)
-    print(comparison_text(table, args.baseline, first, last, paired=not args.unpaired))
+    summary = compare(args.scenarios, args.baseline, args.from_year, args.to_year, args.draws, args.seed,
+                      progress=_progress(args), paired=not args.unpaired, workers=args.workers, scheduler=args.scheduler,
+                      emissions=args.emissions)
+    emit(args, lambda: comparison_text(summary), summary, ("scenario",))
+
 
 def figures(args) -> None:
     from hashjoule.api import figures
@@ -213,9 +215,10 @@ def figures(args) -> None:
     check_request(names, formats)  # refuse unknown names before any work
     manifest = figures(names, args.output, formats, progress=_progress(args),
                        command=args.command_line, draws=args.draws)
+    made = [file for name in (names or manifest["figures"]) for file in manifest["figures"][name]["files"]]
     for name in (names or manifest["figures"]):
         print(f"{name}: " + ", ".join(manifest["figures"][name]["files"]))
-    print(f"wrote {args.output}/manifest.json")
+    wrote_in(args, args.output, [*made, "manifest.json"], what="; manifest.json lists them")
 
 
 def report(args) -> None:
@@ -225,7 +228,7 @@ def report(args) -> None:
     check_output_folder(args.output)  # a folder that can be written, on a disk with room, before any work
     path = report(args.scenario, args.output, args.compare, args.baseline, args.draws, args.seed,
                   progress=_progress(args), command=args.command_line)
-    print(f"wrote {path}")
+    wrote(args, path)
 
 
 def sensitivity(args) -> None:
@@ -237,28 +240,32 @@ def sensitivity(args) -> None:
         raise InputError.single("output", args.output, "a NetCDF file name ending in .nc", repr(args.output))
     ds = sensitivity(args.scenario, args.baseline, args.samples, args.seed, args.from_year, args.to_year,
                      args.workers, args.scheduler, progress=_progress(args))
-    print(sensitivity_text(ds))
+    emit(args, lambda: sensitivity_text(ds), ds, ("output", "parameter"))
     if args.output is not None:
-        path = write(ds, args.output, command=args.command_line)
-        print(f"wrote {path}")
+        wrote(args, write(ds, args.output, command=args.command_line))
 
 
 def calibrate(args) -> None:
     from pathlib import Path
 
     from hashjoule.api import calibrate
+    from hashjoule.calibration.workflow import UNITS
     from hashjoule.reports.calibration import summary_text
+    from hashjoule.reports.export import nested_table
 
-    result = calibrate(args.until, args.draws, args.seed, args.output, args.report)
-    print(summary_text(result, Path(args.output).stem if args.output else ""))
+    result = calibrate(args.until, args.draws, args.seed, args.output, args.report, progress=_progress(args))
+    emit(args, lambda: summary_text(result, Path(args.output).stem if args.output else ""),
+         nested_table(result.tables, UNITS))
     for what, where in (("parameter set", args.output), ("report", args.report)):
         if where is not None:
-            print(f"wrote {what} {where}")
+            wrote(args, where, what=what)
 
 
 def claims(args) -> None:
     from hashjoule.estimates.claims import check_claims
+    from hashjoule.reports.export import verdict_table
     from hashjoule.reports.text import claims_text
 
-    print(claims_text(check_claims(args.year, args.price)))
-    _user_data_line()
+    verdicts = check_claims(args.year, args.price)
+    emit(args, lambda: claims_text(verdicts), verdict_table(verdicts))
+    _user_data_line(args)

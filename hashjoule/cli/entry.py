@@ -14,8 +14,9 @@ import traceback
 from dataclasses import replace
 
 from hashjoule.cli.options import MAX_SCENARIO_DRAWS
-from hashjoule.cli.parser import build_parser
+from hashjoule.cli.parser import build_parser, menu
 from hashjoule.errors import InputError
+
 
 def _name_options(error: InputError, args) -> InputError:
     """Name the options the user typed, not the API's arguments: a problem whose source is
@@ -93,6 +94,9 @@ def _unexpected(command: str, error: BaseException, debug: bool) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    if not argv:  # a newcomer's first call: the ways in, not a usage error
+        print(menu())
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
     args.command_line = shlex.join(["hashjoule", *argv])

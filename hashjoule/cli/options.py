@@ -64,7 +64,18 @@ def add_price(parser: argparse.ArgumentParser) -> None:
 
 
 def add_progress(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar (there is none anyway when standard error is not a terminal)")
+
+
+#: Formats of the results a command prints.
+PRINT_FORMATS = ("text", "csv", "json")
+
+
+def add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", dest="print_format", choices=PRINT_FORMATS, default="text",
+                        help="print the results as a text table, as CSV (provenance in leading '# key: value' "
+                             "lines) or as JSON (provenance under the key 'provenance') (default: %(default)s)")
 
 
 def add_baseline(parser: argparse.ArgumentParser) -> None:

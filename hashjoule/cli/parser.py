@@ -11,16 +11,42 @@ import textwrap
 
 from hashjoule import __version__
 import hashjoule.cli.commands as commands
-from hashjoule.cli.options import (EPILOG, Parser, add_baseline, add_batch, add_emissions, add_keep, add_parallel,
+from hashjoule.cli.options import (EPILOG, Parser, add_baseline, add_batch, add_emissions, add_format, add_keep,
+                                   add_parallel,
                                    add_price, add_progress, count, number, positive_count, year)
 from hashjoule.reports.catalogue import FIGURES
+
+
+#: Three ways in, one command each: printed by ``hashjoule`` alone and under ``--help``.
+JOURNEYS = (
+    ("energy planner", "a scenario's electricity and CO2 by year to 2030, with 5-95 % intervals, in one HTML "
+                       "page (copy a scenario to edit it: hashjoule scenarios copy china-2021 my.toml)",
+     "hashjoule report china-2021 -o china-2021-report"),
+    ("academic", "remake every documented figure with its data, seeds and a manifest (about 3 minutes)",
+     "hashjoule figures --all -o figures"),
+    ("policy staff", "what each shutdown timeline saves in China and the net global change, paired by draw",
+     "hashjoule compare china-2021 early-ban-2019 inner-mongolia-only"),
+)
+
+
+def menu() -> str:
+    """The three journeys, one command each."""
+    lines = ["hashjoule: electricity use and CO2 of Bitcoin mining, and what mining shutdowns save.", "",
+             "Start with one of three journeys:", ""]
+    for who, what, command in JOURNEYS:
+        lines += [textwrap.fill(what, 79, initial_indent=f"  {who:<16}", subsequent_indent=" " * 18),
+                  f"  {'':<16}$ {command}", ""]
+    lines += ["Every command: hashjoule --help; one command: hashjoule COMMAND --help.",
+              "Tables can be printed as CSV or JSON with --format csv|json."]
+    return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="hashjoule",
         description="Electricity use and carbon emissions of Bitcoin mining, from bundled data.",
-        epilog=EPILOG,
+        epilog=menu().split("\n", 2)[2] + "\n\n" + EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"hashjoule {__version__}")
     parser.add_argument("--debug", action="store_true",
@@ -68,6 +94,7 @@ def _estimate(sub) -> None:
                      help="grid emission factor for a CO2 figure [t CO2/MWh = kg/kWh]")
     est.add_argument("-o", "--output", metavar="FILE.nc|FILE.csv",
                      help="also write the daily estimate and the period totals (NetCDF4 or CSV)")
+    add_format(est)
     est.set_defaults(run=commands.estimate)
 
 
@@ -95,6 +122,7 @@ def _simulate(sub) -> None:
     add_parallel(sim)
     add_progress(sim)
     sim.add_argument("-o", "--output", metavar="FILE.nc", help="write the results (NetCDF4)")
+    add_format(sim)
     sim.set_defaults(run=commands.simulate)
 
 
@@ -143,6 +171,7 @@ def _run(sub) -> None:
                      help="finish an interrupted run of the same scenario, seed and draws in the output folder")
     run.add_argument("--force", action="store_true", help="overwrite results in an existing output folder")
     add_progress(run)
+    add_format(run)
     run.set_defaults(run=commands.run)
 
 
@@ -164,6 +193,7 @@ def _compare(sub) -> None:
     add_emissions(cmp)
     add_parallel(cmp)
     add_progress(cmp)
+    add_format(cmp)
     cmp.set_defaults(run=commands.compare)
 
 
@@ -228,6 +258,7 @@ def _sensitivity(sub) -> None:
     add_parallel(sens)
     sens.add_argument("-o", "--output", metavar="FILE.nc", help="also write the indices (NetCDF4)")
     add_progress(sens)
+    add_format(sens)
     sens.set_defaults(run=commands.sensitivity)
 
 
@@ -253,6 +284,8 @@ def _calibrate(sub) -> None:
                      help="write the parameter set; copy it into hashjoule/calibration/sets/ and name it in a "
                           "scenario with calibration = \"NAME\"")
     cal.add_argument("--report", metavar="DIR", help="write figures (PNG) and summary.md into this folder")
+    add_progress(cal)
+    add_format(cal)
     cal.set_defaults(run=commands.calibrate)
 
 
@@ -263,6 +296,7 @@ def _claims(sub) -> None:
                     "bitcoin costs a family of three a year of electricity.", epilog=EPILOG)
     claims.add_argument("--year", type=year, default=2021, help="calendar year to test (default: %(default)s)")
     add_price(claims)
+    add_format(claims)
     claims.set_defaults(run=commands.claims)
 
 

@@ -7,6 +7,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from hashjoule.constants import BAND
 from hashjoule.figures.style import OKABE_ITO, caption, new_figure, styled
 
 #: Panels: (title, unit, [(label, variable, sign, colour)]); sign turns a saving into a negative change.
@@ -25,9 +26,10 @@ def scenario_savings(table: xr.Dataset, first_year: int | None = None, last_year
     Parameters
     ----------
     table : xarray.Dataset
-        Over ``scenario``: ``<quantity>_mean``, ``_p5`` and ``_p95`` for ``saved_china``,
-        ``net_global`` [TWh], ``co2_avoided_china`` and ``co2_net_global`` [Mt], as in the
-        table of :func:`hashjoule.api.compare` (``table.to_xarray()``).
+        The comparison of :func:`hashjoule.api.compare`: ``saved_china``, ``net_global``
+        [TWh], ``co2_avoided_china`` and ``co2_net_global`` [Mt] over (``scenario``,
+        ``quantile``) with the quantiles 0.05 and 0.95, and their means over draws
+        ``<quantity>_mean`` over ``scenario``.
     first_year, last_year : int, optional
         Years the totals cover (for the title).
 
@@ -42,7 +44,7 @@ def scenario_savings(table: xr.Dataset, first_year: int | None = None, last_year
     for ax, (quantity, unit, bars) in zip(axes, PANELS):
         for offset, (where, var, sign, colour) in zip((-0.18, 0.18), bars):
             mean = sign * table[f"{var}_mean"].values
-            ends = sign * table[f"{var}_p5"].values, sign * table[f"{var}_p95"].values
+            ends = (sign * table[var].sel(quantile=BAND[0]).values, sign * table[var].sel(quantile=BAND[1]).values)
             low, high = np.minimum(*ends), np.maximum(*ends)
             ax.barh(y + offset, mean, height=0.34, color=colour, label=where)
             # the interval as a line from its ends: a heavy-tailed mean may lie outside it

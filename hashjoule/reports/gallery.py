@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from hashjoule import figures
-from hashjoule.constants import ARTICLE_TWH_PER_YEAR, BAND
+from hashjoule.constants import BAND
 from hashjoule.errors import InputError
 from hashjoule.reports.catalogue import FIGURES, SEED, check_request
 from hashjoule.reports.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
@@ -92,8 +92,8 @@ class Runs:
         return self._once("calibration", lambda: calibrate(draws=self.draws["calibration"], seed=SEED,
                                                                     crackdown_draws=0))
 
-    def compare(self, names: tuple[str, ...]) -> tuple[pd.DataFrame, tuple[int, int]]:
-        """The paired comparison of scenarios with the baseline."""
+    def compare(self, names: tuple[str, ...]) -> xr.Dataset:
+        """The paired comparison of scenarios with the baseline (over scenario and quantile)."""
         from hashjoule.scenarios.runs import compare
 
         return self._once(("compare", names), lambda: compare(list(names), draws=self.draws["compared"], seed=SEED,
@@ -166,13 +166,15 @@ def _timeline(runs: Runs):
 def _savings(runs: Runs):
     from hashjoule.scenarios.load import library_names
 
+    from hashjoule.scenarios.compare import flat_table
+
     names = tuple(n for n in library_names() if n != "baseline")
-    table, (first, last) = runs.compare(names)
-    data = table.to_xarray()
+    summary = runs.compare(names)
+    # the data file keeps one row per scenario, a column per statistic
+    data = flat_table(summary).to_xarray()
     for name in data.data_vars:
-        data[name].attrs["units"] = "household-yr" if name.startswith("household") else (
-            "Mt" if name.startswith("co2") else "TWh")
-    return figures.scenario_savings(data, first, last), data
+        data[name].attrs["units"] = summary[name.rsplit("_", 1)[0]].attrs["units"]
+    return figures.scenario_savings(summary, summary.attrs["first_year"], summary.attrs["last_year"]), data
 
 
 def _fan(runs: Runs):
@@ -202,7 +204,8 @@ def _sensitivity(runs: Runs):
     from hashjoule.scenarios.runs import sensitivity
 
     indices = sensitivity("china-2021", samples=runs.draws["sobol"], seed=SEED, progress=runs.progress)
-    return figures.sobol_indices(indices), indices[["S1", "S1_conf", "ST", "ST_conf"]]
+    # the scenario is named in the header; a column of it on every row would say nothing more
+    return figures.sobol_indices(indices), indices[["S1", "S1_conf", "ST", "ST_conf"]].drop_vars("scenario")
 
 
 def _calibration_fit(runs: Runs):
@@ -305,6 +308,42 @@ def input_files(scenarios) -> dict[str, str]:
     return files
 
 
+def output_folder(directory) -> Path:
+    """The gallery's folder, created if its parent exists."""
+    directory = Path(directory)
+    if not directory.parent.is_dir() or (directory.exists() and not directory.is_dir()):
+        raise InputError.single("output", str(directory), "a folder, new or existing, inside an existing one",
+                                "no such parent folder" if not directory.parent.is_dir() else "an existing file")
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+def read_manifest(path: Path) -> dict:
+    """An earlier call's manifest in the folder, or an empty one."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def make_figure(name: str, runs: Runs, directory: Path, formats, made: dict) -> dict:
+    """Make one figure, write it in every format with its data, and return its manifest entry."""
+    recipe = FIGURES[name]
+    fig, data = MAKERS[name](runs)
+    written = [save_figure(fig, directory / f"{name}.{fmt}", fmt) for fmt in formats]
+    parts = data if isinstance(data, list) else [data]
+    n = runs.draws.get(recipe.runs, 0)
+    header = {"figure": name, "what": recipe.description, "seed": recipe.seed if n else "none",
+              "draws": n, "scenarios": ", ".join(recipe.scenarios) or "none (historical data)"}
+    for i, part in enumerate(parts):
+        suffix = "" if i == 0 else f".{next(iter(part.dims))}"
+        written.append(write_table(part, directory / f"{name}{suffix}.csv", header))
+    return {"description": recipe.description, "scenarios": list(recipe.scenarios),
+            "seed": recipe.seed if n else None, "draws": n,
+            "files": {p.name: sha256(p) for p in written}, "inputs": input_files(recipe.scenarios),
+            "made_by": made}
+
+
 def make_figures(names=None, directory=".", formats=("png",), progress: bool = False,
                  command: str | None = None, draws: int | None = None) -> dict:
     """Make bundled figures, their data files and ``manifest.json`` in a folder.
@@ -332,36 +371,16 @@ def make_figures(names=None, directory=".", formats=("png",), progress: bool = F
         versions, time); at the top, the latest call's.
     """
     names, formats = check_request(names, formats)
-    directory = Path(directory)
-    if not directory.parent.is_dir() or (directory.exists() and not directory.is_dir()):
-        raise InputError.single("output", str(directory), "a folder, new or existing, inside an existing one",
-                                "no such parent folder" if not directory.parent.is_dir() else "an existing file")
-    directory.mkdir(exist_ok=True)
+    directory = output_folder(directory)
     manifest_path = directory / "manifest.json"
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        manifest = {}
+    manifest = read_manifest(manifest_path)
     made = {key: value for key, value in provenance(command).items() if key != "history"}
     made["created"] = f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
     manifest.update(made)  # the latest call; each figure's entry keeps the call that made it
     entries = manifest.setdefault("figures", {})
     runs = Runs(progress, draws)
     for name in tqdm(names, desc="figures", unit="figure", disable=not progress):
-        recipe = FIGURES[name]
-        fig, data = MAKERS[name](runs)
-        written = [save_figure(fig, directory / f"{name}.{fmt}", fmt) for fmt in formats]
-        parts = data if isinstance(data, list) else [data]
-        n = runs.draws.get(recipe.runs, 0)
-        header = {"figure": name, "what": recipe.description, "seed": recipe.seed if n else "none",
-                  "draws": n, "scenarios": ", ".join(recipe.scenarios) or "none (historical data)"}
-        for i, part in enumerate(parts):
-            suffix = "" if i == 0 else f".{next(iter(part.dims))}"
-            written.append(write_table(part, directory / f"{name}{suffix}.csv", header))
-        entries[name] = {"description": recipe.description, "scenarios": list(recipe.scenarios),
-                         "seed": recipe.seed if n else None, "draws": n,
-                         "files": {p.name: sha256(p) for p in written}, "inputs": input_files(recipe.scenarios),
-                         "made_by": made}
+        entries[name] = make_figure(name, runs, directory, formats, made)
         # written after every figure: an interrupted call leaves no entry whose hashes are stale
         manifest["figures"] = dict(sorted(entries.items()))
         with atomic_path(manifest_path) as tmp:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import matplotlib.style
 import numpy as np
-import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure
 
@@ -30,8 +29,7 @@ from hashjoule.reports.figuredata import composition_groups, gantt_rows, observe
 from hashjoule.scenarios.compare import china_regions
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.resolve import resolve
-from hashjoule.scenarios.runs import comparable, run_scenario
-from hashjoule.scenarios.runs import compare as run_compare
+from hashjoule.scenarios.runs import comparable, compare_runs, run_each, years_compared
 
 #: Bundled data files a scenario run reads (history, hardware, regions, mining maps, emission
 #: factors, exchange rates), and those of the claims check and household references.
@@ -130,15 +128,83 @@ def _table(header: list[str], rows, numeric: set[int] = frozenset()) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def comparison_rows(table: pd.DataFrame) -> list[tuple]:
+def comparison_rows(summary: xr.Dataset) -> list[tuple]:
     """Mean [5 %, 95 %] of each paired difference, one row per scenario."""
     keys = ("saved_china", "net_global", "co2_avoided_china", "co2_net_global")
-    return [(name, *(f"{row[k + '_mean']:,.1f} [{row[k + '_p5']:,.1f}, {row[k + '_p95']:,.1f}]" for k in keys))
-            for name, row in table.iterrows()]
+    rows = []
+    for name in summary.scenario.values:
+        one = summary.sel(scenario=name)
+        rows.append((str(name), *(f"{float(one[f'{k}_mean']):,.1f} [{float(one[k].sel(quantile=BAND[0])):,.1f}, "
+                                  f"{float(one[k].sel(quantile=BAND[1])):,.1f}]" for k in keys)))
+    return rows
+
+
+def _head(ds: xr.Dataset, scenario, provenance: dict[str, str]) -> list[str]:
+    """The page's head, title and the run it reports."""
+    esc = html.escape
+    run = scenario.run
+    return [f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>hashjoule: {esc(scenario.name)}</title>"
+            f"<style>{_CSS}</style></head><body>",
+            f"<h1>Scenario {esc(scenario.name)}</h1><p>{esc(scenario.description)}</p>",
+            f"<p class=note>{ds.attrs.get('draws')} Monte Carlo draws, seed {ds.attrs.get('seed')}, "
+            f"{esc(str(ds.attrs.get('engine')))} engine, {run.start} to {run.end}, fleet parameters "
+            f"{esc(scenario.fleet.parameter_set)}. Intervals are 5-95 % over the draws. "
+            f"Made by: <code>{esc(provenance.get('command', ''))}</code>; {esc(provenance.get('software_versions', ''))}."
+            "</p>"]
+
+
+def _headline_section(ds: xr.Dataset, comparison: xr.Dataset | None) -> list[str]:
+    """Headline numbers of whole years from 2021, and the comparison with the baseline."""
+    esc = html.escape
+    first = max(2021, int(ds.year.values[0]))
+    last = int(ds.year.values[ds.days.values >= 365].max())
+    parts = ["<h2>Headline numbers</h2>",
+             _table(["quantity", "median [5 %, 95 %]"], headline(ds, first, last, china_regions()), {1}),
+             "<p class=note>Read with care: the fleet model overshoots the observed hashrate of 2020-21 (by about "
+             "70 % in May 2021) and recovers from the 2021 shutdowns months too early; see docs/calibration.md. "
+             "Differences between scenarios are more robust than levels.</p>"]
+    if comparison is not None:
+        a = comparison.attrs
+        parts += [f"<p>Against <b>{esc(str(a['baseline']))}</b>, {a['first_year']}-{a['last_year']}, paired by draw "
+                  f"(common random numbers, {a['draws']} draws, seed {a['seed']}); mean [5 %, 95 %] of the "
+                  "differences. Net change below 0 is a saving.</p>",
+                  _table(["scenario", "saved in China [TWh]", "net global change [TWh]", "CO2 avoided in China [Mt]",
+                          "net global CO2 change [Mt]"], comparison_rows(comparison), {1, 2, 3, 4})]
+    return parts
+
+
+def _assumptions(scenario, text: str) -> list[str]:
+    """Policies, regions, fleet and uncertain factors, the file's notes and the data's sources."""
+    overrides = [(name, _settings(o.model_dump(exclude_none=True))) for name, o in scenario.regions.items()]
+    settings = [(f"{section}.{k}", _value(v)) for section in ("fleet", "uncertainty")
+                for k, v in getattr(scenario, section).model_dump(exclude_none=True).items()]
+    parts = ["<h2>Assumptions</h2>", "<h3>Policies</h3>",
+             _table(["policy", "regions", "values", "note or source"], policy_rows(scenario))
+             if scenario.policy else "<p>No mining policy.</p>",
+             "<h3>Regions, fleet and uncertain factors</h3>",
+             _table(["region or setting", "value (distributions are sampled per draw)"], overrides + settings)]
+    comments = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+    if comments:
+        parts += ["<h3>Notes in the scenario file</h3>", f"<pre>{html.escape(comments)}</pre>"]
+    return parts + ["<h3>Data</h3>",
+                    _table(["bundled file", "source"], [(name, provenance_sources().get(name, "see PROVENANCE.md"))
+                                                        for name in MODEL_DATA]),
+                    "<p class=note>Coin Metrics and Cambridge (CCAF) data are CC BY-NC 4.0: non-commercial use only. "
+                    "Full provenance: hashjoule/data/PROVENANCE.md.</p>"]
+
+
+def _claims(verdicts) -> list[str]:
+    esc = html.escape
+    parts = ["<h2>The article's claims</h2>"]
+    for v in verdicts:
+        items = "".join(f"<li>{esc(f)}</li>" for f in v.findings)
+        parts.append(f"<h3>{esc(v.claim)}</h3><ul>{items}</ul><p><b>Verdict:</b> {esc(v.verdict)}</p>"
+                     f"<p class=note>Sources: {esc('; '.join(v.sources))}</p>")
+    return parts
 
 
 def render(ds: xr.Dataset, scenario, text: str, figures: dict[str, Figure], verdicts, provenance: dict[str, str],
-           comparison: tuple[pd.DataFrame, tuple[int, int], str] | None = None) -> str:
+           comparison: xr.Dataset | None = None) -> str:
     """The report as one HTML page.
 
     Parameters
@@ -152,59 +218,14 @@ def render(ds: xr.Dataset, scenario, text: str, figures: dict[str, Figure], verd
     verdicts : list of hashjoule.estimates.claims.Verdict
     provenance : dict of str to str
         ``software_versions`` and ``command`` (see :func:`hashjoule.output.provenance`).
-    comparison : (table, (first, last), baseline), optional
-        From :func:`hashjoule.scenarios.runs.compare`.
+    comparison : xarray.Dataset, optional
+        From :func:`hashjoule.scenarios.runs.compare_runs`.
     """
-    esc = html.escape
-    first = max(2021, int(ds.year.values[0]))
-    whole = ds.year.values[ds.days.values >= 365]
-    last = int(whole.max())
-    run = scenario.run
-    parts = [f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>hashjoule: {esc(scenario.name)}</title>"
-             f"<style>{_CSS}</style></head><body>",
-             f"<h1>Scenario {esc(scenario.name)}</h1><p>{esc(scenario.description)}</p>",
-             f"<p class=note>{ds.attrs.get('draws')} Monte Carlo draws, seed {ds.attrs.get('seed')}, "
-             f"{esc(str(ds.attrs.get('engine')))} engine, {run.start} to {run.end}, fleet parameters "
-             f"{esc(scenario.fleet.parameter_set)}. Intervals are 5-95 % over the draws. "
-             f"Made by: <code>{esc(provenance.get('command', ''))}</code>; {esc(provenance.get('software_versions', ''))}."
-             "</p>",
-             "<h2>Headline numbers</h2>",
-             _table(["quantity", "median [5 %, 95 %]"], headline(ds, first, last, china_regions()), {1}),
-             "<p class=note>Read with care: the fleet model overshoots the observed hashrate of 2020-21 (by about "
-             "70 % in May 2021) and recovers from the 2021 shutdowns months too early; see docs/calibration.md. "
-             "Differences between scenarios are more robust than levels.</p>"]
-    if comparison is not None:
-        table, (a, b), baseline = comparison
-        parts += [f"<p>Against <b>{esc(baseline)}</b>, {a}-{b}, paired by draw (common random numbers); mean "
-                  "[5 %, 95 %] of the differences. Net change below 0 is a saving.</p>",
-                  _table(["scenario", "saved in China [TWh]", "net global change [TWh]", "CO2 avoided in China [Mt]",
-                          "net global CO2 change [Mt]"], comparison_rows(table), {1, 2, 3, 4})]
-    parts.append("<h2>Figures</h2>")
+    parts = _head(ds, scenario, provenance) + _headline_section(ds, comparison) + ["<h2>Figures</h2>"]
     for title, fig in figures.items():
-        parts.append(f"<figure><img alt='{esc(title)}' src='{png_base64(fig)}'><figcaption>{esc(title)}"
-                     "</figcaption></figure>")
-    parts += ["<h2>Assumptions</h2>", "<h3>Policies</h3>",
-              _table(["policy", "regions", "values", "note or source"], policy_rows(scenario))
-              if scenario.policy else "<p>No mining policy.</p>"]
-    overrides = [(name, _settings(o.model_dump(exclude_none=True))) for name, o in scenario.regions.items()]
-    settings = [(f"{section}.{k}", _value(v)) for section in ("fleet", "uncertainty")
-                for k, v in getattr(scenario, section).model_dump(exclude_none=True).items()]
-    parts += ["<h3>Regions, fleet and uncertain factors</h3>",
-              _table(["region or setting", "value (distributions are sampled per draw)"], overrides + settings)]
-    comments = "\n".join(line for line in text.splitlines() if line.startswith("#"))
-    if comments:
-        parts += ["<h3>Notes in the scenario file</h3>", f"<pre>{esc(comments)}</pre>"]
-    parts += ["<h3>Data</h3>",
-              _table(["bundled file", "source"], [(name, provenance_sources().get(name, "see PROVENANCE.md"))
-                                                  for name in MODEL_DATA]),
-              "<p class=note>Coin Metrics and Cambridge (CCAF) data are CC BY-NC 4.0: non-commercial use only. "
-              "Full provenance: hashjoule/data/PROVENANCE.md.</p>",
-              "<h2>The article's claims</h2>"]
-    for v in verdicts:
-        items = "".join(f"<li>{esc(f)}</li>" for f in v.findings)
-        parts.append(f"<h3>{esc(v.claim)}</h3><ul>{items}</ul><p><b>Verdict:</b> {esc(v.verdict)}</p>"
-                     f"<p class=note>Sources: {esc('; '.join(v.sources))}</p>")
-    parts.append("</body></html>\n")
+        parts.append(f"<figure><img alt='{html.escape(title)}' src='{png_base64(fig)}'><figcaption>"
+                     f"{html.escape(title)}</figcaption></figure>")
+    parts += _assumptions(scenario, text) + _claims(verdicts) + ["</body></html>\n"]
     return "\n".join(parts)
 
 
@@ -221,28 +242,56 @@ def _window(policies: xr.Dataset, ds: xr.Dataset) -> tuple[str, str]:
     return str(first)[:10], str(last)[:10]
 
 
-def build_report(source: str, directory, compare=(), baseline: str = "baseline", draws: int | None = None,
-                 seed: int | None = None, progress: bool = False, command: str | None = None):
-    """Run a scenario (and the comparison) and write ``report.html`` into a folder.
+def report_figures(ds: xr.Dataset, scenario, reference: xr.Dataset | None,
+                   comparison: xr.Dataset | None) -> dict[str, Figure]:
+    """The report's figures by caption, from finished runs: the fan (with the baseline's
+    median), the regional composition, the policies' timeline (when the draws are kept)
+    and the comparison's savings."""
+    shown = {}
+    fan = "Electricity per year over the draws"
+    if reference is not None:
+        fan += f" ({reference.attrs.get('scenario')}'s median dashed)"
+    shown[fan] = figures.annual_fan(ds, reference=reference)
+    shown["Hashrate and CO2 by region"] = figures.regional_composition(ds, composition_groups())
+    policies = gantt_rows(scenario)
+    if policies.policy.size and "draw" in ds.hashrate.dims:
+        start, end = _window(policies, ds)
+        shown["Policies and the network hashrate"] = figures.crackdown_timeline(
+            ds, observed_hashrate_ehs(), policies, None, start, end)
+    if comparison is not None:
+        shown["Changes against the baseline"] = figures.scenario_savings(
+            comparison, comparison.attrs["first_year"], comparison.attrs["last_year"])
+    return shown
+
+
+def write_report(ds: xr.Dataset, scenario, text: str, directory, reference: xr.Dataset | None = None,
+                 comparison: xr.Dataset | None = None, command: str | None = None) -> Path:
+    """Write ``report.html`` of a finished run into a new or empty folder.
 
     Parameters
     ----------
-    source : str
-        Bundled scenario name or TOML file.
-    directory : path-like
-        Output folder: new or empty (it is created; its parent must exist).
-    compare : sequence of str
-        Other scenarios compared with the baseline beside ``source``.
-    baseline : str
-        Scenario the differences are taken against.
-    draws, seed : int, optional
-        Override the files' values.
-
-    Returns
-    -------
-    pathlib.Path
-        The report's path.
+    ds : xarray.Dataset
+        The scenario's run.
+    scenario, text
+        The validated scenario and its file's text.
+    reference : xarray.Dataset, optional
+        The baseline's run (its median is drawn beside the fan).
+    comparison : xarray.Dataset, optional
+        :func:`hashjoule.scenarios.runs.compare_runs` of the same draws and seed.
     """
+    folder = Path(directory)
+    page = render(ds, scenario, text, report_figures(ds, scenario, reference, comparison), check_claims(2021),
+                  provenance(command), comparison)
+    folder.mkdir(exist_ok=True)
+    path = folder / "report.html"
+    with atomic_path(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return path
+
+
+def check_request(source: str, directory, compare=(), baseline: str = "baseline") -> dict:
+    """Refuse, before any work, a bad file, runs that cannot be paired, a run without a
+    whole year from 2021 or an output folder with files. Returns the loaded files by source."""
     loaded = {name: load_scenario(name) for name in dict.fromkeys([source, *compare, baseline])}
     for name, (checked, _) in loaded.items():  # refuse a bad file before any work
         resolve(checked, name)
@@ -259,32 +308,45 @@ def build_report(source: str, directory, compare=(), baseline: str = "baseline",
         raise InputError.single("output", str(folder), "a new or empty folder", "an existing file or a folder with files")
     if not folder.parent.is_dir():
         raise InputError.single("output", str(folder), "a folder inside an existing one", "no such parent folder")
+    return loaded
 
+
+def build_report(source: str, directory, compare=(), baseline: str = "baseline", draws: int | None = None,
+                 seed: int | None = None, progress: bool = False, command: str | None = None) -> Path:
+    """Run a scenario, the baseline and the compared scenarios, each once, and write
+    ``report.html`` into a folder (:func:`write_report`).
+
+    Parameters
+    ----------
+    source : str
+        Bundled scenario name or TOML file.
+    directory : path-like
+        Output folder: new or empty (it is created; its parent must exist).
+    compare : sequence of str
+        Other scenarios compared with the baseline beside ``source``.
+    baseline : str
+        Scenario the differences are taken against.
+    draws, seed : int, optional
+        Override the scenario's values; every run, the baseline's included, uses the same
+        draws and seed, so the headline and the comparison come from the same draws.
+
+    Returns
+    -------
+    pathlib.Path
+        The report's path.
+    """
+    loaded = check_request(source, directory, compare, baseline)
     scenario, text = loaded[source]
     base_name = loaded[baseline][0].name
+    others = [s for s in dict.fromkeys([source, *compare]) if loaded[s][0].name != base_name]
     n = draws if draws is not None else scenario.run.draws
-    ds, scenario = run_scenario(source, n, seed, keep_draws=n <= KEEP_UP_TO, progress=progress)
-    shown = {}
-    reference = None
-    if scenario.name != base_name:
-        reference = run_scenario(baseline, n, seed, keep_draws=False, progress=progress)[0]
-    fan = "Electricity per year over the draws" + (f" ({base_name}'s median dashed)" if reference is not None else "")
-    shown[fan] = figures.annual_fan(ds, reference=reference)
-    shown["Hashrate and CO2 by region"] = figures.regional_composition(ds, composition_groups())
-    policies = gantt_rows(scenario)
-    if policies.policy.size and "draw" in ds.hashrate.dims:
-        start, end = _window(policies, ds)
-        shown["Policies and the network hashrate"] = figures.crackdown_timeline(
-            ds, observed_hashrate_ehs(), policies, None, start, end)
+    seed = seed if seed is not None else scenario.run.seed
+    keep = {source} if n <= KEEP_UP_TO else set()
+    runs = run_each(dict.fromkeys([source, *others, baseline]), n, seed, keep_draws=keep, progress=progress)
+    ds = runs[source]
+    reference = runs[baseline] if scenario.name != base_name else None
     comparison = None
-    names = [s for s in dict.fromkeys([source, *compare]) if loaded[s][0].name != base_name]
-    if names:
-        table, years = run_compare(names, baseline, draws=n, seed=seed, progress=progress)
-        comparison = (table, years, base_name)
-        shown["Changes against the baseline"] = figures.scenario_savings(table.to_xarray(), *years)
-    page = render(ds, scenario, text, shown, check_claims(2021), provenance(command), comparison)
-    folder.mkdir(exist_ok=True)
-    path = folder / "report.html"
-    with atomic_path(path) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-    return path
+    if others:
+        years = years_compared(loaded[baseline][0], None, None)
+        comparison = compare_runs({s: runs[s] for s in others}, runs[baseline], years)
+    return write_report(ds, scenario, text, directory, reference, comparison, command)

@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 import xarray as xr
 
+from hashjoule.constants import BAND
 from hashjoule.estimates.estimators import BOUNDS
 
 _WIDTH = 12
@@ -98,48 +99,69 @@ def _share(value: float) -> str:
     return "-" if value != value else f"{value:.0%}"
 
 
-def simulation_report(ds, table, title: str) -> str:
-    """Per-year table of a simulation, with the notes it needs."""
-    import numpy as np
+def _band(var: xr.DataArray, digits: int = 1) -> str:
+    """Median [5 %, 95 %] of a variable over ``quantile``: ``m [lo, hi]``."""
+    lo, mid, hi = (float(var.sel(quantile=q)) for q in (BAND[0], 0.5, BAND[1]))
+    return f"{mid:>10.{digits}f} [{lo:6.{digits}f}, {hi:6.{digits}f}]"
 
-    threshold = float(ds.threshold.values[0])
-    above = f"p_energy_above_{threshold:g}TWh"
+
+def simulation_report(ds: xr.Dataset, summary: xr.Dataset, title: str) -> str:
+    """Per-year table of a simulation, with the notes it needs.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The run (its attributes and period).
+    summary : xarray.Dataset
+        :func:`hashjoule.scenarios.runs.run_summary` of the run.
+    """
+    threshold = float(summary.threshold.values[0])
     uncertain = ds.attrs.get("uncertain_parameters", "") if not ds.attrs.get("deterministic") else ""
     lines = [title, f"engine {ds.attrs['engine']}, {ds.attrs['draws']} draws, seed {ds.attrs['seed']}, "
                     f"parameters {ds.attrs['parameter_set']}; median over draws [5 %, 95 %]",
              f"uncertain parameters sampled per draw: {uncertain or 'none'}", "",
              f"{'year':>6}{'days':>6}{'energy [TWh]':>28}{f'P[>{threshold:g} TWh]':>14}{'CO2 [Mt]':>28}"
              f"{'BTC minted':>13}{'hashrate at year end [EH/s]':>30}"]
-    for year, row in table.iterrows():
-        lines.append(f"{year:>6}{row.days:>6.0f}{row.energy_TWh_median:>10.1f} [{row.energy_TWh_p5:6.1f}, "
-                     f"{row.energy_TWh_p95:6.1f}]{_share(row[above]):>14}{row.co2_Mt_median:>10.1f} [{row.co2_Mt_p5:6.1f}, "
-                     f"{row.co2_Mt_p95:6.1f}]{row.btc_minted_median:>13,.0f}{row.hashrate_EHs_year_end_median:>30.1f}")
+    for year in summary.year.values:
+        row = summary.sel(year=year)
+        lines.append(f"{year:>6}{int(row.days):>6}{_band(row.energy)}"
+                     f"{_share(float(row.p_energy_above.sel(threshold=threshold))):>14}{_band(row.co2)}"
+                     f"{float(row.btc_minted.sel(quantile=0.5)):>13,.0f}"
+                     f"{float(row.hashrate_year_end.sel(quantile=0.5)):>30.1f}")
     notes = []
-    if table.stalled_share.max() > 0:
-        worst = table.stalled_share.idxmax()
-        notes.append(f"in up to {table.stalled_share.max():.1%} of the draws (in {worst}) mining nearly stopped "
+    stalled = summary.stalled_share
+    if float(stalled.max()) > 0:
+        worst = int(stalled.idxmax())
+        notes.append(f"in up to {float(stalled.max()):.1%} of the draws (in {worst}) mining nearly stopped "
                      "(under 10 % of the scheduled blocks): the price fell faster than the difficulty could follow; "
                      "they are included above")
-    if (table.days < 365).any():
+    if bool((summary.days < 365).any()):
         notes.append("partial years are totals over the days simulated")
     if ds.time.values[-1] > np.datetime64("2023-02-25"):
         notes.append("after 2023-02-25 prices follow a random walk and hardware a roadmap: a projection")
     return "\n".join(lines + [""] + [f"note: {n}" for n in notes])
 
 
-def comparison_text(table, baseline: str, first: int, last: int, paired: bool = True) -> str:
-    """The table printed by ``hashjoule compare``."""
-    kind = "paired by draw (common random numbers)" if paired else "unpaired (independent draws)"
-    lines = [f"Scenarios against {baseline!r}, {first}-{last}; mean [5 %, 95 %] of the differences, {kind}", ""]
-    columns = [("saved_china", "energy saved in China [TWh]"), ("net_global", "net global change [TWh]"),
-               ("co2_avoided_china", "CO2 avoided in China [Mt]"), ("co2_net_global", "net global CO2 change [Mt]"),
-               ("household_years", "net change [million household-yr]")]
-    for name, row in table.iterrows():
+#: Rows of the comparison table: variable, label, scale to the unit shown.
+COMPARISON_ROWS = (("saved_china", "energy saved in China [TWh]", 1.0),
+                   ("net_global", "net global change [TWh]", 1.0),
+                   ("co2_avoided_china", "CO2 avoided in China [Mt]", 1.0),
+                   ("co2_net_global", "net global CO2 change [Mt]", 1.0),
+                   ("household_years", "net change [million household-yr]", 1e-6))
+
+
+def comparison_text(summary: xr.Dataset) -> str:
+    """The table printed by ``hashjoule compare``, from :func:`hashjoule.api.compare`'s Dataset."""
+    a = summary.attrs
+    kind = "paired by draw (common random numbers)" if a.get("paired", 1) else "unpaired (independent draws)"
+    lines = [f"Scenarios against {a['baseline']!r}, {a['first_year']}-{a['last_year']}; mean [5 %, 95 %] of the "
+             f"differences, {kind}; {a['draws']} draws, seed {a['seed']}", ""]
+    for name in summary.scenario.values:
+        one = summary.sel(scenario=name)
         lines.append(str(name))
-        for key, label in columns:
-            scale = 1e-6 if key == "household_years" else 1.0
-            lines.append(f"  {label:<36}{row[key + '_mean'] * scale:>10.1f} [{row[key + '_p5'] * scale:8.1f}, "
-                         f"{row[key + '_p95'] * scale:8.1f}]")
+        for key, label, scale in COMPARISON_ROWS:
+            lo, hi = (float(one[key].sel(quantile=q)) * scale for q in BAND)
+            lines.append(f"  {label:<36}{float(one[key + '_mean']) * scale:>10.1f} [{lo:8.1f}, {hi:8.1f}]")
     lines += ["", "note: net change < 0 is a saving; household-years use a Chinese household of three (2021); "
                   "each draw samples the files' distributions, a parameter the scenario shares with the baseline "
                   "taking the same value in both",
@@ -151,7 +173,7 @@ def comparison_text(table, baseline: str, first: int, last: int, paired: bool = 
 
 def sensitivity_text(ds) -> str:
     """The ranked tables printed by ``hashjoule sensitivity``."""
-    from hashjoule.scenarios.sensitivity import ranked_table
+    from hashjoule.scenarios.sensitivity import ranked_table  # not at the top: estimate need not import the engines
 
     a = ds.attrs
     lines = [f"Sobol sensitivity of {a['scenario']!r} against {a['baseline']!r}, {a['first_year']}-{a['last_year']}: "

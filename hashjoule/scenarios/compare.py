@@ -68,18 +68,65 @@ def paired_differences(scenario: xr.Dataset, baseline: xr.Dataset, first_year: i
     })
 
 
-def summarise(differences: dict[str, xr.Dataset], household_kwh_per_year: float) -> pd.DataFrame:
-    """Mean and 5-95 % interval of each quantity, one row per scenario; household-years of
-    the net global change (negative: households' worth of electricity saved)."""
-    rows = {}
-    for name, d in differences.items():
-        row = {}
-        for var in d.data_vars:
-            values = d[var].to_numpy()
-            row[f"{var}_mean"] = values.mean()
-            row[f"{var}_p5"], row[f"{var}_p95"] = np.quantile(values, BAND)
-        years = household_years(d.net_global.to_numpy() * 1e6, household_kwh_per_year)  # TWh -> MWh
-        row["household_years_mean"] = years.mean()
-        row["household_years_p5"], row["household_years_p95"] = np.quantile(years, BAND)
-        rows[name] = row
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("scenario")
+#: Quantiles of every summary: the 5-95 % interval and the median. [1]
+QUANTILES = (BAND[0], 0.5, BAND[1])
+#: What each paired difference is, for the summaries' ``long_name``.
+LONG_NAMES = {
+    "saved_china": "electricity saved in China (baseline - scenario)",
+    "net_global": "net global change of electricity (scenario - baseline; negative is a saving)",
+    "co2_avoided_china": "CO2 avoided in China (baseline - scenario)",
+    "co2_net_global": "net global change of CO2 (scenario - baseline; negative is a saving)",
+    "household_years": "net global change of electricity in years of a household's use",
+}
+
+
+def with_household_years(differences: xr.Dataset, household_kwh_per_year: float) -> xr.Dataset:
+    """The differences with ``household_years``: the net global change in years of a
+    household's electricity (negative: households' worth of electricity saved)."""
+    years = household_years(differences.net_global * 1e6, household_kwh_per_year)  # TWh -> MWh
+    return differences.assign(household_years=years.assign_attrs(
+        units="household-yr", household_kwh_per_year=float(household_kwh_per_year)))
+
+
+def summarise(differences: dict[str, xr.Dataset], household_kwh_per_year: float) -> xr.Dataset:
+    """Mean, median and 5-95 % interval over draws of each paired difference, by scenario.
+
+    Parameters
+    ----------
+    differences : dict of str to xarray.Dataset
+        Per scenario name, :func:`paired_differences` (over ``draw``).
+    household_kwh_per_year : float
+        Electricity of the reference household. [kWh/yr]
+
+    Returns
+    -------
+    xarray.Dataset
+        Over (``scenario``, ``quantile``): ``saved_china``, ``net_global`` [TWh],
+        ``co2_avoided_china``, ``co2_net_global`` [Mt] and ``household_years``
+        [household-yr], at the quantiles :data:`QUANTILES`; the same names with ``_mean``
+        hold the means over draws (over ``scenario``). Units in each variable's attributes.
+    """
+    per_draw = xr.concat([with_household_years(d, household_kwh_per_year) for d in differences.values()],
+                         dim=pd.Index(list(differences), name="scenario"))
+    quantiles = per_draw.quantile(list(QUANTILES), dim="draw", skipna=False)
+    means = per_draw.mean("draw", skipna=False)
+    summary = xr.Dataset()
+    for name, var in per_draw.data_vars.items():
+        attrs = {"units": var.attrs["units"], "long_name": LONG_NAMES[name]}
+        summary[name] = quantiles[name].transpose("scenario", "quantile").assign_attrs(attrs)
+        summary[f"{name}_mean"] = means[name].assign_attrs(attrs, long_name=f"mean over draws of the {LONG_NAMES[name]}")
+    summary.attrs["household_kwh_per_year"] = float(household_kwh_per_year)
+    return summary
+
+
+def flat_table(summary: xr.Dataset) -> pd.DataFrame:
+    """The summary as one row per scenario: ``<quantity>_mean``, ``_p5`` and ``_p95`` columns
+    (the layout of the gallery's ``savings.csv``)."""
+    columns = {}
+    for name in LONG_NAMES:
+        if name not in summary:
+            continue
+        columns[f"{name}_mean"] = summary[f"{name}_mean"].to_series()
+        for q in BAND:
+            columns[f"{name}_p{round(q * 100)}"] = summary[name].sel(quantile=q).to_series()
+    return pd.DataFrame(columns).rename_axis("scenario")

@@ -1,14 +1,19 @@
 """Running scenarios: the baseline world, a scenario file, a paired comparison and a Sobol
-analysis, each from a name or a file to a Dataset or a table. :mod:`hashjoule.api` and the
-command line call these.
+analysis, each from a name or a file to an xarray Dataset; the summary of a finished run.
+:mod:`hashjoule.api`, the reports and the command line call these.
+
+Every function here that runs the model goes through :func:`run_scenario` (or, for the
+world without policy, :func:`simulate`), each scenario once.
 """
 
 from __future__ import annotations
 
 import xarray as xr
 
+from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.errors import InputError
 from hashjoule.estimates.accounting import household
+from hashjoule.network.chain import TARGET_SPACING_S
 from hashjoule.scenarios.compare import paired_differences, summarise
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.parameter_sets import SET_NAME, load_set
@@ -16,6 +21,7 @@ from hashjoule.scenarios.resolve import resolve
 from hashjoule.scenarios.schema import Emissions
 from hashjoule.scenarios.sensitivity import sobol_indices
 from hashjoule.scenarios.uncertain import ParameterSpace
+from hashjoule.simulation.runner import STALLED_SHARE_OF_BLOCKS
 from hashjoule.simulation.runner import simulate as run_engine
 from hashjoule.simulation.world import baseline_inputs
 
@@ -167,37 +173,123 @@ def years_compared(base_run, first_year, last_year) -> tuple[int, int]:
     return first, last
 
 
-def compare(sources: list[str], baseline: str = "baseline", first_year: int | None = None,
-            last_year: int | None = None, draws: int | None = None, seed: int | None = None,
-            progress: bool = False, paired: bool = True, workers: int | None = None, scheduler: str | None = None,
-            emissions: str | None = None):
-    """Run scenarios and a baseline with common random numbers and summarise the differences
-    (``hashjoule compare``). A parameter the scenario and the baseline share takes the same
-    value in both, draw by draw. ``emissions`` (``"average"``, ``"marginal"``) replaces every
-    file's ``[emissions] basis``.
+def run_each(sources, draws: int, seed: int, keep_draws=False, progress: bool = False,
+             workers: int | None = None, scheduler: str | None = None,
+             emissions: str | None = None) -> dict[str, xr.Dataset]:
+    """Run every source once with the same draws and seed (common random numbers).
+
+    Parameters
+    ----------
+    sources : sequence of str
+        Scenario names or files; each is run once, however often it is named.
+    keep_draws : bool or container of str
+        Keep the daily series of every run (True), of none (False), or of the sources named.
+    emissions : {"average", "marginal"}, optional
+        Replaces every file's ``[emissions] basis``.
 
     Returns
     -------
-    table : pandas.DataFrame
-        Per scenario: mean and 5-95 % interval of energy saved in China [TWh], net global
-        change [TWh], CO2 avoided in China and net global [Mt], and household-years.
-    period : tuple of int
-        The years compared.
+    dict of str to xarray.Dataset
+        The runs by source, in the order given.
+    """
+    runs = {}
+    for source in dict.fromkeys(sources):
+        keep = keep_draws if isinstance(keep_draws, bool) else source in keep_draws
+        runs[source] = run_scenario(source, draws, seed, keep_draws=keep, progress=progress, workers=workers,
+                                    scheduler=scheduler, emissions=emissions)[0]
+    return runs
+
+
+def compare_runs(runs: dict[str, xr.Dataset], base: xr.Dataset, years: tuple[int, int],
+                 paired: bool = True) -> xr.Dataset:
+    """The paired comparison of finished runs with a finished baseline run.
+
+    Parameters
+    ----------
+    runs : dict of str to xarray.Dataset
+        Scenario runs (annual totals per draw), each with the baseline's draws and seed.
+    base : xarray.Dataset
+        The baseline's run.
+    years : (int, int)
+        First and last whole year compared.
+
+    Returns
+    -------
+    xarray.Dataset
+        See :func:`hashjoule.scenarios.compare.summarise`; the attributes name the baseline,
+        the years, the draws, the seed and whether draws were paired.
+    """
+    for ds in runs.values():
+        if (ds.attrs.get("seed"), ds.attrs.get("draws")) != (base.attrs.get("seed"), base.attrs.get("draws")):
+            raise ValueError(f"the run of {ds.attrs.get('scenario')!r} has another seed or number of draws than "
+                             "the baseline's: its draws cannot be paired")
+    differences = {ds.attrs["scenario"]: paired_differences(ds, base, *years, paired=paired) for ds in runs.values()}
+    summary = summarise(differences, household("china3").kwh_per_year)
+    summary.attrs.update(title="hashjoule paired comparison", baseline=base.attrs["scenario"],
+                         first_year=int(years[0]), last_year=int(years[1]), draws=int(base.attrs["draws"]),
+                         seed=int(base.attrs["seed"]), paired=int(bool(paired)),
+                         household="Chinese household of three (2021)")
+    return summary
+
+
+def compare(sources: list[str], baseline: str = "baseline", first_year: int | None = None,
+            last_year: int | None = None, draws: int | None = None, seed: int | None = None,
+            progress: bool = False, paired: bool = True, workers: int | None = None,
+            scheduler: str | None = None, emissions: str | None = None) -> xr.Dataset:
+    """Run scenarios and a baseline with common random numbers and summarise the differences
+    (``hashjoule compare``). A parameter the scenario and the baseline share takes the same
+    value in both, draw by draw. Each scenario and the baseline run once. ``emissions``
+    (``"average"``, ``"marginal"``) replaces every file's ``[emissions] basis``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over (``scenario``, ``quantile``): energy saved in China and net global change
+        [TWh], CO2 avoided in China and net global [Mt], household-years; their means over
+        draws as ``<name>_mean``; the years compared as ``first_year`` and ``last_year``
+        attributes. See :func:`compare_runs`.
     """
     loaded = comparable(sources, baseline, emissions)
     base_run = loaded[baseline]
-    first, last = years_compared(base_run, first_year, last_year)
+    years = years_compared(base_run, first_year, last_year)
     draws = draws if draws is not None else base_run.run.draws
     seed = seed if seed is not None else base_run.run.seed
-    options = dict(progress=progress, keep_draws=False, workers=workers, scheduler=scheduler, emissions=emissions)
-    base, _ = run_scenario(baseline, draws, seed, **options)
-    differences = {}
-    for source in sources:
-        ds, scenario = run_scenario(source, draws, seed, **options)
-        differences[scenario.name] = paired_differences(ds, base, first, last, paired=paired)
-    return summarise(differences, household("china3").kwh_per_year), (first, last)
+    runs = run_each([baseline, *sources], draws, seed, progress=progress, workers=workers, scheduler=scheduler,
+                    emissions=emissions)
+    base = runs.pop(baseline)
+    return compare_runs(runs, base, years, paired)
 
 
+def run_summary(ds: xr.Dataset) -> xr.Dataset:
+    """Per year of a run, over draws: energy [TWh], CO2 [Mt], bitcoins minted [BTC] and the
+    hashrate on the year's last day [EH/s] at the quantiles of the run, the probability
+    that the energy exceeds each threshold, and the share of draws whose chain stalled
+    (under 10 % of the scheduled blocks).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over (``year``, ``quantile``), with the run's ``scenario`` as a coordinate (so that
+        summaries of several runs concatenate along it) and its attributes.
+    """
+    q = ds.annual_energy_network_quantiles["quantile"].values
+    stalled = ds.annual_blocks < STALLED_SHARE_OF_BLOCKS * (SECONDS_PER_DAY // TARGET_SPACING_S) * ds.days
+    summary = xr.Dataset({
+        "days": ds.days,
+        "energy": ds.annual_energy_network_quantiles.assign_attrs(units="TWh", long_name="network electricity "
+                                                                  "consumed in the year"),
+        "co2": ds.annual_co2_network_quantiles.assign_attrs(units="Mt", long_name="network CO2 emitted in the year"),
+        "btc_minted": ds.annual_btc_minted.quantile(q, "draw").assign_attrs(units="BTC", long_name="subsidy minted"),
+        "hashrate_year_end": ds.annual_hashrate_end.quantile(q, "draw").assign_attrs(
+            units="EH/s", long_name="network hashrate on the year's last day"),
+        "p_energy_above": ds.annual_energy_exceedance.assign_attrs(
+            units="1", long_name="share of draws whose energy in the year exceeds the threshold"),
+        "stalled_share": stalled.mean("draw").assign_attrs(
+            units="1", long_name="share of draws in which mining nearly stopped in the year"),
+    })
+    keep = ("scenario", "engine", "draws", "seed", "parameter_set", "deterministic", "uncertain_parameters")
+    summary.attrs.update({key: ds.attrs[key] for key in keep if key in ds.attrs})
+    return summary.transpose("year", ...).assign_coords(scenario=str(ds.attrs.get("scenario", "")))
 def sensitivity(source: str, baseline: str = "baseline", samples: int = 256, seed: int | None = None,
                 first_year: int | None = None, last_year: int | None = None, workers: int | None = None,
                 scheduler: str | None = None, progress: bool = False) -> xr.Dataset:

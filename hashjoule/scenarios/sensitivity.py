@@ -59,6 +59,61 @@ def _run_points(scenario, baseline, seed: int, years: tuple[int, int], task) -> 
     return _outputs(runs[0], runs[1], *years)
 
 
+def design(names: list[str], samples: int, seed: int) -> tuple[dict, np.ndarray]:
+    """SALib's problem over the unit hypercube and Saltelli's design for it, N (P + 2) rows."""
+    from SALib.sample import sobol as sample
+
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    points = sample.sample(problem, int(samples), calc_second_order=False, seed=int(seed))
+    # the unit interval's ends map to infinite quantiles for unbounded distributions: stay inside
+    return problem, np.clip(points, 1e-9, 1 - 1e-9)
+
+
+def evaluate(points: np.ndarray, names: list[str], scenario, baseline, seed: int, years: tuple[int, int],
+             workers: int | None = None, scheduler: str | None = None, progress: bool = False) -> np.ndarray:
+    """The three outputs at every design point, in batches of :data:`BATCH` paired draws. (n, 3)"""
+    tasks = [(points[a:a + BATCH], names) for a in range(0, len(points), BATCH)]
+    outputs = np.empty((len(points), 3))
+    with client(workers, scheduler) as dask_client:
+        for i, result in run_batches(_run_points, tasks, (scenario, baseline, int(seed), years), dask_client,
+                                     progress, [len(t[0]) for t in tasks], "sensitivity"):
+            outputs[i * BATCH:i * BATCH + len(result)] = result
+    return outputs
+
+
+def analyse(problem: dict, outputs: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    """S1, S1_conf, ST and ST_conf of every output column, (outputs, factors) each."""
+    from SALib.analyze import sobol as analyze
+
+    indices = {key: np.empty((outputs.shape[1], problem["num_vars"])) for key in ("S1", "S1_conf", "ST", "ST_conf")}
+    for k in range(outputs.shape[1]):
+        # a generator, not the int: SALib ignores a seed of 0 (its bootstrap would vary run to run)
+        result = analyze.analyze(problem, outputs[:, k], calc_second_order=False,
+                                 seed=np.random.default_rng([int(seed), k]))
+        for key in indices:
+            indices[key][k] = result[key]
+    return indices
+
+
+_LONG_NAMES = {"S1": "first-order Sobol index", "S1_conf": "95 % confidence half-width of S1",
+               "ST": "total-order Sobol index", "ST_conf": "95 % confidence half-width of ST"}
+
+
+def indices_dataset(indices: dict[str, np.ndarray], outputs: np.ndarray, names: list[str], labels: list[str],
+                    first: int) -> xr.Dataset:
+    """The indices over (output, parameter) with the outputs' units, mean and spread."""
+    ds = xr.Dataset({key: (("output", "parameter"), value, {"units": "1", "long_name": _LONG_NAMES[key]})
+                     for key, value in indices.items()},
+                    coords={"output": [f"energy_{first}", "co2_avoided_china", "net_global_change"],
+                            "parameter": names, "output_units": ("output", ["TWh", "Mt", "TWh"]),
+                            "parameter_label": ("parameter", labels)})
+    ds["output_mean"] = ("output", outputs.mean(axis=0),
+                         {"units": "see output_units", "long_name": "mean of the output over the design"})
+    ds["output_std"] = ("output", outputs.std(axis=0, ddof=1),
+                        {"units": "see output_units", "long_name": "standard deviation of the output over the design"})
+    return ds
+
+
 def sobol_indices(scenario, baseline, samples: int = 256, seed: int = 0, years: tuple[int, int] | None = None,
                   workers: int | None = None, scheduler: str | None = None, progress: bool = False) -> xr.Dataset:
     """First-order and total Sobol indices of the headline outputs.
@@ -79,48 +134,20 @@ def sobol_indices(scenario, baseline, samples: int = 256, seed: int = 0, years: 
     -------
     xarray.Dataset
         ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` over (output, parameter) [1], the outputs'
-        mean and standard deviation over the design, and the design size in the attributes.
+        mean and standard deviation over the design, the scenario's name as the scalar
+        coordinate ``scenario`` (results of several scenarios concatenate along it), and the
+        design in the attributes.
     """
-    from SALib.analyze import sobol as analyze
-    from SALib.sample import sobol as sample
-
-    inputs = scenario[0]
-    last = int(str(inputs.time[-1])[:4])
+    last = int(str(scenario[0].time[-1])[:4])
     first, last = years or (2021, last)
     names = list(dict.fromkeys([*scenario[1].names, *baseline[1].names, STREAMS]))
-    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    design = sample.sample(problem, int(samples), calc_second_order=False, seed=int(seed))
-    # the unit interval's ends map to infinite quantiles for unbounded distributions: stay inside
-    design = np.clip(design, 1e-9, 1 - 1e-9)
-    tasks = [(design[a:a + BATCH], names) for a in range(0, len(design), BATCH)]
-    outputs = np.empty((len(design), 3))
-    with client(workers, scheduler) as dask_client:
-        for i, result in run_batches(_run_points, tasks, (scenario, baseline, int(seed), (first, last)), dask_client,
-                                     progress, [len(t[0]) for t in tasks], "sensitivity"):
-            outputs[i * BATCH:i * BATCH + len(result)] = result
-    labels = [f"energy_{first}", "co2_avoided_china", "net_global_change"]
-    units = ["TWh", "Mt", "TWh"]
-    indices = {key: np.empty((3, len(names))) for key in ("S1", "S1_conf", "ST", "ST_conf")}
-    for k in range(3):
-        # a generator, not the int: SALib ignores a seed of 0 (its bootstrap would vary run to run)
-        result = analyze.analyze(problem, outputs[:, k], calc_second_order=False,
-                                 seed=np.random.default_rng([int(seed), k]))
-        for key in indices:
-            indices[key][k] = result[key]
-    long = {"S1": "first-order Sobol index", "S1_conf": "95 % confidence half-width of S1",
-            "ST": "total-order Sobol index", "ST_conf": "95 % confidence half-width of ST"}
-    ds = xr.Dataset({key: (("output", "parameter"), value, {"units": "1", "long_name": long[key]})
-                     for key, value in indices.items()},
-                    coords={"output": labels, "parameter": names,
-                            "output_units": ("output", units)})
-    ds["output_mean"] = ("output", outputs.mean(axis=0),
-                         {"units": "see output_units", "long_name": "mean of the output over the design"})
-    ds["output_std"] = ("output", outputs.std(axis=0, ddof=1),
-                        {"units": "see output_units", "long_name": "standard deviation of the output over the design"})
+    problem, points = design(names, samples, seed)
+    outputs = evaluate(points, names, scenario, baseline, seed, (first, last), workers, scheduler, progress)
     spaces = (scenario[1], baseline[1])
-    labels_of = [next((describe(sp.scenario, n) for sp in spaces if n in sp.names), n) for n in names]
-    ds = ds.assign_coords(parameter_label=("parameter", labels_of))
-    ds.attrs.update(title="hashjoule Sobol sensitivity", samples=int(samples), model_runs=int(len(design)),
+    labels = [next((describe(sp.scenario, n) for sp in spaces if n in sp.names), n) for n in names]
+    ds = indices_dataset(analyse(problem, outputs, seed), outputs, names, labels, first)
+    ds = ds.assign_coords(scenario=str(scenario[1].scenario.name))
+    ds.attrs.update(title="hashjoule Sobol sensitivity", samples=int(samples), model_runs=int(len(points)),
                     first_year=first, last_year=last, seed=int(seed), method="Saltelli design, SALib sobol.analyze "
                     "(first and total order, bootstrap confidence)")
     return ds

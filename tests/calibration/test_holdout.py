@@ -160,15 +160,16 @@ def test_calibrate_command_writes_the_set_and_the_report(small, capsys, tmp_path
     """The command's wiring (the fit itself is the small one, tested above)."""
     seen = {}
 
-    def fake(until, draws, seed, start):
-        seen.update(until=until, draws=draws, seed=seed, start=start)
+    def fake(until, draws, seed, start, progress):
+        seen.update(until=until, draws=draws, seed=seed, start=start, progress=progress)
         return small
 
     monkeypatch.setattr(workflow, "calibrate", fake)
     monkeypatch.chdir(tmp_path)
     assert main(["calibrate", "--until", "2020-06-30", "--draws", "7", "--seed", "2", "-o", "mine.toml",
                  "--report", "rep"]) == 0
-    assert seen == {"until": "2020-06-30", "draws": 7, "seed": 2, "start": "2016-01-01"}
+    # no progress bar: the captured standard error is not a terminal
+    assert seen == {"until": "2020-06-30", "draws": 7, "seed": 2, "start": "2016-01-01", "progress": False}
     out = capsys.readouterr().out
     assert "# hashjoule calibration: mine" in out and "wrote parameter set mine.toml" in out
     assert parameter_sets.read_set(tmp_path / "mine.toml") == small.least_squares.parameters

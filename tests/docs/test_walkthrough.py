@@ -81,6 +81,7 @@ def test_it_draws_the_figure(walked):
 
 def test_it_compares_with_the_baseline(walked):
     found, names, _ = walked
-    table, years = names["table"], names["years"]
-    assert list(table.index) == ["china-2021"] and years == (2021, 2030)
-    assert f"{table.loc['china-2021', 'net_global_mean']:.1f} TWh" in found[-1].output
+    cmp = names["cmp"]
+    assert list(cmp.scenario.values) == ["china-2021"] and (cmp.first_year, cmp.last_year) == (2021, 2030)
+    assert cmp.net_global.attrs["units"] == "TWh" and "quantile" in cmp.net_global.dims
+    assert f"{float(cmp.net_global_mean.sel(scenario='china-2021')):.1f} TWh" in found[-1].output

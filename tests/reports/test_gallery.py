@@ -47,9 +47,11 @@ def test_rerun_gives_identical_files_and_a_complete_manifest(tmp_path):
     assert header[0] == "# figure: consumption" and any("[TWh/yr]" in line for line in header)
 
 
-def test_simulated_figure_is_reproducible(tmp_path):
+def test_simulated_figure_is_reproducible(tmp_path, capsys):
     for folder in ("a", "b"):
         assert main(["figures", "composition", "-o", str(tmp_path / folder), "--draws", "3", "--no-progress"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]  # composition.png, .csv and the manifest
+    assert last.startswith(f"wrote 3 files in {tmp_path / 'b'}/ (") and "manifest.json lists them" in last
     assert (tmp_path / "a" / "composition.csv").read_bytes() == (tmp_path / "b" / "composition.csv").read_bytes()
     entry = json.loads((tmp_path / "a" / "manifest.json").read_text())["figures"]["composition"]
     assert entry["draws"] == 3 and entry["seed"] == 0 and entry["scenarios"] == ["china-2021"]

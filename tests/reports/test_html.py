@@ -2,12 +2,14 @@
 
 import re
 
+import numpy as np
 import pytest
+import xarray as xr
 from figureworld import toy_run
 
 from hashjoule.estimates.claims import Verdict
 from hashjoule.cli import main
-from hashjoule.reports.html import MODEL_DATA, build_report, headline, interval, policy_rows, provenance_sources, render
+from hashjoule.reports.html import MODEL_DATA, build_report, comparison_rows, headline, interval, policy_rows, provenance_sources, render
 from hashjoule.figures import annual_fan
 from hashjoule.scenarios.load import load_scenario
 
@@ -50,12 +52,36 @@ def test_render_is_one_self_contained_page():
     assert "src='http" not in page and "<script" not in page
 
 
-def test_report_end_to_end(tmp_path):
-    path = build_report("china-2021", tmp_path / "r", compare=["inner-mongolia-only"], draws=3)
+def test_report_runs_each_scenario_once_with_one_seed(tmp_path, monkeypatch):
+    """The scenario, the compared scenario and the baseline each run once, with the same
+    draws and seed, so the headline and the comparison come from the same draws."""
+    import hashjoule.scenarios.runs as runs
+
+    calls = []
+    engine = runs.run_engine
+
+    def counted(inputs, engine_name, draws, seed, *args, **kwargs):
+        calls.append((kwargs["identity"]["scenario"], draws, seed))
+        return engine(inputs, engine_name, draws, seed, *args, **kwargs)
+
+    monkeypatch.setattr(runs, "run_engine", counted)
+    path = build_report("china-2021", tmp_path / "r", compare=["inner-mongolia-only"], draws=3, seed=7)
+    assert sorted(calls) == [("baseline", 3, 7), ("china-2021", 3, 7), ("inner-mongolia-only", 3, 7)]
     page = path.read_text()
     assert page.count("data:image/png;base64,") == 4  # fan, composition, timeline, savings
-    for text in ("Headline numbers", "inner-mongolia-only", "saved in China [TWh]", "Verdict", "NikolaMilosa/SIAP"):
+    for text in ("Headline numbers", "inner-mongolia-only", "saved in China [TWh]", "Verdict", "NikolaMilosa/SIAP",
+                 "3 Monte Carlo draws, seed 7", "common random numbers, 3 draws, seed 7"):
         assert text in page, text
+
+
+def test_comparison_rows_read_the_dataset():
+    from hashjoule.scenarios.compare import summarise
+
+    differences = xr.Dataset({name: ("draw", np.arange(101.0) * sign, {"units": unit}) for name, sign, unit in (
+        ("saved_china", 1, "TWh"), ("net_global", -1, "TWh"), ("co2_avoided_china", 2, "Mt"),
+        ("co2_net_global", -2, "Mt"))}, coords={"draw": np.arange(101)})
+    rows = comparison_rows(summarise({"s": differences}, 1000.0))
+    assert rows == [("s", "50.0 [5.0, 95.0]", "-50.0 [-95.0, -5.0]", "100.0 [10.0, 190.0]", "-100.0 [-190.0, -10.0]")]
 
 
 def test_report_refuses_a_folder_with_files(tmp_path, capsys):
