@@ -198,10 +198,9 @@ def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: Ense
     for day in range(inputs.days):
         difficulty = state.difficulty.copy()  # the day's hashprice is set at this difficulty
         hashprice = hashprice_usd_per_ths_day(state.subsidy_btc() + fees[day], prices[:, day], difficulty)
-        online = fleet.online_ths(day, hashprice)
-        by_region = fleet.by_region_ths(online)
+        by_region, power_gw = fleet.online_day(day, hashprice)
         network = by_region.sum(axis=1)
-        out.record_fleet(day, by_region, fleet.power_gw(online))
+        out.record_fleet(day, by_region, power_gw)
         blocks, minted = state.mine_day(day, network)
         out.record_chain(day, blocks, minted, state.difficulty)
         fleet.advance(day, hashprice, network, difficulty)
