@@ -143,12 +143,11 @@ class Fleet:
         policy = self.values.policy
         self.surcharged = np.flatnonzero(policy.adder_regions[policy.step(day)])
 
-    def odds_factors(self, day: int, hashprice: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def odds_factor(self, day: int, hashprice: np.ndarray) -> np.ndarray:
         """The draw's part of the odds against running, (cost and tariff factors / hashprice)**k,
-        as the factors ``c`` (draw, region), ``p`` (draw, distinct k) and ``group`` (region,) of
-        :func:`~hashjoule.simulation.kernels.online_totals`."""
+        (draw, region) (:func:`~hashjoule.simulation.kernels.draw_factor`). [1]"""
         p = np.exp(np.multiply.outer(np.log(hashprice), -self.k_values))
-        return self.draw_odds[self.season[day]], p, self.k_group
+        return draw_factor(self.draw_odds[self.season[day]], p, self.k_group)
 
     def online_ths(self, day: int, hashprice: np.ndarray) -> np.ndarray:
         """Capacity switched on today, (class in :attr:`cls`, draw, region) [TH/s]: the numpy
@@ -160,7 +159,7 @@ class Fleet:
         """
         self._start_day(day)
         capacity = self.capacity[self.cls]
-        _, _, online = online_totals_reference(capacity, self._a, *self.odds_factors(day, hashprice),
+        _, _, online = online_totals_reference(capacity, self._a, self.odds_factor(day, hashprice),
                                                self.watts_per_ths[self.cls])
         if self.surcharged.size:
             online[..., self.surcharged] = capacity[..., self.surcharged] * self._surcharged_share(
@@ -177,7 +176,7 @@ class Fleet:
         cls = self.cls
         capacity = self.capacity[cls]
         by_region, watts = np.empty((self.n, self.k.size)), np.empty((self.n, self.k.size))
-        online_totals(capacity, self._a, *self.odds_factors(day, hashprice), self.watts_per_ths[cls], by_region, watts)
+        online_totals(capacity, self._a, self.odds_factor(day, hashprice), self.watts_per_ths[cls], by_region, watts)
         if self.surcharged.size:  # these regions take the plain relation
             r = self.surcharged
             online = capacity[..., r] * self._surcharged_share(day, hashprice, self.values.policy.adder_on(day))
@@ -198,7 +197,7 @@ class Fleet:
         """
         if self._day != day:
             self._start_day(day)
-        share = 1.0 / (1.0 + self._a[:, None, :] * draw_factor(*self.odds_factors(day, hashprice))[None])
+        share = 1.0 / (1.0 + self._a[:, None, :] * self.odds_factor(day, hashprice)[None])
         if self.surcharged.size:
             share[..., self.surcharged] = self._surcharged_share(day, hashprice, self.values.policy.adder_on(day))
         return share
@@ -269,7 +268,7 @@ class Fleet:
         if r.size:
             skip = skip.copy()
             skip[r] = True
-        retire(capacity, self._a, *self.odds_factors(day, anticipated), self.retire_rate, skip)
+        retire(capacity, self._a, self.odds_factor(day, anticipated), self.retire_rate, skip)
         if r.size:
             off = 1.0 - self._surcharged_share(day, anticipated, self.values.policy.adder_on(day))
             off *= self.retire_rate[None, :, None]
