@@ -56,7 +56,7 @@ def draw_factor(c, p, group):
     """The draw's odds factor b = c x p, (draw, region), from ``c`` (draw, region), the draw's
     factor at a hashprice of 1, ``p`` (draw, distinct k), hashprice**-k, and ``group``
     (region,), the index of each region's k among the distinct ones. [1]"""
-    return c * p[:, group]
+    return c * (p if p.shape[1] == 1 else p[:, group])  # one k everywhere: the same products, broadcast
 
 
 def online_totals_reference(capacity, a, b, watts_per_ths):

@@ -7,8 +7,9 @@ they finish and are put in order by the caller, so the numbers do not depend on 
 number of workers.
 
 From a laptop to a cluster: start a scheduler and workers there, for example with
-dask-jobqueue (SLURM, PBS) or dask-kubernetes, and pass the scheduler's address
-(``--scheduler tcp://host:8786``); workers need hashjoule installed at the same version.
+dask-jobqueue (SLURM, PBS) or dask-kubernetes, and pass the scheduler's address as
+``scheduler`` (for example ``"tcp://host:8786"``); workers need hashjoule installed at the
+same version.
 """
 
 from __future__ import annotations
@@ -34,14 +35,14 @@ def client(workers: int | None = None, scheduler: str | None = None):
         yield None
         return
     if workers is not None and scheduler is not None:
-        raise InputError.single("--workers/--scheduler", "", "either local workers or a scheduler address", "both")
+        raise InputError.single("workers/scheduler", "", "either local workers or a scheduler address", "both")
     from dask.distributed import Client, LocalCluster
 
     if scheduler is not None:
         try:
             connection = Client(scheduler, timeout="20s")
         except OSError as error:
-            raise InputError.single("--scheduler", scheduler, "the address of a running dask scheduler",
+            raise InputError.single("scheduler", scheduler, "the address of a running dask scheduler",
                                     f"no answer ({error})") from None
         with connection as c:
             yield c
