@@ -19,6 +19,8 @@ engine, uses the same passes.
 
 from __future__ import annotations
 
+import time
+
 import numba
 import numpy as np
 
@@ -180,3 +182,16 @@ def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, 
     done[:] = np.where(active & ~ends, seg_end, done)
     work_left[:] = np.where(ends, seg_end - end_at, 0.0)
     return bool(ends.any())
+
+
+def compile_kernels() -> float:
+    """Compile (or load from numba's cache) every kernel for the types the engines pass;
+    returns the seconds it took. Worker processes forked afterwards inherit the machine code."""
+    began = time.perf_counter()
+    capacity, pair = np.ones((1, 1, 1)), np.ones((1, 1))
+    online_totals(capacity, pair, pair, pair, np.empty((1, 1)), np.empty((1, 1)))
+    retire(capacity, pair, pair, np.zeros(1), np.zeros(1, dtype=bool))
+    one = np.ones(1)
+    mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),
+                 one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool))
+    return time.perf_counter() - began
