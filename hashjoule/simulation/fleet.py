@@ -257,7 +257,11 @@ class Fleet:
             hosted = np.where(demand_mw > 0, np.minimum(1.0, policy.hosting_mw_per_day / demand_mw), 0.0)
         installed = self.queue * hosted[None, :]
         self.queue -= installed
-        self.capacity += installed[:, :, None] * weights[None, None, :]
+        # only the destinations and the classes in service receive anything (elsewhere the
+        # product is an exact zero): the update touches no other memory
+        cls = self.cls
+        for r in np.flatnonzero(weights):
+            self.capacity[cls, :, r] += installed[cls] * weights[r]
 
     def _retire(self, day: int, anticipated: np.ndarray) -> None:
         """Scrap, at the draw's rate, the capacity that stays off at the ``anticipated`` hashprice."""
