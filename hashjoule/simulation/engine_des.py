@@ -159,9 +159,8 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
             reward = chain.block_subsidy_sat(miner.height) / chain.SAT_PER_BTC + inputs.market.fees_btc_per_block[day]
             difficulty = np.array([miner.difficulty])  # the day's hashprice is set at this difficulty
             hashprice = hashprice_usd_per_ths_day(reward, np.array([market["price"]]), difficulty)
-            online = fleet.online_ths(day, hashprice)
-            by_region = fleet.by_region_ths(online)
-            out.record_fleet(day, by_region, fleet.power_gw(online))
+            by_region, power_gw = fleet.online_day(day, hashprice)
+            out.record_fleet(day, by_region, power_gw)
             network = by_region.sum(axis=1)
             miner.set_rate(float(network[0]) * 1e12)
             yield env.timeout(SECONDS_PER_DAY)
@@ -171,7 +170,7 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
     # created in this order, so on each day's first instant the price is set before the fleet reads it
     env.process(market_process())
     env.process(policy_process())
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # see Fleet.online_ths
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # see Fleet.online_day
         env.run(until=env.process(fleet_process()))
     out.finish(prices)
 

@@ -25,6 +25,7 @@ from hashjoule.simulation.economics import hashprice_usd_per_ths_day
 from hashjoule.simulation.fleet import Fleet
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.kernels import mine_stretch
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
 
 
@@ -54,6 +55,10 @@ class _EpochRandoms:
 
 class EnsembleChain:
     """Chain state of ``n`` draws: height, target, and the current epoch's work."""
+
+    #: one stretch of the day's work (:func:`~hashjoule.simulation.kernels.mine_stretch`);
+    #: the tests swap in its numpy reference
+    stretch = staticmethod(mine_stretch)
 
     def __init__(self, inputs: ModelInputs, n: int, streams: dict | None, max_epochs: int):
         start = inputs.chain_start
@@ -107,35 +112,25 @@ class EnsembleChain:
         rate = hashrate_ths * 1e12  # H/s
         work_left = rate * SECONDS_PER_DAY
         elapsed = np.zeros(self.n)  # seconds of the day already used by earlier epochs
-        day_start = day * SECONDS_PER_DAY
+        day_start = float(day * SECONDS_PER_DAY)
         blocks = np.zeros(self.n)
         minted = np.zeros(self.n)
+        new_height, ends = np.empty(self.n), np.empty(self.n, dtype=bool)
         while True:
-            active = work_left > 0
-            if not active.any():
-                return blocks, minted
-            seg_end = self.done + work_left
             # (the caller has set numpy.errstate: a zero hashrate divides by zero harmlessly)
-            hit = active & ~self.first_found & (seg_end >= self.first_at)
-            self.first_time[hit] = day_start + elapsed[hit] + (self.first_at[hit] - self.done[hit]) / rate[hit]
-            self.first_found |= hit
-            ends = active & (seg_end >= self.end_at)
-            # blocks of this stretch of work: the first and the last block where they fall,
-            # the ones between as their expectation given where the first and last lie
-            overlap = np.maximum(np.minimum(seg_end, self.end_at) - np.maximum(self.done, self.first_at), 0.0)
-            between = np.where(active, self.between * overlap / (self.end_at - self.first_at), 0.0)
-            new_height = np.where(ends, self.epoch_end_height, self.height + hit + between)
+            some_end = self.stretch(day_start, rate, work_left, elapsed, self.done, self.first_at, self.end_at,
+                                    self.first_found, self.first_time, self.between, self.height,
+                                    self.epoch_end_height, new_height, ends)
             minted += chain.minted_btc(self.height, new_height)
             blocks += new_height - self.height
-            self.height = new_height
-            self.done = np.where(active & ~ends, seg_end, self.done)
-            work_left = np.where(ends, seg_end - self.end_at, 0.0)
-            if ends.any():
-                rows = np.flatnonzero(ends)
-                used = (self.end_at[rows] - self.done[rows]) / rate[rows]
-                end_time = day_start + elapsed[rows] + used
-                elapsed[rows] += used
-                self._close_epochs(rows, end_time)
+            self.height, new_height = new_height, self.height
+            if not some_end:
+                return blocks, minted
+            rows = np.flatnonzero(ends)
+            used = (self.end_at[rows] - self.done[rows]) / rate[rows]
+            end_time = day_start + elapsed[rows] + used
+            elapsed[rows] += used
+            self._close_epochs(rows, end_time)
 
     def _close_epochs(self, rows: np.ndarray, end_time: np.ndarray) -> None:
         k = self.epochs_done[rows]
@@ -198,10 +193,9 @@ def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: Ense
     for day in range(inputs.days):
         difficulty = state.difficulty.copy()  # the day's hashprice is set at this difficulty
         hashprice = hashprice_usd_per_ths_day(state.subsidy_btc() + fees[day], prices[:, day], difficulty)
-        online = fleet.online_ths(day, hashprice)
-        by_region = fleet.by_region_ths(online)
+        by_region, power_gw = fleet.online_day(day, hashprice)
         network = by_region.sum(axis=1)
-        out.record_fleet(day, by_region, fleet.power_gw(online))
+        out.record_fleet(day, by_region, power_gw)
         blocks, minted = state.mine_day(day, network)
         out.record_chain(day, blocks, minted, state.difficulty)
         fleet.advance(day, hashprice, network, difficulty)

@@ -35,6 +35,7 @@ from hashjoule.simulation.economics import (
     shipment_capacity_ths_per_day,
 )
 from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.kernels import draw_factor, online_totals, online_totals_reference, retire
 from hashjoule.simulation.world import is_wet
 
 class Fleet:
@@ -84,13 +85,19 @@ class Fleet:
         #: each draw's energy per hash over the central value's (efficiency and PUE). (n, R) [1]
         self.cost_scale = v.efficiency_scale[:, None] * v.pue / regions.pue[None, :]
         self.season = is_wet(inputs.time).astype(np.int64)  # 0 dry, 1 wet
-        #: ln(cost scale x tariff scale) by season, (2, n, R): added to the central threshold
-        self.log_offset = np.log(self.cost_scale[None, :, :] * v.tariff_scale.transpose(1, 0, 2)).astype(np.float32)
+        #: (cost scale x tariff scale)**k by season, (2, n, R): the draw's part of the odds at a
+        #: hashprice of 1 [1]; the distinct values of k, and which one each region has
+        self.k = np.asarray(regions.tariff_shape, dtype=float)  # (R,)
+        self.k_values, self.k_group = np.unique(self.k, return_inverse=True)
+        self.k_group = self.k_group.astype(np.int64)
+        with np.errstate(divide="ignore"):  # a zero tariff scale: everything runs
+            self.draw_odds = np.exp(self.k * np.log(self.cost_scale[None, :, :] * v.tariff_scale.transpose(1, 0, 2)))
         with np.errstate(invalid="ignore", divide="ignore"):  # a region without central share keeps none
             self.share_ratio = np.where(regions.initial_share > 0, v.share / regions.initial_share, 0.0)  # (n, R)
-        self.retire_rate32 = (1.0 / v.unprofitable_retirement_days).astype(np.float32)[None, :, None]
+        self.retire_rate = 1.0 / v.unprofitable_retirement_days  # (n,) [1/d]
         self.shape = regions.tariff_shape[None, None, :]
-        self.shape32 = self.shape.astype(np.float32)
+        #: no region left to the caller by :func:`~hashjoule.simulation.kernels.retire`
+        self.none_skipped = np.zeros(len(regions.names), dtype=bool)
         self.end_of_life = hw.release_day + hw.lifetime_days
         f = inputs.fleet
         #: orders placed on each of the last ``deployment_lag_days`` days, waiting for the lead time (ring) [TH/s]
@@ -100,16 +107,16 @@ class Fleet:
         #: years from the shipment capacity's reference day, (T,) [yr]
         self.supply_years = (inputs.time - np.datetime64(SUPPLY_REFERENCE_DAY, "D")).astype(float) / 365.25
         self.cls = slice(0, 0)
-        self._odds, self._day = None, -1
+        self._a, self._day = None, -1
         self.surcharged = np.zeros(0, dtype=np.int64)  # regions under a surcharge today
         self._deployment_key, self._deployment = None, None
-        # per day, computed once: classes in service, classes reaching their end of life, and
-        # ln(median tariff x kWh per TH/s-day) of each (class, region)
+        # per day, computed once: classes in service, classes reaching their end of life
         self.alive_slices = [self.alive(day) for day in range(inputs.days)]
         self.dies_on = np.where(self.end_of_life > 0, self.end_of_life, 0)
         with np.errstate(divide="ignore"):  # a zero tariff gives -inf: the machine always runs
-            self.log_threshold = (np.log(regions.tariff_usd_per_kwh)[:, None, None, :]
-                                  + np.log(self.kwh_per_ths_day)[None, :, None, :]).astype(np.float32)
+            #: ln(median tariff) (T, R) and ln(kWh per TH/s-day) (H, R): the class's part of the odds
+            self.log_tariff = np.log(regions.tariff_usd_per_kwh)
+            self.log_kwh = np.log(self.kwh_per_ths_day)
 
     def alive(self, day: int) -> slice:
         """Classes in service on ``day`` lie within this slice (classes are sorted by release)."""
@@ -119,13 +126,10 @@ class Fleet:
             return slice(0, 0)
         return slice(int(alive[0]), int(alive[-1]) + 1)
 
-    def online_ths(self, day: int, hashprice: np.ndarray) -> np.ndarray:
-        """Capacity switched on today, (class in :attr:`cls`, draw, region). [TH/s]
-
-        Also scraps classes that reached the end of their life. Engines call it inside
-        ``numpy.errstate(divide="ignore", over="ignore")``: a zero hashprice or tariff gives
-        infinities that resolve to 0 or 1.
-        """
+    def _start_day(self, day: int) -> None:
+        """Scrap the classes that reached the end of their life; set the classes in service
+        (:attr:`cls`), the regions under a surcharge (:attr:`surcharged`) and the odds factor
+        of each class in service and region (see :mod:`~hashjoule.simulation.kernels`)."""
         dead = self.dies_on == day
         if dead.any():
             self.capacity[dead] = 0.0
@@ -134,40 +138,76 @@ class Fleet:
             self.hidden[dead] = 0.0
         cls = self.cls = self.alive_slices[day]
         self._day = day
-        online = self.capacity[cls] * self.share_on(day, hashprice, keep_odds=True)
+        # (median tariff x kWh per TH/s-day)**k
+        self._a = np.exp(self.k * (self.log_tariff[day] + self.log_kwh[cls]))
+        policy = self.values.policy
+        self.surcharged = np.flatnonzero(policy.adder_regions[policy.step(day)])
+
+    def odds_factor(self, day: int, hashprice: np.ndarray) -> np.ndarray:
+        """The draw's part of the odds against running, (cost and tariff factors / hashprice)**k,
+        (draw, region) (:func:`~hashjoule.simulation.kernels.draw_factor`). [1]"""
+        p = np.exp(np.multiply.outer(np.log(hashprice), -self.k_values))
+        return draw_factor(self.draw_odds[self.season[day]], p, self.k_group)
+
+    def online_ths(self, day: int, hashprice: np.ndarray) -> np.ndarray:
+        """Capacity switched on today, (class in :attr:`cls`, draw, region) [TH/s]: the numpy
+        reference of :meth:`online_day`, whose sums over classes it gives exactly.
+
+        Also scraps classes that reached the end of their life. Engines call it inside
+        ``numpy.errstate(divide="ignore", over="ignore")``: a zero hashprice or tariff gives
+        infinities that resolve to 0 or 1.
+        """
+        self._start_day(day)
+        capacity = self.capacity[self.cls]
+        _, _, online = online_totals_reference(capacity, self._a, self.odds_factor(day, hashprice),
+                                               self.watts_per_ths[self.cls])
+        if self.surcharged.size:
+            online[..., self.surcharged] = capacity[..., self.surcharged] * self._surcharged_share(
+                day, hashprice, self.values.policy.adder_on(day))
         curtailed = self.values.policy.curtailed_on(day)  # demand response: hours off, capacity kept
         if curtailed is not None:
             online *= 1.0 - curtailed[None]
         return online
 
-    def share_on(self, day: int, hashprice: np.ndarray, keep_odds: bool = False) -> np.ndarray:
-        """Share of each alive class's capacity that pays its electricity at ``hashprice``,
+    def online_day(self, day: int, hashprice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Today's online hashrate [TH/s] and power [GW], each (draw, region), summed over
+        the classes in service in one compiled pass (:func:`~hashjoule.simulation.kernels.online_totals`).
+
+        Also scraps classes that reached the end of their life (see :meth:`online_ths`).
+        """
+        self._start_day(day)
+        cls = self.cls
+        capacity = self.capacity[cls]
+        by_region, watts = np.empty((self.n, self.k.size)), np.empty((self.n, self.k.size))
+        online_totals(capacity, self._a, self.odds_factor(day, hashprice), self.watts_per_ths[cls], by_region, watts)
+        if self.surcharged.size:  # these regions take the plain relation
+            r = self.surcharged
+            online = capacity[..., r] * self._surcharged_share(day, hashprice, self.values.policy.adder_on(day))
+            by_region[:, r] = online.sum(axis=0)
+            watts[:, r] = np.einsum("hnr,hr->nr", online, self.watts_per_ths[cls][:, r])
+        curtailed = self.values.policy.curtailed_on(day)  # demand response: hours off, capacity kept
+        if curtailed is not None:
+            by_region *= 1.0 - curtailed
+            watts *= 1.0 - curtailed
+        watts *= self.cost_scale
+        watts /= 1e9
+        return by_region, watts
+
+    def share_on(self, day: int, hashprice: np.ndarray) -> np.ndarray:
+        """Share of each class in service's capacity that pays its electricity at ``hashprice``,
         (class in :attr:`cls`, draw, region). [1]
 
-        With ``keep_odds``, the odds against running, exp(k (ln threshold - ln hashprice)),
-        are kept, so that the share at a scaled hashprice costs no new exponential (see
-        :meth:`advance`); regions under a surcharge (:attr:`surcharged`) are evaluated
-        exactly instead, and their odds are not valid.
+        1 / (1 + odds), with the odds as the product of a class's and a draw's factor
+        (:mod:`~hashjoule.simulation.kernels`); regions under a surcharge take the plain
+        relation (in every draw, whatever the surcharge's value in it: a draw's numbers never
+        depend on the others in its batch).
         """
-        cls = self.cls
-        v, season = self.values, self.season[day]
-        # 1 / (1 + exp(-k (ln hashprice - ln(median x kWh per TH/s-day)))), in log space and
-        # single precision: a few parts in 1e7 are far below what is known of tariffs, and
-        # the exponential is twice as fast
-        log_price = np.subtract(np.log(hashprice).astype(np.float32)[:, None], self.log_offset[season])[None]
-        fraction = np.subtract(self.log_threshold[day][cls], log_price)
-        fraction *= self.shape32
-        np.exp(fraction, out=fraction)
-        self._odds = fraction.copy() if keep_odds else None
-        fraction += 1.0
-        np.reciprocal(fraction, out=fraction)
-        # a surcharge does not scale: regions a surcharge covers take the plain relation (in
-        # every draw, whatever the surcharge's value in it: a draw's numbers never depend on
-        # the others in its batch)
-        self.surcharged = np.flatnonzero(v.policy.adder_regions[v.policy.step(day)])
+        if self._day != day:
+            self._start_day(day)
+        share = 1.0 / (1.0 + self._a[:, None, :] * self.odds_factor(day, hashprice)[None])
         if self.surcharged.size:
-            fraction[..., self.surcharged] = self._surcharged_share(day, hashprice, v.policy.adder_on(day))
-        return fraction
+            share[..., self.surcharged] = self._surcharged_share(day, hashprice, self.values.policy.adder_on(day))
+        return share
 
     def _surcharged_share(self, day: int, hashprice: np.ndarray, adder: np.ndarray) -> np.ndarray:
         """:func:`online_fraction` in the regions under a surcharge. (class in :attr:`cls`, draw, region) [1]"""
@@ -224,7 +264,28 @@ class Fleet:
             hosted = np.where(demand_mw > 0, np.minimum(1.0, policy.hosting_mw_per_day / demand_mw), 0.0)
         installed = self.queue * hosted[None, :]
         self.queue -= installed
-        self.capacity += installed[:, :, None] * weights[None, None, :]
+        # only the destinations and the classes in service receive anything (elsewhere the
+        # product is an exact zero): the update touches no other memory
+        cls = self.cls
+        for r in np.flatnonzero(weights):
+            self.capacity[cls, :, r] += installed[cls] * weights[r]
+
+    def _retire(self, day: int, anticipated: np.ndarray) -> None:
+        """Scrap, at the draw's rate, the capacity that stays off at the ``anticipated`` hashprice."""
+        if self._day != day:
+            self._start_day(day)
+        capacity, r = self.capacity[self.cls], self.surcharged
+        skip = self.none_skipped
+        if r.size:
+            skip = skip.copy()
+            skip[r] = True
+        retire(capacity, self._a, self.odds_factor(day, anticipated), self.retire_rate, skip)
+        if r.size:
+            off = 1.0 - self._surcharged_share(day, anticipated, self.values.policy.adder_on(day))
+            off *= self.retire_rate[None, :, None]
+            part = capacity[..., r]
+            part -= part * off
+            capacity[..., r] = part
 
     def _anchor(self, factor: np.ndarray) -> None:
         """Scale every part of the fleet's state by ``factor`` (n,): the anchor's observed
@@ -236,14 +297,6 @@ class Fleet:
             state *= factor[None, :]
         self.orders *= factor[None, :]
         self.backlog *= factor
-
-    def by_region_ths(self, online: np.ndarray) -> np.ndarray:
-        """Online hashrate per (draw, region). [TH/s]"""
-        return online.sum(axis=0)
-
-    def power_gw(self, online: np.ndarray) -> np.ndarray:
-        """Power per (draw, region): online x efficiency x PUE, summed over classes. [GW]"""
-        return np.einsum("hnr,hr->nr", online, self.watts_per_ths[self.cls]) * self.cost_scale / 1e9
 
     def advance(self, day: int, hashprice: np.ndarray, network_ths: np.ndarray, difficulty: np.ndarray) -> None:
         """Apply today's retirements, relocation arrivals, policy removals and deployments.
@@ -264,20 +317,7 @@ class Fleet:
         ratio = np.clip(ratio, 0.25, 4.0)
         anticipated = hashprice * ratio
         # switched-off machines that a retarget would not revive are scrapped after a mean wait
-        if self._odds is not None and self._day == day:
-            # share off at the anticipated hashprice: odds x ratio**-k, no new exponential
-            odds = self._odds
-            odds *= (ratio[None, :, None] ** -self.shape32).astype(np.float32)
-            off = np.add(odds, 1.0, dtype=np.float32)
-            np.divide(odds, off, out=off)
-            self._odds = None  # used up
-            if self.surcharged.size:
-                off[..., self.surcharged] = 1.0 - self._surcharged_share(day, anticipated, policy.adder_on(day))
-        else:
-            off = 1.0 - self.share_on(day, anticipated)
-        off *= self.retire_rate32
-        alive = self.capacity[self.cls]
-        alive -= alive * off
+        self._retire(day, anticipated)
         open_regions = ~x.policy.deployment_ban[day]
         if self.hiding:
             self._resume_hidden()

@@ -112,14 +112,18 @@ def summarise_batch(ds: xr.Dataset, first_draw: int) -> xr.Dataset:
     edges = list(range(0, n, BLOCK)) + [n]
     out = {}
     for name in MOMENTS:
-        var = ds[name].transpose("draw", ...)
-        dims = ("block", *var.dims[1:])
+        # day-major, as the engines write them: a block is a (time, draw[, region]) slice whose
+        # rows have the same length and layout whatever the batch, and no copy is made
+        var = ds[name].transpose("time", "draw", ...)
+        dims = ("block", *var.dims[:1], *var.dims[2:])
         means, m2 = [], []
         for a, b in zip(edges[:-1], edges[1:]):
-            block = np.ascontiguousarray(var.data[a:b])  # the same layout whatever the batch
-            mean = block.mean(axis=0)
+            block = var.data[:, a:b]
+            mean = block.mean(axis=1)
             means.append(mean)
-            m2.append(((block - mean) ** 2).sum(axis=0))
+            deviation = block - mean[:, None]
+            np.square(deviation, out=deviation)
+            m2.append(deviation.sum(axis=1))
         out[f"{name}__mean"] = (dims, np.stack(means))
         out[f"{name}__m2"] = (dims, np.stack(m2))
     for name in HISTOGRAMS:

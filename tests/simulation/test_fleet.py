@@ -14,14 +14,14 @@ def matched(network_ths):
 
 
 def test_fast_path_equals_the_plain_relation():
-    """Fleet.online_ths uses a log-space form in single precision when no surcharge applies;
-    it must equal online_fraction to single precision."""
+    """Fleet.online_ths factors the odds into a class's and a draw's part when no surcharge
+    applies; it must equal online_fraction (to double precision, less a few roundings)."""
     x = toy_inputs(days=3, tariff=0.05)
     fleet = Fleet(x, 4)
     hashprice = np.array([0.05, 0.1, 0.2, 0.4])
     online = fleet.online_ths(0, hashprice)
     expected = fl.online_fraction(fl.breakeven_tariff_usd_per_kwh(hashprice, 30.0, 1.1), 0.05, 4.0)
-    np.testing.assert_allclose(online[0, :, 0] / fleet.capacity[0, :, 0], expected, rtol=1e-6)
+    np.testing.assert_allclose(online[0, :, 0] / fleet.capacity[0, :, 0], expected, rtol=1e-12)
 
 
 def test_end_of_life_scraps_the_class():
@@ -117,11 +117,14 @@ def test_deployments_follow_the_margin_after_the_lag():
     assert growth[20 + lag - 1] > 0
 
 
-def test_anticipated_share_from_the_kept_odds_equals_a_fresh_evaluation():
+def test_retirement_takes_the_share_off_at_the_anticipated_hashprice():
+    """One day's retirement scraps rate x (1 - share at the anticipated hashprice) of each class."""
     x = toy_inputs(days=5, tariff=0.05)
     fleet = Fleet(x, 3)
     hashprice = np.array([0.01, 0.03, 0.05])
     fleet.online_ths(0, hashprice)
     ratio = np.array([1.0, 2.0, 4.0])
-    odds = fleet._odds * (ratio[None, :, None] ** -fleet.shape32)
-    np.testing.assert_allclose(odds / (1 + odds), 1 - fleet.share_on(0, hashprice * ratio), atol=1e-6)
+    before = fleet.capacity[fleet.cls].copy()
+    expected = before * (1 - (1 - fleet.share_on(0, hashprice * ratio)) * fleet.retire_rate[None, :, None])
+    fleet._retire(0, hashprice * ratio)
+    np.testing.assert_allclose(fleet.capacity[fleet.cls], expected, rtol=1e-12)

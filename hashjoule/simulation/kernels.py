@@ -1,0 +1,197 @@
+"""The fleet's two daily passes over its installed capacity, compiled (numba), each beside
+its numpy reference.
+
+The share of a class's capacity that runs is 1 / (1 + odds) with odds = (median tariff /
+break-even tariff)**k (:func:`~hashjoule.simulation.economics.online_fraction`). The
+odds factor into a part of the machine class and region, ``a`` = (median tariff x kWh per
+TH/s-day)**k, and a part of the draw and region, ``b`` = (cost and tariff factors of the
+draw / hashprice)**k = ``c`` x ``p``, with ``c`` the draw's factors**k (fixed for a season)
+and ``p`` = hashprice**-k, one number per draw and distinct value of k (``group`` maps each
+region to its k). A day needs exponentials only on the small arrays ``a`` and ``p``; what
+is done per class, draw and region is a product, a sum and a division. Both passes run over
+every element once, where numpy needs a temporary array and a pass per operation.
+
+The compiled loops and the numpy references perform the same IEEE operations in the same
+order (no fast-math, so no reassociation and no fused multiply-add): their results are
+identical, which the tests check. The per-block engine, the reference of the ensemble
+engine, uses the same passes.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True, nogil=True)
+def online_totals(capacity, a, b, watts_per_ths, by_region, watts):
+    """Online capacity and its power, summed over the classes in service.
+
+    Parameters
+    ----------
+    capacity : numpy.ndarray
+        Installed capacity of the classes in service, (class, draw, region). [TH/s]
+    a : numpy.ndarray
+        Odds factor of the class and region, (class, region). [1]
+    b : numpy.ndarray
+        Odds factor of the draw and region (:func:`draw_factor`), (draw, region). [1]
+    watts_per_ths : numpy.ndarray
+        Power per TH/s, PUE included, (class, region). [W/(TH/s)]
+    by_region, watts : numpy.ndarray
+        Written: online capacity [TH/s] and its power [W], (draw, region).
+    """
+    classes, draws, regions = capacity.shape
+    for i in range(draws):
+        for r in range(regions):
+            by_region[i, r] = 0.0
+            watts[i, r] = 0.0
+        for h in range(classes):
+            for r in range(regions):
+                online = capacity[h, i, r] / (1.0 + a[h, r] * b[i, r])
+                by_region[i, r] += online
+                watts[i, r] += online * watts_per_ths[h, r]
+
+
+def draw_factor(c, p, group):
+    """The draw's odds factor b = c x p, (draw, region), from ``c`` (draw, region), the draw's
+    factor at a hashprice of 1, ``p`` (draw, distinct k), hashprice**-k, and ``group``
+    (region,), the index of each region's k among the distinct ones. [1]"""
+    return c * (p if p.shape[1] == 1 else p[:, group])  # one k everywhere: the same products, broadcast
+
+
+def online_totals_reference(capacity, a, b, watts_per_ths):
+    """numpy form of :func:`online_totals`; returns (by_region, watts) and the online capacity."""
+    online = capacity / (1.0 + a[:, None, :] * b[None, :, :])
+    by_region = np.zeros(online.shape[1:])
+    watts = np.zeros(online.shape[1:])
+    for h in range(online.shape[0]):  # classes in order: the compiled loop's order of addition
+        by_region += online[h]
+        watts += online[h] * watts_per_ths[h][None, :]
+    return by_region, watts, online
+
+
+@numba.njit(cache=True, nogil=True)
+def retire(capacity, a, b, rate, skip):
+    """Scrap, at ``rate`` per day, the capacity that runs unprofitably at the odds ``a`` x ``b``.
+
+    Parameters
+    ----------
+    capacity : numpy.ndarray
+        Updated in place, (class, draw, region). [TH/s]
+    a, b : numpy.ndarray
+        Odds factors, as in :func:`online_totals`, at the hashprice miners expect. [1]
+    rate : numpy.ndarray
+        Share of the switched-off capacity scrapped per day, (draw,). [1/d]
+    skip : numpy.ndarray of bool
+        Regions left alone (the caller treats them), (region,).
+    """
+    classes, draws, regions = capacity.shape
+    for h in range(classes):
+        for i in range(draws):
+            for r in range(regions):
+                odds = a[h, r] * b[i, r]
+                off = odds / (1.0 + odds) * rate[i]
+                # a select rather than a branch, so that the loop vectorises; the capacity is
+                # finite, so a skipped region's keeps its value exactly
+                capacity[h, i, r] -= capacity[h, i, r] * (0.0 if skip[r] else off)
+
+
+def retire_reference(capacity, a, b, rate, skip):
+    """numpy form of :func:`retire`."""
+    odds = a[:, None, :] * b[None, :, :]
+    off = odds / (1.0 + odds) * rate[None, :, None]
+    keep = np.flatnonzero(~skip)
+    part = capacity[..., keep]
+    part -= part * off[..., keep]
+    capacity[..., keep] = part
+
+
+@numba.njit(cache=True, nogil=True)
+def mine_stretch(day_start, rate, work_left, elapsed, done, first_at, end_at, first_found, first_time, between,
+                 height, epoch_end_height, new_height, ends):
+    """Spend each draw's work left today, up to its epoch's last block at most.
+
+    The blocks of the stretch are the epoch's first and last block where they fall, and the
+    ones between as their expectation (see :mod:`~hashjoule.simulation.engine_ensemble`).
+
+    Parameters
+    ----------
+    day_start : float
+        Start of the day. [s since the start]
+    rate : numpy.ndarray
+        Network hashrate. (n,) [H/s]
+    work_left : numpy.ndarray
+        Updated: work still to spend today, left over past an epoch's end. (n,) [H]
+    elapsed : numpy.ndarray
+        Seconds of the day used by earlier epochs. (n,) [s]
+    done, first_at, end_at : numpy.ndarray
+        Work done in the epoch (updated), and at which its first and its last block are found. (n,) [H]
+    first_found, first_time : numpy.ndarray
+        Updated: whether the epoch's first block is found, and when. (n,) [1], [s]
+    between : numpy.ndarray
+        Blocks strictly between the first and last block. (n,) [1]
+    height, epoch_end_height : numpy.ndarray
+        Height (fractional) and the height at the epoch's end. (n,) [1]
+    new_height, ends : numpy.ndarray
+        Written: the height after the stretch, and whether the epoch ended in it. (n,)
+
+    Returns
+    -------
+    bool
+        Whether some epoch ended.
+    """
+    some_end = False
+    for i in range(rate.size):
+        new_height[i] = height[i]
+        ends[i] = False
+        if not work_left[i] > 0.0:
+            continue
+        seg_end = done[i] + work_left[i]
+        hit = (not first_found[i]) and seg_end >= first_at[i]
+        if hit:
+            first_time[i] = day_start + elapsed[i] + (first_at[i] - done[i]) / rate[i]
+            first_found[i] = True
+        if seg_end >= end_at[i]:
+            new_height[i] = epoch_end_height[i]
+            ends[i] = True
+            some_end = True
+            work_left[i] = seg_end - end_at[i]
+        else:
+            overlap = min(seg_end, end_at[i]) - max(done[i], first_at[i])
+            overlap = overlap if overlap > 0.0 else 0.0
+            new_height[i] = height[i] + (1.0 if hit else 0.0) + between[i] * overlap / (end_at[i] - first_at[i])
+            done[i] = seg_end
+            work_left[i] = 0.0
+    return some_end
+
+
+def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, end_at, first_found, first_time,
+                           between, height, epoch_end_height, new_height, ends):
+    """numpy form of :func:`mine_stretch`."""
+    active = work_left > 0
+    seg_end = done + work_left
+    hit = active & ~first_found & (seg_end >= first_at)
+    first_time[hit] = day_start + elapsed[hit] + (first_at[hit] - done[hit]) / rate[hit]
+    first_found |= hit
+    ends[:] = active & (seg_end >= end_at)
+    overlap = np.maximum(np.minimum(seg_end, end_at) - np.maximum(done, first_at), 0.0)
+    counted = np.where(active, between * overlap / (end_at - first_at), 0.0)
+    new_height[:] = np.where(ends, epoch_end_height, height + hit + counted)
+    done[:] = np.where(active & ~ends, seg_end, done)
+    work_left[:] = np.where(ends, seg_end - end_at, 0.0)
+    return bool(ends.any())
+
+
+def compile_kernels() -> float:
+    """Compile (or load from numba's cache) every kernel for the types the engines pass;
+    returns the seconds it took. Worker processes forked afterwards inherit the machine code."""
+    began = time.perf_counter()
+    capacity, pair = np.ones((1, 1, 1)), np.ones((1, 1))
+    online_totals(capacity, pair, pair, pair, np.empty((1, 1)), np.empty((1, 1)))
+    retire(capacity, pair, pair, np.zeros(1), np.zeros(1, dtype=bool))
+    one = np.ones(1)
+    mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),
+                 one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool))
+    return time.perf_counter() - began

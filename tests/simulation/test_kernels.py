@@ -1,0 +1,110 @@
+"""The compiled passes over the fleet's capacity equal their numpy references bit for bit."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hashjoule.simulation import kernels
+from hashjoule.simulation.fleet import Fleet
+from hashjoule.simulation.world import baseline_inputs
+
+
+def arrays(seed: int, classes: int, draws: int, regions: int):
+    rng = np.random.default_rng(seed)
+    capacity = rng.lognormal(10.0, 2.0, (classes, draws, regions))
+    capacity[rng.random(capacity.shape) < 0.2] = 0.0
+    a = rng.lognormal(-5.0, 4.0, (classes, regions))
+    c = rng.lognormal(0.0, 1.0, (draws, regions))
+    group = rng.integers(0, 3, regions)  # up to three distinct tariff shapes
+    p = rng.lognormal(5.0, 4.0, (draws, 3))
+    p[rng.random(p.shape) < 0.05] = np.inf  # a zero hashprice: nothing runs
+    a[rng.random(a.shape) < 0.05] = 0.0  # free power: everything runs
+    watts = rng.uniform(10.0, 200.0, (classes, regions))
+    return capacity, a, kernels.draw_factor(c, p, group), watts, rng
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 40), st.integers(1, 18))
+def test_online_totals_equal_the_numpy_reference(seed, classes, draws, regions):
+    capacity, a, b, watts, _ = arrays(seed, classes, draws, regions)
+    by_region, power = np.empty((draws, regions)), np.empty((draws, regions))
+    with np.errstate(invalid="ignore"):
+        kernels.online_totals(capacity, a, b, watts, by_region, power)
+        expected_by_region, expected_power, _ = kernels.online_totals_reference(capacity, a, b, watts)
+    np.testing.assert_array_equal(by_region, expected_by_region)
+    np.testing.assert_array_equal(power, expected_power)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 40), st.integers(1, 18))
+def test_retire_equals_the_numpy_reference(seed, classes, draws, regions):
+    capacity, a, b, _, rng = arrays(seed, classes, draws, regions)
+    rate = rng.uniform(0.0, 0.1, draws)
+    skip = rng.random(regions) < 0.3
+    compiled, reference = capacity.copy(), capacity.copy()
+    with np.errstate(invalid="ignore"):
+        kernels.retire(compiled, a, b, rate, skip)
+        kernels.retire_reference(reference, a, b, rate, skip)
+    np.testing.assert_array_equal(compiled, reference)
+    np.testing.assert_array_equal(compiled[..., skip], capacity[..., skip])
+
+
+def test_online_day_equals_the_reference_sums_over_classes():
+    """The engines' compiled day equals the numpy reference (Fleet.online_ths) summed over classes."""
+    x = baseline_inputs("2016-01-01", "2016-03-01")
+    fleet = Fleet(x, 7)
+    hashprice = np.geomspace(0.02, 2.0, 7)
+    by_region, power = fleet.online_day(3, hashprice)
+    online = fleet.online_ths(3, hashprice)
+    expected, watts = np.zeros_like(by_region), np.zeros_like(by_region)
+    for h in range(online.shape[0]):
+        expected += online[h]
+        watts += online[h] * fleet.watts_per_ths[fleet.cls][h]
+    np.testing.assert_array_equal(by_region, expected)
+    np.testing.assert_array_equal(power, watts * fleet.cost_scale / 1e9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 50))
+def test_mine_stretch_equals_the_numpy_reference(seed, n):
+    rng = np.random.default_rng(seed)
+    scale = 2016 * 2.0**32 * 1e13
+    first_at = rng.exponential(scale / 2016, n)
+    end_at = first_at + rng.gamma(2015, scale / 2016, n)
+    state = {
+        "rate": rng.lognormal(np.log(scale / 14 / 86_400), 0.5, n),
+        "elapsed": rng.uniform(0, 1000, n),
+        "done": rng.uniform(0, 1, n) * end_at,
+        "first_at": first_at,
+        "end_at": end_at,
+        "first_time": rng.uniform(0, 1e6, n),
+        "between": np.full(n, 2014.0),
+        "height": rng.uniform(0, 2016, n),
+        "epoch_end_height": np.full(n, 2016.0),
+    }
+    state["first_found"] = state["done"] > first_at
+    state["work_left"] = state["rate"] * 86_400 * rng.choice([0.0, 0.5, 1.0, 20.0], n)
+    compiled = {k: v.copy() for k, v in state.items()}
+    reference = {k: v.copy() for k, v in state.items()}
+    outputs = [(np.empty(n), np.empty(n, dtype=bool)) for _ in range(2)]
+    names = ("rate", "work_left", "elapsed", "done", "first_at", "end_at", "first_found", "first_time", "between",
+             "height", "epoch_end_height")
+    some = kernels.mine_stretch(5.0 * 86_400, *(compiled[k] for k in names), *outputs[0])
+    expected = kernels.mine_stretch_reference(5.0 * 86_400, *(reference[k] for k in names), *outputs[1])
+    assert some == expected
+    for k in names:
+        np.testing.assert_array_equal(compiled[k], reference[k], err_msg=k)
+    for a, b in zip(*outputs):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_ensemble_run_with_the_numpy_chain_is_identical(monkeypatch):
+    """A whole ensemble run gives the same numbers with the compiled chain and its numpy reference."""
+    from hashjoule.simulation import engine_ensemble
+
+    x = baseline_inputs("2016-01-01", "2016-06-30")
+    compiled = engine_ensemble.run_batch(x, range(6), seed=3)
+    monkeypatch.setattr(engine_ensemble.EnsembleChain, "stretch", staticmethod(kernels.mine_stretch_reference))
+    reference = engine_ensemble.run_batch(x, range(6), seed=3)
+    for name in ("hashrate", "power", "blocks", "btc_minted", "difficulty", "epoch_end"):
+        np.testing.assert_array_equal(compiled[name].values, reference[name].values, err_msg=name)
