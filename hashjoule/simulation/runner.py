@@ -166,42 +166,28 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     from hashjoule.simulation.checkpoint import Checkpoint, fingerprint
     from hashjoule.simulation.parallel import client, run_batches
 
-    if engine not in ENGINES:
-        raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
-    if int(draws) != draws or draws < 1:
-        raise ValueError(f"draws: expected a positive whole number, got {draws!r}")
-    if seed is None and draws != 1:
-        raise ValueError("a deterministic run (seed None) has exactly one draw")
-    batch_size = int(batch_size or DEFAULT_BATCH)
-    if batch_size < 1:
-        raise ValueError("batch_size: expected a positive whole number")
+    batch_size = _checked_request(engine, draws, seed, batch_size)
     keep_draws = draws <= KEEP_DRAWS_UP_TO if keep_draws is None else keep_draws
     batches = [replace(b, keep=keep_draws) for b in plan(draws, batch_size)]
-    store = None
-    if checkpoint is not None:
-        store = Checkpoint(checkpoint, {**(identity or {}), "engine": engine, "draws": int(draws),
-                                        "seed": -1 if seed is None else int(seed), "batch_size": batch_size,
-                                        "keep_draws": bool(keep_draws), "inputs": fingerprint(inputs, space)}, resume)
-    reduction = store.reduction() if store is not None else None
-    reduction = reduction or Reduction()
+    store = None if checkpoint is None else Checkpoint(
+        checkpoint, {**(identity or {}), "engine": engine, "draws": int(draws), "seed": -1 if seed is None else int(seed),
+                     "batch_size": batch_size, "keep_draws": bool(keep_draws), "inputs": fingerprint(inputs, space)},
+        resume)
+    reduction = (store.reduction() if store is not None else None) or Reduction()
     kept = {first: store.load_draws(first) for first in reduction.batches} if keep_draws and store else {}
     todo = [b for b in batches if b.first not in reduction.batches]
     resumed = sum(b.stop - b.first for b in batches) - sum(b.stop - b.first for b in todo)
     try:
         with client(workers, scheduler) as dask_client:
             for i, (summary, ds) in run_batches(run_batch, todo, (inputs, engine, seed, space), dask_client, progress,
-                                                [b.stop - b.first for b in todo], f"{engine} engine"):
+                                                [b.stop - b.first for b in todo], _label(engine, identity)):
                 reduction.add(summary, todo[i].first)
                 kept[todo[i].first] = ds
                 if store is not None:
                     store.save(reduction, todo[i].first, ds)
     finally:
         _BUFFERS.arrays = None  # this thread's buffers: hundreds of MB
-    result = reduction.result()
-    if keep_draws:
-        daily = xr.concat([kept[b.first] for b in batches], dim="draw", data_vars="minimal", coords="minimal",
-                          compat="override", join="outer", combine_attrs="drop_conflicts")
-        result = daily.drop_vars([v for v in result.data_vars if v in daily.data_vars]).merge(result)
+    result = _with_draws(reduction.result(), [kept[b.first] for b in batches] if keep_draws else [])
     result = result.merge(annual_summaries(result, thresholds_twh))
     result.attrs.update(title="hashjoule fleet simulation", engine=engine, draws=int(draws), batch_size=batch_size,
                         keep_draws=int(keep_draws), seed=-1 if seed is None else int(seed),
@@ -250,3 +236,33 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
         })
         rows[int(year)] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
+
+
+def _checked_request(engine: str, draws: int, seed: int | None, batch_size: int | None) -> int:
+    """Refuse an unknown engine, a draw count that is not a positive whole number, a
+    deterministic run of several draws or a batch size below 1; return the batch size."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    if int(draws) != draws or draws < 1:
+        raise ValueError(f"draws: expected a positive whole number, got {draws!r}")
+    if seed is None and draws != 1:
+        raise ValueError("a deterministic run (seed None) has exactly one draw")
+    batch_size = int(batch_size or DEFAULT_BATCH)
+    if batch_size < 1:
+        raise ValueError("batch_size: expected a positive whole number")
+    return batch_size
+
+
+def _label(engine: str, identity: dict | None) -> str:
+    """The progress bar's label: the scenario, where the run names one, and the engine."""
+    scenario = (identity or {}).get("scenario")
+    return f"{scenario}: {engine} engine" if scenario else f"{engine} engine"
+
+
+def _with_draws(result: xr.Dataset, daily: list[xr.Dataset]) -> xr.Dataset:
+    """The summaries with every draw's daily series beside them (none: unchanged)."""
+    if not daily:
+        return result
+    daily = xr.concat(daily, dim="draw", data_vars="minimal", coords="minimal", compat="override", join="outer",
+                      combine_attrs="drop_conflicts")
+    return daily.drop_vars([v for v in result.data_vars if v in daily.data_vars]).merge(result)

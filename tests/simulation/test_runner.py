@@ -147,3 +147,10 @@ def test_the_library_names_its_arguments_and_the_command_line_its_options():
     args = argparse.Namespace(workers=None, scheduler="tcp://127.0.0.1:1")
     assert _name_options(both.value, args).problems[0].source == "--workers/--scheduler"
     assert _name_options(unreachable.value, args).problems[0].source == "--scheduler"
+
+
+def test_the_progress_bar_names_the_scenario_when_the_run_does():
+    from hashjoule.simulation.runner import _label
+
+    assert _label("ensemble", {"scenario": "china-2021"}) == "china-2021: ensemble engine"
+    assert _label("des", None) == "des engine"
