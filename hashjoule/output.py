@@ -7,6 +7,7 @@ at the output path.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import shutil
@@ -37,6 +38,15 @@ def register_provenance(source) -> None:
     """Add a function ``() -> dict[str, str]`` whose non-empty items every output carries."""
     if source not in PROVENANCE_SOURCES:
         PROVENANCE_SOURCES.append(source)
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def provenance(command: str | None = None) -> dict[str, str]:

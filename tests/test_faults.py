@@ -51,14 +51,20 @@ def _same_results(folder: Path, reference: Path) -> None:
         assert (folder / name).read_bytes() == (reference / name).read_bytes(), name
 
 
-def _kill(scenario: Path, out: Path, delay_s: float) -> None:
-    """Kill a run ``delay_s`` after its checkpoint appears."""
+def _started(scenario: Path, out: Path) -> subprocess.Popen:
+    """A run in a process of its own, once its checkpoint has appeared (or it ended, or 120 s)."""
     process = subprocess.Popen([sys.executable, "-m", "hashjoule", *_argv(scenario, out)],
                                env={**os.environ, **ENV}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     manifest = out / "checkpoint" / "manifest.json"
     deadline = time.monotonic() + 120
     while not manifest.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
+    return process
+
+
+def _kill(scenario: Path, out: Path, delay_s: float) -> None:
+    """Kill a run ``delay_s`` after its checkpoint appears."""
+    process = _started(scenario, out)
     time.sleep(delay_s)
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -66,12 +72,7 @@ def _kill(scenario: Path, out: Path, delay_s: float) -> None:
 
 def _after_checkpoint_s(scenario: Path, out: Path) -> float:
     """Seconds from a run's checkpoint appearing to the run's end, in a process of its own."""
-    process = subprocess.Popen([sys.executable, "-m", "hashjoule", *_argv(scenario, out)],
-                               env={**os.environ, **ENV}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manifest = out / "checkpoint" / "manifest.json"
-    deadline = time.monotonic() + 120
-    while not manifest.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
+    process = _started(scenario, out)
     started = time.monotonic()
     assert process.wait(timeout=300) == 0
     return time.monotonic() - started

@@ -30,9 +30,9 @@ import pandas as pd
 
 from hashjoule.data.catalogue import SPECS, FileSpec
 from hashjoule.data.loaders import read_checked
-from hashjoule.data.userdata import MANIFEST, read_manifest, sha256, user_data_dir
+from hashjoule.data.userdata import MANIFEST, read_manifest, user_data_dir
 from hashjoule.errors import InputError
-from hashjoule.output import atomic_path
+from hashjoule.output import atomic_path, sha256
 
 #: Kind of import -> bundled file it replaces.
 KINDS = {"coinmetrics": "btc_daily_coinmetrics", "mining-map": "cbeci_mining_map_countries_monthly"}

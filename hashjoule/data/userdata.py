@@ -13,13 +13,12 @@ The folder is ``$HASHJOULE_DATA_DIR`` if set, else ``$XDG_DATA_HOME/hashjoule``,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
 from hashjoule.errors import InputError
-from hashjoule.output import register_provenance
+from hashjoule.output import register_provenance, sha256
 
 #: Environment variable naming the user data folder (it wins over the XDG default).
 ENV_VAR = "HASHJOULE_DATA_DIR"
@@ -50,15 +49,6 @@ def stamp(filename: str) -> tuple | None:
         return None
     info = path.stat()
     return str(path), info.st_size, info.st_mtime_ns
-
-
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_manifest(folder: Path | None = None) -> dict[str, dict]:

@@ -31,7 +31,7 @@ from hashjoule.reports.catalogue import FIGURES, SEED, check_request
 from hashjoule.reports.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
 from hashjoule.figures.style import INNER, OUTER, save_figure
 from hashjoule.figures.timeline import OBSERVED_WINDOW_DAYS, observed_mean
-from hashjoule.output import atomic_path, provenance
+from hashjoule.output import atomic_path, provenance, sha256
 
 #: Draws of the runs whose daily series are kept for bands (a few hundred MB for 2016-2030).
 KEPT_DRAWS = 150
@@ -266,15 +266,6 @@ MAKERS: dict[str, Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]
 # --- writing ----------------------------------------------------------------------------
 
 
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_table(data: xr.Dataset, path: Path, header: dict[str, str]) -> Path:
     """Write a Dataset as CSV (one row per coordinate value) after ``#`` lines: the header
     items, then each variable's long name and unit. No dates, so reruns are byte-identical."""
@@ -299,12 +290,12 @@ def input_files(scenarios) -> dict[str, str]:
     data = resources.files("hashjoule.data")
     for entry in sorted(data.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".csv"):
-            files[f"hashjoule/data/{entry.name}"] = hashlib.sha256(entry.read_bytes()).hexdigest()
+            files[f"hashjoule/data/{entry.name}"] = sha256(entry)
     for name in sorted(scenarios):
         files[f"hashjoule/scenarios/library/{name}.toml"] = hashlib.sha256(library_text(name).encode()).hexdigest()
     for parameter_set in sorted({load_scenario(name)[0].fleet.parameter_set for name in scenarios}):
         path = resources.files("hashjoule.calibration").joinpath("sets", f"{parameter_set}.toml")
-        files[f"hashjoule/calibration/sets/{parameter_set}.toml"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        files[f"hashjoule/calibration/sets/{parameter_set}.toml"] = sha256(path)
     return files
 
 
