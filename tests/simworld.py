@@ -9,9 +9,9 @@ from hashjoule.simulation.inputs import (
     Hardware,
     Market,
     ModelInputs,
-    PolicySeries,
     Regions,
 )
+from hashjoule.simulation.policy_schedule import PolicySchedule
 
 
 def bits_for_hashrate(hashrate_ths: float) -> int:
@@ -38,10 +38,11 @@ def toy_inputs(days=120, regions=2, capacity_ths=1e6, tariff=0.0, growth=0.0, pr
                         np.tile(share, (days, 1))),
         hardware=Hardware(("c",), np.array([30.0]), np.array([-10]), np.array([lifetime_days])),
         market=Market(np.array([price]), 0.0, volatility, np.full(days, 0.1)),
-        policy=PolicySeries(zeros if removal is None else removal, zeros if adder is None else adder,
-                            np.zeros((days, regions), bool) if ban is None else ban,
-                            np.full(regions, relocation_share), 30.0, attrition,
-                            np.ones(regions) if destinations is None else destinations),
+        policy=PolicySchedule.from_daily(zeros if removal is None else removal, zeros if adder is None else adder,
+                                         np.zeros((days, regions), bool) if ban is None else ban,
+                                         destinations=np.ones(regions) if destinations is None else destinations,
+                                         relocation_share=np.full(regions, relocation_share), relocation_delay_days=30.0,
+                                         relocation_attrition=attrition),
         fleet=FleetParameters(growth, lag, retire_days),
         # the current epoch began (height mod 2016) blocks ago, at 600 s a block
         chain_start=ChainStart(height, bits_for_hashrate(capacity_ths) if bits is None else bits,

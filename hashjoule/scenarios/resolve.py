@@ -130,8 +130,7 @@ def resolve(scenario: Scenario, label: str = "scenario", known_until=None) -> Mo
         inputs = inputs.with_changes(regions=replace(regions, emission_factor_t_per_mwh=marginal_emission_factors(
             regions.names, regions.emission_factor_t_per_mwh)))
     inputs = _override_regions(inputs, scenario)
-    series = pol.compile_policies(policies(scenario), inputs.time, inputs.regions.names)
-    return inputs.with_changes(policy=series)
+    return inputs.with_changes(policy=pol.compile_policies(policies(scenario), inputs.time, inputs.regions.names))
 
 
 def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:

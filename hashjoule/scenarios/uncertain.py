@@ -185,4 +185,4 @@ class ParameterSpace:
         """Per-draw policies: sampled numbers where the file gives distributions."""
         if not any(name.startswith("policy[") for name in sampled):
             return DrawValues.central(self.inputs, n).policy
-        return pol.compile_policy_draws(policies(self.scenario, sampled), self.inputs.time, self.inputs.regions.names, n)
+        return pol.compile_policies(policies(self.scenario, sampled), self.inputs.time, self.inputs.regions.names, n)

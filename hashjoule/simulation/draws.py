@@ -21,7 +21,7 @@ import numpy as np
 from hashjoule.errors import InputError
 from hashjoule.simulation.economics import breakeven_tariff_usd_per_kwh, online_fraction
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.policy import PolicyDraws
+from hashjoule.simulation.policy_schedule import PolicySchedule
 from hashjoule.simulation.world import is_wet, start_hashprice
 
 
@@ -52,7 +52,8 @@ class DrawValues:
         (n, R) [t CO2/MWh]
     share : numpy.ndarray
         Share of installed capacity at the start and of new machines; rows sum to 1. (n, R) [1]
-    policy : PolicyDraws
+    policy : PolicySchedule
+        The draws' policies.
     """
 
     growth_per_day: np.ndarray
@@ -65,7 +66,7 @@ class DrawValues:
     pue: np.ndarray
     emission_factor_t_per_mwh: np.ndarray
     share: np.ndarray
-    policy: PolicyDraws
+    policy: PolicySchedule
 
     @property
     def n(self) -> int:
@@ -80,7 +81,7 @@ class DrawValues:
                    np.full(n, f.supply_ths_per_day), np.full(n, f.supply_growth_per_year), np.ones(n), np.ones(n),
                    np.ones((n, 2, len(r.names))), np.tile(r.pue, (n, 1)),
                    np.tile(r.emission_factor_t_per_mwh, (n, 1)), np.tile(r.initial_share, (n, 1)),
-                   PolicyDraws.from_series(inputs.policy, n))
+                   inputs.policy.repeat(n))
 
     def take(self, rows) -> "DrawValues":
         """The draws at ``rows`` (indices into this batch)."""

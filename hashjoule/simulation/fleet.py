@@ -249,7 +249,7 @@ class Fleet:
         hosting, built in the open destinations at a finite rate. Arrivals come before today's
         removals, so capacity forced out today spends at least a day on the way."""
         policy = self.values.policy
-        destinations = self.inputs.policy.relocation_destinations * open_regions
+        destinations = policy.destinations * open_regions
         if not (destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
             return
         arriving = self.transit / policy.relocation_delay_days[None, :]
@@ -318,7 +318,7 @@ class Fleet:
         anticipated = hashprice * ratio
         # switched-off machines that a retarget would not revive are scrapped after a mean wait
         self._retire(day, anticipated)
-        open_regions = ~x.policy.deployment_ban[day]
+        open_regions = ~policy.banned_on(day)
         if self.hiding:
             self._resume_hidden()
         self._relocate(open_regions)

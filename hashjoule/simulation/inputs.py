@@ -1,8 +1,8 @@
 """Everything an engine needs, resolved into arrays over days and regions.
 
 The engines read only :class:`ModelInputs`: they know nothing of files, scenario
-schemas or policy types. Policies arrive already compiled into daily series
-(:class:`PolicySeries`), prices as a history plus a stochastic model for the days after
+schemas or policy types. Policies arrive already compiled into their schedule
+(:class:`~hashjoule.simulation.policy_schedule.PolicySchedule`, one draw), prices as a history plus a stochastic model for the days after
 it (:class:`Market`). Each class checks its own arrays on construction, so physical
 nonsense (negative capacity, NaN tariffs, shares that do not sum to one) is refused
 before any engine runs.
@@ -10,11 +10,12 @@ before any engine runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from hashjoule.network import chain
+from hashjoule.simulation.policy_schedule import PolicySchedule
 
 
 def _check(name: str, values, shape, low=None, high=None) -> np.ndarray:
@@ -183,84 +184,6 @@ class Market:
 
 
 @dataclass(frozen=True)
-class PolicySeries:
-    """Policies compiled to daily series on regions (all zeros: no policy).
-
-    Attributes
-    ----------
-    removal_rate : numpy.ndarray
-        Fraction of a region's installed capacity forced out on each day. (T, R) [1/d]
-    tariff_adder_usd_per_kwh : numpy.ndarray
-        Surcharge added to every tariff in the region. (T, R) [USD/kWh]
-    deployment_ban : numpy.ndarray of bool
-        No new machines (nor relocated ones) may be installed. (T, R)
-    relocation_share : numpy.ndarray
-        Share of the capacity forced out that is moved abroad rather than scrapped. (R,) [1]
-    relocation_delay_days : float
-        Mean time in transit; arrivals follow an exponential delay. [d]
-    relocation_attrition : float
-        Share of relocating capacity lost on the way (damaged, sold off). [1]
-    relocation_destinations : numpy.ndarray
-        Weights of the destination regions. (R,) [1]
-    hidden_share : numpy.ndarray
-        Share of the capacity forced out that resumes hidden in its region. (R,) [1]
-    hidden_resume_days : float
-        Mean time before hidden capacity resumes (exponential). [d]
-    hosting_mw_per_day : float
-        Hosting built for relocated machines per day, all destinations; infinite: no wait. [MW/d]
-    curtailed_share : numpy.ndarray
-        Share of the day's hours in which mining in the region stops (demand response); the
-        day's online capacity is scaled by one minus it. (T, R) [1]
-    """
-
-    removal_rate: np.ndarray
-    tariff_adder_usd_per_kwh: np.ndarray
-    deployment_ban: np.ndarray
-    relocation_share: np.ndarray
-    relocation_delay_days: float = 90.0
-    relocation_attrition: float = 0.0
-    relocation_destinations: np.ndarray = field(default=None)
-    hidden_share: np.ndarray = field(default=None)
-    hidden_resume_days: float = 60.0
-    hosting_mw_per_day: float = float("inf")
-    curtailed_share: np.ndarray = field(default=None)
-
-    @classmethod
-    def none(cls, days: int, regions: int) -> "PolicySeries":
-        """No policy at all."""
-        return cls(np.zeros((days, regions)), np.zeros((days, regions)), np.zeros((days, regions), dtype=bool),
-                   np.zeros(regions), 90.0, 0.0, np.zeros(regions), np.zeros(regions))
-
-    def checked(self, days: int, regions: int) -> "PolicySeries":
-        if not (np.isfinite(self.relocation_delay_days) and self.relocation_delay_days >= 1):
-            raise ValueError("relocation_delay_days: expected a number >= 1 [d]")
-        ban = np.asarray(self.deployment_ban, dtype=bool)
-        if ban.shape != (days, regions):
-            raise ValueError(f"deployment_ban: expected shape {(days, regions)}")
-        out = replace(
-            self,
-            removal_rate=_check("removal_rate", self.removal_rate, (days, regions), low=0, high=1),
-            tariff_adder_usd_per_kwh=_check("tariff_adder_usd_per_kwh", self.tariff_adder_usd_per_kwh,
-                                            (days, regions), low=0),
-            deployment_ban=ban,
-            relocation_share=_check("relocation_share", self.relocation_share, (regions,), low=0, high=1),
-            relocation_attrition=float(_check("relocation_attrition", self.relocation_attrition, (), low=0, high=1)),
-            relocation_destinations=_check("relocation_destinations", self.relocation_destinations, (regions,), low=0),
-            hidden_share=_check("hidden_share", np.zeros(regions) if self.hidden_share is None else self.hidden_share,
-                                (regions,), low=0, high=1),
-            curtailed_share=_check("curtailed_share", np.zeros((days, regions)) if self.curtailed_share is None
-                                   else self.curtailed_share, (days, regions), low=0, high=1),
-        )
-        if not (np.isfinite(self.hidden_resume_days) and self.hidden_resume_days >= 1):
-            raise ValueError("hidden_resume_days: expected a number >= 1 [d]")
-        if not self.hosting_mw_per_day > 0:  # infinity: no wait for hosting
-            raise ValueError("hosting_mw_per_day: expected a positive number [MW/d]")
-        if out.relocation_share.any() and not out.relocation_destinations.any():
-            raise ValueError("relocation_destinations: expected some positive weight when capacity relocates")
-        return out
-
-
-@dataclass(frozen=True)
 class FleetParameters:
     """How the fleet grows and shrinks.
 
@@ -366,7 +289,7 @@ class ModelInputs:
     regions: Regions
     hardware: Hardware
     market: Market
-    policy: PolicySeries
+    policy: PolicySchedule
     fleet: FleetParameters
     chain_start: ChainStart
     initial_capacity_ths: np.ndarray
@@ -381,6 +304,8 @@ class ModelInputs:
         object.__setattr__(self, "regions", self.regions.checked(days))
         object.__setattr__(self, "hardware", self.hardware.checked())
         object.__setattr__(self, "market", self.market.checked(days))
+        if self.policy.n != 1:
+            raise ValueError(f"policy: expected the central world's schedule, one draw, got {self.policy.n}")
         object.__setattr__(self, "policy", self.policy.checked(days, r))
         object.__setattr__(self, "fleet", self.fleet.checked())
         object.__setattr__(self, "chain_start", self.chain_start.checked())

@@ -1,13 +1,11 @@
-"""Mining policies as plain objects, and their compilation to the daily series engines read.
+"""Mining policies as plain objects, and their compilation to the schedule engines read.
 
 A policy names regions and dates; :func:`compile_policies` turns a list of them into a
-:class:`~hashjoule.simulation.inputs.PolicySeries` over the run's days and regions. The
-engines never see the policy objects, and this module never sees a scenario file.
-
-A policy's numbers (compliance, adder, relocation share, delay, attrition) may also be
-arrays with one value per draw: :func:`compile_policy_draws` then gives a
-:class:`PolicyDraws`, the per-draw form the fleet reads, sparse in time (removals only on
-the days of a ramp, surcharges as steps).
+:class:`~hashjoule.simulation.policy_schedule.PolicySchedule` over the run's days and
+regions, for one draw (the central world) or for ``n`` draws when the policies' numbers
+(compliance, adder, relocation share, delay, attrition, curtailed shares) are arrays with
+one value per draw. This is the only translation of policies into what the engines read;
+the engines never see the policy objects, and this module never sees a scenario file.
 
 - :class:`Shutdown`: from ``effective``, a share ``compliance`` of the capacity in the
   regions is forced out over ``ramp_days`` at a constant daily rate (a fixed fraction of
@@ -28,12 +26,12 @@ the days of a ramp, surcharges as steps).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from hashjoule.simulation.inputs import PolicySeries
+from hashjoule.simulation.policy_schedule import PolicySchedule
 from hashjoule.simulation.world import is_wet
 
 
@@ -185,148 +183,16 @@ def daily_removal_rate(compliance: float, ramp_days: int) -> float:
     return float(rate) if rate.ndim == 0 else rate
 
 
-def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...]) -> PolicySeries:
-    """Daily series of a list of policies over the run's days and regions.
+def compile_policies(policies, time: np.ndarray, region_names: tuple[str, ...], n: int = 1) -> PolicySchedule:
+    """The schedule of a list of policies over the run's days and regions, for ``n`` draws.
 
-    Several shutdowns of one region combine their removals; surcharges add up; the last
-    :class:`Relocation` given applies to every shutdown. The removals, surcharges and
-    relocation are :func:`compile_policy_draws`'s for one draw, spread over the days.
+    A policy's numbers may be arrays of ``n`` values, one per draw. Several shutdowns of one
+    region combine their removals; surcharges add up; curtailments combine as independent
+    hours; the last :class:`Relocation` and :class:`HiddenMining` given apply to every
+    shutdown.
     """
     time = np.asarray(time, dtype="datetime64[D]")
-    days, regions = time.size, len(region_names)
-    one = compile_policy_draws(policies, time, region_names, 1)
-    removal = np.zeros((days, regions))
-    removal[one.removal_days] = one.removal_rate[:, 0]
-    adder = np.zeros((days, regions))
-    for first, stop, value in zip(one.adder_days, [*one.adder_days[1:], days], one.adder_usd_per_kwh[:, 0]):
-        adder[first:stop] = value
-    curtailed = np.zeros((days, regions))
-    for first, stop, value in zip(one.curtail_days, [*one.curtail_days[1:], days], one.curtailed_share[:, 0]):
-        curtailed[first:stop] = value
-    ban = np.zeros((days, regions), dtype=bool)
-    destinations = np.zeros(regions)
-    for policy in policies:
-        if isinstance(policy, Relocation):
-            destinations = np.zeros(regions)
-            for name, weight in policy.destinations.items():
-                destinations[_region_mask(region_names, [name])] = weight
-        elif isinstance(policy, Shutdown):
-            ban[_span(time, _offset(time, policy.announced), days), _region_mask(region_names, policy.regions)] = True
-        elif isinstance(policy, DeploymentBan):
-            stop = days if policy.end is None else _offset(time, policy.end) + 1
-            ban[_span(time, _offset(time, policy.start), stop), _region_mask(region_names, policy.regions)] = True
-        elif not isinstance(policy, (TariffSurcharge, HiddenMining, DemandResponse)):
-            raise TypeError(f"not a policy: {policy!r}")
-    return PolicySeries(removal, adder, ban, one.relocation_share[0], float(one.relocation_delay_days[0]),
-                        float(one.relocation_attrition[0]), destinations, one.hidden_share[0],
-                        float(one.hidden_resume_days[0]), float(one.hosting_mw_per_day[0]), curtailed)
-
-
-@dataclass(frozen=True)
-class PolicyDraws:
-    """Policies of a batch of ``n`` draws, sparse in time.
-
-    Attributes
-    ----------
-    removal_days : numpy.ndarray of int
-        Days on which some capacity is forced out, in order. (K,)
-    removal_rate : numpy.ndarray
-        Fraction of a region's capacity forced out on those days. (K, n, R) [1/d]
-    adder_days : numpy.ndarray of int
-        Days on which the surcharges change, in order, the first one 0. (S,)
-    adder_usd_per_kwh : numpy.ndarray
-        Surcharge from each of those days until the next. (S, n, R) [USD/kWh]
-    adder_regions : numpy.ndarray of bool
-        Regions a surcharge applies to from each of those days, whatever its value in a
-        draw. (S, R)
-    relocation_share : numpy.ndarray
-        Share of the capacity forced out that moves abroad. (n, R) [1]
-    relocation_delay_days : numpy.ndarray
-        Mean time in transit. (n,) [d]
-    relocation_attrition : numpy.ndarray
-        Share lost on the way. (n,) [1]
-    hidden_share : numpy.ndarray
-        Share of the capacity forced out that resumes hidden in its region. (n, R) [1]
-    hidden_resume_days : numpy.ndarray
-        Mean time before it resumes. (n,) [d]
-    hosting_mw_per_day : numpy.ndarray
-        Hosting built for relocated machines per day, all destinations. (n,) [MW/d]
-    curtail_days : numpy.ndarray of int
-        Days on which the curtailed shares change, in order, the first one 0. (C,)
-    curtailed_share : numpy.ndarray
-        Share of the hours curtailed from each of those days until the next. (C, n, R) [1]
-    """
-
-    removal_days: np.ndarray
-    removal_rate: np.ndarray
-    adder_days: np.ndarray
-    adder_usd_per_kwh: np.ndarray
-    adder_regions: np.ndarray
-    relocation_share: np.ndarray
-    relocation_delay_days: np.ndarray
-    relocation_attrition: np.ndarray
-    hidden_share: np.ndarray
-    hidden_resume_days: np.ndarray
-    hosting_mw_per_day: np.ndarray
-    curtail_days: np.ndarray = None
-    curtailed_share: np.ndarray = None
-
-    #: fields with one row per draw (the first axis, or the second for the sparse series)
-    PER_DRAW = ("relocation_share", "relocation_delay_days", "relocation_attrition", "hidden_share",
-                "hidden_resume_days", "hosting_mw_per_day")
-
-    def take(self, rows: np.ndarray) -> "PolicyDraws":
-        """The draws at ``rows``."""
-        curtailed = None if self.curtailed_share is None else self.curtailed_share[:, rows]
-        return replace(self, removal_rate=self.removal_rate[:, rows], adder_usd_per_kwh=self.adder_usd_per_kwh[:, rows],
-                       curtailed_share=curtailed, **{name: getattr(self, name)[rows] for name in self.PER_DRAW})
-
-    @classmethod
-    def from_series(cls, series: PolicySeries, n: int) -> "PolicyDraws":
-        """The same policy for every one of ``n`` draws."""
-        days, regions = series.removal_rate.shape
-        removal_days = np.flatnonzero(series.removal_rate.any(axis=1))
-        adder = series.tariff_adder_usd_per_kwh
-        adder_days = np.r_[0, np.flatnonzero(np.any(np.diff(adder, axis=0) != 0, axis=1)) + 1]
-        curtailed = np.zeros((days, regions)) if series.curtailed_share is None else series.curtailed_share
-        curtail_days = np.r_[0, np.flatnonzero(np.any(np.diff(curtailed, axis=0) != 0, axis=1)) + 1]
-        return cls(removal_days, np.broadcast_to(series.removal_rate[removal_days][:, None, :], (removal_days.size, n, regions)),
-                   adder_days, np.broadcast_to(adder[adder_days][:, None, :], (adder_days.size, n, regions)),
-                   adder[adder_days] != 0,
-                   np.broadcast_to(series.relocation_share, (n, regions)),
-                   np.full(n, float(series.relocation_delay_days)), np.full(n, float(series.relocation_attrition)),
-                   np.broadcast_to(series.hidden_share, (n, regions)), np.full(n, float(series.hidden_resume_days)),
-                   np.full(n, float(series.hosting_mw_per_day)), curtail_days,
-                   np.broadcast_to(curtailed[curtail_days][:, None, :], (curtail_days.size, n, regions)))
-
-    def removal_on(self, day: int) -> np.ndarray | None:
-        """Today's removal rate (n, R), or None on a day without removals."""
-        k = np.searchsorted(self.removal_days, day)
-        return self.removal_rate[k] if k < self.removal_days.size and self.removal_days[k] == day else None
-
-    def step(self, day: int) -> int:
-        """Index of the surcharges' step that holds on ``day``."""
-        return int(np.searchsorted(self.adder_days, day, side="right")) - 1
-
-    def adder_on(self, day: int) -> np.ndarray:
-        """Today's surcharge. (n, R) [USD/kWh]"""
-        return self.adder_usd_per_kwh[self.step(day)]
-
-    def curtailed_on(self, day: int) -> np.ndarray | None:
-        """Today's share of the hours curtailed (n, R), or None on a day without curtailment. [1]"""
-        if self.curtail_days is None:
-            return None
-        share = self.curtailed_share[int(np.searchsorted(self.curtail_days, day, side="right")) - 1]
-        return share if share.any() else None
-
-
-def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ...], n: int) -> PolicyDraws:
-    """Per-draw form of :func:`compile_policies`: policies whose numbers may be arrays of ``n``
-    values, one per draw (deployment bans carry no numbers and stay in the
-    :class:`~hashjoule.simulation.inputs.PolicySeries`)."""
-    time = np.asarray(time, dtype="datetime64[D]")
-    days, regions = time.size, len(region_names)
-    ramps, steps, curtailments, relocation, hidden = [], [], [], None, None
+    ramps, steps, curtailments, bans, relocation, hidden = [], [], [], [], None, None
     for policy in policies:
         if isinstance(policy, Relocation):
             relocation = policy
@@ -334,44 +200,82 @@ def compile_policy_draws(policies, time: np.ndarray, region_names: tuple[str, ..
             hidden = policy
         elif isinstance(policy, Shutdown):
             first = _offset(time, policy.effective)
-            ramp = _span(time, first, first + int(policy.ramp_days))
             rate = daily_removal_rate(np.broadcast_to(np.asarray(policy.compliance, dtype=float), (n,)),
                                       int(policy.ramp_days))
-            ramps.append((ramp, _region_mask(region_names, policy.regions), rate))
+            ramps.append((_span(time, first, first + int(policy.ramp_days)), _region_mask(region_names, policy.regions),
+                          rate))
+            bans.append((_offset(time, policy.announced), time.size, policy.regions))
+        elif isinstance(policy, DeploymentBan):
+            stop = time.size if policy.end is None else _offset(time, policy.end) + 1
+            bans.append((_offset(time, policy.start), stop, policy.regions))
         elif isinstance(policy, DemandResponse):
             curtailments.append(policy)
         elif isinstance(policy, TariffSurcharge):
             steps.append((max(_offset(time, policy.start), 0), _region_mask(region_names, policy.regions),
                           np.broadcast_to(np.asarray(policy.adder_usd_per_kwh, dtype=float), (n,))))
+        else:
+            raise TypeError(f"not a policy: {policy!r}")
+    removal_days, removal = _removals(ramps, time.size, len(region_names), n)
+    adder_days, adder, covered = _surcharges(steps, time.size, len(region_names), n)
+    curtail_days, curtailed = _curtailment(curtailments, time, region_names, n)
+    ban_days, banned = _bans(bans, time, region_names)
+    shut = np.zeros(len(region_names), dtype=bool)
+    for _, mask, _ in ramps:
+        shut |= mask
+    return PolicySchedule(removal_days, removal, adder_days, adder, covered, curtail_days, curtailed, ban_days, banned,
+                          *_moving(relocation, hidden, shut, region_names, n))
+
+
+def _removals(ramps, days: int, regions: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Days with removals and the combined rates on them, (K, n, R) [1/d]."""
     removal_days = np.unique(np.concatenate([np.arange(days)[ramp] for ramp, _, _ in ramps] or [np.zeros(0, int)]))
     removal = np.zeros((removal_days.size, n, regions))
     for ramp, mask, rate in ramps:
         k = np.searchsorted(removal_days, np.arange(days)[ramp])
         removal[np.ix_(k, np.arange(n), mask)] = 1.0 - (1.0 - removal[np.ix_(k, np.arange(n), mask)]) \
             * (1.0 - rate[None, :, None])
+    return removal_days.astype(np.int64), removal
+
+
+def _surcharges(steps, days: int, regions: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Days on which the surcharges change (the first one 0), the summed surcharges from each,
+    (S, n, R) [USD/kWh], and the regions covered, (S, R)."""
     adder_days = np.unique(np.r_[0, [first for first, _, _ in steps if first < days]]).astype(np.int64)
     adder = np.zeros((adder_days.size, n, regions))
     covered = np.zeros((adder_days.size, regions), dtype=bool)
     for first, mask, value in steps:
         adder[np.ix_(adder_days >= first, np.arange(n), mask)] += value[None, :, None]
         covered[np.ix_(adder_days >= first, mask)] = True
-    shut = np.zeros(regions, dtype=bool)
-    for _, mask, _ in ramps:
-        shut |= mask
+    return adder_days, adder, covered
+
+
+def _bans(bans, time: np.ndarray, region_names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Days on which the deployment bans change (the first one 0) and the regions banned from
+    each, (B, R): a shutdown bans deployment from its announcement to the end of the run."""
+    ban = np.zeros((time.size, len(region_names)), dtype=bool)
+    for first, stop, regions in bans:
+        ban[_span(time, first, stop), _region_mask(region_names, regions)] = True
+    ban_days = np.r_[0, np.flatnonzero(np.any(np.diff(ban, axis=0), axis=1)) + 1].astype(np.int64)
+    return ban_days, ban[ban_days]
+
+
+def _moving(relocation: Relocation | None, hidden: HiddenMining | None, shut: np.ndarray,
+            region_names: tuple[str, ...], n: int) -> tuple[np.ndarray, ...]:
+    """Where capacity forced out from the ``shut`` regions goes: the destinations' weights and
+    the per-draw relocation and hidden-mining numbers, in :class:`PolicySchedule`'s order."""
     per_draw = lambda value: np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()  # noqa: E731
-    share, hidden_share = np.zeros((n, regions)), np.zeros((n, regions))
-    delay, attrition, hosting = np.full(n, 90.0), np.zeros(n), np.full(n, np.inf)
+    destinations, share, hidden_share = np.zeros(len(region_names)), np.zeros((n, shut.size)), np.zeros((n, shut.size))
+    delay, attrition, hosting, resume = np.full(n, 90.0), np.zeros(n), np.full(n, np.inf), np.full(n, 60.0)
     if relocation is not None:
+        for name, weight in relocation.destinations.items():
+            destinations[_region_mask(region_names, [name])] = weight
         share[:, shut] = per_draw(relocation.share)[:, None]
         delay, attrition = per_draw(relocation.delay_days), per_draw(relocation.attrition)
         hosting = per_draw(relocation.hosting_mw_per_day)
-    resume = np.full(n, 60.0)
     if hidden is not None:
         hidden_share[:, shut] = per_draw(hidden.share)[:, None]
         resume = per_draw(hidden.resume_days)
-    curtail_days, curtailed = _curtailment(curtailments, time, region_names, n)
-    return PolicyDraws(removal_days.astype(np.int64), removal, adder_days, adder, covered, share, delay, attrition,
-                       hidden_share, resume, hosting, curtail_days, curtailed)
+    return destinations, share, delay, attrition, hidden_share, resume, hosting
 
 
 def _curtailment(policies, time: np.ndarray, region_names: tuple[str, ...], n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -26,9 +26,9 @@ from hashjoule.simulation.inputs import (
     Hardware,
     Market,
     ModelInputs,
-    PolicySeries,
     Regions,
 )
+from hashjoule.simulation.policy_schedule import PolicySchedule
 from hashjoule.network.periods import parse_day
 
 #: Months of the wet season, when Sichuan and Yunnan hydro power is cheap (MODEL.md).
@@ -267,6 +267,6 @@ def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: Flee
     capacity = initial_capacity(regions, hardware, market, chain_start, start_day, observed)
     return ModelInputs(
         time=time, regions=regions, hardware=hardware, market=market,
-        policy=PolicySeries.none(time.size, len(regions.names)),
+        policy=PolicySchedule.none(len(regions.names)),
         fleet=fleet_parameters or FleetParameters(), chain_start=chain_start, initial_capacity_ths=capacity,
     )

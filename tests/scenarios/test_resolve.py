@@ -14,7 +14,8 @@ def test_china_2021_compiles_the_reported_dates():
     inputs = resolve(load_scenario("china-2021")[0])
     days = inputs.time
     names = list(inputs.regions.names)
-    removal = inputs.policy.removal_rate
+    daily = {k: v[:, 0] if v.ndim == 3 else v for k, v in inputs.policy.daily(inputs.days).items()}
+    removal = daily["removal_rate"]
     first = {name: str(days[np.flatnonzero(removal[:, names.index(name)])[0]]) for name in
              ("Inner Mongolia", "Xinjiang", "Qinghai", "Sichuan", "Yunnan", "Other China")}
     # removals start so that each ramp ends by the reported deadline
@@ -22,11 +23,11 @@ def test_china_2021_compiles_the_reported_dates():
                      "Sichuan": "2021-06-18", "Yunnan": "2021-06-12", "Other China": "2021-09-24"}
     last = {name: str(days[np.flatnonzero(removal[:, names.index(name)])[-1]]) for name in ("Inner Mongolia", "Sichuan")}
     assert last == {"Inner Mongolia": "2021-04-29", "Sichuan": "2021-06-20"}
-    hainan = inputs.policy.tariff_adder_usd_per_kwh[:, names.index("Other China")]
+    hainan = daily["tariff_adder_usd_per_kwh"][:, names.index("Other China")]
     assert str(days[np.flatnonzero(hainan)[0]]) == "2021-12-03"  # converted by policy.cny_to_usd
     assert hainan.max() == pytest.approx(0.80 / 6.4515)  # CNY at the 2021 average rate
-    assert inputs.policy.deployment_ban[:, names.index("Sichuan")].any()
-    assert not inputs.policy.deployment_ban[:, names.index("United States")].any()
+    assert daily["deployment_ban"][:, names.index("Sichuan")].any()
+    assert not daily["deployment_ban"][:, names.index("United States")].any()
 
 
 def test_region_share_override_rescales_the_rest(tmp_path):

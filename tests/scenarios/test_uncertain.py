@@ -10,7 +10,7 @@ from hashjoule.network import chain
 from hashjoule.simulation.draws import DrawValues, initial_capacity
 from hashjoule.simulation.economics import hashprice_usd_per_ths_day
 from hashjoule.simulation.fleet import Fleet
-from hashjoule.simulation.policy import compile_policies, compile_policy_draws
+from hashjoule.simulation.policy import compile_policies
 
 
 def short(tmp_path, body="", start="2021-01-01", end="2021-12-31", name="short"):
@@ -82,16 +82,14 @@ def test_per_draw_policies_equal_the_scalar_compilation(china):
     compliance = np.array([0.2, 0.9, 1.0])
     listed = policies(scenario)
     listed[2] = type(listed[2])(**{**listed[2].__dict__, "compliance": compliance})
-    per_draw = compile_policy_draws(listed, inputs.time, inputs.regions.names, 3)
+    per_draw = compile_policies(listed, inputs.time, inputs.regions.names, 3)
     for i, c in enumerate(compliance):
         one = policies(scenario)
         one[2] = type(one[2])(**{**one[2].__dict__, "compliance": float(c)})
-        series = compile_policies(one, inputs.time, inputs.regions.names)
-        dense = np.zeros_like(series.removal_rate)
-        dense[per_draw.removal_days] = per_draw.removal_rate[:, i]
-        np.testing.assert_allclose(dense, series.removal_rate, rtol=1e-12, atol=0)
-        for day in (0, 200, 360):
-            np.testing.assert_allclose(per_draw.adder_on(day)[i], series.tariff_adder_usd_per_kwh[day])
+        alone = compile_policies(one, inputs.time, inputs.regions.names).daily(inputs.days)
+        drawn = per_draw.take([i]).daily(inputs.days)
+        for name in alone:
+            np.testing.assert_array_equal(drawn[name], alone[name], err_msg=name)
 
 
 def test_each_draw_starts_at_the_observed_hashrate(china):

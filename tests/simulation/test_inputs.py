@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from hashjoule.simulation.inputs import ChainStart, FleetParameters, PolicySeries
+from hashjoule.simulation.inputs import ChainStart, FleetParameters
+from hashjoule.simulation.policy_schedule import PolicySchedule
 
 from simworld import toy_inputs
 
@@ -30,11 +31,14 @@ def test_a_valid_world():
     (lambda x: {"chain_start": ChainStart(100.5, 0x1D00FFFF)}, "whole number"),
     (lambda x: {"chain_start": ChainStart(0, 0x02123456)}, "at least 3 bytes"),
     (lambda x: {"chain_start": ChainStart(100, 0x1D00FFFF, 600)}, "mined before the start"),
-    (lambda x: {"policy": PolicySeries(np.zeros((x.days, 2)), np.zeros((x.days, 2)), np.zeros((x.days, 2), bool),
-                                       np.full(2, 0.5), 30.0, 0.0, np.zeros(2))}, "some positive weight"),
-    (lambda x: {"policy": PolicySeries.none(x.days + 1, 2)}, "shape"),
-    (lambda x: {"policy": PolicySeries(np.full((x.days, 2), 1.5), np.zeros((x.days, 2)), np.zeros((x.days, 2), bool),
-                                       np.zeros(2), 30.0, 0.0, np.ones(2))}, "removal_rate: expected values <= 1"),
+    (lambda x: {"policy": PolicySchedule.from_daily(np.zeros((x.days, 2)), np.zeros((x.days, 2)),
+                                                    np.zeros((x.days, 2), bool), destinations=np.zeros(2),
+                                                    relocation_share=np.full(2, 0.5))}, "some positive weight"),
+    (lambda x: {"policy": PolicySchedule.none(3)}, "shape"),
+    (lambda x: {"policy": PolicySchedule.none(2, n=2)}, "one draw"),
+    (lambda x: {"policy": PolicySchedule.from_daily(np.full((x.days, 2), 1.5), np.zeros((x.days, 2)),
+                                                    np.zeros((x.days, 2), bool), destinations=np.ones(2),
+                                                    relocation_share=np.zeros(2))}, "removal_rate: expected values <= 1"),
 ])
 def test_nonsense_is_refused(change, message):
     x = toy_inputs(days=10)

@@ -1,4 +1,6 @@
-"""Policies compile to the daily series the engines read, and act on the fleet."""
+"""Policies compile to the schedule the engines read, and act on the fleet."""
+
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -13,11 +15,19 @@ from hashjoule.simulation.policy import (
     compile_policies,
     daily_removal_rate,
 )
+from hashjoule.simulation.policy_schedule import PolicySchedule
 
 from simworld import toy_inputs
 
 TIME = np.arange(np.datetime64("2021-01-01"), np.datetime64("2021-03-01"))
 NAMES = ("r0", "r1")
+
+
+def daily(policies, time=TIME, names=NAMES):
+    """The central schedule of ``policies`` spread over the days: (T, R) arrays."""
+    schedule = compile_policies(policies, time, names)
+    spread = {k: v[:, 0] if v.ndim == 3 else v for k, v in schedule.daily(time.size).items()}
+    return SimpleNamespace(**spread, schedule=schedule)
 
 
 def test_removal_rate_reaches_the_compliance():
@@ -27,7 +37,7 @@ def test_removal_rate_reaches_the_compliance():
 
 
 def test_shutdown_compiles_to_removals_and_a_ban():
-    series = compile_policies([Shutdown(("r0",), "2021-01-05", "2021-01-10", 10, 0.8)], TIME, NAMES)
+    series = daily([Shutdown(("r0",), "2021-01-05", "2021-01-10", 10, 0.8)])
     assert series.deployment_ban[4:, 0].all() and not series.deployment_ban[:4, 0].any()
     assert not series.deployment_ban[:, 1].any()
     kept = np.prod(1 - series.removal_rate[:, 0])
@@ -36,15 +46,15 @@ def test_shutdown_compiles_to_removals_and_a_ban():
 
 
 def test_surcharges_add_up_and_bans_end():
-    series = compile_policies([TariffSurcharge(("r1",), "2021-02-01", 0.05), TariffSurcharge(("r1",), "2021-02-10", 0.02),
-                               DeploymentBan(("r0",), "2021-01-10", "2021-01-20")], TIME, NAMES)
+    series = daily([TariffSurcharge(("r1",), "2021-02-01", 0.05), TariffSurcharge(("r1",), "2021-02-10", 0.02),
+                    DeploymentBan(("r0",), "2021-01-10", "2021-01-20")])
     assert series.tariff_adder_usd_per_kwh[40, 1] == pytest.approx(0.07)
     assert series.tariff_adder_usd_per_kwh[35, 1] == pytest.approx(0.05)
     assert series.deployment_ban[9:20, 0].all() and not series.deployment_ban[20:, 0].any()
 
 
 def test_dates_outside_the_run_are_clipped():
-    series = compile_policies([Shutdown(("r0",), "2020-01-01", "2030-01-01", 5, 1.0)], TIME, NAMES)
+    series = daily([Shutdown(("r0",), "2020-01-01", "2030-01-01", 5, 1.0)])
     assert series.deployment_ban[:, 0].all() and series.removal_rate.sum() == 0
 
 
@@ -54,11 +64,11 @@ def test_unknown_regions_are_refused():
 
 
 def test_relocation_applies_to_shut_regions_only():
-    series = compile_policies([Shutdown(("r0",), "2021-01-05", "2021-01-10"),
-                               Relocation(0.5, 45.0, {"r1": 1.0}, 0.1)], TIME, NAMES)
-    assert list(series.relocation_share) == [0.5, 0.0]
-    assert list(series.relocation_destinations) == [0.0, 1.0]
-    assert series.relocation_delay_days == 45.0 and series.relocation_attrition == 0.1
+    schedule = compile_policies([Shutdown(("r0",), "2021-01-05", "2021-01-10"),
+                                 Relocation(0.5, 45.0, {"r1": 1.0}, 0.1)], TIME, NAMES)
+    assert list(schedule.relocation_share[0]) == [0.5, 0.0]
+    assert list(schedule.destinations) == [0.0, 1.0]
+    assert list(schedule.relocation_delay_days) == [45.0] and list(schedule.relocation_attrition) == [0.1]
 
 
 def test_hainan_surcharge_in_usd():
@@ -81,16 +91,73 @@ def test_a_shutdown_moves_hashrate_abroad_in_the_engine():
 
 def test_a_ramp_begun_before_the_run_is_not_restarted():
     # effective 30 days before the run, 60-day ramp: only the last 30 days of it remain
-    series = compile_policies([Shutdown(("r0",), "2020-12-01", "2020-12-02", 60, 0.9)], TIME, NAMES)
+    series = daily([Shutdown(("r0",), "2020-12-01", "2020-12-02", 60, 0.9)])
     assert (series.removal_rate[:30, 0] > 0).all() and (series.removal_rate[30:, 0] == 0).all()
     assert np.prod(1 - series.removal_rate[:, 0]) == pytest.approx(0.1 ** 0.5)
 
 
 def test_a_ban_that_ended_before_the_run_does_nothing():
-    series = compile_policies([DeploymentBan(("r0",), "2020-01-01", "2020-06-30")], TIME, NAMES)
-    assert not series.deployment_ban.any()
+    series = daily([DeploymentBan(("r0",), "2020-01-01", "2020-06-30")])
+    assert not series.deployment_ban.any() and series.schedule.banned.shape == (1, 2)
 
 
 def test_cny_outside_the_table_takes_the_nearest_year():
     assert cny_to_usd(1.0, 2030) == cny_to_usd(1.0, 2022)
     assert cny_to_usd(1.0, 2010) == cny_to_usd(1.0, 2015)
+
+
+def test_per_draw_numbers_compile_to_the_one_draw_schedules_draw_by_draw():
+    """One translation: a policy whose numbers are arrays gives, for each draw, the schedule
+    of the same policy with that draw's numbers."""
+    compliance, adder = np.array([0.2, 0.9, 1.0]), np.array([0.0, 0.01, 0.05])
+    many = compile_policies([Shutdown(("r0",), "2021-01-05", "2021-01-10", 10, compliance),
+                             TariffSurcharge(("r1",), "2021-02-01", adder),
+                             Relocation(np.array([0.1, 0.5, 0.9]), 45.0, {"r1": 1.0})], TIME, NAMES, 3)
+    for i in range(3):
+        one = compile_policies([Shutdown(("r0",), "2021-01-05", "2021-01-10", 10, float(compliance[i])),
+                                TariffSurcharge(("r1",), "2021-02-01", float(adder[i])),
+                                Relocation(float([0.1, 0.5, 0.9][i]), 45.0, {"r1": 1.0})], TIME, NAMES)
+        drawn, alone = many.take([i]).daily(TIME.size), one.daily(TIME.size)
+        for name in drawn:
+            np.testing.assert_array_equal(drawn[name], alone[name], err_msg=name)
+        np.testing.assert_array_equal(many.take([i]).relocation_share, one.relocation_share)
+
+
+def test_a_central_schedule_repeated_is_the_same_for_every_draw():
+    one = compile_policies([Shutdown(("r0",), "2021-01-05", "2021-01-10", 10, 0.8)], TIME, NAMES)
+    many = one.repeat(4)
+    assert many.n == 4 and many.removal_rate.shape == (10, 4, 2)
+    np.testing.assert_array_equal(many.take([3]).daily(TIME.size)["removal_rate"], one.daily(TIME.size)["removal_rate"])
+
+
+def test_a_schedule_made_from_daily_arrays_spreads_back_to_them():
+    rng = np.random.default_rng(1)
+    removal = np.where(rng.random((TIME.size, 2)) < 0.1, rng.random((TIME.size, 2)), 0.0)
+    adder = np.repeat(rng.random((6, 2)), 10, axis=0)[:TIME.size]
+    ban = np.repeat(rng.random((6, 2)) < 0.5, 10, axis=0)[:TIME.size]
+    schedule = PolicySchedule.from_daily(removal, adder, ban, destinations=np.ones(2), relocation_share=np.zeros(2))
+    spread = schedule.checked(TIME.size, 2).daily(TIME.size)
+    np.testing.assert_array_equal(spread["removal_rate"][:, 0], removal)
+    np.testing.assert_array_equal(spread["tariff_adder_usd_per_kwh"][:, 0], adder)
+    np.testing.assert_array_equal(spread["deployment_ban"], ban)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: {"removal_days": s.removal_days[::-1]}, "removal_days"),
+    (lambda s: {"adder_days": s.adder_days + 1}, "adder_days"),
+    (lambda s: {"relocation_delay_days": np.array([0.5])}, "relocation_delay_days"),
+    (lambda s: {"hidden_share": np.full((1, 2), np.nan)}, "hidden_share"),
+    (lambda s: {"hosting_mw_per_day": np.array([0.0])}, "hosting_mw_per_day"),
+    (lambda s: {"banned": np.zeros((1, 3), bool)}, "banned"),
+])
+def test_nonsense_schedules_are_refused(change, message):
+    from dataclasses import replace
+
+    schedule = compile_policies([Shutdown(("r0",), "2021-01-05", "2021-01-10", 10, 0.8)], TIME, NAMES)
+    with pytest.raises(ValueError, match=message):
+        replace(schedule, **change(schedule)).checked(TIME.size, 2)
+
+
+def test_something_that_is_not_a_policy_is_refused():
+    with pytest.raises(TypeError, match="not a policy"):
+        compile_policies(["shutdown"], TIME, NAMES)

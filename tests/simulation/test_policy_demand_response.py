@@ -7,7 +7,7 @@ import pytest
 
 from hashjoule.simulation import engine_des, engine_ensemble
 from hashjoule.simulation.draws import DrawValues
-from hashjoule.simulation.policy import DemandResponse, compile_policies, compile_policy_draws
+from hashjoule.simulation.policy import DemandResponse, compile_policies
 
 from simworld import toy_inputs
 
@@ -15,36 +15,38 @@ TIME = np.arange(np.datetime64("2021-04-01"), np.datetime64("2021-12-01"))
 NAMES = ("r0", "r1")
 
 
+def curtailed(policies, n: int = 1) -> np.ndarray:
+    """The curtailed shares spread over the days, (T, n, R) [1]."""
+    return compile_policies(policies, TIME, NAMES, n).daily(TIME.size)["curtailed_share"]
+
+
 def _day(text: str) -> int:
     return int((np.datetime64(text) - TIME[0]).astype(int))
 
 
 def test_shares_follow_the_seasons_between_start_and_end():
-    series = compile_policies([DemandResponse(("r0",), "2021-04-10", "2021-10-31", share_dry=0.1, share_wet=0.3)],
-                              TIME, NAMES)
-    share = series.curtailed_share[:, 0]
+    daily = curtailed([DemandResponse(("r0",), "2021-04-10", "2021-10-31", share_dry=0.1, share_wet=0.3)])[:, 0]
+    share = daily[:, 0]
     assert not share[:_day("2021-04-10")].any()
     assert share[_day("2021-04-10"):_day("2021-05-01")] == pytest.approx(0.1)  # April: dry season
     assert share[_day("2021-05-01"):_day("2021-11-01")] == pytest.approx(0.3)  # May-October: wet season
     assert not share[_day("2021-11-01"):].any()  # after the end, included
-    assert not series.curtailed_share[:, 1].any()
+    assert not daily[:, 1].any()
 
 
 def test_curtailments_of_one_region_combine_as_independent_hours():
-    series = compile_policies([DemandResponse(("r0", "r1"), "2021-04-01", share_wet=0.5),
-                               DemandResponse(("r0",), "2021-04-01", share_wet=0.2)], TIME, NAMES)
-    assert series.curtailed_share[_day("2021-06-01")] == pytest.approx([1 - 0.5 * 0.8, 0.5])
+    daily = curtailed([DemandResponse(("r0", "r1"), "2021-04-01", share_wet=0.5),
+                       DemandResponse(("r0",), "2021-04-01", share_wet=0.2)])[:, 0]
+    assert daily[_day("2021-06-01")] == pytest.approx([1 - 0.5 * 0.8, 0.5])
 
 
-def test_per_draw_form_is_the_median_form_draw_by_draw():
-    """One translation: the sparse per-draw steps spread over the days give the daily series."""
+def test_per_draw_shares_are_the_one_draw_shares_draw_by_draw():
+    """One translation: each draw's curtailment is that of the policy with the draw's share."""
     shares = np.array([0.0, 0.25, 0.6])
-    draws = compile_policy_draws([DemandResponse(("r1",), "2021-06-15", "2021-11-20", 0.05, shares)], TIME, NAMES, 3)
+    many = curtailed([DemandResponse(("r1",), "2021-06-15", "2021-11-20", 0.05, shares)], 3)
     for i, value in enumerate(shares):
-        series = compile_policies([DemandResponse(("r1",), "2021-06-15", "2021-11-20", 0.05, value)], TIME, NAMES)
-        daily = np.array([draws.curtailed_share[np.searchsorted(draws.curtail_days, d, side="right") - 1, i]
-                          for d in range(TIME.size)])
-        np.testing.assert_array_equal(daily, series.curtailed_share)
+        one = curtailed([DemandResponse(("r1",), "2021-06-15", "2021-11-20", 0.05, value)])
+        np.testing.assert_array_equal(many[:, i], one[:, 0])
 
 
 @pytest.mark.parametrize("run", [engine_ensemble.run_batch, engine_des.run_batch])
@@ -67,8 +69,8 @@ def test_both_engines_scale_the_online_capacity_by_the_hours_kept(run):
 def test_per_draw_shares_reach_each_draw():
     x = toy_inputs(days=20, start="2021-06-01")
     values = DrawValues.central(x, 2)
-    draws = compile_policy_draws([DemandResponse(("r0",), "2021-06-01", share_wet=np.array([0.0, 0.4]))],
-                                 x.time, x.regions.names, 2)
+    draws = compile_policies([DemandResponse(("r0",), "2021-06-01", share_wet=np.array([0.0, 0.4]))],
+                             x.time, x.regions.names, 2)
     policy = replace(values.policy, curtail_days=draws.curtail_days, curtailed_share=draws.curtailed_share)
     ds = engine_ensemble.run_batch(x, [0, 1], seed=0, values=replace(values, policy=policy))  # constant price
     first = ds.hashrate.isel(time=0).sel(region="r0")
