@@ -162,6 +162,11 @@ def energy_consumed_twh(estimate_ds: xr.Dataset, start=None, end=None) -> xr.Dat
                               start=str(period.time.values[0])[:10], end=str(period.time.values[-1])[:10])
 
 
+def _check_emission_factor(value: float | None) -> None:
+    if value is not None and not (np.isfinite(value) and value >= 0):
+        raise InputError.single("emission factor", "", "a non-negative number [t CO2/MWh]", repr(value))
+
+
 def period_account(estimate_ds: xr.Dataset, start=None, end=None, home: Household | None = None,
                    emission_factor_t_per_mwh: float | None = None) -> xr.Dataset:
     """Totals of a period from a historical estimate.
@@ -189,10 +194,7 @@ def period_account(estimate_ds: xr.Dataset, start=None, end=None, home: Househol
         ``transactions`` [1].
     """
     home = home or household()
-    if emission_factor_t_per_mwh is not None and not (
-            np.isfinite(emission_factor_t_per_mwh) and emission_factor_t_per_mwh >= 0):
-        raise InputError.single("emission factor", "", "a non-negative number [t CO2/MWh]",
-                                repr(emission_factor_t_per_mwh))
+    _check_emission_factor(emission_factor_t_per_mwh)
     period = select_period(estimate_ds, start, end)
     energy_twh = energy_consumed_twh(period)
     minted = float(period.subsidy.sum())

@@ -134,47 +134,21 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
     xarray.Dataset
         The common layout with one draw, plus the ``policy_log`` attribute.
     """
-    days = inputs.days
     streams = None if seed is None else draw_streams(seed, [draw])
     fleet = Fleet(inputs, 1, values)
-    prices = inputs.market.price_paths(days, None if streams is None else streams["price"],
+    prices = inputs.market.price_paths(inputs.days, None if streams is None else streams["price"],
                                        fleet.values.volatility_scale)
     env = simpy.Environment()
     out = (arrays or DailyArrays(inputs, 1)).for_draws(1, fleet.values.emission_factor_t_per_mwh)
     record = _Record(out)
     miner = _Miner(env, inputs, None if streams is None else streams["first_block"][0], record)
     market = {"price": prices[0, 0]}
-
-    def market_process():
-        for day in range(days):
-            market["price"] = prices[0, day]
-            yield env.timeout(SECONDS_PER_DAY)
-
-    def policy_process():
-        for day in _policy_change_days(inputs):
-            yield env.timeout(day * SECONDS_PER_DAY - env.now)
-            record.policy_log.append(f"{inputs.time[day]}: policy series change")
-
-    def fleet_process():
-        for day in range(days):
-            reward = chain.block_subsidy_sat(miner.height) / chain.SAT_PER_BTC + inputs.market.fees_btc_per_block[day]
-            difficulty = np.array([miner.difficulty])  # the day's hashprice is set at this difficulty
-            hashprice = hashprice_usd_per_ths_day(reward, np.array([market["price"]]), difficulty)
-            by_region, power_gw = fleet.online_day(day, hashprice)
-            out.record_fleet(day, by_region, power_gw)
-            network = by_region.sum(axis=1)
-            miner.set_rate(float(network[0]) * 1e12)
-            yield env.timeout(SECONDS_PER_DAY)
-            out.difficulty[day, 0] = miner.difficulty
-            fleet.advance(day, hashprice, network, difficulty)
-
     # created in this order, so on each day's first instant the price is set before the fleet reads it
-    env.process(market_process())
-    env.process(policy_process())
+    env.process(_market_process(env, prices, market))
+    env.process(_policy_process(env, inputs, record))
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # see Fleet.online_day
-        env.run(until=env.process(fleet_process()))
+        env.run(until=env.process(_fleet_process(env, inputs, fleet, miner, market, out)))
     out.finish(prices)
-
     ends = np.array(record.epoch_end_s)[None, :]
     complete = np.ones_like(ends, dtype=bool)
     if ends.size:
@@ -183,6 +157,37 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
                        epoch_complete=complete, engine="des", seed=seed)
     ds.attrs["policy_log"] = "; ".join(record.policy_log)
     return ds
+
+
+def _market_process(env: simpy.Environment, prices: np.ndarray, market: dict):
+    """The day's price, set at the day's first instant."""
+    for day in range(prices.shape[1]):
+        market["price"] = prices[0, day]
+        yield env.timeout(SECONDS_PER_DAY)
+
+
+def _policy_process(env: simpy.Environment, inputs: ModelInputs, record: _Record):
+    """Logs the days the policy schedule changes."""
+    for day in _policy_change_days(inputs):
+        yield env.timeout(day * SECONDS_PER_DAY - env.now)
+        record.policy_log.append(f"{inputs.time[day]}: policy series change")
+
+
+def _fleet_process(env: simpy.Environment, inputs: ModelInputs, fleet: Fleet, miner: _Miner, market: dict,
+                   out: DailyArrays):
+    """Each day: the fleet switched on at the day's hashprice sets the miner's hashrate for the
+    day; at its end the fleet retires, relocates and deploys."""
+    for day in range(inputs.days):
+        reward = chain.block_subsidy_sat(miner.height) / chain.SAT_PER_BTC + inputs.market.fees_btc_per_block[day]
+        difficulty = np.array([miner.difficulty])  # the day's hashprice is set at this difficulty
+        hashprice = hashprice_usd_per_ths_day(reward, np.array([market["price"]]), difficulty)
+        by_region, power_gw = fleet.online_day(day, hashprice)
+        out.record_fleet(day, by_region, power_gw)
+        network = by_region.sum(axis=1)
+        miner.set_rate(float(network[0]) * 1e12)
+        yield env.timeout(SECONDS_PER_DAY)
+        out.difficulty[day, 0] = miner.difficulty
+        fleet.advance(day, hashprice, network, difficulty)
 
 
 def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArrays | None = None,

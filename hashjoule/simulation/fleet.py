@@ -57,34 +57,49 @@ class Fleet:
     def __init__(self, inputs: ModelInputs, n: int, values=None):
         self.inputs = inputs
         self.n = n
-        hw, regions = inputs.hardware, inputs.regions
         #: the draws' uncertain parameters (central values if none are given)
-        self.values = v = (DrawValues.central(inputs, n) if values is None else values).checked(len(regions.names))
+        self.values = v = (DrawValues.central(inputs, n) if values is None else values).checked(len(inputs.regions.names))
         if v.n != n:
             raise ValueError(f"values: expected {n} draws, got {v.n}")
+        self._init_stocks(central=values is None)
+        self._init_costs()
+        self._init_calendar()
+
+    def _init_stocks(self, central: bool) -> None:
+        """The capacity installed, moving, hidden and on order on the first day."""
+        inputs, n, v = self.inputs, self.n, self.values
+        classes, regions = len(inputs.hardware.names), len(inputs.regions.names)
         #: installed capacity (class, draw, region) [TH/s]
-        if values is None:
-            self.capacity = np.broadcast_to(inputs.initial_capacity_ths.T[:, None, :],
-                                            (len(hw.names), n, len(regions.names))).copy()
+        if central:
+            self.capacity = np.broadcast_to(inputs.initial_capacity_ths.T[:, None, :], (classes, n, regions)).copy()
         else:
             self.capacity = initial_capacity(inputs, v)
         #: relocated capacity being shipped, (class, draw) [TH/s]
-        self.transit = np.zeros((len(hw.names), n))
+        self.transit = np.zeros((classes, n))
         #: relocated capacity arrived, waiting for hosting, (class, draw) [TH/s]
-        self.queue = np.zeros((len(hw.names), n))
+        self.queue = np.zeros((classes, n))
         #: capacity forced out that will resume hidden in its region, (class, draw, region) [TH/s]
-        self.hidden = np.zeros((len(hw.names), n, len(regions.names)))
+        self.hidden = np.zeros((classes, n, regions))
         #: the regions a shutdown may hide capacity in, as one slice: the daily resumption
         #: touches only them and the classes in service, and only once some is hidden
         hiding = np.flatnonzero(v.policy.hidden_share.any(axis=0))
         self.hiding_regions = slice(int(hiding[0]), int(hiding[-1]) + 1) if hiding.size else slice(0, 0)
         self.hiding = False
+        #: orders placed on each of the last ``deployment_lag_days`` days, waiting for the lead time (ring) [TH/s]
+        self.orders = np.zeros((inputs.fleet.deployment_lag_days, n))
+        #: orders past their lead time, not yet shipped [TH/s]
+        self.backlog = np.zeros(n)
+
+    def _init_costs(self) -> None:
+        """What running a machine costs, by class, draw and region, in the terms the odds of
+        running are computed in."""
+        hw, regions, v = self.inputs.hardware, self.inputs.regions, self.values
         #: kWh one TH/s of class h uses in a day in region r, central values. (H, R)
         self.kwh_per_ths_day = hw.efficiency_j_per_th[:, None] * regions.pue[None, :] * KWH_PER_THS_DAY
         self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
         #: each draw's energy per hash over the central value's (efficiency and PUE). (n, R) [1]
         self.cost_scale = v.efficiency_scale[:, None] * v.pue / regions.pue[None, :]
-        self.season = is_wet(inputs.time).astype(np.int64)  # 0 dry, 1 wet
+        self.season = is_wet(self.inputs.time).astype(np.int64)  # 0 dry, 1 wet
         #: (cost scale x tariff scale)**k by season, (2, n, R): the draw's part of the odds at a
         #: hashprice of 1 [1]; the distinct values of k, and which one each region has
         self.k = np.asarray(regions.tariff_shape, dtype=float)  # (R,)
@@ -98,25 +113,25 @@ class Fleet:
         self.shape = regions.tariff_shape[None, None, :]
         #: no region left to the caller by :func:`~hashjoule.simulation.kernels.retire`
         self.none_skipped = np.zeros(len(regions.names), dtype=bool)
+        with np.errstate(divide="ignore"):  # a zero tariff gives -inf: the machine always runs
+            #: ln(median tariff) (T, R) and ln(kWh per TH/s-day) (H, R): the class's part of the odds
+            self.log_tariff = np.log(regions.tariff_usd_per_kwh)
+            self.log_kwh = np.log(self.kwh_per_ths_day)
+
+    def _init_calendar(self) -> None:
+        """What each day brings that does not depend on the draws: the classes in service and
+        those reaching their end of life, the shipment capacity's years; and today's state."""
+        hw = self.inputs.hardware
         self.end_of_life = hw.release_day + hw.lifetime_days
-        f = inputs.fleet
-        #: orders placed on each of the last ``deployment_lag_days`` days, waiting for the lead time (ring) [TH/s]
-        self.orders = np.zeros((f.deployment_lag_days, n))
-        #: orders past their lead time, not yet shipped [TH/s]
-        self.backlog = np.zeros(n)
         #: years from the shipment capacity's reference day, (T,) [yr]
-        self.supply_years = (inputs.time - np.datetime64(SUPPLY_REFERENCE_DAY, "D")).astype(float) / 365.25
+        self.supply_years = (self.inputs.time - np.datetime64(SUPPLY_REFERENCE_DAY, "D")).astype(float) / 365.25
         self.cls = slice(0, 0)
         self._a, self._day = None, -1
         self.surcharged = np.zeros(0, dtype=np.int64)  # regions under a surcharge today
         self._deployment_key, self._deployment = None, None
         # per day, computed once: classes in service, classes reaching their end of life
-        self.alive_slices = [self.alive(day) for day in range(inputs.days)]
+        self.alive_slices = [self.alive(day) for day in range(self.inputs.days)]
         self.dies_on = np.where(self.end_of_life > 0, self.end_of_life, 0)
-        with np.errstate(divide="ignore"):  # a zero tariff gives -inf: the machine always runs
-            #: ln(median tariff) (T, R) and ln(kWh per TH/s-day) (H, R): the class's part of the odds
-            self.log_tariff = np.log(regions.tariff_usd_per_kwh)
-            self.log_kwh = np.log(self.kwh_per_ths_day)
 
     def alive(self, day: int) -> slice:
         """Classes in service on ``day`` lie within this slice (classes are sorted by release)."""
@@ -307,8 +322,7 @@ class Fleet:
         Switched-off machines are scrapped (after a mean wait) only in the share that would
         stay off at that hashprice, and new machines are ordered on the margin it gives.
         """
-        x, v = self.inputs, self.values
-        policy = v.policy
+        x = self.inputs
         if x.anchor is not None and day == x.anchor.day:
             self._anchor(x.anchor.hashrate_ths / network_ths)
         implied_ths = difficulty * HASHES_PER_DIFFICULTY / 600.0 / 1e12
@@ -318,24 +332,33 @@ class Fleet:
         anticipated = hashprice * ratio
         # switched-off machines that a retarget would not revive are scrapped after a mean wait
         self._retire(day, anticipated)
-        open_regions = ~policy.banned_on(day)
+        open_regions = ~self.values.policy.banned_on(day)
         if self.hiding:
             self._resume_hidden()
         self._relocate(open_regions)
-        # shutdowns: capacity forced out; part of it resumes hidden, part is sent abroad
+        self._force_out(day)
+        self._order_and_ship(day, anticipated, network_ths, open_regions)
+
+    def _force_out(self, day: int) -> None:
+        """Shutdowns: capacity forced out; part of it resumes hidden, part is sent abroad."""
+        policy = self.values.policy
         removal = policy.removal_on(day)
-        if removal is not None:
-            removed = self.capacity * removal[None, :, :]
-            self.capacity -= removed
-            hidden = removed * policy.hidden_share[None, :, :]
-            self.hidden += hidden
-            self.hiding = self.hiding or self.hiding_regions.stop > 0
-            moving = policy.relocation_share * (1.0 - policy.relocation_attrition)[:, None]
-            self.transit += np.einsum("hnr,nr->hn", removed - hidden, moving)
-        # orders of the newest class, placed on today's margin, join the manufacturers' backlog
-        # after the lead time; deliveries are what the shipment capacity allows; regions under
-        # a ban get none, and their share goes to the open regions
-        hw = x.hardware
+        if removal is None:
+            return
+        removed = self.capacity * removal[None, :, :]
+        self.capacity -= removed
+        hidden = removed * policy.hidden_share[None, :, :]
+        self.hidden += hidden
+        self.hiding = self.hiding or self.hiding_regions.stop > 0
+        moving = policy.relocation_share * (1.0 - policy.relocation_attrition)[:, None]
+        self.transit += np.einsum("hnr,nr->hn", removed - hidden, moving)
+
+    def _order_and_ship(self, day: int, anticipated: np.ndarray, network_ths: np.ndarray,
+                        open_regions: np.ndarray) -> None:
+        """Orders of the newest class, placed on the margin at the ``anticipated`` hashprice,
+        join the manufacturers' backlog after the lead time; deliveries are what the shipment
+        capacity allows; regions under a ban get none, and their share goes to the open regions."""
+        hw, v = self.inputs.hardware, self.values
         newest = hw.newest(day)
         deploying, weights, tariff, pue = self._deployment_terms(day, open_regions)
         margin = np.full(self.n, -np.inf)  # nothing running or nowhere to deploy: no orders
