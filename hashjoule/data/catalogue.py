@@ -129,6 +129,15 @@ SPECS: dict[str, FileSpec] = {
             text=("manufacturer", "model", "source_repo", "source_path"),
         ),
         FileSpec(
+            "asic_release_dates_2020plus.csv",
+            "Machines released from May 2020 on, with a cited release month, rated hashrate and power.",
+            {"hashrate_th_s": "TH/s", "power_w": "W", "efficiency_j_per_th": "J/TH"},
+            text=("manufacturer", "model", "date_basis", "date_source", "spec_source", "note"),
+            time="release_month",
+            time_format="month",
+            strictly=False,
+        ),
+        FileSpec(
             "asic_masses_reported.csv",
             "Mass of mining machines without packaging, as reported, with their rated hashrate and power.",
             {"hashrate_th_s": "TH/s", "power_w": "W", "mass_kg": "kg"},
