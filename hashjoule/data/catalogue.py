@@ -144,6 +144,12 @@ SPECS: dict[str, FileSpec] = {
             text=("manufacturer", "model", "source"),
         ),
         FileSpec(
+            "embodied_energy_electronics_reported.csv",
+            "Energy used to manufacture comparable electronics, as reported, with what gives the product's mass.",
+            {"production_energy_mj": "MJ", "fossil_fuels_kg": "kg", "fossil_fuels_to_product_mass_ratio": "1"},
+            text=("product", "source"),
+        ),
+        FileSpec(
             "cbeci_mining_map_countries_monthly.csv",
             "Cambridge Mining Map: share of global hashrate by country and month.",
             {"hashrate_share_pct": "%", "hashrate_ehs": "EH/s"},
