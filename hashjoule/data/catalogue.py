@@ -129,10 +129,25 @@ SPECS: dict[str, FileSpec] = {
             text=("manufacturer", "model", "source_repo", "source_path"),
         ),
         FileSpec(
+            "asic_release_dates_2020plus.csv",
+            "Machines released from May 2020 on, with a cited release month, rated hashrate and power.",
+            {"hashrate_th_s": "TH/s", "power_w": "W", "efficiency_j_per_th": "J/TH"},
+            text=("manufacturer", "model", "date_basis", "date_source", "spec_source", "note"),
+            time="release_month",
+            time_format="month",
+            strictly=False,
+        ),
+        FileSpec(
             "asic_masses_reported.csv",
             "Mass of mining machines without packaging, as reported, with their rated hashrate and power.",
             {"hashrate_th_s": "TH/s", "power_w": "W", "mass_kg": "kg"},
             text=("manufacturer", "model", "source"),
+        ),
+        FileSpec(
+            "embodied_energy_electronics_reported.csv",
+            "Energy used to manufacture comparable electronics, as reported, with what gives the product's mass.",
+            {"production_energy_mj": "MJ", "fossil_fuels_kg": "kg", "fossil_fuels_to_product_mass_ratio": "1"},
+            text=("product", "source"),
         ),
         FileSpec(
             "cbeci_mining_map_countries_monthly.csv",

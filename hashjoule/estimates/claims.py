@@ -123,8 +123,8 @@ def check_annual_energy(year: int = 2021, price_usd_per_kwh: float = DEFAULT_PRI
         lo23, mid23, hi23 = _bounds(period_account(ds, start, end).energy.sel(estimator="cbeci2023"))
         verdict.findings.append(
             f"Electricity consumed in {year}, Cambridge method as revised in 2023 (hardware weighted by age, "
-            f"hashjoule's hardware list to May 2020) at {price_usd_per_kwh:g} USD/kWh: {mid23:.1f} TWh "
-            f"(bounds {lo23:.1f} to {hi23:.1f} TWh).")
+            f"the 2020 hardware list plus seven dated machines to 2022) at {price_usd_per_kwh:g} USD/kWh: "
+            f"{mid23:.1f} TWh (bounds {lo23:.1f} to {hi23:.1f} TWh).")
     inside = lo <= ARTICLE_TWH_PER_YEAR <= hi
     verdict.verdict = (
         f"{'Plausible' if inside else 'Not supported'}: {ARTICLE_TWH_PER_YEAR:.0f} TWh is "

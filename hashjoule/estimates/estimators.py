@@ -12,8 +12,10 @@ Three methods from the literature, chosen by name:
 ``cbeci2023``
     The same index after its 2023 revision (version 1.4.0): the best guess weights each
     profitable model by its age, 1, 0.8, 0.6, 0.4, 0.2 in its first to fifth year after
-    release and 0 after, instead of equally; bounds as ``cbeci``. Reference: CCAF,
-    CBECI methodology, changelog of version 1.4.0 (2023).
+    release and 0 after, instead of equally; bounds as ``cbeci``. Its hardware list is
+    the original one plus the machines released from May 2020 on with a cited release
+    month (:func:`cbeci2023_catalogue`). Reference: CCAF, CBECI methodology, changelog
+    of version 1.4.0 (2023).
 ``stoll2019``
     The economic upper bound of Stoll et al. (2019): all of miners' revenue spent on
     electricity. doi:10.1016/j.joule.2019.05.012
@@ -31,6 +33,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from hashjoule.data.loaders import read_table
 from hashjoule.errors import InputError
 from hashjoule.network.hardware import Catalogue, cbeci_catalogue, in_service
 from hashjoule.constants import SECONDS_PER_DAY
@@ -172,6 +175,37 @@ def age_weights(dates, release) -> np.ndarray:
     return np.where(age_yr > 0, table[year], 0.0)
 
 
+def cbeci2023_catalogue(directory=None) -> Catalogue:
+    """Hardware list of the ``cbeci2023`` method: the original list plus the dated supplement.
+
+    The 90 models of the original Cambridge list (to May 2020) and every machine of
+    ``asic_release_dates_2020plus.csv`` (released from May 2020 on, each with a cited
+    release month: the first shipments where known, else the announcement; release on
+    the first of the month, as in the original list). Each model counts once, as in
+    the original list; none is weighted by sales, which the sources do not give.
+
+    Parameters
+    ----------
+    directory : path-like, optional
+        Folder to read both files from instead of the package's data.
+
+    Returns
+    -------
+    catalogue : Catalogue
+        97 models.
+    """
+    original = cbeci_catalogue(directory)
+    dated = read_table("asic_release_dates_2020plus", directory)
+    return Catalogue(
+        name=np.concatenate([original.name, (dated.manufacturer + " " + dated.model).to_numpy(dtype=str)]),
+        release=np.concatenate([original.release, dated.release_month.to_numpy(dtype="datetime64[ns]")]),
+        efficiency_j_per_th=np.concatenate([original.efficiency_j_per_th,
+                                            dated.efficiency_j_per_th.to_numpy(dtype=float)]),
+        source=f"{original.source}; machines from May 2020 on with cited release months "
+               "(asic_release_dates_2020plus.csv)",
+    )
+
+
 def _smoothed_threshold(inputs: xr.Dataset, price_usd_per_kwh) -> xr.DataArray:
     threshold = profitability_threshold_j_per_th(inputs.revenue, inputs.hashrate, price_usd_per_kwh)
     return threshold.rolling(time=CBECI_THRESHOLD_WINDOW_D, min_periods=1).mean()
@@ -287,7 +321,10 @@ def _by_method(methods, inputs: xr.Dataset, price) -> tuple[list[xr.DataArray], 
     parts, extra = [], {}
     for method in methods:
         if method in ("cbeci", "cbeci2023"):
-            result = cbeci(inputs, price, weighting="age" if method == "cbeci2023" else "equal")
+            if method == "cbeci2023":
+                result = cbeci(inputs, price, catalogue=cbeci2023_catalogue(), weighting="age")
+            else:
+                result = cbeci(inputs, price, weighting="equal")
             parts.append(result.power)
             extra.update({f"{method}_threshold": result.threshold, f"{method}_models_counted": result.models_counted})
         elif method == "stoll2019":
@@ -369,7 +406,8 @@ def estimate(price_usd_per_kwh: float = DEFAULT_PRICE_USD_PER_KWH, methods="all"
             "methods": ", ".join(methods),
             **_price_attrs(price_series),
             "references": "cbeci: CCAF CBECI methodology (ccaf.io/cbnsi/cbeci/methodology); "
-                          "cbeci2023: the same, version 1.4.0 (2023), hardware weighted by age; "
+                          "cbeci2023: the same, version 1.4.0 (2023), hardware weighted by age, "
+                          "with the machines from May 2020 on of asic_release_dates_2020plus.csv; "
                           "stoll2019: doi:10.1016/j.joule.2019.05.012; digiconomist: doi:10.1016/j.joule.2018.04.016",
         },
     )
