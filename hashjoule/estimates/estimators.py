@@ -14,7 +14,7 @@ Three methods from the literature, chosen by name:
     profitable model by its age, 1, 0.8, 0.6, 0.4, 0.2 in its first to fifth year after
     release and 0 after, instead of equally; bounds as ``cbeci``. Its hardware list is
     the original one plus the machines released from May 2020 on with a cited release
-    month (:func:`cbeci2023_catalogue`). Reference: CCAF, CBECI methodology, changelog
+    month (:func:`~hashjoule.network.hardware.cbeci2023_catalogue`). Reference: CCAF, CBECI methodology, changelog
     of version 1.4.0 (2023).
 ``stoll2019``
     The economic upper bound of Stoll et al. (2019): all of miners' revenue spent on
@@ -33,9 +33,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from hashjoule.data.loaders import read_table
 from hashjoule.errors import InputError
-from hashjoule.network.hardware import Catalogue, cbeci_catalogue, in_service
+from hashjoule.network.hardware import Catalogue, cbeci2023_catalogue, cbeci_catalogue, in_service
 from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.network.history import daily_inputs
 from hashjoule.network.periods import select_period
@@ -173,37 +172,6 @@ def age_weights(dates, release) -> np.ndarray:
     table = np.append(np.asarray(CBECI2023_AGE_WEIGHTS), 0.0)
     year = np.clip(np.floor(age_yr), 0, len(CBECI2023_AGE_WEIGHTS)).astype(int)
     return np.where(age_yr > 0, table[year], 0.0)
-
-
-def cbeci2023_catalogue(directory=None) -> Catalogue:
-    """Hardware list of the ``cbeci2023`` method: the original list plus the dated supplement.
-
-    The 90 models of the original Cambridge list (to May 2020) and every machine of
-    ``asic_release_dates_2020plus.csv`` (released from May 2020 on, each with a cited
-    release month: the first shipments where known, else the announcement; release on
-    the first of the month, as in the original list). Each model counts once, as in
-    the original list; none is weighted by sales, which the sources do not give.
-
-    Parameters
-    ----------
-    directory : path-like, optional
-        Folder to read both files from instead of the package's data.
-
-    Returns
-    -------
-    catalogue : Catalogue
-        97 models.
-    """
-    original = cbeci_catalogue(directory)
-    dated = read_table("asic_release_dates_2020plus", directory)
-    return Catalogue(
-        name=np.concatenate([original.name, (dated.manufacturer + " " + dated.model).to_numpy(dtype=str)]),
-        release=np.concatenate([original.release, dated.release_month.to_numpy(dtype="datetime64[ns]")]),
-        efficiency_j_per_th=np.concatenate([original.efficiency_j_per_th,
-                                            dated.efficiency_j_per_th.to_numpy(dtype=float)]),
-        source=f"{original.source}; machines from May 2020 on with cited release months "
-               "(asic_release_dates_2020plus.csv)",
-    )
 
 
 def _smoothed_threshold(inputs: xr.Dataset, price_usd_per_kwh) -> xr.DataArray:

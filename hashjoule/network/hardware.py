@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from hashjoule.data import cbeci_hardware
+from hashjoule.data.loaders import read_table
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,37 @@ def cbeci_catalogue(directory=None) -> Catalogue:
         release=table.release_date.to_numpy(dtype="datetime64[ns]"),
         efficiency_j_per_th=table.efficiency_j_per_th.to_numpy(dtype=float),
         source="Cambridge Bitcoin Electricity Consumption Index hardware list (2020)",
+    )
+
+
+def cbeci2023_catalogue(directory=None) -> Catalogue:
+    """Hardware list of the ``cbeci2023`` method: the original list plus the dated supplement.
+
+    The 90 models of the original Cambridge list (to May 2020) and every machine of
+    ``asic_release_dates_2020plus.csv`` (released from May 2020 on, each with a cited
+    release month: the first shipments where known, else the announcement; release on
+    the first of the month, as in the original list). Each model counts once, as in
+    the original list; none is weighted by sales, which the sources do not give.
+
+    Parameters
+    ----------
+    directory : path-like, optional
+        Folder to read both files from instead of the package's data.
+
+    Returns
+    -------
+    catalogue : Catalogue
+        97 models.
+    """
+    original = cbeci_catalogue(directory)
+    dated = read_table("asic_release_dates_2020plus", directory)
+    return Catalogue(
+        name=np.concatenate([original.name, (dated.manufacturer + " " + dated.model).to_numpy(dtype=str)]),
+        release=np.concatenate([original.release, dated.release_month.to_numpy(dtype="datetime64[ns]")]),
+        efficiency_j_per_th=np.concatenate([original.efficiency_j_per_th,
+                                            dated.efficiency_j_per_th.to_numpy(dtype=float)]),
+        source=f"{original.source}; machines from May 2020 on with cited release months "
+               "(asic_release_dates_2020plus.csv)",
     )
 
 

@@ -18,7 +18,7 @@ import pytest
 from hashjoule.estimates import estimators as est
 from hashjoule.data.loaders import read_table
 from hashjoule.estimates.cambridge import cambridge_at
-from hashjoule.network.hardware import cbeci_catalogue
+from hashjoule.network.hardware import cbeci2023_catalogue, cbeci_catalogue
 
 #: Tolerance of the published check: 5 % on a year's electricity consumed.
 TOLERANCE = 0.05
@@ -77,7 +77,7 @@ def test_revised_bounds_bracket_the_best_guess(both):
 
 
 def test_revised_catalogue_is_the_original_list_plus_the_dated_machines():
-    original, revised = cbeci_catalogue(), est.cbeci2023_catalogue()
+    original, revised = cbeci_catalogue(), cbeci2023_catalogue()
     dated = read_table("asic_release_dates_2020plus")
     assert len(revised) == len(original) + len(dated)
     assert (revised.efficiency_j_per_th[:len(original)] == original.efficiency_j_per_th).all()
