@@ -297,7 +297,8 @@ def _halving(runs: Runs):
     fig = figures.halving_per_bitcoin(run, homes, *HALVING_WINDOW)
     q = monthly_energy_per_btc(run).sel(time=slice(*HALVING_WINDOW)).quantile([BAND[0], 0.5, BAND[1]], "draw")
     data = xr.Dataset({f"mwh_per_btc_p{round(v * 100)}": q.sel(quantile=v, drop=True).assign_attrs(
-        units="MWh/BTC", long_name=f"{round(v * 100)} % quantile over draws of the electricity per bitcoin minted in the month")
+        units="MWh/BTC",
+        long_name=f"{round(v * 100)} % quantile over draws of the electricity per bitcoin minted in the month")
         for v in q["quantile"].values})
     for key, kwh in zip(("china3", "us"), homes.values()):
         data[f"household_years_{key}_p50"] = household_years(data.mwh_per_btc_p50, kwh).assign_attrs(
