@@ -198,6 +198,7 @@ def _compare(sub) -> None:
 
 
 def _figures(sub) -> None:
+    width = max(map(len, FIGURES)) + 2  # the names' column of the list of figures
     fig = sub.add_parser(
         "figures", help="remake the documented figures, with their data and a manifest",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -206,8 +207,8 @@ def _figures(sub) -> None:
             "NAME.png (and/or .svg, .pdf) with its data as NAME.csv; manifest.json records the scenarios, seed, "
             "draws, software versions and the SHA-256 of every input and output. Rerunning gives byte-identical "
             "data files. --all takes about 3 minutes and up to 3 GB of memory.", 79),
-        epilog="figures:\n" + "\n".join(textwrap.fill(recipe.description, 79, initial_indent=f"  {name:<13}",
-                                                       subsequent_indent=" " * 15, break_on_hyphens=False)
+        epilog="figures:\n" + "\n".join(textwrap.fill(recipe.description, 79, initial_indent=f"  {name:<{width}}",
+                                                       subsequent_indent=" " * (width + 2), break_on_hyphens=False)
                                          for name, recipe in FIGURES.items()) + "\n\n" + EPILOG)
     fig.add_argument("names", nargs="*", metavar="NAME", help="figures to make (see below)")
     fig.add_argument("--all", action="store_true", help="make every figure")

@@ -65,6 +65,11 @@ FIGURES: dict[str, FigureEntry] = {
     "sensitivity": FigureEntry("Sobol indices of china-2021's results against the baseline for every uncertain "
                                "parameter (Saltelli design; its 'draws' are the design's base samples)",
                                ("china-2021", "baseline"), "sobol"),
+    "emission-factors": FigureEntry("CO2 change of china-2021 against the baseline over 2021-2025 in China, outside "
+                                    "China and net, at average and at marginal emission factors, 5-95 %",
+                                    ("china-2021", "baseline"), "compared"),
+    "halving": FigureEntry("electricity per bitcoin minted by month 2024-2030 under halving-2028 (5-95 % of draws), "
+                           "with the days of the 2024 and 2028 halvings in the draws", ("halving-2028",), "kept"),
 }
 
 

@@ -45,6 +45,12 @@ PRICE_USD_PER_KWH = 0.05
 CALIBRATION_DRAWS = 40
 #: First day of the historical figures.
 HISTORY_START = "2016-01-01"
+#: Scenario and whole years of the emission-factor figure (those docs/scenarios.md reports).
+EMISSIONS_SCENARIO, EMISSIONS_YEARS = "china-2021", (2021, 2025)
+#: Emission bases compared, as ``hashjoule compare --emissions`` takes them.
+EMISSION_BASES = ("average", "marginal")
+#: Scenario and first and last day of the halving figure.
+HALVING_SCENARIO, HALVING_WINDOW = "halving-2028", ("2024-01-01", "2030-12-31")
 #: Metadata that would make two saves of one figure differ (dates), removed per format.
 
 
@@ -91,6 +97,17 @@ class Runs:
 
         return self._once("calibration", lambda: calibrate(draws=self.draws["calibration"], seed=SEED,
                                                                     crackdown_draws=0))
+
+    def paired_runs(self, sources: tuple[str, ...], emissions: str) -> dict[str, xr.Dataset]:
+        """Runs of the baseline (first) and scenarios with the comparison's draws and seed under
+        an emission basis, each checked for pairing first, as ``hashjoule compare --emissions``."""
+        from hashjoule.scenarios.runs import comparable, run_each
+
+        def make():
+            comparable(list(sources[1:]), sources[0], emissions)
+            return run_each(sources, self.draws["compared"], SEED, progress=self.progress, emissions=emissions)
+
+        return self._once(("paired", sources, emissions), make)
 
     def compare(self, names: tuple[str, ...]) -> xr.Dataset:
         """The paired comparison of scenarios with the baseline (over scenario and quantile)."""
@@ -246,6 +263,56 @@ def _ewaste(runs: Runs):
     return ewaste_per_year(retired, PUBLISHED_T_PER_YR), data
 
 
+def _emission_factors(runs: Runs):
+    from hashjoule.figures.emission_factors import co2_change_parts
+    from hashjoule.scenarios.compare import QUANTILES, paired_differences
+
+    changes = []
+    for basis in EMISSION_BASES:
+        done = runs.paired_runs(("baseline", EMISSIONS_SCENARIO), basis)
+        changes.append(co2_change_parts(paired_differences(done[EMISSIONS_SCENARIO], done["baseline"],
+                                                           *EMISSIONS_YEARS)))
+    change = xr.concat(changes, dim=pd.Index(list(EMISSION_BASES), name="basis"))
+    span = f"{EMISSIONS_YEARS[0]}-{EMISSIONS_YEARS[1]}"
+    table = xr.Dataset({"co2_change": change.quantile(list(QUANTILES), "draw", skipna=False).assign_attrs(change.attrs),
+                        "co2_change_mean": change.mean("draw", skipna=False).assign_attrs(change.attrs)},
+                       attrs={"scenario": EMISSIONS_SCENARIO, "baseline": "baseline", "seed": SEED,
+                              "draws": change.draw.size})
+    fig = figures.emission_factor_bases(table, *EMISSIONS_YEARS)
+    # one row per basis and part: mean and quantiles over the paired draws
+    data = xr.Dataset({"mean": table.co2_change_mean.assign_attrs(
+        long_name=f"mean over draws of the CO2 change against the baseline, {span} (below 0: a saving)")})
+    for q in QUANTILES:
+        data[f"p{round(q * 100)}"] = table.co2_change.sel(quantile=q, drop=True).assign_attrs(
+            long_name=f"{round(q * 100)} % quantile over draws of the CO2 change against the baseline, {span}")
+    return fig, _with_units(data, "Mt")
+
+
+def _halving(runs: Runs):
+    from hashjoule.estimates.accounting import household_years
+    from hashjoule.figures.halving import day_quantiles, halving_days, monthly_energy_per_btc
+
+    run = runs.scenario(HALVING_SCENARIO, keep_draws=True)
+    homes = _households()
+    fig = figures.halving_per_bitcoin(run, homes, *HALVING_WINDOW)
+    q = monthly_energy_per_btc(run).sel(time=slice(*HALVING_WINDOW)).quantile([BAND[0], 0.5, BAND[1]], "draw")
+    data = xr.Dataset({f"mwh_per_btc_p{round(v * 100)}": q.sel(quantile=v, drop=True).assign_attrs(
+        units="MWh/BTC",
+        long_name=f"{round(v * 100)} % quantile over draws of the electricity per bitcoin minted in the month")
+        for v in q["quantile"].values})
+    for key, kwh in zip(("china3", "us"), homes.values()):
+        data[f"household_years_{key}_p50"] = household_years(data.mwh_per_btc_p50, kwh).assign_attrs(
+            units="household-yr/BTC", long_name=f"median in years of a household using {kwh:.0f} kWh/yr")
+    days = halving_days(run)
+    when = day_quantiles(days, [BAND[0], 0.5, BAND[1]])
+    halvings = xr.Dataset({f"day_p{round(v * 100)}": when.isel(quantile=i, drop=True).assign_attrs(
+        units="UTC day", long_name=f"{round(v * 100)} % quantile over the draws reaching it of the halving's day")
+        for i, v in enumerate(when["quantile"].values)})
+    halvings["draws_reaching"] = days.notnull().sum("draw").assign_attrs(
+        units="1", long_name="draws in which the chain reaches the height within the run")
+    return fig, [data, halvings]
+
+
 #: How each bundled figure (:data:`hashjoule.reports.catalogue.FIGURES`) is made:
 #: ``make(runs) -> (Figure, Dataset or list of Datasets)``, the figure and its data.
 MAKERS: dict[str, Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]] = {
@@ -260,6 +327,8 @@ MAKERS: dict[str, Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]
     "sensitivity": _sensitivity,
     "prices": _prices,
     "ewaste": _ewaste,
+    "emission-factors": _emission_factors,
+    "halving": _halving,
 }
 
 

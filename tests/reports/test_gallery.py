@@ -85,3 +85,39 @@ def test_calibration_figures_are_registered_with_their_axes(tmp_path):
         ax = fig.axes[0]
         assert ax.get_ylabel() == "network hashrate [EH/s]" and "[UTC day]" in ax.get_xlabel()
         assert any("Coin Metrics" in t.get_text() for t in fig.texts)  # the source line
+
+
+def test_emission_factor_figure_is_the_comparison_of_the_cli():
+    """China's and the net rows are what ``hashjoule compare --emissions marginal`` reports."""
+    from hashjoule.reports.gallery import EMISSIONS_YEARS, MAKERS
+    from hashjoule.scenarios.runs import compare
+
+    fig, data = MAKERS["emission-factors"](Runs(draws=3))
+    assert "[Mt]" in fig.axes[0].get_ylabel() and all(data[v].attrs["units"] == "Mt" for v in data.data_vars)
+    assert data.basis.values.tolist() == ["average", "marginal"]
+    summary = compare(["china-2021"], first_year=EMISSIONS_YEARS[0], last_year=EMISSIONS_YEARS[1], draws=3, seed=0,
+                      emissions="marginal").sel(scenario="china-2021")
+    marginal = data.sel(basis="marginal")
+    assert float(marginal["mean"].sel(part="world")) == pytest.approx(float(summary.co2_net_global_mean), rel=1e-12)
+    assert float(marginal["mean"].sel(part="china")) == pytest.approx(-float(summary.co2_avoided_china_mean), rel=1e-12)
+    assert float(marginal["p95"].sel(part="world")) == pytest.approx(float(summary.co2_net_global.sel(quantile=0.95)),
+                                                                     rel=1e-12)
+    # the margin (coal in China's grids) counts more CO2 avoided in China than the grid average does
+    china = data["mean"].sel(part="china")
+    assert float(china.sel(basis="marginal")) < float(china.sel(basis="average"))
+
+
+def test_halving_figure_dates_its_halvings_from_the_run(tmp_path):
+    manifest = make_figures(["halving"], tmp_path, ["png"], draws=3)
+    entry = manifest["figures"]["halving"]
+    assert entry["scenarios"] == ["halving-2028"] and entry["draws"] == 3 and entry["seed"] == 0
+    assert set(entry["files"]) == {"halving.png", "halving.csv", "halving.height.csv"}
+    assert "hashjoule/scenarios/library/halving-2028.toml" in entry["inputs"]
+    lines = (tmp_path / "halving.height.csv").read_text().splitlines()
+    assert any("[UTC day]" in line for line in lines if line.startswith("#"))
+    rows = {int(line.split(",")[0]): line.split(",")[1:] for line in lines if line[:1].isdigit()}
+    assert rows[840_000][1].startswith("2024-") and rows[1_050_000][1].startswith("2028-")  # the medians
+    monthly = (tmp_path / "halving.csv").read_text().splitlines()
+    assert any("[MWh/BTC]" in line for line in monthly) and any("[household-yr/BTC]" in line for line in monthly)
+    data_rows = [line for line in monthly if line[:1].isdigit()]
+    assert data_rows[0].startswith("2024-01-01") and data_rows[-1].startswith("2030-12-01")
