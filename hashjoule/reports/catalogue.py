@@ -40,7 +40,8 @@ class FigureEntry:
     seed: int = SEED
 
 
-LIBRARY = ("baseline", "china-2021", "early-ban-2019", "hydro-provinces-spared", "inner-mongolia-only")
+LIBRARY = ("baseline", "china-2021", "early-ban-2019", "halving-2028", "hydro-provinces-spared", "inner-mongolia-only",
+           "us-demand-response")
 
 FIGURES: dict[str, FigureEntry] = {
     "consumption": FigureEntry("annualised electricity use 2016-2023 by three estimators, with bounds, the Cambridge "

@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 from hashjoule import figures
 from hashjoule.constants import BAND
 from hashjoule.errors import InputError
-from hashjoule.reports.catalogue import FIGURES, SEED, check_request
+from hashjoule.reports.catalogue import FIGURES, LIBRARY, SEED, check_request
 from hashjoule.reports.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
 from hashjoule.figures.style import INNER, OUTER, save_figure
 from hashjoule.figures.timeline import OBSERVED_WINDOW_DAYS, observed_mean
@@ -181,11 +181,9 @@ def _timeline(runs: Runs):
 
 
 def _savings(runs: Runs):
-    from hashjoule.scenarios.load import library_names
-
     from hashjoule.scenarios.compare import flat_table
 
-    names = tuple(n for n in library_names() if n != "baseline")
+    names = tuple(n for n in LIBRARY if n != "baseline")
     summary = runs.compare(names)
     # the data file keeps one row per scenario, a column per statistic
     data = flat_table(summary).to_xarray()

@@ -121,3 +121,11 @@ def test_halving_figure_dates_its_halvings_from_the_run(tmp_path):
     assert any("[MWh/BTC]" in line for line in monthly) and any("[household-yr/BTC]" in line for line in monthly)
     data_rows = [line for line in monthly if line[:1].isdigit()]
     assert data_rows[0].startswith("2024-01-01") and data_rows[-1].startswith("2030-12-01")
+
+
+def test_the_savings_figure_lists_every_bundled_scenario_as_its_input():
+    """The savings figure compares every bundled scenario; its manifest names them all."""
+    from hashjoule.reports.catalogue import LIBRARY
+    from hashjoule.scenarios.load import library_names
+
+    assert sorted(LIBRARY) == library_names()
