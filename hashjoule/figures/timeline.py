@@ -49,9 +49,24 @@ def observed_mean(observed: xr.DataArray) -> xr.DataArray:
     return observed.rolling(time=OBSERVED_WINDOW_DAYS).mean()
 
 
+def _china(ax, china: xr.DataArray, mapped: xr.DataArray | None) -> None:
+    """China's simulated hashrate (median, 5-95 %) and, as points, the Mining Map's."""
+    band = draw_quantiles(china, [OUTER[0], 0.5, OUTER[1]])
+    time = china.time.values
+    ax.fill_between(time, band.isel(quantile=0), band.isel(quantile=2), color=OKABE_ITO["vermillion"], alpha=0.2,
+                    linewidth=0)
+    ax.plot(time, band.isel(quantile=1), color=OKABE_ITO["vermillion"],
+            label="China, simulated; after the bans: miners who stay")
+    if mapped is not None:
+        shown = mapped.sel(time=slice(time[0], time[-1]))
+        ax.plot(shown.time.values, shown, linestyle="none", marker="o", markersize=4, markerfacecolor="white",
+                color=OKABE_ITO["vermillion"], label="China, Cambridge Mining Map (month)")
+
+
 @styled
 def crackdown_timeline(simulated: xr.Dataset, observed: xr.DataArray, policies: xr.Dataset,
-                       events: xr.Dataset | None = None, start="2021-01-01", end="2022-03-31") -> Figure:
+                       events: xr.Dataset | None = None, start="2021-01-01", end="2022-03-31",
+                       china: xr.DataArray | None = None, mapped_china: xr.DataArray | None = None) -> Figure:
     """Gantt chart of the policies above the network hashrate, simulated (5-95 % of draws) and observed.
 
     Parameters
@@ -68,6 +83,11 @@ def crackdown_timeline(simulated: xr.Dataset, observed: xr.DataArray, policies: 
         Over ``event``: ``announced`` (days of reported notices), drawn as ticks.
     start, end : str
         Days shown.
+    china : xarray.DataArray, optional
+        The run's hashrate in China's regions over (draw, time); after the shutdowns, the
+        miners who stay. [EH/s]
+    mapped_china : xarray.DataArray, optional
+        Mainland China's hashrate by month on the Cambridge Mining Map, over ``time``. [EH/s]
 
     Returns
     -------
@@ -90,13 +110,16 @@ def crackdown_timeline(simulated: xr.Dataset, observed: xr.DataArray, policies: 
     seen = observed_mean(observed).sel(time=slice(start, end))
     bottom.plot(seen.time.values, seen, color=OKABE_ITO["black"], linewidth=1.0,
                 label=f"observed (Coin Metrics), {OBSERVED_WINDOW_DAYS}-day mean")
+    if china is not None:
+        _china(bottom, china.sel(time=slice(start, end)), mapped_china)
     bottom.set_ylabel("network hashrate [EH/s]")
     bottom.set_xlabel("date [UTC day]")
-    bottom.set_ylim(bottom=0)
+    bottom.set_ylim(0, bottom.get_ylim()[1] * (1.4 if china is not None else 1.0))  # room for the legend
     bottom.set_xlim(start, end)
-    bottom.legend(loc="upper left")
+    bottom.legend(loc="upper left", fontsize=7 if china is not None else None, ncol=2 if china is not None else 1)
     notices = ", notices from china_2021_crackdown_timeline.csv" if events is not None else ""
     caption(fig, f"Source: hashjoule scenario '{scenario}' ({simulated.attrs.get('engine', '?')} engine, seed "
                  f"{simulated.attrs.get('seed', '?')}); policies from the scenario file{notices}; observed hashrate: "
-                 "Coin Metrics community data (CC BY-NC 4.0).")
+                 "Coin Metrics community data (CC BY-NC 4.0)"
+                 + ("; China's monthly hashrate: Cambridge Mining Map (CCAF)." if mapped_china is not None else "."))
     return fig

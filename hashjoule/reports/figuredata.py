@@ -1,5 +1,6 @@
 """Datasets the figures need from scenario files and bundled data: policy rows for a Gantt
-chart, the reported notices of 2021, the observed hashrate, the composition's groups.
+chart, the reported notices of 2021, the observed hashrate, China's hashrate on the Mining
+Map, the composition's groups.
 
 The figure functions take these Datasets and never read files themselves.
 """
@@ -64,6 +65,19 @@ def observed_hashrate_ehs() -> xr.DataArray:
     from hashjoule.network.history import daily_inputs
 
     return (daily_inputs().hashrate / 1e6).assign_attrs(units="EH/s", long_name="observed network hashrate")
+
+
+def mining_map_china_ehs() -> xr.DataArray:
+    """Mainland China's hashrate by month on the Cambridge Mining Map (a monthly mean), dated
+    on each month's 15th. [EH/s]"""
+    from hashjoule.data import read_table
+
+    table = read_table("cbeci_mining_map_countries_monthly")
+    china = table[table.country == "Mainland China"]
+    days = (china.month + pd.Timedelta(days=14)).to_numpy(dtype="datetime64[ns]")
+    return xr.DataArray(china.hashrate_ehs.to_numpy(dtype=float), coords={"time": days}, dims="time",
+                        attrs={"units": "EH/s", "long_name": "Mainland China's hashrate, Cambridge Mining Map "
+                               "(monthly mean, dated on the 15th)"})
 
 
 def composition_groups() -> dict[str, list[str]]:

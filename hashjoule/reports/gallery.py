@@ -12,10 +12,8 @@ is made.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 from typing import Callable
 
@@ -26,12 +24,13 @@ from tqdm.auto import tqdm
 
 from hashjoule import figures
 from hashjoule.constants import BAND
-from hashjoule.errors import InputError
 from hashjoule.reports.catalogue import FIGURES, LIBRARY, SEED, check_request
-from hashjoule.reports.figuredata import composition_groups, gantt_rows, observed_hashrate_ehs, reported_notices
+from hashjoule.reports.figuredata import (composition_groups, gantt_rows, mining_map_china_ehs, observed_hashrate_ehs,
+                                         reported_notices)
 from hashjoule.figures.style import INNER, OUTER, save_figure
 from hashjoule.figures.timeline import OBSERVED_WINDOW_DAYS, observed_mean
 from hashjoule.output import atomic_path, provenance, sha256
+from hashjoule.reports.manifest import input_files, output_folder, read_manifest, write_table
 
 #: Draws of the runs whose daily series are kept for bands (a few hundred MB for 2016-2030).
 KEPT_DRAWS = 150
@@ -167,15 +166,24 @@ def _per_bitcoin(runs: Runs):
 
 
 def _timeline(runs: Runs):
+    from hashjoule.scenarios.compare import china_regions
+
     sim = runs.scenario("china-2021", keep_draws=True)
     policies = gantt_rows(runs.scenario_file("china-2021"))
-    observed = observed_hashrate_ehs()
-    fig = figures.crackdown_timeline(sim, observed, policies, reported_notices())
+    observed, mapped = observed_hashrate_ehs(), mining_map_china_ehs()
+    china = sim.hashrate.sel(region=china_regions()).sum("region")
+    fig = figures.crackdown_timeline(sim, observed, policies, reported_notices(), china=china, mapped_china=mapped)
     window = slice("2021-01-01", "2022-03-31")
-    q = sim.hashrate.sel(time=window).sum("region").quantile([BAND[0], 0.5, BAND[1]], "draw")
-    data = xr.Dataset({f"simulated_p{int(round(v * 100))}": q.sel(quantile=v, drop=True) for v in q["quantile"].values})
-    data["observed"] = observed_mean(observed).sel(time=window).reindex(time=q.time).assign_attrs(
+    data = xr.Dataset()
+    for name, series, what in (("simulated", sim.hashrate.sum("region"), "network hashrate"),
+                               ("china", china, "hashrate in China's regions")):
+        q = series.sel(time=window).quantile([BAND[0], 0.5, BAND[1]], "draw")
+        for v in q["quantile"].values:
+            data[f"{name}_p{int(round(v * 100))}"] = q.sel(quantile=v, drop=True).assign_attrs(
+                long_name=f"simulated {what}, {v:.0%} quantile over draws")
+    data["observed"] = observed_mean(observed).sel(time=window).reindex(time=data.time).assign_attrs(
         long_name=f"observed hashrate, trailing {OBSERVED_WINDOW_DAYS}-day mean (Coin Metrics)")
+    data["china_mining_map"] = mapped.reindex(time=data.time)
     return fig, [_with_units(data, "EH/s"), policies.drop_vars("policy").assign_coords(policy=policies.label)
                  .drop_vars("label")]
 
@@ -328,60 +336,6 @@ MAKERS: dict[str, Callable[[Runs], tuple[Figure, xr.Dataset | list[xr.Dataset]]]
     "emission-factors": _emission_factors,
     "halving": _halving,
 }
-
-
-# --- writing ----------------------------------------------------------------------------
-
-
-def write_table(data: xr.Dataset, path: Path, header: dict[str, str]) -> Path:
-    """Write a Dataset as CSV (one row per coordinate value) after ``#`` lines: the header
-    items, then each variable's long name and unit. No dates, so reruns are byte-identical."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="") as stream:
-            for key, value in header.items():
-                stream.write(f"# {key}: {value}\n")
-            for name, var in data.data_vars.items():
-                stream.write(f"# {name}: {var.attrs.get('long_name', name)} [{var.attrs.get('units', '')}]\n")
-            frame = data.to_dataframe()
-            if isinstance(frame.index, pd.DatetimeIndex):
-                frame.index = frame.index.strftime("%Y-%m-%d")
-            frame.to_csv(stream, float_format="%.6g", lineterminator="\n")
-    return path
-
-
-def input_files(scenarios) -> dict[str, str]:
-    """SHA-256 of the inputs: every bundled data file, the scenario files and their parameter sets."""
-    from hashjoule.scenarios.load import library_text, load_scenario
-
-    files = {}
-    data = resources.files("hashjoule.data")
-    for entry in sorted(data.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".csv"):
-            files[f"hashjoule/data/{entry.name}"] = sha256(entry)
-    for name in sorted(scenarios):
-        files[f"hashjoule/scenarios/library/{name}.toml"] = hashlib.sha256(library_text(name).encode()).hexdigest()
-    for parameter_set in sorted({load_scenario(name)[0].fleet.parameter_set for name in scenarios}):
-        path = resources.files("hashjoule.calibration").joinpath("sets", f"{parameter_set}.toml")
-        files[f"hashjoule/calibration/sets/{parameter_set}.toml"] = sha256(path)
-    return files
-
-
-def output_folder(directory) -> Path:
-    """The gallery's folder, created if its parent exists."""
-    directory = Path(directory)
-    if not directory.parent.is_dir() or (directory.exists() and not directory.is_dir()):
-        raise InputError.single("output", str(directory), "a folder, new or existing, inside an existing one",
-                                "no such parent folder" if not directory.parent.is_dir() else "an existing file")
-    directory.mkdir(exist_ok=True)
-    return directory
-
-
-def read_manifest(path: Path) -> dict:
-    """An earlier call's manifest in the folder, or an empty one."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 def make_figure(name: str, runs: Runs, directory: Path, formats, made: dict) -> dict:
