@@ -64,6 +64,22 @@ def test_same_numbers_with_two_local_workers(world, reference):
     xr.testing.assert_identical(reference.drop_attrs(), parallel.drop_attrs())
 
 
+def test_same_seed_same_numbers_whatever_the_batches(world_2019):
+    a = runner.simulate(world_2019, "ensemble", 12, seed=7, batch_size=5)
+    b = runner.simulate(world_2019, "ensemble", 12, seed=7, batch_size=12)
+    xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
+    c = runner.simulate(world_2019, "ensemble", 12, seed=8, batch_size=12)
+    assert not np.array_equal(a.energy.to_numpy(), c.energy.to_numpy())
+
+
+def test_reduced_results_equal_the_kept_draws(world_2019):
+    kept = runner.simulate(world_2019, "ensemble", 9, seed=3, batch_size=4, keep_draws=True)
+    reduced = runner.simulate(world_2019, "ensemble", 9, seed=3, batch_size=4, keep_draws=False)
+    np.testing.assert_allclose(reduced.energy_mean, kept.energy.mean("draw"), rtol=1e-12)
+    np.testing.assert_allclose(reduced.energy_std, kept.energy.std("draw", ddof=1), rtol=1e-6, atol=1e-9)
+    xr.testing.assert_allclose(reduced.annual_energy, kept.annual_energy)
+
+
 @pytest.mark.parametrize("keep", [True, False])
 def test_a_resumed_run_equals_an_uninterrupted_one(world, reference, tmp_path, monkeypatch, keep):
     inputs, space = world
