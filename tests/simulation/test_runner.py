@@ -145,26 +145,6 @@ def test_resume_needs_an_interrupted_run(tmp_path, capsys):
     assert not (tmp_path / "new").exists()
 
 
-def test_the_library_names_its_arguments_and_the_command_line_its_options():
-    """parallel.client reports ``workers``/``scheduler``; the command line shows them as options."""
-    import argparse
-
-    from hashjoule.cli.entry import _name_options
-    from hashjoule.simulation.parallel import client
-
-    with pytest.raises(InputError) as both:
-        with client(workers=2, scheduler="tcp://127.0.0.1:1"):
-            pass
-    assert both.value.problems[0].source == "workers/scheduler"
-    with pytest.raises(InputError) as unreachable:
-        with client(scheduler="tcp://127.0.0.1:1"):
-            pass
-    assert unreachable.value.problems[0].source == "scheduler"
-    args = argparse.Namespace(workers=None, scheduler="tcp://127.0.0.1:1")
-    assert _name_options(both.value, args).problems[0].source == "--workers/--scheduler"
-    assert _name_options(unreachable.value, args).problems[0].source == "--scheduler"
-
-
 def test_the_progress_bar_names_the_scenario_when_the_run_does():
     from hashjoule.simulation.runner import _label
 
