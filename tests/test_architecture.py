@@ -162,8 +162,9 @@ def test_no_cycle_between_modules():
 UNTESTED_BY_NAME = {
     # one line that calls cli.entry.main: run by tests/cli/test_entry.py (python -m hashjoule)
     "hashjoule/__main__.py",
-    # a thin facade over the layers: every function is run by the command-line tests
-    # (tests/cli/) and the scenario tests (test_runs.py, test_compare.py, test_sensitivity.py)
+    # a thin facade over the layers, run through the commands that call it (tests/cli/,
+    # reports/test_html.py, reports/test_gallery.py, calibration/test_workflow.py) and
+    # imported by the scenario tests (test_runs.py, test_compare.py, test_sensitivity.py)
     "hashjoule/api.py",
     # the expected content of each bundled file: every bundled file is loaded and damaged
     # against it in tests/data/test_loaders.py, user files in tests/data/test_importing.py
