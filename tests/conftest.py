@@ -44,3 +44,13 @@ def data_copy(tmp_path):
         return tmp_path
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def small_calibration():
+    """A calibration small enough for tests: one year of fit, 6 particles, two lags (its
+    workflow, report and figures are tested in calibration/, reports/ and figures/)."""
+    from hashjoule.calibration import workflow
+
+    return workflow.calibrate(until="2018-08-31", start="2017-07-01", draws=6, seed=5, lags=(30, 90), max_evaluations=8,
+                              crackdown_draws=0)

@@ -1,5 +1,6 @@
 """The folder tree is the architecture: every import arrow between the package's layers
-points one way, down the layer order below, and no modules import each other in a circle.
+points one way, down the layer order below, and no modules import each other in a circle;
+and the tests mirror it: every module has a test module named after it.
 
 The imports are read from the source with ``ast``, at module level and inside functions
 alike (an import moved into a function still is an arrow), so the check needs nothing
@@ -152,3 +153,53 @@ def test_no_cycle_between_parts():
 def test_no_cycle_between_modules():
     found = set(cycles(GRAPH))
     assert found <= KNOWN_CYCLES, "import cycles: " + "; ".join(" <-> ".join(sorted(c)) for c in found - KNOWN_CYCLES)
+
+
+# --- every module has tests named after it ------------------------------------------------
+
+#: Modules without a test module named after them, each with where it is tested instead.
+#: Keep this list short: a new module gets tests/<part>/test_<module>.py.
+UNTESTED_BY_NAME = {
+    # one line that calls cli.entry.main: run by tests/cli/test_entry.py (python -m hashjoule)
+    "hashjoule/__main__.py",
+    # a thin facade over the layers, run through the commands that call it (tests/cli/,
+    # reports/test_html.py, reports/test_gallery.py, calibration/test_workflow.py) and
+    # imported by the scenario tests (test_runs.py, test_compare.py, test_sensitivity.py)
+    "hashjoule/api.py",
+    # the expected content of each bundled file: every bundled file is loaded and damaged
+    # against it in tests/data/test_loaders.py, user files in tests/data/test_importing.py
+    "hashjoule/data/catalogue.py",
+    # the scenario file's sections: tested by the malformed files in tests/scenarios/bad/
+    # (tests/scenarios/test_load.py, tests/test_hostile_input.py) and every bundled scenario
+    "hashjoule/scenarios/schema.py",
+}
+
+
+def named_tests(root: Path) -> dict[str, list[Path]]:
+    """Package module (``hashjoule/part/module.py``) -> test modules named after it: for
+    ``hashjoule/part/module.py`` ``tests/part/test_module*.py``, for ``hashjoule/module.py``
+    ``tests/test_module*.py``."""
+    tests = Path(__file__).parent
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if path.name == "__init__.py" or ".venv" in relative.parts:
+            continue
+        folder = tests.joinpath(*relative.parts[:-1])
+        found[f"hashjoule/{relative.as_posix()}"] = sorted(folder.glob(f"test_{path.stem}*.py"))
+    return found
+
+
+def test_every_module_has_a_test_module_named_after_it():
+    found = named_tests(_package_root())
+    missing = sorted(m for m, files in found.items() if not files and m not in UNTESTED_BY_NAME)
+    assert not missing, ("modules without tests/<part>/test_<module>.py (write them, or say in UNTESTED_BY_NAME "
+                         "where they are tested):\n" + "\n".join(missing))
+
+
+def test_the_exceptions_are_modules_still_without_a_test_module():
+    found = named_tests(_package_root())
+    assert UNTESTED_BY_NAME <= set(found), sorted(UNTESTED_BY_NAME - set(found))
+    assert not [m for m in UNTESTED_BY_NAME if found[m]], "now tested by name: remove from UNTESTED_BY_NAME"
+    assert found["hashjoule/simulation/engine_des.py"] == [
+        Path(__file__).parent / "simulation" / "test_engine_des.py"]  # the walk finds what it should

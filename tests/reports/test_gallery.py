@@ -7,16 +7,8 @@ import re
 import pytest
 
 from hashjoule.cli import main
-from hashjoule.errors import InputError
-from hashjoule.reports.catalogue import FIGURES, check_request
+from hashjoule.reports.catalogue import FIGURES
 from hashjoule.reports.gallery import Runs, make_figures
-
-
-def test_unknown_names_are_refused_together():
-    with pytest.raises(InputError) as caught:
-        check_request(["consumption", "nope", "fans"], ["png", "gif"])
-    text = str(caught.value)
-    assert "'nope'" in text and "'fans'" in text and "'gif'" in text and all(n in text for n in FIGURES)
 
 
 def test_cli_unknown_figure(tmp_path, capsys):
@@ -63,28 +55,6 @@ def test_sensitivity_is_registered_with_a_power_of_two_design():
     assert FIGURES["sensitivity"].runs == "sobol" and FIGURES["sensitivity"].seed == 0
     assert Runs().draws["sobol"] == 64
     assert [Runs(draws=n).draws["sobol"] for n in (1, 2, 3, 100)] == [2, 2, 2, 64]
-
-
-def test_calibration_figures_are_registered_with_their_axes(tmp_path):
-    """The calibration's fit and out-of-sample figures, from a calibration's paths."""
-    import numpy as np
-    import xarray as xr
-
-    from hashjoule import figures
-
-    assert {"calibration-fit", "calibration-check"} <= set(FIGURES)
-    time = np.arange("2021-01-01", "2021-12-31", dtype="datetime64[D]").astype("datetime64[ns]")
-    rng = np.random.default_rng(0)
-    paths = xr.Dataset({"draws": (("draw", "time"), 100 + rng.normal(0, 5, (20, time.size))),
-                        "point": ("time", np.full(time.size, 100.0)), "observed": ("time", np.full(time.size, 90.0)),
-                        "fitted": ("time", np.where(time < np.datetime64("2021-05-01"), 95.0, np.nan))},
-                       coords={"time": time})
-    paths.attrs.update(cutoff="2021-04-30", check_start="2021-05-01", check_end="2021-12-31", scenario="china-2021",
-                       mdape_in_sample=0.05, mdape_check=0.1, rmse_log_check=0.1, coverage_check=0.0)
-    for fig in (figures.calibration.hashrate_fit(paths), figures.calibration.holdout_check(paths)):
-        ax = fig.axes[0]
-        assert ax.get_ylabel() == "network hashrate [EH/s]" and "[UTC day]" in ax.get_xlabel()
-        assert any("Coin Metrics" in t.get_text() for t in fig.texts)  # the source line
 
 
 def test_emission_factor_figure_is_the_comparison_of_the_cli():

@@ -6,10 +6,7 @@ import pytest
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.resolve import policies, resolve
 from hashjoule.scenarios.uncertain import SHARES, ParameterSpace
-from hashjoule.network import chain
-from hashjoule.simulation.draws import DrawValues, initial_capacity
-from hashjoule.simulation.economics import hashprice_usd_per_ths_day
-from hashjoule.simulation.fleet import Fleet
+from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.policy import compile_policies
 
 
@@ -90,36 +87,3 @@ def test_per_draw_policies_equal_the_scalar_compilation(china):
         drawn = per_draw.take([i]).daily(inputs.days)
         for name in alone:
             np.testing.assert_array_equal(drawn[name], alone[name], err_msg=name)
-
-
-def test_each_draw_starts_at_the_observed_hashrate(china):
-    _, inputs, space = china
-    values = space.values(space.unit_sample(2, range(50)))
-    assert np.ptp(values.tariff_scale) > 0.3 and np.ptp(values.efficiency_scale) > 0.1
-    capacity = initial_capacity(inputs, values)
-    x = inputs
-    hashprice = hashprice_usd_per_ths_day(chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0],
-                                          np.full(50, x.market.price_history_usd[0]),
-                                          np.full(50, chain.difficulty_from_bits(x.chain_start.bits)))
-    fleet = Fleet(inputs, 50, values)
-    np.testing.assert_allclose(fleet.capacity, capacity)
-    online = fleet.online_ths(0, hashprice).sum(axis=(0, 2))
-    central = Fleet(inputs, 1).online_ths(0, hashprice[:1]).sum()
-    np.testing.assert_allclose(online, central, rtol=1e-5)  # single-precision shares
-    # yet the draws differ in how much capacity that takes
-    assert np.ptp(capacity.sum(axis=(0, 2))) / capacity.sum(axis=(0, 2)).mean() > 0.03
-
-
-def test_both_engines_read_a_draws_values_alike(china):
-    """Deterministic runs (mean block work, median prices) at a sampled point: the per-block
-    and the vectorised engine must give the same path."""
-    from hashjoule.simulation import engine_des, engine_ensemble
-
-    _, inputs, space = china
-    values = space.values(space.unit_sample(9, [3]))
-    des = engine_des.run_batch(inputs, [0], None, values=values)
-    ens = engine_ensemble.run_batch(inputs, [0], None, values=values)
-    central = engine_ensemble.run_batch(inputs, [0], None)
-    np.testing.assert_allclose(des.energy.sum("region"), ens.energy.sum("region"), rtol=1e-6)
-    np.testing.assert_allclose(des.co2.sum("region"), ens.co2.sum("region"), rtol=1e-6)
-    assert not np.allclose(ens.co2.sum("region"), central.co2.sum("region"), rtol=1e-3)

@@ -1,4 +1,5 @@
-"""Policies compile to the schedule the engines read, and act on the fleet."""
+"""Policies compile to the schedule the engines read (the schedule itself: test_policy_schedule.py),
+and act on the fleet."""
 
 from types import SimpleNamespace
 
@@ -15,7 +16,6 @@ from hashjoule.simulation.policy import (
     compile_policies,
     daily_removal_rate,
 )
-from hashjoule.simulation.policy_schedule import PolicySchedule
 
 from simworld import toy_inputs
 
@@ -121,41 +121,6 @@ def test_per_draw_numbers_compile_to_the_one_draw_schedules_draw_by_draw():
         for name in drawn:
             np.testing.assert_array_equal(drawn[name], alone[name], err_msg=name)
         np.testing.assert_array_equal(many.take([i]).relocation_share, one.relocation_share)
-
-
-def test_a_central_schedule_repeated_is_the_same_for_every_draw():
-    one = compile_policies([Shutdown(("r0",), "2021-01-05", "2021-01-10", 10, 0.8)], TIME, NAMES)
-    many = one.repeat(4)
-    assert many.n == 4 and many.removal_rate.shape == (10, 4, 2)
-    np.testing.assert_array_equal(many.take([3]).daily(TIME.size)["removal_rate"], one.daily(TIME.size)["removal_rate"])
-
-
-def test_a_schedule_made_from_daily_arrays_spreads_back_to_them():
-    rng = np.random.default_rng(1)
-    removal = np.where(rng.random((TIME.size, 2)) < 0.1, rng.random((TIME.size, 2)), 0.0)
-    adder = np.repeat(rng.random((6, 2)), 10, axis=0)[:TIME.size]
-    ban = np.repeat(rng.random((6, 2)) < 0.5, 10, axis=0)[:TIME.size]
-    schedule = PolicySchedule.from_daily(removal, adder, ban, destinations=np.ones(2), relocation_share=np.zeros(2))
-    spread = schedule.checked(TIME.size, 2).daily(TIME.size)
-    np.testing.assert_array_equal(spread["removal_rate"][:, 0], removal)
-    np.testing.assert_array_equal(spread["tariff_adder_usd_per_kwh"][:, 0], adder)
-    np.testing.assert_array_equal(spread["deployment_ban"], ban)
-
-
-@pytest.mark.parametrize("change, message", [
-    (lambda s: {"removal_days": s.removal_days[::-1]}, "removal_days"),
-    (lambda s: {"adder_days": s.adder_days + 1}, "adder_days"),
-    (lambda s: {"relocation_delay_days": np.array([0.5])}, "relocation_delay_days"),
-    (lambda s: {"hidden_share": np.full((1, 2), np.nan)}, "hidden_share"),
-    (lambda s: {"hosting_mw_per_day": np.array([0.0])}, "hosting_mw_per_day"),
-    (lambda s: {"banned": np.zeros((1, 3), bool)}, "banned"),
-])
-def test_nonsense_schedules_are_refused(change, message):
-    from dataclasses import replace
-
-    schedule = compile_policies([Shutdown(("r0",), "2021-01-05", "2021-01-10", 10, 0.8)], TIME, NAMES)
-    with pytest.raises(ValueError, match=message):
-        replace(schedule, **change(schedule)).checked(TIME.size, 2)
 
 
 def test_something_that_is_not_a_policy_is_refused():

@@ -64,6 +64,22 @@ def test_same_numbers_with_two_local_workers(world, reference):
     xr.testing.assert_identical(reference.drop_attrs(), parallel.drop_attrs())
 
 
+def test_same_seed_same_numbers_whatever_the_batches(world_2019):
+    a = runner.simulate(world_2019, "ensemble", 12, seed=7, batch_size=5)
+    b = runner.simulate(world_2019, "ensemble", 12, seed=7, batch_size=12)
+    xr.testing.assert_identical(a.drop_attrs(), b.drop_attrs())
+    c = runner.simulate(world_2019, "ensemble", 12, seed=8, batch_size=12)
+    assert not np.array_equal(a.energy.to_numpy(), c.energy.to_numpy())
+
+
+def test_reduced_results_equal_the_kept_draws(world_2019):
+    kept = runner.simulate(world_2019, "ensemble", 9, seed=3, batch_size=4, keep_draws=True)
+    reduced = runner.simulate(world_2019, "ensemble", 9, seed=3, batch_size=4, keep_draws=False)
+    np.testing.assert_allclose(reduced.energy_mean, kept.energy.mean("draw"), rtol=1e-12)
+    np.testing.assert_allclose(reduced.energy_std, kept.energy.std("draw", ddof=1), rtol=1e-6, atol=1e-9)
+    xr.testing.assert_allclose(reduced.annual_energy, kept.annual_energy)
+
+
 @pytest.mark.parametrize("keep", [True, False])
 def test_a_resumed_run_equals_an_uninterrupted_one(world, reference, tmp_path, monkeypatch, keep):
     inputs, space = world
@@ -127,26 +143,6 @@ def test_resume_needs_an_interrupted_run(tmp_path, capsys):
     assert main(["run", str(path), "-o", str(tmp_path / "new"), "--resume", "--no-progress"]) == 2
     assert "no checkpoint folder" in capsys.readouterr().err
     assert not (tmp_path / "new").exists()
-
-
-def test_the_library_names_its_arguments_and_the_command_line_its_options():
-    """parallel.client reports ``workers``/``scheduler``; the command line shows them as options."""
-    import argparse
-
-    from hashjoule.cli.entry import _name_options
-    from hashjoule.simulation.parallel import client
-
-    with pytest.raises(InputError) as both:
-        with client(workers=2, scheduler="tcp://127.0.0.1:1"):
-            pass
-    assert both.value.problems[0].source == "workers/scheduler"
-    with pytest.raises(InputError) as unreachable:
-        with client(scheduler="tcp://127.0.0.1:1"):
-            pass
-    assert unreachable.value.problems[0].source == "scheduler"
-    args = argparse.Namespace(workers=None, scheduler="tcp://127.0.0.1:1")
-    assert _name_options(both.value, args).problems[0].source == "--workers/--scheduler"
-    assert _name_options(unreachable.value, args).problems[0].source == "--scheduler"
 
 
 def test_the_progress_bar_names_the_scenario_when_the_run_does():

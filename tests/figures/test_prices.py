@@ -1,11 +1,10 @@
-"""Flat against varying electricity prices; machines retired per year."""
+"""Energy under flat against varying electricity prices."""
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from figureworld import assert_units
-from hashjoule.figures.ewaste import ewaste_per_year
 from hashjoule.figures.prices import flat_vs_varying_price
 
 
@@ -19,13 +18,3 @@ def test_price_figure_has_a_line_per_case_and_units():
     fig = flat_vs_varying_price(energy, prices, 0.05)
     assert_units(fig, "TWh/yr", "USD/kWh")
     assert len(fig.axes[0].get_lines()) == 3
-
-
-def test_ewaste_figure_has_grouped_bars_and_the_published_line():
-    retired = xr.DataArray([[1e3, 2e3], [1.1e3, 1.9e3]], dims=("case", "year"),
-                           coords={"case": ["cbeci", "cbeci2023"], "year": [2020, 2021]})
-    fig = ewaste_per_year(retired, 30_700.0)
-    assert_units(fig, "kt")
-    ax = fig.axes[0]
-    assert len(ax.patches) == 4
-    assert ax.get_lines()[0].get_ydata()[0] == 30.7

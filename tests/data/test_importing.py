@@ -9,7 +9,7 @@ import xarray as xr
 from hashjoule.cli import main
 from hashjoule.data import read_table
 from hashjoule.data.importing import import_file, remove
-from hashjoule.data.userdata import ENV_VAR, in_use, user_data_dir
+from hashjoule.data.userdata import ENV_VAR, in_use
 from hashjoule.errors import InputError
 from hashjoule.network.history import daily_inputs
 from hashjoule.output import provenance
@@ -32,13 +32,6 @@ def _write(tmp_path, text, name="in.csv"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def test_folder_follows_the_environment(folder, monkeypatch, tmp_path):
-    assert user_data_dir() == folder
-    monkeypatch.delenv(ENV_VAR)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert user_data_dir() == tmp_path / "xdg" / "hashjoule"
 
 
 def test_newer_days_extend_the_record_everywhere(tmp_path, folder):

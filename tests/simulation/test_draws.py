@@ -1,0 +1,57 @@
+"""Per-draw values of the uncertain parameters (draws.py): the starting fleet each draw
+implies, and both engines reading a draw's values alike."""
+
+import numpy as np
+import pytest
+
+from hashjoule.network import chain
+from hashjoule.scenarios.load import load_scenario
+from hashjoule.scenarios.resolve import resolve
+from hashjoule.scenarios.uncertain import ParameterSpace
+from hashjoule.simulation.draws import initial_capacity
+from hashjoule.simulation.economics import hashprice_usd_per_ths_day
+from hashjoule.simulation.fleet import Fleet
+
+
+@pytest.fixture(scope="module")
+def china(tmp_path_factory):
+    """The library's china-2021 over 2021: its scenario, central inputs and parameter space."""
+    path = tmp_path_factory.mktemp("draws") / "short.toml"
+    path.write_text('name = "short"\nextends = "china-2021"\n[run]\nstart = 2021-01-01\nend = 2021-12-31\n',
+                    encoding="utf-8")
+    scenario, _ = load_scenario(str(path))
+    inputs = resolve(scenario, str(path))
+    return scenario, inputs, ParameterSpace(scenario, inputs)
+
+
+def test_each_draw_starts_at_the_observed_hashrate(china):
+    _, inputs, space = china
+    values = space.values(space.unit_sample(2, range(50)))
+    assert np.ptp(values.tariff_scale) > 0.3 and np.ptp(values.efficiency_scale) > 0.1
+    capacity = initial_capacity(inputs, values)
+    x = inputs
+    hashprice = hashprice_usd_per_ths_day(chain.block_subsidy_btc(x.chain_start.height) + x.market.fees_btc_per_block[0],
+                                          np.full(50, x.market.price_history_usd[0]),
+                                          np.full(50, chain.difficulty_from_bits(x.chain_start.bits)))
+    fleet = Fleet(inputs, 50, values)
+    np.testing.assert_allclose(fleet.capacity, capacity)
+    online = fleet.online_ths(0, hashprice).sum(axis=(0, 2))
+    central = Fleet(inputs, 1).online_ths(0, hashprice[:1]).sum()
+    np.testing.assert_allclose(online, central, rtol=1e-5)  # single-precision shares
+    # yet the draws differ in how much capacity that takes
+    assert np.ptp(capacity.sum(axis=(0, 2))) / capacity.sum(axis=(0, 2)).mean() > 0.03
+
+
+def test_both_engines_read_a_draws_values_alike(china):
+    """Deterministic runs (mean block work, median prices) at a sampled point: the per-block
+    and the vectorised engine must give the same path."""
+    from hashjoule.simulation import engine_des, engine_ensemble
+
+    _, inputs, space = china
+    values = space.values(space.unit_sample(9, [3]))
+    des = engine_des.run_batch(inputs, [0], None, values=values)
+    ens = engine_ensemble.run_batch(inputs, [0], None, values=values)
+    central = engine_ensemble.run_batch(inputs, [0], None)
+    np.testing.assert_allclose(des.energy.sum("region"), ens.energy.sum("region"), rtol=1e-6)
+    np.testing.assert_allclose(des.co2.sum("region"), ens.co2.sum("region"), rtol=1e-6)
+    assert not np.allclose(ens.co2.sum("region"), central.co2.sum("region"), rtol=1e-3)
