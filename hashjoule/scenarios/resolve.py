@@ -28,7 +28,8 @@ from hashjoule.scenarios.schema import (
 )
 from hashjoule.simulation import policy as pol
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.world import baseline_inputs, initial_capacity, is_wet, marginal_emission_factors
+from hashjoule.simulation.world import (baseline_inputs, follow_observed_split_until, initial_capacity, is_wet,
+                                        marginal_emission_factors)
 
 
 #: Fleet parameters a scenario may set or make uncertain (the rest of the set's stay).
@@ -121,7 +122,8 @@ def resolve(scenario: Scenario, label: str = "scenario", known_until=None) -> Mo
         changes["deployment_lag_days"] = scenario.fleet.deployment_lag_days
     fleet = fleet.__class__(**{**fleet.__dict__, **changes})
     try:
-        inputs = baseline_inputs(scenario.run.start, scenario.run.end, fleet, known_until)
+        inputs = baseline_inputs(scenario.run.start, scenario.run.end, fleet, known_until,
+                                 follow_map=scenario.fleet.regional_split == "mining-map")
     except InputError as error:
         raise InputError([Problem(label, f"run.{p.source}", p.expected, p.found) for p in error.problems]) from None
     inputs = with_market(inputs, scenario.market, label)
@@ -130,7 +132,10 @@ def resolve(scenario: Scenario, label: str = "scenario", known_until=None) -> Mo
         inputs = inputs.with_changes(regions=replace(regions, emission_factor_t_per_mwh=marginal_emission_factors(
             regions.names, regions.emission_factor_t_per_mwh)))
     inputs = _override_regions(inputs, scenario)
-    return inputs.with_changes(policy=pol.compile_policies(policies(scenario), inputs.time, inputs.regions.names))
+    schedule = pol.compile_policies(policies(scenario), inputs.time, inputs.regions.names)
+    # the observed regional split is followed only until the scenario's first policy moves machines
+    regions = follow_observed_split_until(inputs.regions, schedule.first_move_day())
+    return inputs.with_changes(policy=schedule, regions=regions)
 
 
 def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
@@ -159,10 +164,13 @@ def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
             ef[i] = central(o.emission_factor_t_per_mwh)
         if o.share is not None:
             share[i], given[i] = o.share, True
-    if given.any():
+    split = {}
+    if given.any():  # shares of the file's own: kept all along, instead of the Mining Map's
         rest = share[~given].sum()
         share[~given] *= (1.0 - share[given].sum()) / rest if rest > 0 else 0.0
-    regions = r.__class__(r.names, tariff, r.tariff_shape, pue, ef, share, np.tile(share, (inputs.days, 1)))
+        split = {"initial_share": share, "deployment_share": np.tile(share, (inputs.days, 1)),
+                 "share_target_days": None, "share_targets": None}
+    regions = replace(r, tariff_usd_per_kwh=tariff, pue=pue, emission_factor_t_per_mwh=ef, **split)
     hardware = replace(inputs.hardware, efficiency_j_per_th=inputs.hardware.efficiency_j_per_th * central(u.efficiency_scale))
     market = replace(inputs.market, volatility_per_sqrt_day=inputs.market.volatility_per_sqrt_day
                      * central(u.price_volatility_scale))

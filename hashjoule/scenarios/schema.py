@@ -63,6 +63,11 @@ class Fleet(StrictModel):
                                                      "[1/yr]; uncertain")
     posterior: bool = Field(False, description="sample growth and retirement (where not given here) from the parameter "
                                                "set's posterior marginals, independently (their correlation is not kept)")
+    regional_split: Literal["fixed", "mining-map"] = Field(
+        "fixed", description="where machines are: `fixed`, the Mining Map's mean of Sep 2019 - Aug 2020 all along (as "
+        "the bundled parameter sets were fitted); `mining-map`, the installed capacity split as the map observed it "
+        "on the first of each month from Sep 2019 to Feb 2021, or until the scenario's first policy that moves "
+        "machines (docs/fleet-simulation.md)")
 
 
 class RegionOverride(StrictModel):

@@ -123,6 +123,9 @@ class Fleet:
         those reaching their end of life, the shipment capacity's years; and today's state."""
         hw = self.inputs.hardware
         self.end_of_life = hw.release_day + hw.lifetime_days
+        #: days whose start finds the capacity split among regions as observed -> the split (R,)
+        regions = self.inputs.regions
+        self.share_targets = dict(zip(regions.share_target_days.tolist(), regions.share_targets))
         #: years from the shipment capacity's reference day, (T,) [yr]
         self.supply_years = (self.inputs.time - np.datetime64(SUPPLY_REFERENCE_DAY, "D")).astype(float) / 365.25
         self.cls = slice(0, 0)
@@ -338,6 +341,20 @@ class Fleet:
         self._relocate(open_regions)
         self._force_out(day)
         self._order_and_ship(day, anticipated, network_ths, open_regions)
+        target = self.share_targets.get(day + 1)
+        if target is not None:
+            self._follow_observed_split(target)
+
+    def _follow_observed_split(self, target: np.ndarray) -> None:
+        """Split the installed capacity among regions as observed, ``target`` (R,), each draw
+        keeping its own deviation from the central shares (:attr:`share_ratio`) and each
+        region its mix of classes; regions without capacity stay without."""
+        installed = self.capacity.sum(axis=0)  # (n, R)
+        want = np.where(installed > 0, target[None, :] * self.share_ratio, 0.0)
+        want /= want.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(installed > 0, want * installed.sum(axis=1, keepdims=True) / installed, 1.0)
+        self.capacity *= factor[None, :, :]
 
     def _force_out(self, day: int) -> None:
         """Shutdowns: capacity forced out; part of it resumes hidden, part is sent abroad."""

@@ -53,6 +53,11 @@ class Regions:
         Share of installed capacity at the start; sums to 1. (R,) [1]
     deployment_share : numpy.ndarray
         Share of new machines installed in each region, per day; each row sums to 1. (T, R) [1]
+    share_target_days : numpy.ndarray of int, optional
+        Days on whose start the installed capacity is split among regions as observed
+        (none by default). (K,)
+    share_targets : numpy.ndarray, optional
+        The observed split of each of those days; each row sums to 1. (K, R) [1]
     """
 
     names: tuple[str, ...]
@@ -62,6 +67,8 @@ class Regions:
     emission_factor_t_per_mwh: np.ndarray
     initial_share: np.ndarray
     deployment_share: np.ndarray
+    share_target_days: np.ndarray = None
+    share_targets: np.ndarray = None
 
     def checked(self, days: int) -> "Regions":
         r = len(self.names)
@@ -73,7 +80,16 @@ class Regions:
             emission_factor_t_per_mwh=_check("emission_factor_t_per_mwh", self.emission_factor_t_per_mwh, (r,), low=0),
             initial_share=_check("initial_share", self.initial_share, (r,), low=0, high=1),
             deployment_share=_check("deployment_share", self.deployment_share, (days, r), low=0, high=1),
+            share_target_days=np.zeros(0, dtype=np.int64) if self.share_target_days is None
+            else np.asarray(self.share_target_days, dtype=np.int64),
         )
+        k = out.share_target_days.size
+        if np.any(np.diff(out.share_target_days) <= 0) or np.any((out.share_target_days < 1) | (out.share_target_days >= days)):
+            raise ValueError("share_target_days: expected increasing days of the run after its first")
+        out = replace(out, share_targets=_check("share_targets", np.zeros((0, r)) if self.share_targets is None
+                                                else self.share_targets, (k, r), low=0, high=1))
+        if not np.allclose(out.share_targets.sum(axis=1), 1.0):
+            raise ValueError("share_targets: expected shares summing to 1 on every target day")
         if not np.isclose(out.initial_share.sum(), 1.0):
             raise ValueError("initial_share: expected shares summing to 1")
         if not np.allclose(out.deployment_share.sum(axis=1), 1.0):

@@ -168,6 +168,15 @@ class PolicySchedule:
                                                                        getattr(self, name).shape[2]))
                           for name in self.PER_DRAW_STEPS})
 
+    def first_move_day(self) -> int | None:
+        """First day on which a policy forces capacity out or bans new machines somewhere
+        (None: never)."""
+        days = [int(d) for d in self.removal_days[:1]]
+        banned = np.flatnonzero(self.banned.any(axis=1))
+        if banned.size:
+            days.append(int(self.ban_days[banned[0]]))
+        return min(days) if days else None
+
     def removal_on(self, day: int) -> np.ndarray | None:
         """Today's removal rate (n, R), or None on a day without removals."""
         k = np.searchsorted(self.removal_days, day)

@@ -11,6 +11,8 @@ are the module's constants, each with its source or marked as an assumption.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -33,9 +35,15 @@ from hashjoule.network.periods import parse_day
 
 #: Months of the wet season, when Sichuan and Yunnan hydro power is cheap (MODEL.md).
 WET_MONTHS = (5, 6, 7, 8, 9, 10)
-#: Mining Map months whose mean shares set where machines are: Sep 2019 - Aug 2020, one
-#: whole seasonal cycle from the map's first month (CCAF). Used for all years (assumption).
+#: Mining Map months whose mean shares set where machines are at the start of a run and
+#: before the map begins: Sep 2019 - Aug 2020, one whole seasonal cycle from the map's first
+#: month (CCAF) (assumption for the years before).
 SHARE_MONTHS = ("2019-09-01", "2020-08-01")
+#: The fleet follows the Mining Map's monthly shares (:func:`observed_shares`) from its first
+#: month up to this one: February 2021, the last month before the first of the 2021
+#: shutdowns (Inner Mongolia's, announced on 2021-02-25), so that a world without them and
+#: a scenario with them start from the same observed split.
+SHARE_TARGET_LAST = "2021-02-01"
 #: Log-logistic shape of tariffs inside a region; k = 4 puts the quartiles at the median
 #: / 1.32 and x 1.32 (assumption, to be calibrated).
 TARIFF_SHAPE = 4.0
@@ -86,25 +94,99 @@ def marginal_emission_factors(names, average: np.ndarray) -> np.ndarray:
     return np.array([float(table[n]) if n in table.index else float(a) for n, a in zip(names, average)])
 
 
+def _map_shares(table: pd.DataFrame, first, last) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """The Mining Map's months from ``first`` to ``last`` and each model region's share of the
+    global hashrate in them, (M, R), as published (NaN where the map lacks the region). [%]"""
+    months = pd.date_range(first, last, freq="MS")
+    provinces = read_table("ccaf_mining_map_china_provinces_monthly")
+    countries = read_table("cbeci_mining_map_countries_monthly")
+    shares = np.full((months.size, len(table)), np.nan)
+    for j, row in enumerate(table.itertuples()):
+        if row.kind == "china_province":
+            values = provinces[provinces.province == row.map_name].set_index("date").share_of_global_hashrate_pct_derived
+        else:
+            values = countries[countries.country == row.map_name].set_index("month").hashrate_share_pct
+        shares[:, j] = values.reindex(months).to_numpy(dtype=float)
+    return months, shares
+
+
+def _last_published(month: pd.Timestamp, known_until: pd.Timestamp | None) -> pd.Timestamp:
+    """``month``, or the last month whose map was published by ``known_until`` if earlier: the
+    month before ``known_until``'s."""
+    if known_until is None:
+        return month
+    return min(month, known_until.to_period("M").to_timestamp() - pd.offsets.MonthBegin(1))
+
+
 def _shares(table: pd.DataFrame, known_until: pd.Timestamp | None = None) -> np.ndarray:
     """Regions' shares of hashrate: the Mining Map's mean over :data:`SHARE_MONTHS`, only the
     months published by ``known_until`` if given (the map's first month if none was: it
     begins in September 2019, and before that no regional data exist)."""
     first, last = (pd.Timestamp(m) for m in SHARE_MONTHS)
-    if known_until is not None:
-        last = max(min(last, known_until.to_period("M").to_timestamp() - pd.offsets.MonthBegin(1)), first)
-    months = slice(f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}")
-    provinces = read_table("ccaf_mining_map_china_provinces_monthly").set_index("date").sort_index().loc[months]
-    countries = read_table("cbeci_mining_map_countries_monthly").set_index("month").sort_index().loc[months]
-    shares = []
-    for row in table.itertuples():
-        if row.kind == "china_province":
-            values = provinces[provinces.province == row.map_name].share_of_global_hashrate_pct_derived
-        else:
-            values = countries[countries.country == row.map_name].hashrate_share_pct
-        shares.append(values.mean() if len(values) else 0.0)
-    shares = np.asarray(shares)
-    return shares / shares.sum()
+    _, shares = _map_shares(table, first, max(_last_published(last, known_until), first))
+    present = ~np.isnan(shares)
+    mean = np.array([shares[present[:, j], j].mean() if present[:, j].any() else 0.0 for j in range(shares.shape[1])])
+    return mean / mean.sum()
+
+
+def observed_shares(time: np.ndarray, initial_share: np.ndarray, last=SHARE_TARGET_LAST,
+                    known_until: pd.Timestamp | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the fleet's machines are, as the Mining Map observed it month by month.
+
+    On the first day of each map month inside the run, from the map's first (September
+    2019) to ``last`` (and, with ``known_until``, the last published by then), the installed
+    capacity is to be split among regions as the map's hashrate was that month, except that
+    on the last China's share is split among its provinces as over the twelve months ending
+    with it (one seasonal cycle, as :data:`SHARE_MONTHS` does); new machines go where the
+    latest of those targets puts the hashrate (before the first, by ``initial_share``). Miners moved between regions as the map shows (Sichuan's seasonal
+    migration, the move from China to North America and Kazakhstan in 2020-2021): following
+    it keeps the regional split observed while the total follows the fleet's own dynamics.
+
+    Returns
+    -------
+    days : numpy.ndarray of int
+        The target days, indices into ``time``. (K,)
+    targets : numpy.ndarray
+        Each target day's shares. (K, R) [1]
+    deployment_share : numpy.ndarray
+        Share of new machines in each region, per day. (T, R) [1]
+    """
+    table = read_table("model_regions")
+    first = pd.Timestamp(SHARE_MONTHS[0])
+    stop = _last_published(pd.Timestamp(last), known_until)
+    deployment = np.tile(initial_share, (len(time), 1))
+    if stop < first:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, initial_share.size)), deployment
+    months, shares = _map_shares(table, first, stop)
+    shares = np.nan_to_num(shares)
+    shares /= shares.sum(axis=1, keepdims=True)
+    # the last month followed holds from then on: China's provinces split as over the seasonal
+    # cycle ending with it, so that the split kept is not one season's (miners moved between
+    # Sichuan and Yunnan's hydro and Xinjiang and Inner Mongolia's coal with the rains)
+    china = (table.kind == "china_province").to_numpy()
+    within = shares[-12:, china].mean(axis=0)
+    shares[-1, china] = shares[-1, china].sum() * within / within.sum()
+    days = ((months.to_numpy(dtype="datetime64[D]") - np.asarray(time[0], dtype="datetime64[D]"))
+            .astype(np.int64))
+    inside = (days >= 1) & (days < len(time))  # the first day's split is the initial share
+    for day, share in zip(days, shares):
+        deployment[max(day, 0):] = share
+    return days[inside], shares[inside], deployment
+
+
+def follow_observed_split_until(regions: Regions, day: int | None) -> Regions:
+    """``regions`` following the observed split (:func:`observed_shares`) only before ``day``,
+    a scenario's first policy on where machines may run (None: no such policy): later
+    target days are dropped, and new machines from the first of them on go where the last
+    kept one (or the initial share) put them."""
+    if day is None or regions.share_target_days is None or not np.any(regions.share_target_days >= day):
+        return regions
+    keep = regions.share_target_days < day
+    last = regions.share_targets[keep][-1] if keep.any() else regions.initial_share
+    deployment = regions.deployment_share.copy()
+    deployment[regions.share_target_days[~keep][0]:] = last
+    return replace(regions, share_target_days=regions.share_target_days[keep],
+                   share_targets=regions.share_targets[keep], deployment_share=deployment)
 
 
 def is_wet(time) -> np.ndarray:
@@ -120,13 +202,18 @@ def start_hashprice(market: Market, chain_start: ChainStart) -> float:
                                            chain.difficulty_from_bits(chain_start.bits))
 
 
-def baseline_regions(time: np.ndarray, known_until: pd.Timestamp | None = None) -> Regions:
-    """Regions from ``model_regions.csv``, Mining Map shares (as known by ``known_until``)
-    and grid emission factors."""
+def baseline_regions(time: np.ndarray, known_until: pd.Timestamp | None = None, follow_map: bool = False) -> Regions:
+    """Regions from ``model_regions.csv``, Mining Map shares (as known by ``known_until``:
+    the mean of :data:`SHARE_MONTHS`, all along; with ``follow_map``, then month by month,
+    :func:`observed_shares`) and grid emission factors."""
     table = read_table("model_regions")
     wet = is_wet(time)[:, None]
     tariff = np.where(wet, table.tariff_wet_usd_per_kwh.to_numpy()[None, :], table.tariff_dry_usd_per_kwh.to_numpy()[None, :])
     share = _shares(table, known_until)
+    if follow_map:
+        target_days, targets, deployment = observed_shares(time, share, known_until=known_until)
+    else:
+        target_days, targets, deployment = None, None, np.tile(share, (len(time), 1))
     return Regions(
         names=tuple(table.region),
         tariff_usd_per_kwh=tariff,
@@ -134,7 +221,9 @@ def baseline_regions(time: np.ndarray, known_until: pd.Timestamp | None = None) 
         pue=table.pue.to_numpy(),
         emission_factor_t_per_mwh=_emission_factors(list(table.emission_factor_key)),
         initial_share=share,
-        deployment_share=np.tile(share, (len(time), 1)),
+        deployment_share=deployment,
+        share_target_days=target_days,
+        share_targets=targets,
     )
 
 
@@ -230,7 +319,7 @@ def initial_capacity(regions: Regions, hardware: Hardware, market: Market, start
 
 
 def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: FleetParameters | None = None,
-                    known_until=None) -> ModelInputs:
+                    known_until=None, follow_map: bool = False) -> ModelInputs:
     """A world without mining policy, from the bundled data.
 
     Parameters
@@ -245,6 +334,11 @@ def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: Flee
         Build the world from what was known by this day only (a calibration's cut-off): the
         hardware models released by then, no roadmap cohort before it, the Mining Map months
         published by then. Prices, fees and the chain are read only for the run's days.
+    follow_map : bool
+        Split the installed capacity among regions as the Mining Map observed it, month by
+        month from September 2019 to February 2021 (:func:`observed_shares`); by default the
+        shares of :data:`SHARE_MONTHS` hold all along, as the bundled parameter sets were
+        fitted.
     """
     observed = daily_inputs()
     first, last = pd.Timestamp(observed.time.values[0]), pd.Timestamp(observed.time.values[-1])
@@ -260,7 +354,7 @@ def baseline_inputs(start="2016-01-01", end="2021-12-31", fleet_parameters: Flee
     time = np.arange(start_day.to_datetime64(), (end_day + pd.Timedelta(days=1)).to_datetime64(),
                      np.timedelta64(1, "D")).astype("datetime64[D]")
     known = None if known_until is None else parse_day(known_until, "known_until")
-    regions = baseline_regions(time, known)
+    regions = baseline_regions(time, known, follow_map)
     hardware = baseline_hardware(start_day, end_day, known)
     market = baseline_market(start_day, time.size, observed)
     chain_start = baseline_chain_start(start_day, observed)

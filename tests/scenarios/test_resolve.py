@@ -49,3 +49,23 @@ def _online_on_day_0(x):
     hashprice = economics.hashprice_usd_per_ths_day(reward, np.array([x.market.price_history_usd[0]]),
                                                 chain.difficulty_from_bits(x.chain_start.bits))
     return float(Fleet(x, 1).online_ths(0, hashprice).sum())
+
+
+def test_the_observed_split_is_followed_until_a_scenarios_first_policy_moves_machines(tmp_path):
+    """With ``regional_split = "mining-map"``: china-2021's first ban (Inner Mongolia, announced
+    2021-03-09) comes after the last map month followed; early-ban-2019's comes before the
+    map begins; shares of a file's own replace the map's. By default the split is fixed."""
+    def mapped(extends, more=""):
+        path = tmp_path / f"{extends}-map.toml"
+        path.write_text(f'name = "m"\nextends = "{extends}"\n[fleet]\nregional_split = "mining-map"\n{more}')
+        return resolve(load_scenario(str(path))[0])
+
+    assert resolve(load_scenario("china-2021")[0]).regions.share_target_days.size == 0
+    china = mapped("china-2021")
+    assert str(china.time[china.regions.share_target_days[-1]]) == "2021-02-01"
+    early = mapped("early-ban-2019")
+    assert early.regions.share_target_days.size == 0
+    assert (early.regions.deployment_share == early.regions.initial_share).all()
+    own = mapped("baseline", '[regions."United States"]\nshare = 0.5\n')
+    assert own.regions.share_target_days.size == 0
+    assert (own.regions.deployment_share == own.regions.initial_share).all()

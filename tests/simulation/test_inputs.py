@@ -1,5 +1,7 @@
 """Model inputs refuse physical nonsense before any engine runs."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -35,6 +37,10 @@ def test_a_valid_world():
                                                     np.zeros((x.days, 2), bool), destinations=np.zeros(2),
                                                     relocation_share=np.full(2, 0.5))}, "some positive weight"),
     (lambda x: {"policy": PolicySchedule.none(3)}, "shape"),
+    (lambda x: {"regions": replace(x.regions, share_target_days=np.array([0]), share_targets=np.full((1, 2), 0.5))},
+     "share_target_days"),
+    (lambda x: {"regions": replace(x.regions, share_target_days=np.array([3]), share_targets=np.full((1, 2), 0.6))},
+     "share_targets: expected shares summing to 1"),
     (lambda x: {"policy": PolicySchedule.none(2, n=2)}, "one draw"),
     (lambda x: {"policy": PolicySchedule.from_daily(np.full((x.days, 2), 1.5), np.zeros((x.days, 2)),
                                                     np.zeros((x.days, 2), bool), destinations=np.ones(2),

@@ -80,3 +80,48 @@ def test_prices_are_observed_then_projected(world):
 def test_impossible_periods_are_refused(start, end, message):
     with pytest.raises(InputError, match=message):
         baseline_inputs(start, end)
+
+
+def test_the_fleet_follows_the_maps_monthly_split_until_february_2021():
+    """Target days: the first of each Mining Map month from September 2019 to February 2021
+    (the last before the first 2021 shutdown); new machines go where the latest put them."""
+    from hashjoule.simulation.world import observed_shares
+
+    assert baseline_inputs("2019-06-01", "2019-12-31").regions.share_target_days.size == 0  # by default: fixed
+    x = baseline_inputs("2019-06-01", "2021-12-31", follow_map=True)
+    r = x.regions
+    days = x.time[r.share_target_days]
+    assert str(days[0]) == "2019-09-01" and str(days[-1]) == "2021-02-01" and days.size == 18
+    np.testing.assert_allclose(r.share_targets.sum(axis=1), 1.0)
+    china = [r.names.index(n) for n in ("Sichuan", "Yunnan", "Xinjiang", "Inner Mongolia", "Gansu", "Qinghai",
+                                          "Shanxi", "Beijing", "Other China")]
+    # the map's Mainland China: 75.53 % in September 2019, 51.61 % in February 2021 (of the
+    # regions the model has; Ireland, on the map from September 2020, is not one of them)
+    assert r.share_targets[0, china].sum() == pytest.approx(0.7553, abs=0.01)
+    assert r.share_targets[-1, china].sum() == pytest.approx(0.5161 / (1 - 0.0214), abs=0.01)
+    # February alone, a dry month, would leave Sichuan 4.7 % for good: on the last target,
+    # China's provinces are split as over March 2020 - February 2021, rains included
+    assert r.share_targets[-1, r.names.index("Sichuan")] > 0.07
+    assert (r.deployment_share[r.share_target_days[-1]:] == r.share_targets[-1]).all()
+    assert (r.deployment_share[:r.share_target_days[0]] == r.initial_share).all()
+    # a calibration's cut-off sees only the months published by then
+    known = observed_shares(x.time, r.initial_share, known_until=pd.Timestamp("2020-06-15"))
+    assert str(x.time[known[0][-1]]) == "2020-05-01"
+
+
+def test_a_world_starting_after_the_map_follows_no_month_it_cannot_see():
+    x = baseline_inputs("2021-06-01", "2021-12-31", follow_map=True)
+    assert x.regions.share_target_days.size == 0
+
+
+def test_the_fleet_is_split_as_observed_on_each_target_day():
+    x = baseline_inputs("2019-06-01", "2020-03-31", follow_map=True)
+    fleet = Fleet(x, 1)
+    target_days = x.regions.share_target_days
+    hashprice = np.array([0.2])
+    for day in range(int(target_days[2]) + 1):
+        online, _ = fleet.online_day(day, hashprice)
+        fleet.advance(day, hashprice, online.sum(axis=1), np.array([1e13]))
+        if day + 1 in fleet.share_targets:
+            installed = fleet.capacity.sum(axis=0)[0]
+            np.testing.assert_allclose(installed / installed.sum(), fleet.share_targets[day + 1], rtol=1e-12)
