@@ -8,8 +8,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from hashjoule.constants import BAND
-from hashjoule.estimates.accounting import household_years
-from hashjoule.figures.style import GREY, OKABE_ITO, caption, draw_quantiles, new_figure, styled
+from hashjoule.figures.style import GREY, OKABE_ITO, caption, draw_quantiles, household_axes, new_figure, styled
 from hashjoule.network.chain import HALVING_INTERVAL, block_subsidy_btc
 
 #: Relative tolerance of the comparison of a day's subsidy per block with an era's. [1]
@@ -126,10 +125,7 @@ def halving_per_bitcoin(run: xr.Dataset, households: dict[str, float], start=Non
     ax.set_ylim(bottom=0)
     ax.set_ylabel("electricity per bitcoin minted [MWh/BTC]")
     ax.set_xlabel("month [UTC calendar month]")
-    for position, (name, kwh) in zip((1.0, 1.13), households.items()):
-        scale = household_years(1.0, kwh)  # MWh -> household-years
-        twin = ax.secondary_yaxis(position, functions=(lambda x, s=scale: x * s, lambda y, s=scale: y / s))
-        twin.set_ylabel(f"{name} [household-yr/BTC]")
+    household_axes(ax, households)
     name = run.attrs.get("scenario", "run")
     ax.set_title(f"Electricity per bitcoin minted by month, scenario '{name}' ({per_btc.draw.size} draws)")
     ax.legend(loc="upper left", fontsize=7.5)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import xarray as xr
 from matplotlib.figure import Figure
 
-from hashjoule.estimates.accounting import household_years
-from hashjoule.figures.style import OKABE_ITO, caption, new_figure, styled
+from hashjoule.figures.style import OKABE_ITO, caption, household_axes, new_figure, styled
 
 #: Window of the rolling sums of energy and of bitcoins minted. [d]
 WINDOW_DAYS = 30
@@ -63,10 +62,7 @@ def energy_per_bitcoin(estimate: xr.Dataset, households: dict[str, float],
     ax.set_xlim(time[0], time[-1])
     ax.set_ylabel("electricity per bitcoin [MWh/BTC]")
     ax.set_xlabel("date [UTC day]")
-    for position, (name, kwh) in zip((1.0, 1.13), households.items()):
-        scale = household_years(1.0, kwh)  # MWh -> household-years
-        twin = ax.secondary_yaxis(position, functions=(lambda x, s=scale: x * s, lambda y, s=scale: y / s))
-        twin.set_ylabel(f"{name} [household-yr/BTC]")
+    household_axes(ax, households)
     ax.set_title(f"Electricity per bitcoin minted (subsidy only, trailing {window_days} days)")
     ax.legend(loc="upper left")
     refs = "; ".join(f"{name}: {kwh:,.0f} kWh/yr" for name, kwh in households.items())

@@ -15,6 +15,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from hashjoule.constants import BAND
+from hashjoule.estimates.accounting import household_years
 
 #: Okabe-Ito colours by name.
 OKABE_ITO = {
@@ -86,3 +87,12 @@ def draw_quantiles(values: xr.DataArray, quantiles) -> xr.DataArray:
     if "draw" not in values.dims:
         raise ValueError(f"{values.name}: a band needs per-draw values (a 'draw' dimension); run with keep_draws")
     return values.quantile(list(quantiles), "draw")
+
+
+def household_axes(ax, households: dict[str, float]) -> None:
+    """Secondary y axes in household-years per bitcoin beside an axis in MWh per bitcoin, one
+    per reference household (label -> its electricity a year [kWh/yr])."""
+    for position, (name, kwh) in zip((1.0, 1.13), households.items()):
+        scale = household_years(1.0, kwh)  # MWh -> household-years
+        twin = ax.secondary_yaxis(position, functions=(lambda x, s=scale: x * s, lambda y, s=scale: y / s))
+        twin.set_ylabel(f"{name} [household-yr/BTC]")

@@ -9,14 +9,7 @@ from hashjoule.scenarios.uncertain import SHARES, ParameterSpace
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.policy import compile_policies
 
-
-def short(tmp_path, body="", start="2021-01-01", end="2021-12-31", name="short"):
-    path = tmp_path / f"{name}.toml"
-    path.write_text(f'name = "{name}"\nextends = "china-2021"\n[run]\nstart = {start}\nend = {end}\n{body}',
-                    encoding="utf-8")
-    scenario, _ = load_scenario(str(path))
-    inputs = resolve(scenario, str(path))
-    return scenario, inputs, ParameterSpace(scenario, inputs)
+from scenarioworld import short
 
 
 @pytest.fixture(scope="module")

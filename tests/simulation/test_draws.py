@@ -5,23 +5,17 @@ import numpy as np
 import pytest
 
 from hashjoule.network import chain
-from hashjoule.scenarios.load import load_scenario
-from hashjoule.scenarios.resolve import resolve
-from hashjoule.scenarios.uncertain import ParameterSpace
 from hashjoule.simulation.draws import initial_capacity
 from hashjoule.simulation.economics import hashprice_usd_per_ths_day
 from hashjoule.simulation.fleet import Fleet
 
 
+from scenarioworld import short
+
 @pytest.fixture(scope="module")
 def china(tmp_path_factory):
     """The library's china-2021 over 2021: its scenario, central inputs and parameter space."""
-    path = tmp_path_factory.mktemp("draws") / "short.toml"
-    path.write_text('name = "short"\nextends = "china-2021"\n[run]\nstart = 2021-01-01\nend = 2021-12-31\n',
-                    encoding="utf-8")
-    scenario, _ = load_scenario(str(path))
-    inputs = resolve(scenario, str(path))
-    return scenario, inputs, ParameterSpace(scenario, inputs)
+    return short(tmp_path_factory.mktemp("draws"))
 
 
 def test_each_draw_starts_at_the_observed_hashrate(china):

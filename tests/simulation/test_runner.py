@@ -5,24 +5,19 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hashjoule.scenarios.load import load_scenario
-from hashjoule.scenarios.resolve import resolve
-from hashjoule.scenarios.uncertain import ParameterSpace
 from hashjoule.simulation import checkpoint as ckpt
 from hashjoule.simulation import reduce as rd
 from hashjoule.simulation import runner
 from hashjoule.errors import InputError
 
 
+from scenarioworld import short
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """China's 2021 in a one-year run, every draw sampling the file's distributions."""
-    path = tmp_path_factory.mktemp("mc") / "short.toml"
-    path.write_text('name = "short"\nextends = "china-2021"\n[run]\nstart = 2021-03-01\nend = 2021-09-30\n',
-                    encoding="utf-8")
-    scenario, _ = load_scenario(str(path))
-    inputs = resolve(scenario, str(path))
-    return inputs, ParameterSpace(scenario, inputs)
+    _, inputs, space = short(tmp_path_factory.mktemp("mc"), start="2021-03-01", end="2021-09-30")
+    return inputs, space
 
 
 @pytest.fixture(scope="module")
