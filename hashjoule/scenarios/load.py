@@ -198,10 +198,12 @@ def _without_set_name(base: dict, override: dict) -> dict:
 
 
 def _merge(base: dict, override: dict) -> dict:
-    """Tables merge key by key; any other value (lists included) replaces the base's."""
+    """Tables merge key by key; any other value (lists included) replaces the base's, and so
+    does a distribution (a table with ``dist``): it is one value, whatever kind the base's was."""
     out = dict(base)
     for key, value in override.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        merge = isinstance(value, dict) and "dist" not in value and isinstance(out.get(key), dict)
+        out[key] = _merge(out[key], value) if merge else value
     return out
 
 
@@ -249,8 +251,10 @@ def _message(error: dict) -> str:
         return "a value (this key is required)"
     if kind == "extra_forbidden":
         key = str(error["loc"][-1])
-        close = difflib.get_close_matches(key, sorted(_all_keys()), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        known = _all_keys()
+        close = [c for c in difflib.get_close_matches(key, sorted(known), n=2) if c != key][:1]
+        hint = (f" ({key!r} belongs to another kind of table, e.g. another distribution)" if key in known
+                else f" (did you mean {close[0]!r}?)" if close else "")
         return f"a known key{hint}; see docs/scenarios.md for the file format"
     if kind == "string_pattern_mismatch":
         return "letters, digits, '-', '_' or '.', starting with a letter or digit"

@@ -36,6 +36,38 @@ from hashjoule.simulation.world import (baseline_inputs, follow_observed_split_u
 FLEET_UNCERTAIN = ("growth_per_day", "unprofitable_retirement_days", "supply_ths_per_day", "supply_growth_per_year")
 
 
+#: Quantities a region may set for itself, each with the ``[uncertainty]`` key that applies
+#: where it does not (a factor on the world's value, or, for PUE, a value).
+REGION_QUANTITIES = {"tariff_dry_usd_per_kwh": "tariff_scale", "tariff_wet_usd_per_kwh": "tariff_scale",
+                     "pue": "pue", "emission_factor_t_per_mwh": "emission_factor_scale"}
+
+
+def region_keys(scenario: Scenario, names) -> dict[str, list[str | None]]:
+    """Which key of the file sets each region's quantities (:data:`REGION_QUANTITIES`): per
+    quantity, per region of ``names``, ``regions.NAME.QUANTITY`` where the region gives its
+    own value, else ``uncertainty.KEY``, or None where neither is given (the world's value
+    holds). The one statement of which value wins, for the central world and every draw."""
+    keys = {}
+    for quantity, section in REGION_QUANTITIES.items():
+        keys[quantity] = []
+        for name in names:
+            own = scenario.regions.get(name)
+            if own is not None and getattr(own, quantity) is not None:
+                keys[quantity].append(f"regions.{name}.{quantity}")
+            else:
+                keys[quantity].append(f"uncertainty.{section}" if getattr(scenario.uncertainty, section) is not None
+                                      else None)
+    return keys
+
+
+def key_value(scenario: Scenario, key: str):
+    """The number or distribution a key of :func:`region_keys` names in the file."""
+    path, quantity = key.rsplit(".", 1)
+    if path.startswith("regions."):
+        return getattr(scenario.regions[path[len("regions."):]], quantity)
+    return getattr(scenario.uncertainty, quantity)
+
+
 def model_regions() -> tuple[str, ...]:
     """Names of the model's regions."""
     return tuple(read_table("model_regions").region)
@@ -147,22 +179,22 @@ def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
     r = inputs.regions
     names = list(r.names)
     wet = is_wet(inputs.time)
-    tariff = r.tariff_usd_per_kwh * central(u.tariff_scale)
-    pue = np.full(len(names), central(u.pue)) if u.pue is not None else r.pue.copy()
-    ef = r.emission_factor_t_per_mwh * central(u.emission_factor_scale)
+    keys = region_keys(scenario, names)
+    tariff, pue, ef = r.tariff_usd_per_kwh.copy(), r.pue.copy(), r.emission_factor_t_per_mwh.copy()
+    for quantity, days in (("tariff_dry_usd_per_kwh", ~wet), ("tariff_wet_usd_per_kwh", wet)):
+        for i, key in enumerate(keys[quantity]):
+            value = central(key_value(scenario, key))
+            tariff[days, i] = value if key.startswith("regions.") else tariff[days, i] * value
+    for i, (pue_key, ef_key) in enumerate(zip(keys["pue"], keys["emission_factor_t_per_mwh"])):
+        if pue_key is not None:
+            pue[i] = central(key_value(scenario, pue_key))
+        value = central(key_value(scenario, ef_key))
+        ef[i] = value if ef_key.startswith("regions.") else ef[i] * value
     share = r.initial_share.copy()
     given = np.zeros(len(names), dtype=bool)
     for name, o in scenario.regions.items():
-        i = names.index(name)
-        if o.tariff_dry_usd_per_kwh is not None:
-            tariff[~wet, i] = central(o.tariff_dry_usd_per_kwh)
-        if o.tariff_wet_usd_per_kwh is not None:
-            tariff[wet, i] = central(o.tariff_wet_usd_per_kwh)
-        if o.pue is not None:
-            pue[i] = central(o.pue)
-        if o.emission_factor_t_per_mwh is not None:
-            ef[i] = central(o.emission_factor_t_per_mwh)
         if o.share is not None:
+            i = names.index(name)
             share[i], given[i] = o.share, True
     split = {}
     if given.any():  # shares of the file's own: kept all along, instead of the Mining Map's

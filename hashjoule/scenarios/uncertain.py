@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from hashjoule.scenarios.parameter_sets import set_distributions
-from hashjoule.scenarios.resolve import FLEET_UNCERTAIN, policies
+from hashjoule.scenarios.resolve import FLEET_UNCERTAIN, key_value, policies, region_keys
 from hashjoule.scenarios.schema import BOUNDS, HiddenMiningPolicy, RelocationPolicy, Scenario, central
 from hashjoule.simulation import policy as pol
 from hashjoule.simulation.draws import DrawValues
@@ -128,8 +128,7 @@ class ParameterSpace:
         base = DrawValues.central(x, n)
         names = list(x.regions.names)
         sampled = self.sampled(u)
-        fixed = {q: {name for name, o in self.scenario.regions.items() if getattr(o, q) is not None}
-                 for q in ("tariff_dry_usd_per_kwh", "tariff_wet_usd_per_kwh", "pue", "emission_factor_t_per_mwh")}
+        keys = region_keys(self.scenario, names)
         u_section = self.scenario.uncertainty
 
         def ratio(key, model_value):
@@ -139,24 +138,17 @@ class ParameterSpace:
         tariff = base.tariff_scale.copy()
         pue = base.pue.copy()
         ef = base.emission_factor_t_per_mwh.copy()
-        scale = ratio("uncertainty.tariff_scale", u_section.tariff_scale)
-        for season, q in enumerate(("tariff_dry_usd_per_kwh", "tariff_wet_usd_per_kwh")):
-            for i, name in enumerate(names):
-                key = f"regions.{name}.{q}"
-                if key in sampled:
-                    tariff[:, season, i] = ratio(key, getattr(self.scenario.regions[name], q))
-                elif name not in fixed[q]:
-                    tariff[:, season, i] = scale
-        ef_scale = ratio("uncertainty.emission_factor_scale", u_section.emission_factor_scale)
-        for i, name in enumerate(names):
-            if f"regions.{name}.pue" in sampled:
-                pue[:, i] = sampled[f"regions.{name}.pue"]
-            elif name not in fixed["pue"] and "uncertainty.pue" in sampled:
-                pue[:, i] = sampled["uncertainty.pue"]
-            if f"regions.{name}.emission_factor_t_per_mwh" in sampled:
-                ef[:, i] = sampled[f"regions.{name}.emission_factor_t_per_mwh"]
-            elif name not in fixed["emission_factor_t_per_mwh"]:
-                ef[:, i] *= ef_scale
+        for season, quantity in enumerate(("tariff_dry_usd_per_kwh", "tariff_wet_usd_per_kwh")):
+            for i, key in enumerate(keys[quantity]):
+                tariff[:, season, i] = ratio(key, key_value(self.scenario, key))
+        for i, (pue_key, ef_key) in enumerate(zip(keys["pue"], keys["emission_factor_t_per_mwh"])):
+            if pue_key in sampled:
+                pue[:, i] = sampled[pue_key]
+            if ef_key.startswith("regions."):
+                if ef_key in sampled:
+                    ef[:, i] = sampled[ef_key]
+            else:
+                ef[:, i] *= ratio(ef_key, key_value(self.scenario, ef_key))
         share = base.share
         if self.concentration:
             share = self._shares(u[:, len(self.parameters)])

@@ -133,3 +133,11 @@ def test_a_key_of_non_ascii_digits_is_reported_not_parsed(tmp_path):
     path.write_text('name = "sup"\n[regions."¹"]\nshare = 2.0\n', encoding="utf-8")
     with pytest.raises(InputError, match="sup.toml"):
         load_scenario(str(path))
+
+
+def test_a_distribution_replaces_the_extended_files_whatever_its_kind(tmp_path):
+    """china-2021's PUE is triangular: a file extending it may make it uniform (the two do not merge)."""
+    path = tmp_path / "s.toml"
+    path.write_text('name = "s"\nextends = "china-2021"\n[uncertainty]\npue = { dist = "uniform", low = 1.05, high = 1.2 }\n')
+    pue = load_scenario(str(path))[0].uncertainty.pue
+    assert pue.dist == "uniform" and (pue.low, pue.high) == (1.05, 1.2)
