@@ -141,7 +141,7 @@ class EnsembleChain:
         self.epoch_end_s[rows, k] = end_time
         self.epoch_difficulty[rows, k] = self.difficulty[rows]
         timespan = np.floor(end_time).astype(np.int64) - np.floor(self.first_time[rows]).astype(np.int64)
-        self.bits[rows] = chain.next_bits_array(self.bits[rows], timespan)
+        self.bits[rows] = chain.next_bits_many(self.bits[rows], timespan)
         self.difficulty[rows] = chain.difficulty_from_bits_array(self.bits[rows])
         self.epochs_done[rows] += 1
         self.epoch_end_height[rows] += chain.RETARGET_INTERVAL

@@ -257,6 +257,16 @@ def test_vectorised_retarget_on_every_bundled_epoch(headers):
     np.testing.assert_array_equal(chain.next_bits_array(bits[:-1], spans), expected)
 
 
+@pytest.mark.parametrize("count", [1, chain.FEW_EPOCHS, chain.FEW_EPOCHS + 1, 200])
+def test_several_epochs_retarget_alike_one_by_one_or_vectorised(headers, count):
+    """next_bits_many takes next_bits for a few epochs and next_bits_array for more: the same numbers."""
+    bits, spans = headers.bits.to_numpy()[:-1][-count:], np.diff(headers.time_unix.to_numpy())[-count:]
+    many = chain.next_bits_many(bits, spans)
+    assert many.dtype == np.int64 and many.shape == bits.shape
+    np.testing.assert_array_equal(many, [chain.next_bits(int(b), 0, int(s)) for b, s in zip(bits, spans)])
+    np.testing.assert_array_equal(many, chain.next_bits_array(bits, spans))
+
+
 def test_vectorised_difficulty(headers):
     exact = [chain.difficulty_from_bits(int(b)) for b in headers.bits]
     np.testing.assert_allclose(chain.difficulty_from_bits_array(headers.bits.to_numpy()), exact, rtol=1e-12)
