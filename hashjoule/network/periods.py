@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -23,6 +24,8 @@ def parse_day(value, name: str) -> pd.Timestamp:
     hashjoule.errors.InputError
         If ``value`` is not a valid day.
     """
+    if isinstance(value, (bool, int, float, np.number)):  # pandas would read a number as nanoseconds
+        raise InputError.single(name, "", "a day written YYYY-MM-DD", repr(value))
     try:
         if isinstance(value, str):  # strictly a calendar day: not "2021", "20210101" or a time
             day = pd.to_datetime(value.strip(), format="%Y-%m-%d")

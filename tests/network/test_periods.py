@@ -24,7 +24,8 @@ def test_a_day_from_text_date_or_timestamp_is_midnight(value):
     assert parse_day(value, "start") == pd.Timestamp("2021-05-19")
 
 
-@pytest.mark.parametrize("value", ["2021", "20210519", "2021-02-30", "2021-05-19 12:00", "", "yesterday", None])
+@pytest.mark.parametrize("value", ["2021", "20210519", "2021-02-30", "2021-05-19 12:00", "", "yesterday", None, 3.5,
+                                   20210519, True, np.int64(5)])
 def test_anything_but_a_calendar_day_is_refused_by_name(value):
     with pytest.raises(InputError) as caught:
         parse_day(value, "--date")
