@@ -310,8 +310,9 @@ def next_bits_many(last_bits, timespan_s) -> np.ndarray:
     bits = np.asarray(last_bits, dtype=np.int64)
     if bits.size > FEW_EPOCHS:
         return next_bits_array(bits, timespan_s)
-    spans = np.asarray(timespan_s, dtype=np.int64).tolist()
-    return np.array([next_bits(b, 0, t) for b, t in zip(bits.tolist(), spans)], dtype=np.int64).reshape(bits.shape)
+    spans = np.broadcast_to(np.asarray(timespan_s, dtype=np.int64), bits.shape).ravel().tolist()
+    return np.array([next_bits(b, 0, t) for b, t in zip(bits.ravel().tolist(), spans)],
+                    dtype=np.int64).reshape(bits.shape)
 
 
 def difficulty_from_bits_array(bits) -> np.ndarray:

@@ -253,7 +253,7 @@ def _message(error: dict) -> str:
         key = str(error["loc"][-1])
         known = _all_keys()
         close = [c for c in difflib.get_close_matches(key, sorted(known), n=2) if c != key][:1]
-        hint = (f" ({key!r} belongs to another kind of table, e.g. another distribution)" if key in known
+        hint = (f" ({key!r} is a key of another table or distribution, not of this one)" if key in known
                 else f" (did you mean {close[0]!r}?)" if close else "")
         return f"a known key{hint}; see docs/scenarios.md for the file format"
     if kind == "string_pattern_mismatch":

@@ -166,7 +166,7 @@ def resolve(scenario: Scenario, label: str = "scenario", known_until=None) -> Mo
     inputs = _override_regions(inputs, scenario)
     schedule = pol.compile_policies(policies(scenario), inputs.time, inputs.regions.names)
     # the observed regional split is followed only until the scenario's first policy moves machines
-    regions = follow_observed_split_until(inputs.regions, schedule.first_move_day())
+    regions = follow_observed_split_until(inputs.regions, inputs.time, schedule.first_move_day(), known_until)
     return inputs.with_changes(policy=schedule, regions=regions)
 
 
@@ -188,8 +188,9 @@ def _override_regions(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
     for i, (pue_key, ef_key) in enumerate(zip(keys["pue"], keys["emission_factor_t_per_mwh"])):
         if pue_key is not None:
             pue[i] = central(key_value(scenario, pue_key))
-        value = central(key_value(scenario, ef_key))
-        ef[i] = value if ef_key.startswith("regions.") else ef[i] * value
+        if ef_key is not None:
+            value = central(key_value(scenario, ef_key))
+            ef[i] = value if ef_key.startswith("regions.") else ef[i] * value
     share = r.initial_share.copy()
     given = np.zeros(len(names), dtype=bool)
     for name, o in scenario.regions.items():

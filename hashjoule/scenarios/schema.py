@@ -67,7 +67,7 @@ class Fleet(StrictModel):
         "fixed", description="where machines are: `fixed`, the Mining Map's mean of Sep 2019 - Aug 2020 all along (as "
         "the bundled parameter sets were fitted); `mining-map`, the installed capacity split as the map observed it "
         "on the first of each month from Sep 2019 to Feb 2021, or until the scenario's first policy that moves "
-        "machines (docs/fleet-simulation.md)")
+        "machines (docs/fleet-simulation.md); a file giving a region's `share` keeps its own shares instead")
 
 
 class RegionOverride(StrictModel):

@@ -144,7 +144,7 @@ class ParameterSpace:
         for i, (pue_key, ef_key) in enumerate(zip(keys["pue"], keys["emission_factor_t_per_mwh"])):
             if pue_key in sampled:
                 pue[:, i] = sampled[pue_key]
-            if ef_key.startswith("regions."):
+            if ef_key is None or ef_key.startswith("regions."):
                 if ef_key in sampled:
                     ef[:, i] = sampled[ef_key]
             else:

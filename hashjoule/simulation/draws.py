@@ -110,6 +110,8 @@ class DrawValues:
             raise ValueError(f"supply_growth_per_year: expected values > -1 of shape {(n,)}")
         if not np.allclose(self.share.sum(axis=1), 1.0):
             raise ValueError("share: expected each draw's shares to sum to 1")
+        if self.policy.n != n:
+            raise ValueError(f"policy: expected a schedule of {n} draws, got {self.policy.n}")
         return self
 
 

@@ -22,6 +22,8 @@ Assumptions (each a parameter of :class:`~hashjoule.simulation.inputs.ModelInput
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from hashjoule.network.chain import HASHES_PER_DIFFICULTY
@@ -58,9 +60,12 @@ class Fleet:
         self.inputs = inputs
         self.n = n
         #: the draws' uncertain parameters (central values if none are given)
-        self.values = v = (DrawValues.central(inputs, n) if values is None else values).checked(len(inputs.regions.names))
+        regions = len(inputs.regions.names)
+        self.values = v = (DrawValues.central(inputs, n) if values is None else values).checked(regions)
         if v.n != n:
             raise ValueError(f"values: expected {n} draws, got {v.n}")
+        if values is not None:  # the central world's schedule was checked with the inputs
+            self.values = v = replace(v, policy=v.policy.checked(inputs.days, regions))
         self._init_stocks(central=values is None)
         self._init_costs()
         self._init_calendar()
@@ -351,9 +356,11 @@ class Fleet:
         region its mix of classes; regions without capacity stay without."""
         installed = self.capacity.sum(axis=0)  # (n, R)
         want = np.where(installed > 0, target[None, :] * self.share_ratio, 0.0)
-        want /= want.sum(axis=1, keepdims=True)
+        total = want.sum(axis=1, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
+            want /= total
             factor = np.where(installed > 0, want * installed.sum(axis=1, keepdims=True) / installed, 1.0)
+        factor[total[:, 0] <= 0] = 1.0  # no region of the target holds capacity: left as it is
         self.capacity *= factor[None, :, :]
 
     def _force_out(self, day: int) -> None:

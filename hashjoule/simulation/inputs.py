@@ -2,10 +2,10 @@
 
 The engines read only :class:`ModelInputs`: they know nothing of files, scenario
 schemas or policy types. Policies arrive already compiled into their schedule
-(:class:`~hashjoule.simulation.policy_schedule.PolicySchedule`, one draw), prices as a history plus a stochastic model for the days after
-it (:class:`Market`). Each class checks its own arrays on construction, so physical
-nonsense (negative capacity, NaN tariffs, shares that do not sum to one) is refused
-before any engine runs.
+(:class:`~hashjoule.simulation.policy_schedule.PolicySchedule`, one draw), prices as a
+history plus a stochastic model for the days after it (:class:`Market`). Each class checks
+its own arrays on construction, so physical nonsense (negative capacity, NaN tariffs,
+shares that do not sum to one) is refused before any engine runs.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ class Regions:
             else np.asarray(self.share_target_days, dtype=np.int64),
         )
         k = out.share_target_days.size
-        if np.any(np.diff(out.share_target_days) <= 0) or np.any((out.share_target_days < 1) | (out.share_target_days >= days)):
+        target_days = out.share_target_days
+        if np.any(np.diff(target_days) <= 0) or np.any((target_days < 1) | (target_days >= days)):
             raise ValueError("share_target_days: expected increasing days of the run after its first")
         out = replace(out, share_targets=_check("share_targets", np.zeros((0, r)) if self.share_targets is None
                                                 else self.share_targets, (k, r), low=0, high=1))

@@ -217,7 +217,8 @@ class PolicySchedule:
         for name in ("adder_days", "curtail_days", "ban_days"):
             steps[name] = _steps(getattr(self, name), name, days)
         removal_days = np.asarray(self.removal_days, dtype=np.int64)
-        if removal_days.ndim != 1 or np.any(np.diff(removal_days) <= 0) or np.any((removal_days < 0) | (removal_days >= days)):
+        outside = np.any((removal_days < 0) | (removal_days >= days))
+        if removal_days.ndim != 1 or np.any(np.diff(removal_days) <= 0) or outside:
             raise ValueError("removal_days: expected increasing days of the run")
         banned = np.asarray(self.banned, dtype=bool)
         regions_covered = np.asarray(self.adder_regions, dtype=bool)
@@ -230,7 +231,8 @@ class PolicySchedule:
             removal_rate=_checked("removal_rate", self.removal_rate, (removal_days.size, n, regions), 0, 1),
             adder_usd_per_kwh=_checked("tariff_adder_usd_per_kwh", self.adder_usd_per_kwh,
                                        (steps["adder_days"].size, n, regions), 0),
-            curtailed_share=_checked("curtailed_share", self.curtailed_share, (steps["curtail_days"].size, n, regions), 0, 1),
+            curtailed_share=_checked("curtailed_share", self.curtailed_share,
+                                     (steps["curtail_days"].size, n, regions), 0, 1),
             destinations=_checked("relocation_destinations", self.destinations, (regions,), 0),
             relocation_share=_checked("relocation_share", self.relocation_share, (n, regions), 0, 1),
             relocation_delay_days=_checked("relocation_delay_days", self.relocation_delay_days, (n,), 1),
@@ -241,7 +243,12 @@ class PolicySchedule:
         )
         if not (np.all(np.isfinite(out.adder_usd_per_kwh)) and np.all(np.isfinite(out.relocation_delay_days))
                 and np.all(np.isfinite(out.hidden_resume_days))):
-            raise ValueError("tariff_adder_usd_per_kwh, relocation_delay_days, hidden_resume_days: expected finite numbers")
+            raise ValueError("tariff_adder_usd_per_kwh, relocation_delay_days, hidden_resume_days: "
+                             "expected finite numbers")
+        if not np.all(np.isfinite(out.destinations)):
+            raise ValueError("relocation_destinations: expected finite weights")
+        if np.any((out.adder_usd_per_kwh > 0).any(axis=1) & ~out.adder_regions):
+            raise ValueError("adder_regions: expected every region with a surcharge in some draw to be marked")
         if not np.all(out.hosting_mw_per_day > 0):  # infinity: no wait for hosting
             raise ValueError("hosting_mw_per_day: expected a positive number [MW/d]")
         if out.relocation_share.any() and not out.destinations.any():

@@ -39,10 +39,10 @@ WET_MONTHS = (5, 6, 7, 8, 9, 10)
 #: before the map begins: Sep 2019 - Aug 2020, one whole seasonal cycle from the map's first
 #: month (CCAF) (assumption for the years before).
 SHARE_MONTHS = ("2019-09-01", "2020-08-01")
-#: The fleet follows the Mining Map's monthly shares (:func:`observed_shares`) from its first
-#: month up to this one: February 2021, the last month before the first of the 2021
-#: shutdowns (Inner Mongolia's, announced on 2021-02-25), so that a world without them and
-#: a scenario with them start from the same observed split.
+#: The fleet may follow the Mining Map's monthly shares (:func:`observed_shares`) from its
+#: first month up to this one: February 2021, the last month before the first of the 2021
+#: shutdowns (Inner Mongolia's: a draft notice on 2021-02-25, announced 2021-03-09), so that
+#: a world without them and a scenario with them start from the same observed split.
 SHARE_TARGET_LAST = "2021-02-01"
 #: Log-logistic shape of tariffs inside a region; k = 4 puts the quartiles at the median
 #: / 1.32 and x 1.32 (assumption, to be calibrated).
@@ -129,64 +129,83 @@ def _shares(table: pd.DataFrame, known_until: pd.Timestamp | None = None) -> np.
     return mean / mean.sum()
 
 
-def observed_shares(time: np.ndarray, initial_share: np.ndarray, last=SHARE_TARGET_LAST,
-                    known_until: pd.Timestamp | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _map_months(time: np.ndarray, last, known_until: pd.Timestamp | None) -> tuple[np.ndarray, np.ndarray]:
+    """The Mining Map's months from its first to ``last`` (and the last published by
+    ``known_until``): their first days as indices into ``time`` (negative before it) and the
+    model regions' shares, (M, R), each row summing to 1; on the last, China's share is split
+    among its provinces as over the twelve months ending with it (one seasonal cycle, as
+    :data:`SHARE_MONTHS` does), since that split holds from then on and miners moved between
+    Sichuan and Yunnan's hydro and Xinjiang and Inner Mongolia's coal with the rains."""
+    table = read_table("model_regions")
+    first = pd.Timestamp(SHARE_MONTHS[0])
+    stop = _last_published(pd.Timestamp(last), known_until)
+    if stop < first:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, len(table)))
+    months, shares = _map_shares(table, first, stop)
+    shares = np.nan_to_num(shares)
+    shares /= shares.sum(axis=1, keepdims=True)
+    china = (table.kind == "china_province").to_numpy()
+    within = shares[-12:, china].mean(axis=0)
+    shares[-1, china] = shares[-1, china].sum() * within / within.sum()
+    days = (months.to_numpy(dtype="datetime64[D]") - np.asarray(time[0], dtype="datetime64[D]")).astype(np.int64)
+    return days, shares
+
+
+def _deployment(initial_share: np.ndarray, days: np.ndarray, targets: np.ndarray, length: int) -> np.ndarray:
+    """Where new machines go, per day, (T, R): the initial share, then each target's from its day."""
+    deployment = np.tile(initial_share, (length, 1))
+    for day, share in zip(days, targets):
+        deployment[day:] = share
+    return deployment
+
+
+def observed_shares(time: np.ndarray, default_share: np.ndarray, last=SHARE_TARGET_LAST,
+                    known_until: pd.Timestamp | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Where the fleet's machines are, as the Mining Map observed it month by month.
 
-    On the first day of each map month inside the run, from the map's first (September
-    2019) to ``last`` (and, with ``known_until``, the last published by then), the installed
-    capacity is to be split among regions as the map's hashrate was that month, except that
-    on the last China's share is split among its provinces as over the twelve months ending
-    with it (one seasonal cycle, as :data:`SHARE_MONTHS` does); new machines go where the
-    latest of those targets puts the hashrate (before the first, by ``initial_share``). Miners moved between regions as the map shows (Sichuan's seasonal
-    migration, the move from China to North America and Kazakhstan in 2020-2021): following
-    it keeps the regional split observed while the total follows the fleet's own dynamics.
+    The run starts from the split of the latest map month begun by its first day (else
+    ``default_share``); on the first day of each later map month, to ``last`` (and the last
+    published by ``known_until``), the installed capacity is to be split among regions as
+    the map's hashrate was that month (the last month's provinces over a seasonal cycle,
+    :func:`_map_months`); new machines go where the latest of these puts the hashrate. Miners
+    moved between regions as the map shows (Sichuan's seasonal migration, the move from China
+    to North America and Kazakhstan in 2020-2021): following it keeps the regional split
+    observed while the total follows the fleet's own dynamics.
 
     Returns
     -------
+    initial_share : numpy.ndarray
+        The first day's split. (R,) [1]
     days : numpy.ndarray of int
-        The target days, indices into ``time``. (K,)
+        The target days, indices into ``time`` after its first. (K,)
     targets : numpy.ndarray
         Each target day's shares. (K, R) [1]
     deployment_share : numpy.ndarray
         Share of new machines in each region, per day. (T, R) [1]
     """
-    table = read_table("model_regions")
-    first = pd.Timestamp(SHARE_MONTHS[0])
-    stop = _last_published(pd.Timestamp(last), known_until)
-    deployment = np.tile(initial_share, (len(time), 1))
-    if stop < first:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, initial_share.size)), deployment
-    months, shares = _map_shares(table, first, stop)
-    shares = np.nan_to_num(shares)
-    shares /= shares.sum(axis=1, keepdims=True)
-    # the last month followed holds from then on: China's provinces split as over the seasonal
-    # cycle ending with it, so that the split kept is not one season's (miners moved between
-    # Sichuan and Yunnan's hydro and Xinjiang and Inner Mongolia's coal with the rains)
-    china = (table.kind == "china_province").to_numpy()
-    within = shares[-12:, china].mean(axis=0)
-    shares[-1, china] = shares[-1, china].sum() * within / within.sum()
-    days = ((months.to_numpy(dtype="datetime64[D]") - np.asarray(time[0], dtype="datetime64[D]"))
-            .astype(np.int64))
-    inside = (days >= 1) & (days < len(time))  # the first day's split is the initial share
-    for day, share in zip(days, shares):
-        deployment[max(day, 0):] = share
-    return days[inside], shares[inside], deployment
+    days, shares = _map_months(time, last, known_until)
+    before = days <= 0
+    initial = shares[before][-1] if before.any() else np.asarray(default_share, dtype=float)
+    inside = (days >= 1) & (days < len(time))
+    return initial, days[inside], shares[inside], _deployment(initial, days[inside], shares[inside], len(time))
 
 
-def follow_observed_split_until(regions: Regions, day: int | None) -> Regions:
+def follow_observed_split_until(regions: Regions, time: np.ndarray, day: int | None,
+                                known_until: pd.Timestamp | None = None) -> Regions:
     """``regions`` following the observed split (:func:`observed_shares`) only before ``day``,
-    a scenario's first policy on where machines may run (None: no such policy): later
-    target days are dropped, and new machines from the first of them on go where the last
-    kept one (or the initial share) put them."""
+    a scenario's first policy on where machines may run (None: no such policy): later target
+    days are dropped, the last kept one is the map's month taken over a seasonal cycle, and
+    new machines from then on go where it (or the first day's split) puts them."""
     if day is None or regions.share_target_days is None or not np.any(regions.share_target_days >= day):
         return regions
-    keep = regions.share_target_days < day
-    last = regions.share_targets[keep][-1] if keep.any() else regions.initial_share
-    deployment = regions.deployment_share.copy()
-    deployment[regions.share_target_days[~keep][0]:] = last
-    return replace(regions, share_target_days=regions.share_target_days[keep],
-                   share_targets=regions.share_targets[keep], deployment_share=deployment)
+    known_until = None if known_until is None else pd.Timestamp(known_until)
+    days, targets = np.zeros(0, dtype=np.int64), np.zeros((0, regions.initial_share.size))
+    if day > 0:
+        month = pd.Timestamp(time[day - 1]).to_period("M").to_timestamp()
+        _, days, targets, _ = observed_shares(time, regions.initial_share, min(month, pd.Timestamp(SHARE_TARGET_LAST)),
+                                              known_until)
+    return replace(regions, share_target_days=days, share_targets=targets,
+                   deployment_share=_deployment(regions.initial_share, days, targets, len(time)))
 
 
 def is_wet(time) -> np.ndarray:
@@ -211,7 +230,7 @@ def baseline_regions(time: np.ndarray, known_until: pd.Timestamp | None = None, 
     tariff = np.where(wet, table.tariff_wet_usd_per_kwh.to_numpy()[None, :], table.tariff_dry_usd_per_kwh.to_numpy()[None, :])
     share = _shares(table, known_until)
     if follow_map:
-        target_days, targets, deployment = observed_shares(time, share, known_until=known_until)
+        share, target_days, targets, deployment = observed_shares(time, share, known_until=known_until)
     else:
         target_days, targets, deployment = None, None, np.tile(share, (len(time), 1))
     return Regions(

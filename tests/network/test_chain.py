@@ -265,6 +265,7 @@ def test_several_epochs_retarget_alike_one_by_one_or_vectorised(headers, count):
     assert many.dtype == np.int64 and many.shape == bits.shape
     np.testing.assert_array_equal(many, [chain.next_bits(int(b), 0, int(s)) for b, s in zip(bits, spans)])
     np.testing.assert_array_equal(many, chain.next_bits_array(bits, spans))
+    assert chain.next_bits_many(int(bits[0]), int(spans[0])) == many[0]  # one epoch, as a number
 
 
 def test_vectorised_difficulty(headers):

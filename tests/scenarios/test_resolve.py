@@ -69,3 +69,22 @@ def test_the_observed_split_is_followed_until_a_scenarios_first_policy_moves_mac
     own = mapped("baseline", '[regions."United States"]\nshare = 0.5\n')
     assert own.regions.share_target_days.size == 0
     assert (own.regions.deployment_share == own.regions.initial_share).all()
+
+
+def test_a_split_cut_by_an_early_policy_keeps_its_last_month_over_a_seasonal_cycle(tmp_path):
+    """A ban from 2020-07-15: the map is followed to July 2020, and July's provinces are taken
+    over the twelve months ending with it, as they then hold for the rest of the run."""
+    from hashjoule.simulation.world import observed_shares
+
+    path = tmp_path / "ban.toml"
+    path.write_text('name = "ban"\nextends = "baseline"\n[fleet]\nregional_split = "mining-map"\n'
+                    '[[policy]]\ntype = "deployment_ban"\nregions = ["Sichuan"]\nstart = 2020-07-15\n')
+    x = resolve(load_scenario(str(path))[0])
+    r = x.regions
+    assert str(x.time[r.share_target_days[-1]]) == "2020-07-01"
+    raw = observed_shares(x.time, r.initial_share, last="2020-08-01")[2]  # July is not the last here
+    july = raw[list(x.time[observed_shares(x.time, r.initial_share, last="2020-08-01")[1]].astype(str)).index("2020-07-01")]
+    china = slice(0, 9)
+    assert r.share_targets[-1][china].sum() == pytest.approx(july[china].sum(), rel=1e-12)
+    assert r.share_targets[-1][0] != pytest.approx(july[0], rel=1e-3)  # Sichuan: the cycle's, not July's
+    assert (r.deployment_share[r.share_target_days[-1]:] == r.share_targets[-1]).all()

@@ -49,3 +49,15 @@ def test_both_engines_read_a_draws_values_alike(china):
     np.testing.assert_allclose(des.energy.sum("region"), ens.energy.sum("region"), rtol=1e-6)
     np.testing.assert_allclose(des.co2.sum("region"), ens.co2.sum("region"), rtol=1e-6)
     assert not np.allclose(ens.co2.sum("region"), central.co2.sum("region"), rtol=1e-3)
+
+
+def test_a_batch_refuses_a_policy_schedule_of_another_number_of_draws(china):
+    """One draw's schedule given to four draws is refused, not applied to all of them."""
+    from dataclasses import replace
+
+    from hashjoule.simulation.draws import DrawValues
+
+    _, inputs, _ = china
+    values = replace(DrawValues.central(inputs, 4), policy=inputs.policy)
+    with pytest.raises(ValueError, match="policy: expected a schedule of 4 draws, got 1"):
+        Fleet(inputs, 4, values)

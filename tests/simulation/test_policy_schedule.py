@@ -37,6 +37,8 @@ def test_a_schedule_made_from_daily_arrays_spreads_back_to_them():
     (lambda s: {"hidden_share": np.full((1, 2), np.nan)}, "hidden_share"),
     (lambda s: {"hosting_mw_per_day": np.array([0.0])}, "hosting_mw_per_day"),
     (lambda s: {"banned": np.zeros((1, 3), bool)}, "banned"),
+    (lambda s: {"destinations": np.array([np.inf, 1.0])}, "relocation_destinations: expected finite"),
+    (lambda s: {"adder_usd_per_kwh": np.full((1, 1, 2), 0.01)}, "adder_regions"),  # a surcharge nobody marked
 ])
 def test_nonsense_schedules_are_refused(change, message):
     from dataclasses import replace

@@ -106,12 +106,27 @@ def test_the_fleet_follows_the_maps_monthly_split_until_february_2021():
     assert (r.deployment_share[:r.share_target_days[0]] == r.initial_share).all()
     # a calibration's cut-off sees only the months published by then
     known = observed_shares(x.time, r.initial_share, known_until=pd.Timestamp("2020-06-15"))
-    assert str(x.time[known[0][-1]]) == "2020-05-01"
+    assert str(x.time[known[1][-1]]) == "2020-05-01"
 
 
-def test_a_world_starting_after_the_map_follows_no_month_it_cannot_see():
-    x = baseline_inputs("2021-06-01", "2021-12-31", follow_map=True)
-    assert x.regions.share_target_days.size == 0
+def test_a_world_starting_inside_or_after_the_followed_months_starts_from_the_maps_split():
+    """A run from 2021-03-01 starts as the map was in February 2021 (its provinces over a
+    seasonal cycle) and follows no later month; one from 2020-06-15 starts as in June 2020."""
+    from hashjoule.simulation.world import observed_shares
+
+    late = baseline_inputs("2021-03-01", "2021-12-31", follow_map=True).regions
+    assert late.share_target_days.size == 0
+    full = baseline_inputs("2019-06-01", "2021-12-31", follow_map=True).regions
+    np.testing.assert_array_equal(late.initial_share, full.share_targets[-1])
+    assert (late.deployment_share == late.initial_share).all()
+    mid = baseline_inputs("2020-06-15", "2020-12-31", follow_map=True)
+    june = observed_shares(mid.time, mid.regions.initial_share, last="2020-06-01")[0]
+    assert str(mid.time[mid.regions.share_target_days[0]]) == "2020-07-01"
+    np.testing.assert_allclose(mid.regions.initial_share.sum(), 1.0)
+    # June 2020 as the run's first split: the raw month, except that as a last month its
+    # provinces are taken over the cycle; China's total is the month's either way
+    china = slice(0, 9)
+    assert mid.regions.initial_share[china].sum() == pytest.approx(june[china].sum(), rel=1e-12)
 
 
 def test_the_fleet_is_split_as_observed_on_each_target_day():
