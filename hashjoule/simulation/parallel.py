@@ -28,6 +28,8 @@ from hashjoule.simulation.kernels import compile_kernels
 
 #: Tasks queued per worker thread on a cluster. [1]
 IN_FLIGHT = 2
+#: Whether this process has forked a local cluster's workers already.
+_forked = False
 
 
 @contextmanager
@@ -52,10 +54,14 @@ def client(workers: int | None = None, scheduler: str | None = None):
         return
     # one single-threaded process per worker: the engines hold the GIL. Workers are forked
     # where the system allows it: they start with this process's modules imported and its
-    # kernels compiled, in a second rather than the 10-20 s a fresh interpreter takes here
-    fork = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    # kernels compiled, in a second rather than the 10-20 s a fresh interpreter takes here.
+    # Only the first local cluster of a process: a fork after one has run inherits the state
+    # of dask's threads of then, and the second cluster's results never came back (they hung)
+    global _forked
+    fork = not _forked and sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
     if fork:
         compile_kernels()
+        _forked = True
     with dask.config.set({"distributed.nanny.pre-spawn-environ": worker_environment(),
                           "distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}), \
             LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=":0",

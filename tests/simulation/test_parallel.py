@@ -24,3 +24,32 @@ def test_the_library_names_its_arguments_and_the_command_line_its_options():
     args = argparse.Namespace(workers=None, scheduler="tcp://127.0.0.1:1")
     assert _name_options(both.value, args).problems[0].source == "--workers/--scheduler"
     assert _name_options(unreachable.value, args).problems[0].source == "--scheduler"
+
+
+TWO_CLUSTERS = """
+from hashjoule.scenarios.load import load_scenario
+from hashjoule.scenarios.resolve import resolve
+from hashjoule.scenarios.uncertain import ParameterSpace
+from hashjoule.simulation.runner import simulate
+
+if __name__ == "__main__":
+    scenario, _ = load_scenario("china-2021")
+    inputs = resolve(scenario, "china-2021")
+    space = ParameterSpace(scenario, inputs)
+    runs = [simulate(inputs, "ensemble", 8, seed=0, space=space, workers=1) for _ in range(2)]
+    print(float(runs[0].annual_energy.sum()) == float(runs[1].annual_energy.sum()))
+"""
+
+
+def test_a_process_may_start_local_clusters_one_after_another(tmp_path):
+    """A report or a comparison starts one local cluster a run: the second must finish too
+    (the second cluster's forked workers hung on china-2021's 15 years), with the first one's
+    numbers."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "two.py"
+    script.write_text(TWO_CLUSTERS)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "True"
