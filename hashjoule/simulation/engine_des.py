@@ -105,9 +105,9 @@ class _Record:
 
 def _policy_change_days(inputs: ModelInputs) -> list[int]:
     """Days on which the central world's policy schedule, spread over the days, changes."""
-    daily = inputs.policy.daily(inputs.days)
-    series = np.concatenate([daily["removal_rate"][:, 0], daily["tariff_adder_usd_per_kwh"][:, 0],
-                             daily["deployment_ban"].astype(float), daily["curtailed_share"][:, 0]], axis=1)
+    daily = inputs.policy.daily(inputs.days, draw=0)
+    series = np.concatenate([daily["removal_rate"], daily["tariff_adder_usd_per_kwh"],
+                             daily["deployment_ban"].astype(float), daily["curtailed_share"]], axis=1)
     changes = np.flatnonzero(np.any(np.diff(series, axis=0) != 0, axis=1)) + 1
     return ([0] if series[0].any() else []) + changes.tolist()
 

@@ -199,15 +199,18 @@ class PolicySchedule:
         """Regions closed to new machines today. (R,) bool"""
         return self.banned[int(np.searchsorted(self.ban_days, day, side="right")) - 1]
 
-    def daily(self, days: int) -> dict[str, np.ndarray]:
+    def daily(self, days: int, draw: int | None = None) -> dict[str, np.ndarray]:
         """The schedule spread over ``days`` days: ``removal_rate``, ``tariff_adder_usd_per_kwh``
-        and ``curtailed_share`` (T, n, R), ``deployment_ban`` (T, R); for logs and checks."""
+        and ``curtailed_share`` (T, n, R), or (T, R) for one ``draw``; ``deployment_ban``
+        (T, R). For logs and checks."""
         removal = np.zeros((days, self.n, self.destinations.size))
         removal[self.removal_days] = self.removal_rate
-        return {"removal_rate": removal,
-                "tariff_adder_usd_per_kwh": _stepped(self.adder_days, self.adder_usd_per_kwh, days),
-                "curtailed_share": _stepped(self.curtail_days, self.curtailed_share, days),
-                "deployment_ban": _stepped(self.ban_days, self.banned, days)}
+        spread = {"removal_rate": removal,
+                  "tariff_adder_usd_per_kwh": _stepped(self.adder_days, self.adder_usd_per_kwh, days),
+                  "curtailed_share": _stepped(self.curtail_days, self.curtailed_share, days)}
+        if draw is not None:
+            spread = {name: values[:, draw] for name, values in spread.items()}
+        return {**spread, "deployment_ban": _stepped(self.ban_days, self.banned, days)}
 
     def checked(self, days: int, regions: int) -> "PolicySchedule":
         """Refuse schedules no world can have: shapes that do not fit the run, rates and

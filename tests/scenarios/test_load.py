@@ -84,8 +84,10 @@ def test_fuzzed_scenarios_never_crash(table, name):
     except Exception as exc:  # the loader turns pydantic's errors into problems
         from pydantic import ValidationError
 
+        from hashjoule.scenarios.messages import schema_problems
+
         assert isinstance(exc, ValidationError)
-        problems = load._problems("fuzz.toml", exc)
+        problems = schema_problems("fuzz.toml", exc)
         assert problems and all(str(p).startswith("fuzz.toml: ") for p in problems)
         return
     try:

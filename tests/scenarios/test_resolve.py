@@ -14,7 +14,7 @@ def test_china_2021_compiles_the_reported_dates():
     inputs = resolve(load_scenario("china-2021")[0])
     days = inputs.time
     names = list(inputs.regions.names)
-    daily = {k: v[:, 0] if v.ndim == 3 else v for k, v in inputs.policy.daily(inputs.days).items()}
+    daily = inputs.policy.daily(inputs.days, draw=0)
     removal = daily["removal_rate"]
     first = {name: str(days[np.flatnonzero(removal[:, names.index(name)])[0]]) for name in
              ("Inner Mongolia", "Xinjiang", "Qinghai", "Sichuan", "Yunnan", "Other China")}

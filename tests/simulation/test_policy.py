@@ -26,8 +26,7 @@ NAMES = ("r0", "r1")
 def daily(policies, time=TIME, names=NAMES):
     """The central schedule of ``policies`` spread over the days: (T, R) arrays."""
     schedule = compile_policies(policies, time, names)
-    spread = {k: v[:, 0] if v.ndim == 3 else v for k, v in schedule.daily(time.size).items()}
-    return SimpleNamespace(**spread, schedule=schedule)
+    return SimpleNamespace(**schedule.daily(time.size, draw=0), schedule=schedule)
 
 
 def test_removal_rate_reaches_the_compliance():
