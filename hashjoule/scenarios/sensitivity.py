@@ -30,7 +30,7 @@ from hashjoule.scenarios.compare import period_totals
 from hashjoule.scenarios.uncertain import describe
 from hashjoule.simulation import engine_ensemble
 from hashjoule.simulation.parallel import client, run_batches
-from hashjoule.simulation.runner import annual_totals
+from hashjoule.simulation.summary import ANNUAL
 
 #: Name of the factor that stands for the random streams of prices and blocks.
 STREAMS = "random streams (price path, block times)"
@@ -54,8 +54,8 @@ def _run_points(scenario, baseline, seed: int, years: tuple[int, int], task) -> 
     for inputs, space in (scenario, baseline):
         columns = [names.index(n) for n in space.names]
         values = space.values(u[:, columns]) if space.names else None
-        ds = engine_ensemble.run_batch(inputs, streams, seed, None, values)
-        runs.append(annual_totals(ds).assign_coords(draw=np.arange(u.shape[0])))
+        summary = engine_ensemble.summarise(inputs, streams, seed, values)
+        runs.append(summary[list(ANNUAL)].assign_coords(draw=np.arange(u.shape[0])))
     return _outputs(runs[0], runs[1], *years)
 
 

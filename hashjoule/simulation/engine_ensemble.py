@@ -18,6 +18,7 @@ their sum over each epoch is exact. The per-block engine
 from __future__ import annotations
 
 import numpy as np
+import xarray as xr
 
 from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.network import chain
@@ -27,6 +28,7 @@ from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.kernels import mine_stretch
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
+from hashjoule.simulation.summary import DaySummary
 
 
 class _EpochRandoms:
@@ -171,23 +173,42 @@ def run_batch(inputs: ModelInputs, draws, seed: int | None = 0, arrays: DailyArr
         See :func:`hashjoule.simulation.results.build_dataset`.
     """
     draws = np.atleast_1d(np.asarray(draws, dtype=np.int64))
-    days, n = inputs.days, draws.size
-    streams = None if seed is None else draw_streams(seed, draws)
-    fleet = Fleet(inputs, n, values)
-    prices = inputs.market.price_paths(days, None if streams is None else streams["price"],
-                                       fleet.values.volatility_scale)
-    state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8)
-    out = (arrays or DailyArrays(inputs, n)).for_draws(n, fleet.values.emission_factor_t_per_mwh)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        _run_days(inputs, prices, fleet, state, out)
-    out.finish(prices)
+    out, state = _simulate(inputs, draws, seed, values,
+                           lambda n, factors: (arrays or DailyArrays(inputs, n)).for_draws(n, factors))
     complete = np.isfinite(state.epoch_end_s)
     complete[:, 0] &= state.first_epoch_complete
     return build_dataset(inputs, draws, out, epoch_end_s=state.epoch_end_s, epoch_difficulty=state.epoch_difficulty,
                          epoch_complete=complete, engine="ensemble", seed=seed)
 
 
-def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: EnsembleChain, out: DailyArrays) -> None:
+def summarise(inputs: ModelInputs, draws, seed: int | None = 0, values: DrawValues | None = None,
+              first_draw: int = 0) -> xr.Dataset:
+    """Simulate the draws ``draws`` as :func:`run_batch` does, keeping only their summary
+    (:meth:`~hashjoule.simulation.summary.DaySummary.dataset`, blocks numbered from
+    ``first_draw``, a multiple of :data:`~hashjoule.simulation.reduce.BLOCK`): the memory
+    of a few days, not of every day of every draw."""
+    draws = np.atleast_1d(np.asarray(draws, dtype=np.int64))
+    out, _ = _simulate(inputs, draws, seed, values, lambda n, factors: DaySummary(inputs, n, factors))
+    return out.dataset(draws, first_draw)
+
+
+def _simulate(inputs: ModelInputs, draws: np.ndarray, seed: int | None, values: DrawValues | None, record):
+    """Run the draws; ``record(n, emission factors)`` gives what the days are written to.
+    Returns it, finished, and the chain's state."""
+    days, n = inputs.days, draws.size
+    streams = None if seed is None else draw_streams(seed, draws)
+    fleet = Fleet(inputs, n, values)
+    prices = inputs.market.price_paths(days, None if streams is None else streams["price"],
+                                       fleet.values.volatility_scale)
+    state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8)
+    out = record(n, fleet.values.emission_factor_t_per_mwh)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        _run_days(inputs, prices, fleet, state, out)
+    out.finish(prices)
+    return out, state
+
+
+def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: EnsembleChain, out: DailyArrays | DaySummary) -> None:
     """The day loop: price and difficulty give the hashprice, the fleet the hashrate, the chain the blocks."""
     fees = inputs.market.fees_btc_per_block
     for day in range(inputs.days):

@@ -1,6 +1,6 @@
 """Streaming reductions over draws whose results do not depend on batches or workers.
 
-A batch of draws is summarised where it runs (:func:`summarise_batch`), and the summaries
+A batch of draws is summarised where it runs (:mod:`~hashjoule.simulation.summary`), and the summaries
 are folded together by :class:`Reduction`, in any order of arrival:
 
 - **moments** (mean and variance per day and region) are taken over fixed blocks of
@@ -42,27 +42,24 @@ BINS_PER_DECADE = 120
 BIN_WIDTH = 10 ** (1 / BINS_PER_DECADE) - 1
 
 
-def network_total(ds: xr.Dataset, name: str) -> np.ndarray:
-    """A daily variable summed over regions (if it has them), (time, draw)."""
-    var = ds[name]
-    if "region" not in var.dims:
-        return var.transpose("time", "draw").to_numpy()
-    # the engines' buffers are day-major, (time, draw, region): the sum runs over contiguous memory
-    return var.transpose("time", "draw", "region").to_numpy().sum(axis=2)
-
-
 def _bins(name: str) -> int:
     low, high = HISTOGRAMS[name]
     return int(round((high - low) * BINS_PER_DECADE)) + 2  # with an underflow and an overflow bin
 
 
-def bin_index(values: np.ndarray, name: str) -> np.ndarray:
-    """Index of the fixed bin of ``name`` each value falls in (0: below the range, zero and
-    NaN included; the last: above it). Same shape as ``values``, uint16."""
+def bin_edges(name: str) -> np.ndarray:
+    """The lower edges of the bins of ``name`` inside its range, 10**(low + j / 120). [the variable's unit]"""
     low, _ = HISTOGRAMS[name]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        index = np.floor((np.log10(values) - low) * BINS_PER_DECADE) + 1
-    return np.clip(np.nan_to_num(index, nan=0.0, neginf=0.0), 0, _bins(name) - 1).astype(np.uint16)
+    return 10.0 ** (low + np.arange(_bins(name) - 1) / BINS_PER_DECADE)
+
+
+def bin_index(values: np.ndarray, name: str) -> np.ndarray:
+    """Index of the fixed bin of ``name`` each value falls in: the number of :func:`bin_edges`
+    at or below it (0: below the range, zero and NaN included; the last: above it). Same
+    shape as ``values``, uint16. Comparisons only, so the compiled summary
+    (:mod:`~hashjoule.simulation.summary`) finds the same bins."""
+    index = np.searchsorted(bin_edges(name), np.where(np.isnan(values), -np.inf, values), side="right")
+    return index.astype(np.uint16)
 
 
 def histogram(index: np.ndarray, name: str) -> np.ndarray:
@@ -101,41 +98,6 @@ def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES) -> n
         lower, upper = order_statistic(k), order_statistic(np.minimum(k + 1, total - 1))
         out[i] = lower + (position - k) * (upper - lower)
     return out
-
-
-def summarise_batch(ds: xr.Dataset, first_draw: int) -> xr.Dataset:
-    """Block moments, histogram bins and per-draw annual totals of a batch that starts at a
-    block edge (``ds``: the batch's draws with their annual totals)."""
-    if first_draw % BLOCK:
-        raise ValueError(f"a batch must start at a multiple of {BLOCK} draws, not {first_draw}")
-    n = ds.draw.size
-    edges = list(range(0, n, BLOCK)) + [n]
-    out = {}
-    for name in MOMENTS:
-        # day-major, as the engines write them: a block is a (time, draw[, region]) slice whose
-        # rows have the same length and layout whatever the batch, and no copy is made
-        var = ds[name].transpose("time", "draw", ...)
-        dims = ("block", *var.dims[:1], *var.dims[2:])
-        means, m2 = [], []
-        for a, b in zip(edges[:-1], edges[1:]):
-            block = var.data[:, a:b]
-            mean = block.mean(axis=1)
-            means.append(mean)
-            deviation = block - mean[:, None]
-            np.square(deviation, out=deviation)
-            m2.append(deviation.sum(axis=1))
-        out[f"{name}__mean"] = (dims, np.stack(means))
-        out[f"{name}__m2"] = (dims, np.stack(m2))
-    for name in HISTOGRAMS:
-        values = network_total(ds, name)
-        out[f"{name}__bin"] = (("time", "draw"), bin_index(values, name))  # 2 bytes a value: less to send than counts
-        out[f"{name}__min"] = ("time", values.min(axis=1))
-        out[f"{name}__max"] = ("time", values.max(axis=1))
-    per_draw = [v for v in ds.data_vars if v.startswith("annual_") or v in ("days", "parameter_value")]
-    summary = xr.Dataset(out, coords={"block": first_draw // BLOCK + np.arange(len(edges) - 1),
-                                      "block_draws": ("block", np.diff(edges)), "time": ds.time,
-                                      "region": ds.region, "draw": ds.draw})
-    return summary.merge(ds[per_draw].copy(deep=True))
 
 
 class Reduction:

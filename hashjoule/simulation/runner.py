@@ -9,7 +9,6 @@ size, and after an interrupted run is resumed from its checkpoint.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,8 +18,8 @@ import xarray as xr
 from hashjoule.constants import ARTICLE_TWH_PER_YEAR
 from hashjoule.simulation import engine_des, engine_ensemble
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.reduce import BLOCK, Reduction, annual_summaries, summarise_batch
-from hashjoule.simulation.results import DailyArrays
+from hashjoule.simulation.reduce import BLOCK, Reduction, annual_summaries
+from hashjoule.simulation.summary import ANNUAL, summarise_batch
 
 ENGINES = {"des": engine_des.run_batch, "ensemble": engine_ensemble.run_batch}
 #: Default batch size [draws]: a few seconds of the ensemble engine's work and a few hundred
@@ -30,34 +29,13 @@ DEFAULT_BATCH = 250
 KEEP_DRAWS_UP_TO = 100
 
 
-def annual_totals(ds: xr.Dataset) -> xr.Dataset:
-    """Per-draw totals per calendar year: energy [TWh] and CO2 [Mt] per region, blocks and BTC.
+def annual_totals(inputs: ModelInputs, ds: xr.Dataset) -> xr.Dataset:
+    """Per-draw totals per calendar year of an engine's Dataset (of the world ``inputs``):
+    energy [TWh] and CO2 [Mt] per region, blocks, BTC and the hashrate on the year's last day.
 
     Years the run covers only in part are totals over the days covered; ``days`` says how many.
     """
-    years = ds.time.dt.year.to_numpy()
-    starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]])
-
-    def per_year(name, scale):
-        var = ds[name]
-        axis = var.get_axis_num("time")
-        totals = np.add.reduceat(var.data, starts, axis=axis) * scale
-        return [d if d != "time" else "year" for d in var.dims], totals
-
-    return xr.Dataset(
-        {
-            "annual_energy": (*per_year("energy", 1e-3), {"units": "TWh", "long_name": "electricity consumed in the year"}),
-            "annual_co2": (*per_year("co2", 1e-6), {"units": "Mt", "long_name": "CO2 emitted in the year"}),
-            "annual_blocks": (*per_year("blocks", 1.0), {"units": "1", "long_name": "blocks mined in the year"}),
-            "annual_btc_minted": (*per_year("btc_minted", 1.0), {"units": "BTC", "long_name": "subsidy minted in the year"}),
-            "annual_hashrate_end": (("draw", "year"),
-                                    ds.hashrate.isel(time=np.r_[starts[1:] - 1, years.size - 1])
-                                    .sum("region", skipna=False).transpose("draw", "time").data,
-                                    {"units": "EH/s", "long_name": "hashrate on the year's last day"}),
-            "days": ("year", np.diff(np.r_[starts, years.size]), {"units": "d", "long_name": "days of the year in the run"}),
-        },
-        coords={"year": years[starts], "draw": ds.draw, "region": ds.region},
-    )
+    return summarise_batch(inputs, ds, 0)[list(ANNUAL)]
 
 
 @dataclass(frozen=True)
@@ -75,32 +53,28 @@ def plan(draws: int, batch_size: int) -> list[Batch]:
     return [Batch(first, min(first + size, draws), False) for first in range(0, draws, size)]
 
 
-#: Buffers of each thread, reused batch after batch when draws are not kept (a dask worker
-#: with several threads runs several batches at once: each needs its own).
-_BUFFERS = threading.local()
-
-
 def run_batch(inputs: ModelInputs, engine: str, seed: int | None, space, batch: Batch):
     """Run one batch; return its summary and, if asked, its draws with their annual totals.
 
     Runs in whichever process the batch is sent to; arguments and results are picklable.
+    The ensemble engine summarises a batch whose draws are not kept as it runs, without
+    their daily series.
     """
     draws = np.arange(batch.first, batch.stop)
     values = None
     if space is not None and seed is not None and len(space):
         u = space.unit_sample(seed, draws)
         values = space.values(u)
-    arrays = None
-    if not batch.keep and engine != "des":
-        arrays = getattr(_BUFFERS, "arrays", None)
-        if arrays is None or arrays.inputs is not inputs or arrays.n < draws.size:
-            _BUFFERS.arrays = None  # one run at a time per thread: free the last one's first
-            arrays = _BUFFERS.arrays = DailyArrays(inputs, draws.size)
-    ds = ENGINES[engine](inputs, draws, seed, arrays, values)
-    ds = ds.merge(annual_totals(ds))
+    if batch.keep or engine == "des":
+        ds = ENGINES[engine](inputs, draws, seed, None, values)
+        summary = summarise_batch(inputs, ds, batch.first)
+        ds = ds.merge(summary[list(ANNUAL)])
+    else:
+        ds, summary = None, engine_ensemble.summarise(inputs, draws, seed, values, batch.first)
     if values is not None:
-        ds = ds.merge(_parameter_values(space, u, draws))
-    summary = summarise_batch(ds, batch.first)
+        parameters = _parameter_values(space, u, draws)
+        summary = summary.merge(parameters)
+        ds = None if ds is None else ds.merge(parameters)
     if not batch.keep:
         return summary, None
     return summary, ds.copy(deep=True)
@@ -177,16 +151,13 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     kept = {first: store.load_draws(first) for first in reduction.batches} if keep_draws and store else {}
     todo = [b for b in batches if b.first not in reduction.batches]
     resumed = sum(b.stop - b.first for b in batches) - sum(b.stop - b.first for b in todo)
-    try:
-        with client(workers, scheduler) as dask_client:
-            for i, (summary, ds) in run_batches(run_batch, todo, (inputs, engine, seed, space), dask_client, progress,
-                                                [b.stop - b.first for b in todo], _label(engine, identity)):
-                reduction.add(summary, todo[i].first)
-                kept[todo[i].first] = ds
-                if store is not None:
-                    store.save(reduction, todo[i].first, ds)
-    finally:
-        _BUFFERS.arrays = None  # this thread's buffers: hundreds of MB
+    with client(workers, scheduler) as dask_client:
+        for i, (summary, ds) in run_batches(run_batch, todo, (inputs, engine, seed, space), dask_client, progress,
+                                            [b.stop - b.first for b in todo], _label(engine, identity)):
+            reduction.add(summary, todo[i].first)
+            kept[todo[i].first] = ds
+            if store is not None:
+                store.save(reduction, todo[i].first, ds)
     result = _with_draws(reduction.result(), [kept[b.first] for b in batches] if keep_draws else [])
     result = result.merge(annual_summaries(result, thresholds_twh))
     result.attrs.update(title="hashjoule fleet simulation", engine=engine, draws=int(draws), batch_size=batch_size,

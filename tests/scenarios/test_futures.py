@@ -32,7 +32,7 @@ def test_the_2028_halving_shows_in_the_per_bitcoin_columns():
     doubles across it."""
     _, _, x, _ = load(_halving_run())
     ds = engine_ensemble.run_batch(x, [0], seed=None)
-    ds = ds.merge(annual_totals(ds))
+    ds = ds.merge(annual_totals(x, ds))
     table = summary_table(ds.merge(annual_summaries(ds)))
     subsidy = table.subsidy_btc_per_block_median
     assert subsidy[2027] == pytest.approx(3.125, abs=1e-9)

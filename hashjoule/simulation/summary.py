@@ -1,0 +1,252 @@
+"""A batch's summary, taken day by day as an engine runs: block moments, histogram bins and
+each draw's annual totals (:class:`DaySummary`).
+
+An engine hands each day's results to a :class:`DaySummary` (the same calls it makes on
+:class:`~hashjoule.simulation.results.DailyArrays`), and the summary keeps only what the
+reduction over draws (:class:`~hashjoule.simulation.reduce.Reduction`) needs: for each block
+of :data:`~hashjoule.simulation.reduce.BLOCK` draws the mean and the sum of squared
+deviations of every daily variable, each draw's histogram bin of the daily network totals,
+the smallest and largest of them, and each draw's totals per calendar year. A run that
+does not keep its draws never holds their daily series, so a batch needs memory for its
+blocks, not for its draws' days, and batches can be large.
+
+A batch whose daily series are kept is summarised from them afterwards, day by day through
+the same compiled passes (:func:`summarise_batch`), so its numbers are the same.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import xarray as xr
+
+from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.reduce import BLOCK, HISTOGRAMS, MOMENTS, bin_edges
+from hashjoule.simulation.results import REGIONAL, per_gw_day
+
+#: The variables with moments per day and region, and those with one value per draw and day,
+#: in the order of the summary's arrays.
+_REGIONAL = tuple(name for name in MOMENTS if name in REGIONAL)
+_PER_DRAW = tuple(name for name in MOMENTS if name not in REGIONAL)
+#: Per-draw totals of a batch, besides the sampled parameter values.
+ANNUAL = ("annual_energy", "annual_co2", "annual_blocks", "annual_btc_minted", "annual_hashrate_end", "days")
+
+
+@numba.njit(cache=True, nogil=True)
+def _block_moments(x, blocks, mean, m2):
+    """Mean and sum of squared deviations of ``x`` (draw, k) over each block of draws
+    (``blocks``: the edges), into ``mean`` and ``m2`` (block, k)."""
+    for b in range(blocks.size - 1):
+        first, stop = blocks[b], blocks[b + 1]
+        for k in range(x.shape[1]):
+            total = 0.0
+            for i in range(first, stop):
+                total += x[i, k]
+            centre = total / (stop - first)
+            squares = 0.0
+            for i in range(first, stop):
+                deviation = x[i, k] - centre
+                squares += deviation * deviation
+            mean[b, k] = centre
+            m2[b, k] = squares
+
+
+@numba.njit(cache=True, nogil=True)
+def _histogram_day(totals, edges, bins, extremes):
+    """Each draw's bin (the number of ``edges`` at or below its value: 0 below the range, NaN
+    included) and the day's smallest and largest value (NaN if one is NaN)."""
+    low, high = totals[0], totals[0]
+    for i in range(totals.size):
+        value = totals[i]
+        left, right = 0, edges.size  # binary search: the first edge above the value
+        while left < right:
+            middle = (left + right) // 2
+            if edges[middle] <= value:
+                left = middle + 1
+            else:
+                right = middle
+        bins[i] = left
+        if np.isnan(value) or np.isnan(low):
+            low, high = np.nan, np.nan
+        else:
+            low, high = min(low, value), max(high, value)
+    extremes[0], extremes[1] = low, high
+
+
+@numba.njit(cache=True, nogil=True)
+def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count, bins, extremes, annual, hashrate_end,
+               totals):
+    """The day's regional variables (``values``: EH/s, GW, t CO2, each (draw, region)) into
+    the block moments ``regional`` (variable, mean or m2, block, time, region), the network
+    totals' bins and extremes (variable, time, draw) and (variable, 2, time), and the annual
+    sums of energy [GWh] and CO2 [t] ``annual`` (2, draw, year, region)."""
+    n, regions = values.shape[1], values.shape[2]
+    for v in range(values.shape[0]):
+        _block_moments(values[v], blocks, regional[v, 0, :, day, :], regional[v, 1, :, day, :])
+        for i in range(n):
+            total = 0.0
+            for r in range(regions):
+                total += values[v, i, r]
+            totals[i] = total
+        _histogram_day(totals, edges[v, :edge_count[v]], bins[v, day], extremes[v, :, day])
+        if v == 0 and year_end:
+            for i in range(n):
+                hashrate_end[i, year] = totals[i]
+    for i in range(n):
+        for r in range(regions):
+            annual[0, i, year, r] += values[1, i, r] * 24.0
+            annual[1, i, year, r] += values[2, i, r]
+
+
+@numba.njit(cache=True, nogil=True)
+def _chain_day(day, year, values, blocks, per_draw, annual):
+    """The day's blocks, subsidy [BTC], fees [BTC] and difficulty (``values``: (draw, 4)) into
+    the block moments ``per_draw`` (variable, mean or m2, block, time), and the blocks and
+    subsidy into the annual sums ``annual`` (2, draw, year)."""
+    moments = values.shape[1]
+    _block_moments(values, blocks, per_draw[:moments, 0, :, day].T, per_draw[:moments, 1, :, day].T)
+    for i in range(values.shape[0]):
+        annual[0, i, year] += values[i, 0]
+        annual[1, i, year] += values[i, 1]
+
+
+@numba.njit(cache=True, nogil=True)
+def _prices(prices, blocks, per_draw, edges, bins, extremes):
+    """Every day's price (``prices``: (draw, time) [USD/BTC]) into the last variable of the block
+    moments ``per_draw`` and of the bins and extremes."""
+    last = per_draw.shape[0] - 1
+    for day in range(prices.shape[1]):
+        _block_moments(prices[:, day:day + 1], blocks, per_draw[last, 0, :, day:day + 1],
+                       per_draw[last, 1, :, day:day + 1])
+        _histogram_day(prices[:, day], edges, bins[day], extremes[:, day])
+
+
+class DaySummary:
+    """The summary of a batch of ``n`` draws, built from the days an engine records.
+
+    Parameters
+    ----------
+    inputs : ModelInputs
+        The central world (days, regions, fees).
+    n : int
+        Draws in the batch.
+    emission_factor_t_per_mwh : numpy.ndarray, optional
+        The draws' own emission factors (n, R) [t CO2/MWh] (default: the central ones).
+    """
+
+    def __init__(self, inputs: ModelInputs, n: int, emission_factor_t_per_mwh: np.ndarray | None = None):
+        days, regions = inputs.days, len(inputs.regions.names)
+        years = inputs.time.astype("datetime64[Y]").astype(np.int64) + 1970
+        starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]])
+        self.inputs, self.n = inputs, n
+        self.year = np.cumsum(np.r_[False, years[1:] != years[:-1]]).astype(np.int64)  # (T,) index of the day's year
+        self.year_end = np.r_[years[1:] != years[:-1], True]  # (T,) the year's last day in the run
+        self.years, self.days_in_year = years[starts], np.diff(np.r_[starts, days])
+        self.blocks = np.array(list(range(0, n, BLOCK)) + [n], dtype=np.int64)
+        b = self.blocks.size - 1
+        self.co2_per_gw_day = per_gw_day(inputs, emission_factor_t_per_mwh)["co2"]
+        self.fees_per_block = inputs.market.fees_btc_per_block
+        #: block moments: (variable, mean or m2, block, time, region) and (variable, mean or m2, block, time)
+        self.regional = np.zeros((len(_REGIONAL), 2, b, days, regions))
+        self.per_draw = np.zeros((len(_PER_DRAW), 2, b, days))
+        #: histogram bins of the daily network totals (variable, time, draw), their extremes (variable, 2, time)
+        self.bins = np.zeros((len(HISTOGRAMS), days, n), dtype=np.uint16)
+        self.extremes = np.zeros((len(HISTOGRAMS), 2, days))
+        #: each variable's bin edges (:func:`~hashjoule.simulation.reduce.bin_edges`), as many as it has
+        edges = [bin_edges(name) for name in HISTOGRAMS]
+        self.edges = np.full((len(edges), max(e.size for e in edges)), np.inf)
+        self.edge_count = np.array([e.size for e in edges], dtype=np.int64)
+        for v, e in enumerate(edges):
+            self.edges[v, :e.size] = e
+        #: per draw and year: energy [GWh] and CO2 [t] by region, blocks and subsidy [BTC], hashrate at the end [EH/s]
+        self.annual_fleet = np.zeros((2, n, self.years.size, regions))
+        self.annual_chain = np.zeros((2, n, self.years.size))
+        self.hashrate_end = np.zeros((n, self.years.size))
+        self._values = np.empty((len(_REGIONAL), n, regions))
+        self._chain = np.empty((n, len(_PER_DRAW) - 1))
+        self._totals = np.empty(n)
+
+    def record_fleet(self, day: int, hashrate_ths: np.ndarray, power_gw: np.ndarray) -> None:
+        """The day's online hashrate [TH/s] and power [GW], (draw, region)."""
+        np.multiply(hashrate_ths, 1e-6, out=self._values[0])
+        self._values[1] = power_gw
+        np.multiply(power_gw, self.co2_per_gw_day, out=self._values[2])
+        self._fleet_day(day, self._values)
+
+    def _fleet_day(self, day: int, values: np.ndarray) -> None:
+        """The day's hashrate [EH/s], power [GW] and CO2 [t], stacked (3, draw, region)."""
+        _fleet_day(day, self.year[day], self.year_end[day], values, self.blocks, self.regional, self.edges,
+                   self.edge_count, self.bins, self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
+
+    def record_chain(self, day: int, blocks: np.ndarray, minted_btc: np.ndarray, difficulty: np.ndarray) -> None:
+        """The day's blocks [1], subsidy minted [BTC] and end-of-day difficulty [1], (draw,)."""
+        values = self._chain
+        values[:, 0] = blocks
+        values[:, 1] = minted_btc
+        np.multiply(blocks, self.fees_per_block[day], out=values[:, 2])
+        values[:, 3] = difficulty
+        _chain_day(day, self.year[day], values, self.blocks, self.per_draw, self.annual_chain)
+
+    def finish(self, prices_usd: np.ndarray) -> None:
+        """The prices of the whole run, (draw, time) [USD/BTC]."""
+        last = len(HISTOGRAMS) - 1
+        _prices(np.ascontiguousarray(prices_usd), self.blocks, self.per_draw, self.edges[last, :self.edge_count[last]],
+                self.bins[last], self.extremes[last])
+
+    def dataset(self, draws: np.ndarray, first_draw: int) -> xr.Dataset:
+        """The summary as :class:`~hashjoule.simulation.reduce.Reduction` takes it, with the
+        draws' annual totals; ``first_draw`` (a block edge) numbers the blocks."""
+        if first_draw % BLOCK:
+            raise ValueError(f"a batch must start at a multiple of {BLOCK} draws, not {first_draw}")
+        out = {}
+        for v, name in enumerate(_REGIONAL):
+            out[f"{name}__mean"] = (("block", "time", "region"), self.regional[v, 0])
+            out[f"{name}__m2"] = (("block", "time", "region"), self.regional[v, 1])
+        for v, name in enumerate(_PER_DRAW):
+            out[f"{name}__mean"] = (("block", "time"), self.per_draw[v, 0])
+            out[f"{name}__m2"] = (("block", "time"), self.per_draw[v, 1])
+        for v, name in enumerate(HISTOGRAMS):
+            out[f"{name}__bin"] = (("time", "draw"), self.bins[v])  # 2 bytes a value: less to send than counts
+            out[f"{name}__min"] = ("time", self.extremes[v, 0])
+            out[f"{name}__max"] = ("time", self.extremes[v, 1])
+        out.update(self._annual())
+        return xr.Dataset(out, coords={
+            "block": first_draw // BLOCK + np.arange(self.blocks.size - 1), "block_draws": ("block", np.diff(self.blocks)),
+            "time": ("time", self.inputs.time.astype("datetime64[ns]"), {"long_name": "UTC day"}),
+            "region": ("region", list(self.inputs.regions.names)),
+            "draw": ("draw", np.asarray(draws, dtype=np.int64), {"long_name": "Monte Carlo draw (seed stream index)"}),
+            "year": self.years})
+
+    def _annual(self) -> dict:
+        """Per-draw totals per calendar year; years the run covers in part are totals over
+        the days covered (``days``)."""
+        return {
+            "annual_energy": (("draw", "year", "region"), self.annual_fleet[0] * 1e-3,
+                              {"units": "TWh", "long_name": "electricity consumed in the year"}),
+            "annual_co2": (("draw", "year", "region"), self.annual_fleet[1] * 1e-6,
+                           {"units": "Mt", "long_name": "CO2 emitted in the year"}),
+            "annual_blocks": (("draw", "year"), self.annual_chain[0].copy(),
+                              {"units": "1", "long_name": "blocks mined in the year"}),
+            "annual_btc_minted": (("draw", "year"), self.annual_chain[1].copy(),
+                                  {"units": "BTC", "long_name": "subsidy minted in the year"}),
+            "annual_hashrate_end": (("draw", "year"), self.hashrate_end,
+                                    {"units": "EH/s", "long_name": "hashrate on the year's last day"}),
+            "days": ("year", self.days_in_year, {"units": "d", "long_name": "days of the year in the run"}),
+        }
+
+
+def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.Dataset:
+    """The summary of a batch whose daily series are kept (``ds``, an engine's Dataset of the
+    world ``inputs``), taken day by day as :class:`DaySummary` takes them while an engine
+    runs: the same numbers."""
+    day_major = {name: ds[name].transpose("time", "draw", ...).to_numpy() for name in
+                 ("hashrate", "power", "co2", "blocks", "btc_minted", "difficulty")}
+    summary = DaySummary(inputs, ds.draw.size)
+    values = np.empty((len(_REGIONAL), ds.draw.size, ds.region.size))
+    for day in range(ds.time.size):
+        for v, name in enumerate(_REGIONAL):
+            values[v] = day_major[name][day]
+        summary._fleet_day(day, values)
+        summary.record_chain(day, day_major["blocks"][day], day_major["btc_minted"][day], day_major["difficulty"][day])
+    summary.finish(ds.price.transpose("draw", "time").to_numpy())
+    return summary.dataset(ds.draw.to_numpy(), first_draw)

@@ -1,0 +1,78 @@
+"""A batch's summary taken day by day: block moments, bins and annual totals against numpy
+over the kept daily series, and the same numbers from a run that never keeps them."""
+
+import numpy as np
+import pytest
+
+from hashjoule.simulation import engine_ensemble
+from hashjoule.simulation import reduce as rd
+from hashjoule.simulation.summary import summarise_batch
+
+DRAWS = 120  # two whole blocks and a short one
+
+
+@pytest.fixture(scope="module")
+def kept(world_2019):
+    ds = engine_ensemble.run_batch(world_2019, np.arange(DRAWS), seed=4)
+    return ds, summarise_batch(world_2019, ds, 0)
+
+
+def test_block_moments_are_numpys_over_each_block(kept):
+    ds, summary = kept
+    assert summary.block_draws.values.tolist() == [50, 50, 20]
+    for name in rd.MOMENTS:
+        values = ds[name].transpose("time", "draw", ...).to_numpy()
+        for b, (first, stop) in enumerate([(0, 50), (50, 100), (100, 120)]):
+            block = values[:, first:stop]
+            mean = summary[f"{name}__mean"].isel(block=b).to_numpy()
+            np.testing.assert_allclose(mean, block.mean(axis=1), rtol=1e-12, atol=0, err_msg=name)
+            m2 = summary[f"{name}__m2"].isel(block=b).to_numpy()
+            spread = ((block - block.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+            np.testing.assert_allclose(m2, spread, rtol=1e-9, atol=1e-12 * np.abs(block).max(), err_msg=name)
+
+
+def test_bins_and_extremes_are_those_of_the_network_totals(kept):
+    ds, summary = kept
+    for name in rd.HISTOGRAMS:
+        var = ds[name]
+        totals = (var.sum("region") if "region" in var.dims else var).transpose("time", "draw").to_numpy()
+        np.testing.assert_array_equal(summary[f"{name}__bin"].to_numpy(), rd.bin_index(totals, name), err_msg=name)
+        np.testing.assert_allclose(summary[f"{name}__min"], totals.min(axis=1), rtol=1e-13)
+        np.testing.assert_allclose(summary[f"{name}__max"], totals.max(axis=1), rtol=1e-13)
+        assert summary[f"{name}__bin"].to_numpy().min() > 0  # every value inside the range: a bin of its own
+
+
+def test_annual_totals_are_the_sums_of_the_days(kept):
+    ds, summary = kept
+    np.testing.assert_allclose(summary.annual_energy.sum("region").isel(year=0),
+                               ds.energy.sum(("time", "region")) * 1e-3, rtol=1e-12)  # GWh -> TWh
+    np.testing.assert_allclose(summary.annual_co2.isel(year=0), ds.co2.sum("time") * 1e-6, rtol=1e-12)  # t -> Mt
+    np.testing.assert_allclose(summary.annual_blocks.isel(year=0), ds.blocks.sum("time"), rtol=1e-12)
+    np.testing.assert_allclose(summary.annual_btc_minted.isel(year=0), ds.btc_minted.sum("time"), rtol=1e-12)
+    np.testing.assert_allclose(summary.annual_hashrate_end.isel(year=0),
+                               ds.hashrate.isel(time=-1).sum("region"), rtol=1e-13)
+    assert summary.days.values.tolist() == [365]
+    assert summary.annual_energy.attrs["units"] == "TWh" and summary.annual_co2.attrs["units"] == "Mt"
+
+
+def test_a_run_that_keeps_nothing_gives_the_same_summary(world_2019, kept):
+    _, summary = kept
+    streamed = engine_ensemble.summarise(world_2019, np.arange(DRAWS), seed=4)
+    assert set(streamed.data_vars) == set(summary.data_vars)
+    for name in streamed.data_vars:
+        np.testing.assert_array_equal(streamed[name].to_numpy(), summary[name].to_numpy(), err_msg=name)
+
+
+def test_a_batch_starts_at_a_block_edge(world_2019):
+    with pytest.raises(ValueError, match="multiple of 50"):
+        engine_ensemble.summarise(world_2019, np.arange(3), seed=4, first_draw=7)
+
+
+def test_bins_count_the_edges_at_or_below_a_value():
+    edges = rd.bin_edges("hashrate")
+    assert edges[0] == pytest.approx(1e-3) and edges.size == 8 * rd.BINS_PER_DECADE + 1
+    values = np.array([np.nan, 0.0, -1.0, edges[0], np.nextafter(edges[0], 0), edges[5], 1e9, np.inf])
+    assert rd.bin_index(values, "hashrate").tolist() == [0, 0, 0, 1, 0, 6, edges.size, edges.size]
+    # inside the range: the logarithmic definition, away from the edges
+    inside = np.geomspace(0.0011, 9e4, 997)
+    assert np.array_equal(rd.bin_index(inside, "hashrate"), np.floor((np.log10(inside) + 3) * rd.BINS_PER_DECADE) + 1)
