@@ -37,7 +37,7 @@ from hashjoule.simulation.economics import (
     shipment_capacity_ths_per_day,
 )
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.kernels import draw_factor, online_totals, online_totals_reference, retire
+from hashjoule.simulation.kernels import draw_factor, online_totals, online_totals_reference, resume_hidden, retire
 from hashjoule.simulation.world import is_wet
 
 class Fleet:
@@ -262,10 +262,8 @@ class Fleet:
     def _resume_hidden(self) -> None:
         """Hidden capacity resumes in its region after an exponential delay."""
         regions = self.hiding_regions
-        hidden = self.hidden[self.cls, :, regions]
-        resuming = hidden / self.values.policy.hidden_resume_days[None, :, None]
-        hidden -= resuming
-        self.capacity[self.cls, :, regions] += resuming
+        resume_hidden(self.hidden[self.cls, :, regions], self.capacity[self.cls, :, regions],
+                      self.values.policy.hidden_resume_days)
 
     def _relocate(self, open_regions: np.ndarray) -> None:
         """Relocated capacity arrives after an exponential shipping delay and waits for

@@ -1,5 +1,5 @@
-"""The fleet's two daily passes over its installed capacity, compiled (numba), each beside
-its numpy reference.
+"""The fleet's daily passes over its installed capacity, compiled (numba), each beside its
+numpy reference.
 
 The share of a class's capacity that runs is 1 / (1 + odds) with odds = (median tariff /
 break-even tariff)**k (:func:`~hashjoule.simulation.economics.online_fraction`). The
@@ -25,7 +25,7 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def online_totals(capacity, a, b, watts_per_ths, by_region, watts):
     """Online capacity and its power, summed over the classes in service.
 
@@ -72,7 +72,7 @@ def online_totals_reference(capacity, a, b, watts_per_ths):
     return by_region, watts, online
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def retire(capacity, a, b, rate, skip):
     """Scrap, at ``rate`` per day, the capacity that runs unprofitably at the odds ``a`` x ``b``.
 
@@ -108,7 +108,27 @@ def retire_reference(capacity, a, b, rate, skip):
     capacity[..., keep] = part
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def resume_hidden(hidden, capacity, days):
+    """Hidden capacity resumes in its region at the rate 1 / ``days`` (draw,) per day:
+    ``hidden`` and ``capacity`` (class, draw, region, the same views' shape) updated in place. [TH/s]"""
+    classes, draws, regions = hidden.shape
+    for h in range(classes):
+        for i in range(draws):
+            for r in range(regions):
+                resuming = hidden[h, i, r] / days[i]
+                hidden[h, i, r] -= resuming
+                capacity[h, i, r] += resuming
+
+
+def resume_hidden_reference(hidden, capacity, days):
+    """numpy form of :func:`resume_hidden`."""
+    resuming = hidden / days[None, :, None]
+    hidden -= resuming
+    capacity += resuming
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def mine_stretch(day_start, rate, work_left, elapsed, done, first_at, end_at, first_found, first_time, between,
                  height, epoch_end_height, new_height, ends):
     """Spend each draw's work left today, up to its epoch's last block at most.
@@ -191,6 +211,7 @@ def compile_kernels() -> float:
     capacity, pair = np.ones((1, 1, 1)), np.ones((1, 1))
     online_totals(capacity, pair, pair, pair, np.empty((1, 1)), np.empty((1, 1)))
     retire(capacity, pair, pair, np.zeros(1), np.zeros(1, dtype=bool))
+    resume_hidden(capacity[:, :, :1], np.zeros((1, 1, 1))[:, :, :1], np.ones(1))
     one = np.ones(1)
     mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),
                  one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool))

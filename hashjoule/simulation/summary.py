@@ -32,48 +32,56 @@ _PER_DRAW = tuple(name for name in MOMENTS if name not in REGIONAL)
 ANNUAL = ("annual_energy", "annual_co2", "annual_blocks", "annual_btc_minted", "annual_hashrate_end", "days")
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _block_moments(x, blocks, mean, m2):
     """Mean and sum of squared deviations of ``x`` (draw, k) over each block of draws
-    (``blocks``: the edges), into ``mean`` and ``m2`` (block, k)."""
+    (``blocks``: the edges), into ``mean`` and ``m2`` (block, k). Each is a sum over the
+    block's draws in order; the loops run along k, contiguous in memory."""
     for b in range(blocks.size - 1):
         first, stop = blocks[b], blocks[b + 1]
+        centre, squares = mean[b], m2[b]
+        centre[:] = 0.0
+        squares[:] = 0.0
+        for i in range(first, stop):
+            for k in range(x.shape[1]):
+                centre[k] += x[i, k]
         for k in range(x.shape[1]):
-            total = 0.0
-            for i in range(first, stop):
-                total += x[i, k]
-            centre = total / (stop - first)
-            squares = 0.0
-            for i in range(first, stop):
-                deviation = x[i, k] - centre
-                squares += deviation * deviation
-            mean[b, k] = centre
-            m2[b, k] = squares
+            centre[k] /= stop - first
+        for i in range(first, stop):
+            for k in range(x.shape[1]):
+                deviation = x[i, k] - centre[k]
+                squares[k] += deviation * deviation
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _histogram_day(totals, edges, bins, extremes):
     """Each draw's bin (the number of ``edges`` at or below its value: 0 below the range, NaN
-    included) and the day's smallest and largest value (NaN if one is NaN)."""
-    low, high = totals[0], totals[0]
+    included) and the day's smallest and largest value (NaN if one is NaN).
+
+    The edges are 10**(low + j / per_decade): a logarithm guesses the bin, and comparisons
+    with the edges settle it, so the bin does not depend on the logarithm's last bit."""
+    per_decade = 1.0 / np.log10(edges[1] / edges[0])
+    low = np.log10(edges[0])
+    smallest, largest = totals[0], totals[0]
     for i in range(totals.size):
         value = totals[i]
-        left, right = 0, edges.size  # binary search: the first edge above the value
-        while left < right:
-            middle = (left + right) // 2
-            if edges[middle] <= value:
-                left = middle + 1
-            else:
-                right = middle
-        bins[i] = left
-        if np.isnan(value) or np.isnan(low):
-            low, high = np.nan, np.nan
+        index = 0
+        if value >= edges[0]:
+            guess = (np.log10(value) - low) * per_decade + 1.0
+            index = int(min(max(guess, 1.0), edges.size))
+            while index > 0 and edges[index - 1] > value:
+                index -= 1
+            while index < edges.size and edges[index] <= value:
+                index += 1
+        bins[i] = index
+        if np.isnan(value) or np.isnan(smallest):
+            smallest, largest = np.nan, np.nan
         else:
-            low, high = min(low, value), max(high, value)
-    extremes[0], extremes[1] = low, high
+            smallest, largest = min(smallest, value), max(largest, value)
+    extremes[0], extremes[1] = smallest, largest
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count, bins, extremes, annual, hashrate_end,
                totals):
     """The day's regional variables (``values``: EH/s, GW, t CO2, each (draw, region)) into
@@ -98,7 +106,7 @@ def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count,
             annual[1, i, year, r] += values[2, i, r]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _chain_day(day, year, values, blocks, per_draw, annual):
     """The day's blocks, subsidy [BTC], fees [BTC] and difficulty (``values``: (draw, 4)) into
     the block moments ``per_draw`` (variable, mean or m2, block, time), and the blocks and
@@ -110,7 +118,7 @@ def _chain_day(day, year, values, blocks, per_draw, annual):
         annual[1, i, year] += values[i, 1]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _prices(prices, blocks, per_draw, edges, bins, extremes):
     """Every day's price (``prices``: (draw, time) [USD/BTC]) into the last variable of the block
     moments ``per_draw`` and of the bins and extremes."""

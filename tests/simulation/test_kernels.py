@@ -49,6 +49,21 @@ def test_retire_equals_the_numpy_reference(seed, classes, draws, regions):
     np.testing.assert_array_equal(compiled[..., skip], capacity[..., skip])
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 40), st.integers(1, 18))
+def test_resume_hidden_equals_the_numpy_reference(seed, classes, draws, regions):
+    hidden, _, _, _, rng = arrays(seed, classes, draws, regions)
+    capacity = rng.lognormal(10.0, 2.0, hidden.shape)
+    days = rng.uniform(1.0, 400.0, draws)
+    compiled, reference = (hidden.copy(), capacity.copy()), (hidden.copy(), capacity.copy())
+    part = slice(regions // 3, regions)  # a slice of regions, as the fleet passes them
+    kernels.resume_hidden(compiled[0][:, :, part], compiled[1][:, :, part], days)
+    kernels.resume_hidden_reference(reference[0][:, :, part], reference[1][:, :, part], days)
+    for got, expected in zip(compiled, reference):
+        np.testing.assert_array_equal(got, expected)
+    assert not np.array_equal(compiled[1], capacity) or not hidden[:, :, part].any()
+
+
 def test_online_day_equals_the_reference_sums_over_classes():
     """The engines' compiled day equals the numpy reference (Fleet.online_ths) summed over classes."""
     x = baseline_inputs("2016-01-01", "2016-03-01")
