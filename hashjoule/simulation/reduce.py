@@ -16,8 +16,8 @@ are folded together by :class:`Reduction`, in any order of arrival:
   quantiles and exceedance probabilities are exact.
 
 Memory grows with the days and regions, not with the draws, except the annual totals and
-the sampled parameter values (a few numbers per draw); what a batch sends back also holds
-its draws' histogram bins (2 bytes per draw, day and variable).
+the sampled parameter values (a few numbers per draw); what a batch sends back holds its
+blocks' moments and its histograms' counts (whatever its draws).
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ BINS_PER_DECADE = 120
 BIN_WIDTH = 10 ** (1 / BINS_PER_DECADE) - 1
 
 
-def _bins(name: str) -> int:
+def bin_count(name: str) -> int:
+    """Bins of ``name``'s histograms: those of its range, one below it and one above."""
     low, high = HISTOGRAMS[name]
     return int(round((high - low) * BINS_PER_DECADE)) + 2  # with an underflow and an overflow bin
 
@@ -50,7 +51,7 @@ def _bins(name: str) -> int:
 def bin_edges(name: str) -> np.ndarray:
     """The lower edges of the bins of ``name`` inside its range, 10**(low + j / 120). [the variable's unit]"""
     low, _ = HISTOGRAMS[name]
-    return 10.0 ** (low + np.arange(_bins(name) - 1) / BINS_PER_DECADE)
+    return 10.0 ** (low + np.arange(bin_count(name) - 1) / BINS_PER_DECADE)
 
 
 def bin_index(values: np.ndarray, name: str) -> np.ndarray:
@@ -64,7 +65,7 @@ def bin_index(values: np.ndarray, name: str) -> np.ndarray:
 
 def histogram(index: np.ndarray, name: str) -> np.ndarray:
     """Counts per day of bin indices (time, draw). (time, bins) int64"""
-    bins = _bins(name)
+    bins = bin_count(name)
     flat = index.astype(np.int64) + bins * np.arange(index.shape[0])[:, None]
     return np.bincount(flat.ravel(), minlength=index.shape[0] * bins).reshape(index.shape[0], bins)
 
@@ -129,7 +130,7 @@ class Reduction:
                                         {name: (summary[f"{name}__mean"].data[i], summary[f"{name}__m2"].data[i])
                                          for name in MOMENTS})
         for name in HISTOGRAMS:
-            counts = histogram(summary[f"{name}__bin"].data, name)
+            counts = summary[f"{name}__counts"].data.astype(np.int64)
             low, high = summary[f"{name}__min"].data, summary[f"{name}__max"].data
             if name not in self.counts:
                 self.counts[name], self.low[name], self.high[name] = counts, low.copy(), high.copy()

@@ -5,8 +5,8 @@ An engine hands each day's results to a :class:`DaySummary` (the same calls it m
 :class:`~hashjoule.simulation.results.DailyArrays`), and the summary keeps only what the
 reduction over draws (:class:`~hashjoule.simulation.reduce.Reduction`) needs: for each block
 of :data:`~hashjoule.simulation.reduce.BLOCK` draws the mean and the sum of squared
-deviations of every daily variable, each draw's histogram bin of the daily network totals,
-the smallest and largest of them, and each draw's totals per calendar year. A run that
+deviations of every daily variable, the histograms of the daily network totals over the
+batch's draws, the smallest and largest of them, and each draw's totals per calendar year. A run that
 does not keep its draws never holds their daily series, so a batch needs memory for its
 blocks, not for its draws' days, and batches can be large.
 
@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.reduce import BLOCK, HISTOGRAMS, MOMENTS, bin_edges
+from hashjoule.simulation.reduce import BLOCK, HISTOGRAMS, MOMENTS, bin_count, bin_edges
 from hashjoule.simulation.results import REGIONAL, per_gw_day
 
 #: The variables with moments per day and region, and those with one value per draw and day,
@@ -54,26 +54,30 @@ def _block_moments(x, blocks, mean, m2):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _histogram_day(totals, edges, bins, extremes):
-    """Each draw's bin (the number of ``edges`` at or below its value: 0 below the range, NaN
-    included) and the day's smallest and largest value (NaN if one is NaN).
+def _histogram_day(totals, edges, counts, extremes):
+    """Count each draw's value in its bin (``counts``, one per bin; a value's bin is the
+    number of ``edges`` at or below it: 0 below the range, NaN included), and keep the day's
+    smallest and largest value (NaN if one is NaN).
 
-    The edges are 10**(low + j / per_decade): a logarithm guesses the bin, and comparisons
-    with the edges settle it, so the bin does not depend on the logarithm's last bit."""
+    The edges are 10**(low + j / per_decade): the value's binary exponent and mantissa give
+    its logarithm to about a bin, and comparisons with the edges settle the bin exactly."""
     per_decade = 1.0 / np.log10(edges[1] / edges[0])
     low = np.log10(edges[0])
+    bits = totals.view(np.int64)
     smallest, largest = totals[0], totals[0]
     for i in range(totals.size):
         value = totals[i]
         index = 0
         if value >= edges[0]:
-            guess = (np.log10(value) - low) * per_decade + 1.0
+            mantissa = (bits[i] & 0xFFFFFFFFFFFFF) * 2.0 ** -52
+            log2 = ((bits[i] >> 52) - 1023) + mantissa + 0.3466 * mantissa * (1.0 - mantissa)
+            guess = (log2 * 0.30102999566398120 - low) * per_decade + 1.0
             index = int(min(max(guess, 1.0), edges.size))
             while index > 0 and edges[index - 1] > value:
                 index -= 1
             while index < edges.size and edges[index] <= value:
                 index += 1
-        bins[i] = index
+        counts[index] += 1
         if np.isnan(value) or np.isnan(smallest):
             smallest, largest = np.nan, np.nan
         else:
@@ -82,11 +86,11 @@ def _histogram_day(totals, edges, bins, extremes):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count, bins, extremes, annual, hashrate_end,
+def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count, counts, extremes, annual, hashrate_end,
                totals):
     """The day's regional variables (``values``: EH/s, GW, t CO2, each (draw, region)) into
     the block moments ``regional`` (variable, mean or m2, block, time, region), the network
-    totals' bins and extremes (variable, time, draw) and (variable, 2, time), and the annual
+    totals' bin counts and extremes (variable, time, bin) and (variable, 2, time), and the annual
     sums of energy [GWh] and CO2 [t] ``annual`` (2, draw, year, region)."""
     n, regions = values.shape[1], values.shape[2]
     for v in range(values.shape[0]):
@@ -96,7 +100,7 @@ def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count,
             for r in range(regions):
                 total += values[v, i, r]
             totals[i] = total
-        _histogram_day(totals, edges[v, :edge_count[v]], bins[v, day], extremes[v, :, day])
+        _histogram_day(totals, edges[v, :edge_count[v]], counts[v, day], extremes[v, :, day])
         if v == 0 and year_end:
             for i in range(n):
                 hashrate_end[i, year] = totals[i]
@@ -119,14 +123,14 @@ def _chain_day(day, year, values, blocks, per_draw, annual):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _prices(prices, blocks, per_draw, edges, bins, extremes):
+def _prices(prices, blocks, per_draw, edges, counts, extremes):
     """Every day's price (``prices``: (draw, time) [USD/BTC]) into the last variable of the block
-    moments ``per_draw`` and of the bins and extremes."""
+    moments ``per_draw`` and of the bin counts and extremes."""
     last = per_draw.shape[0] - 1
     for day in range(prices.shape[1]):
         _block_moments(prices[:, day:day + 1], blocks, per_draw[last, 0, :, day:day + 1],
                        per_draw[last, 1, :, day:day + 1])
-        _histogram_day(prices[:, day], edges, bins[day], extremes[:, day])
+        _histogram_day(np.ascontiguousarray(prices[:, day]), edges, counts[day], extremes[:, day])
 
 
 class DaySummary:
@@ -157,8 +161,9 @@ class DaySummary:
         #: block moments: (variable, mean or m2, block, time, region) and (variable, mean or m2, block, time)
         self.regional = np.zeros((len(_REGIONAL), 2, b, days, regions))
         self.per_draw = np.zeros((len(_PER_DRAW), 2, b, days))
-        #: histogram bins of the daily network totals (variable, time, draw), their extremes (variable, 2, time)
-        self.bins = np.zeros((len(HISTOGRAMS), days, n), dtype=np.uint16)
+        #: histograms of the daily network totals (variable, time, bin): as many bins as the widest
+        #: range has, counted in the smallest integers that hold the batch; their extremes (variable, 2, time)
+        self.counts = np.zeros((len(HISTOGRAMS), days, max(map(bin_count, HISTOGRAMS))), dtype=np.min_scalar_type(n))
         self.extremes = np.zeros((len(HISTOGRAMS), 2, days))
         #: each variable's bin edges (:func:`~hashjoule.simulation.reduce.bin_edges`), as many as it has
         edges = [bin_edges(name) for name in HISTOGRAMS]
@@ -184,7 +189,7 @@ class DaySummary:
     def _fleet_day(self, day: int, values: np.ndarray) -> None:
         """The day's hashrate [EH/s], power [GW] and CO2 [t], stacked (3, draw, region)."""
         _fleet_day(day, self.year[day], self.year_end[day], values, self.blocks, self.regional, self.edges,
-                   self.edge_count, self.bins, self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
+                   self.edge_count, self.counts, self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
 
     def record_chain(self, day: int, blocks: np.ndarray, minted_btc: np.ndarray, difficulty: np.ndarray) -> None:
         """The day's blocks [1], subsidy minted [BTC] and end-of-day difficulty [1], (draw,)."""
@@ -199,7 +204,7 @@ class DaySummary:
         """The prices of the whole run, (draw, time) [USD/BTC]."""
         last = len(HISTOGRAMS) - 1
         _prices(np.ascontiguousarray(prices_usd), self.blocks, self.per_draw, self.edges[last, :self.edge_count[last]],
-                self.bins[last], self.extremes[last])
+                self.counts[last], self.extremes[last])
 
     def dataset(self, draws: np.ndarray, first_draw: int) -> xr.Dataset:
         """The summary as :class:`~hashjoule.simulation.reduce.Reduction` takes it, with the
@@ -214,7 +219,7 @@ class DaySummary:
             out[f"{name}__mean"] = (("block", "time"), self.per_draw[v, 0])
             out[f"{name}__m2"] = (("block", "time"), self.per_draw[v, 1])
         for v, name in enumerate(HISTOGRAMS):
-            out[f"{name}__bin"] = (("time", "draw"), self.bins[v])  # 2 bytes a value: less to send than counts
+            out[f"{name}__counts"] = (("time", f"{name}__bin"), self.counts[v, :, :bin_count(name)])
             out[f"{name}__min"] = ("time", self.extremes[v, 0])
             out[f"{name}__max"] = ("time", self.extremes[v, 1])
         out.update(self._annual())

@@ -31,15 +31,16 @@ def test_block_moments_are_numpys_over_each_block(kept):
             np.testing.assert_allclose(m2, spread, rtol=1e-9, atol=1e-12 * np.abs(block).max(), err_msg=name)
 
 
-def test_bins_and_extremes_are_those_of_the_network_totals(kept):
+def test_histograms_and_extremes_are_those_of_the_network_totals(kept):
     ds, summary = kept
     for name in rd.HISTOGRAMS:
         var = ds[name]
         totals = (var.sum("region") if "region" in var.dims else var).transpose("time", "draw").to_numpy()
-        np.testing.assert_array_equal(summary[f"{name}__bin"].to_numpy(), rd.bin_index(totals, name), err_msg=name)
+        counts = summary[f"{name}__counts"].to_numpy()
+        np.testing.assert_array_equal(counts, rd.histogram(rd.bin_index(totals, name), name), err_msg=name)
+        assert counts[:, 0].sum() == 0 and (counts.sum(axis=1) == DRAWS).all()  # every value inside the range
         np.testing.assert_allclose(summary[f"{name}__min"], totals.min(axis=1), rtol=1e-13)
         np.testing.assert_allclose(summary[f"{name}__max"], totals.max(axis=1), rtol=1e-13)
-        assert summary[f"{name}__bin"].to_numpy().min() > 0  # every value inside the range: a bin of its own
 
 
 def test_annual_totals_are_the_sums_of_the_days(kept):
@@ -76,3 +77,18 @@ def test_bins_count_the_edges_at_or_below_a_value():
     # inside the range: the logarithmic definition, away from the edges
     inside = np.geomspace(0.0011, 9e4, 997)
     assert np.array_equal(rd.bin_index(inside, "hashrate"), np.floor((np.log10(inside) + 3) * rd.BINS_PER_DECADE) + 1)
+
+
+def test_the_compiled_count_finds_the_bins_of_the_numpy_reference():
+    from hashjoule.simulation.summary import _histogram_day
+
+    edges = rd.bin_edges("co2")
+    rng = np.random.default_rng(1)
+    values = np.concatenate([[np.nan, 0.0, -5.0, np.inf, 1e30], edges, np.nextafter(edges, 0), np.nextafter(edges, np.inf),
+                             10 ** rng.uniform(-1, 10, 5000)])
+    counts, extremes = np.zeros(rd.bin_count("co2"), dtype=np.uint16), np.zeros(2)
+    _histogram_day(values, edges, counts, extremes)
+    np.testing.assert_array_equal(counts, np.bincount(rd.bin_index(values, "co2"), minlength=counts.size))
+    assert np.isnan(extremes).all()  # a NaN among the values
+    _histogram_day(values[1:], edges, counts, extremes)
+    assert extremes.tolist() == [-5.0, np.inf]
