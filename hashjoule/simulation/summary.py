@@ -162,8 +162,10 @@ class DaySummary:
         self.regional = np.zeros((len(_REGIONAL), 2, b, days, regions))
         self.per_draw = np.zeros((len(_PER_DRAW), 2, b, days))
         #: histograms of the daily network totals (variable, time, bin): as many bins as the widest
-        #: range has, counted in the smallest integers that hold the batch; their extremes (variable, 2, time)
-        self.counts = np.zeros((len(HISTOGRAMS), days, max(map(bin_count, HISTOGRAMS))), dtype=np.min_scalar_type(n))
+        #: range has, counted in 2-byte integers (4 for batches of 65,536 draws or more); their
+        #: extremes (variable, 2, time)
+        self.counts = np.zeros((len(HISTOGRAMS), days, max(map(bin_count, HISTOGRAMS))),
+                               dtype=np.uint16 if n < 2**16 else np.uint32)
         self.extremes = np.zeros((len(HISTOGRAMS), 2, days))
         #: each variable's bin edges (:func:`~hashjoule.simulation.reduce.bin_edges`), as many as it has
         edges = [bin_edges(name) for name in HISTOGRAMS]
@@ -246,6 +248,21 @@ class DaySummary:
                                     {"units": "EH/s", "long_name": "hashrate on the year's last day"}),
             "days": ("year", self.days_in_year, {"units": "d", "long_name": "days of the year in the run"}),
         }
+
+
+def compile_summary() -> None:
+    """Compile (or load from numba's cache) the summary's passes for the types the engines
+    pass, as :func:`~hashjoule.simulation.kernels.compile_kernels` does for the fleet's."""
+    from types import SimpleNamespace
+
+    time = np.arange(np.datetime64("2020-12-31"), np.datetime64("2021-01-02"))
+    world = SimpleNamespace(days=2, time=time, regions=SimpleNamespace(names=["a"], emission_factor_t_per_mwh=np.ones(1)),
+                            market=SimpleNamespace(fees_btc_per_block=np.zeros(2)))
+    summary = DaySummary(world, 1)
+    for day in range(2):
+        summary.record_fleet(day, np.ones((1, 1)), np.ones((1, 1)))
+        summary.record_chain(day, np.ones(1), np.ones(1), np.ones(1))
+    summary.finish(np.ones((1, 2)))
 
 
 def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.Dataset:
