@@ -22,9 +22,10 @@ from hashjoule.simulation.reduce import BLOCK, Reduction, annual_summaries
 from hashjoule.simulation.summary import ANNUAL, summarise_batch
 
 ENGINES = {"des": engine_des.run_batch, "ensemble": engine_ensemble.run_batch}
-#: Default batch size [draws]: a few seconds of the ensemble engine's work and a few hundred
-#: MB of daily arrays at most.
-DEFAULT_BATCH = 250
+#: Default batch size [draws]: a batch summarised as it runs needs memory for its blocks'
+#: moments (about 26 bytes per draw and day), so batches can be large, and the engine's
+#: per-day work on arrays of one number per draw is spread over many draws.
+DEFAULT_BATCH = 1000
 #: Runs up to this many draws keep them by default. [draws]
 KEEP_DRAWS_UP_TO = 100
 
@@ -107,7 +108,8 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
         Root seed; ``None``: one deterministic draw at the central values.
     batch_size : int, optional
         Draws per batch, rounded up to whole reduction blocks of
-        :data:`~hashjoule.simulation.reduce.BLOCK` draws (default 250). Results do not depend on it.
+        :data:`~hashjoule.simulation.reduce.BLOCK` draws (default 1,000, fewer when ``workers``
+        would otherwise have less than two batches each). Results do not depend on it.
     keep_draws : bool, optional
         Keep every draw's daily series (default when ``draws`` <= 100) beside the summaries.
     progress : bool
@@ -140,7 +142,7 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     from hashjoule.simulation.checkpoint import Checkpoint, fingerprint
     from hashjoule.simulation.parallel import client, run_batches
 
-    batch_size = _checked_request(engine, draws, seed, batch_size)
+    batch_size = _checked_request(engine, draws, seed, batch_size, workers)
     keep_draws = draws <= KEEP_DRAWS_UP_TO if keep_draws is None else keep_draws
     batches = [replace(b, keep=keep_draws) for b in plan(draws, batch_size)]
     store = None if checkpoint is None else Checkpoint(
@@ -209,15 +211,20 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
 
 
-def _checked_request(engine: str, draws: int, seed: int | None, batch_size: int | None) -> int:
+def _checked_request(engine: str, draws: int, seed: int | None, batch_size: int | None,
+                     workers: int | None = None) -> int:
     """Refuse an unknown engine, a draw count that is not a positive whole number, a
-    deterministic run of several draws or a batch size below 1; return the batch size."""
+    deterministic run of several draws or a batch size below 1; return the batch size
+    (default :data:`DEFAULT_BATCH`, or less, so that each of ``workers`` local workers has
+    two batches to run)."""
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     if int(draws) != draws or draws < 1:
         raise ValueError(f"draws: expected a positive whole number, got {draws!r}")
     if seed is None and draws != 1:
         raise ValueError("a deterministic run (seed None) has exactly one draw")
+    if batch_size is None and workers:
+        batch_size = min(DEFAULT_BATCH, max(BLOCK, -(-int(draws) // (2 * int(workers)))))
     batch_size = int(batch_size or DEFAULT_BATCH)
     if batch_size < 1:
         raise ValueError("batch_size: expected a positive whole number")
