@@ -166,11 +166,16 @@ class Fleet:
         policy = self.values.policy
         self.surcharged = np.flatnonzero(policy.adder_regions[policy.step(day)])
 
+    def odds_terms(self, day: int, hashprice: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The terms c, p and group of the draw's part of the odds against running (see
+        :func:`~hashjoule.simulation.kernels.draw_factor`), as the compiled passes take them."""
+        p = np.exp(np.multiply.outer(np.log(hashprice), -self.k_values))
+        return self.draw_odds[self.season[day]], p, self.k_group
+
     def odds_factor(self, day: int, hashprice: np.ndarray) -> np.ndarray:
         """The draw's part of the odds against running, (cost and tariff factors / hashprice)**k,
         (draw, region) (:func:`~hashjoule.simulation.kernels.draw_factor`). [1]"""
-        p = np.exp(np.multiply.outer(np.log(hashprice), -self.k_values))
-        return draw_factor(self.draw_odds[self.season[day]], p, self.k_group)
+        return draw_factor(*self.odds_terms(day, hashprice))
 
     def online_ths(self, day: int, hashprice: np.ndarray) -> np.ndarray:
         """Capacity switched on today, (class in :attr:`cls`, draw, region) [TH/s]: the numpy
@@ -202,7 +207,7 @@ class Fleet:
         cls = self.cls
         capacity = self.capacity[cls]
         by_region, watts = np.empty((self.n, self.k.size)), np.empty((self.n, self.k.size))
-        online_totals(capacity, self._a, self.odds_factor(day, hashprice), self.watts_per_ths[cls], by_region, watts)
+        online_totals(capacity, self._a, *self.odds_terms(day, hashprice), self.watts_per_ths[cls], by_region, watts)
         if self.surcharged.size:  # these regions take the plain relation
             r = self.surcharged
             online = capacity[..., r] * self._surcharged_share(day, hashprice, self.values.policy.adder_on(day))
@@ -300,7 +305,7 @@ class Fleet:
         if r.size:
             skip = skip.copy()
             skip[r] = True
-        retire(capacity, self._a, self.odds_factor(day, anticipated), self.retire_rate, skip)
+        retire(capacity, self._a, *self.odds_terms(day, anticipated), self.retire_rate, skip)
         if r.size:
             off = 1.0 - self._surcharged_share(day, anticipated, self.values.policy.adder_on(day))
             off *= self.retire_rate[None, :, None]

@@ -26,7 +26,7 @@ import numpy as np
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def online_totals(capacity, a, b, watts_per_ths, by_region, watts):
+def online_totals(capacity, a, c, p, group, watts_per_ths, by_region, watts):
     """Online capacity and its power, summed over the classes in service.
 
     Parameters
@@ -35,8 +35,9 @@ def online_totals(capacity, a, b, watts_per_ths, by_region, watts):
         Installed capacity of the classes in service, (class, draw, region). [TH/s]
     a : numpy.ndarray
         Odds factor of the class and region, (class, region). [1]
-    b : numpy.ndarray
-        Odds factor of the draw and region (:func:`draw_factor`), (draw, region). [1]
+    c, p, group : numpy.ndarray
+        The draw's odds factor b = c x p as :func:`draw_factor` takes it (formed here, element
+        by element, with the same products). [1]
     watts_per_ths : numpy.ndarray
         Power per TH/s, PUE included, (class, region). [W/(TH/s)]
     by_region, watts : numpy.ndarray
@@ -49,7 +50,7 @@ def online_totals(capacity, a, b, watts_per_ths, by_region, watts):
             watts[i, r] = 0.0
         for h in range(classes):
             for r in range(regions):
-                online = capacity[h, i, r] / (1.0 + a[h, r] * b[i, r])
+                online = capacity[h, i, r] / (1.0 + a[h, r] * (c[i, r] * p[i, group[r]]))
                 by_region[i, r] += online
                 watts[i, r] += online * watts_per_ths[h, r]
 
@@ -73,14 +74,14 @@ def online_totals_reference(capacity, a, b, watts_per_ths):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def retire(capacity, a, b, rate, skip):
+def retire(capacity, a, c, p, group, rate, skip):
     """Scrap, at ``rate`` per day, the capacity that runs unprofitably at the odds ``a`` x ``b``.
 
     Parameters
     ----------
     capacity : numpy.ndarray
         Updated in place, (class, draw, region). [TH/s]
-    a, b : numpy.ndarray
+    a, c, p, group : numpy.ndarray
         Odds factors, as in :func:`online_totals`, at the hashprice miners expect. [1]
     rate : numpy.ndarray
         Share of the switched-off capacity scrapped per day, (draw,). [1/d]
@@ -91,7 +92,7 @@ def retire(capacity, a, b, rate, skip):
     for h in range(classes):
         for i in range(draws):
             for r in range(regions):
-                odds = a[h, r] * b[i, r]
+                odds = a[h, r] * (c[i, r] * p[i, group[r]])
                 off = odds / (1.0 + odds) * rate[i]
                 # a select rather than a branch, so that the loop vectorises; the capacity is
                 # finite, so a skipped region's keeps its value exactly
@@ -209,8 +210,9 @@ def compile_kernels() -> float:
     returns the seconds it took. Worker processes forked afterwards inherit the machine code."""
     began = time.perf_counter()
     capacity, pair = np.ones((1, 1, 1)), np.ones((1, 1))
-    online_totals(capacity, pair, pair, pair, np.empty((1, 1)), np.empty((1, 1)))
-    retire(capacity, pair, pair, np.zeros(1), np.zeros(1, dtype=bool))
+    group = np.zeros(1, dtype=np.int64)
+    online_totals(capacity, pair, pair, pair, group, pair, np.empty((1, 1)), np.empty((1, 1)))
+    retire(capacity, pair, pair, pair, group, np.zeros(1), np.zeros(1, dtype=bool))
     resume_hidden(capacity[:, :, :1], np.zeros((1, 1, 1))[:, :, :1], np.ones(1))
     one = np.ones(1)
     mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),

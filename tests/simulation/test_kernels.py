@@ -20,17 +20,18 @@ def arrays(seed: int, classes: int, draws: int, regions: int):
     p[rng.random(p.shape) < 0.05] = np.inf  # a zero hashprice: nothing runs
     a[rng.random(a.shape) < 0.05] = 0.0  # free power: everything runs
     watts = rng.uniform(10.0, 200.0, (classes, regions))
-    return capacity, a, kernels.draw_factor(c, p, group), watts, rng
+    return capacity, a, (c, p, group), watts, rng
 
 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 40), st.integers(1, 18))
 def test_online_totals_equal_the_numpy_reference(seed, classes, draws, regions):
-    capacity, a, b, watts, _ = arrays(seed, classes, draws, regions)
+    capacity, a, terms, watts, _ = arrays(seed, classes, draws, regions)
     by_region, power = np.empty((draws, regions)), np.empty((draws, regions))
     with np.errstate(invalid="ignore"):
-        kernels.online_totals(capacity, a, b, watts, by_region, power)
-        expected_by_region, expected_power, _ = kernels.online_totals_reference(capacity, a, b, watts)
+        kernels.online_totals(capacity, a, *terms, watts, by_region, power)
+        expected_by_region, expected_power, _ = kernels.online_totals_reference(capacity, a, kernels.draw_factor(*terms),
+                                                                                watts)
     np.testing.assert_array_equal(by_region, expected_by_region)
     np.testing.assert_array_equal(power, expected_power)
 
@@ -38,13 +39,13 @@ def test_online_totals_equal_the_numpy_reference(seed, classes, draws, regions):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 40), st.integers(1, 18))
 def test_retire_equals_the_numpy_reference(seed, classes, draws, regions):
-    capacity, a, b, _, rng = arrays(seed, classes, draws, regions)
+    capacity, a, terms, _, rng = arrays(seed, classes, draws, regions)
     rate = rng.uniform(0.0, 0.1, draws)
     skip = rng.random(regions) < 0.3
     compiled, reference = capacity.copy(), capacity.copy()
     with np.errstate(invalid="ignore"):
-        kernels.retire(compiled, a, b, rate, skip)
-        kernels.retire_reference(reference, a, b, rate, skip)
+        kernels.retire(compiled, a, *terms, rate, skip)
+        kernels.retire_reference(reference, a, kernels.draw_factor(*terms), rate, skip)
     np.testing.assert_array_equal(compiled, reference)
     np.testing.assert_array_equal(compiled[..., skip], capacity[..., skip])
 
