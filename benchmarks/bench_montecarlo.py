@@ -90,7 +90,7 @@ def main() -> None:
             LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=":0") as cluster:
         from hashjoule.simulation.runner import simulate
 
-        simulate(inputs, "ensemble", 250 * args.workers, seed=2, keep_draws=False, space=space,
+        simulate(inputs, "ensemble", 250 * args.workers, seed=2, batch_size=250, keep_draws=False, space=space,
                  scheduler=cluster.scheduler_address)  # warm up the workers
         began = time.perf_counter()
         simulate(inputs, "ensemble", args.draws, seed=1, keep_draws=False, space=space,

@@ -205,6 +205,42 @@ def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, 
     return bool(ends.any())
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def next_bits(bits, timespan, target_timespan, limit_bits, out):
+    """The retarget (:func:`hashjoule.network.chain.next_bits`) of several epochs, exact, in
+    64-bit integers: compact targets ``bits`` and the epochs' timespans [s] give ``out``, or -1
+    for a target this pass does not take (fewer than 4 bytes, negative, or a mantissa below
+    0x8000, which the compact encoding never writes: the caller takes the reference for those).
+
+    The new target is floor(mantissa x 256**(size-3) x span / T) for the clamped span; a
+    retarget moves it at most 4x, so its byte length is size - 1, size or size + 1, and
+    the top three bytes of each candidate are floor(mantissa x span x 256**j / T) for
+    j = 1, 0, -1, which fit in 64 bits (mantissa x span < 2**46): the one in [2**16, 2**24)
+    is the compact mantissa."""
+    for e in range(bits.size):
+        size, mantissa = bits[e] >> 24, bits[e] & 0x007FFFFF
+        out[e] = -1
+        if size < 4 or bits[e] & 0x00800000 or mantissa < 0x8000:
+            continue
+        span = min(max(timespan[e], target_timespan // 4), target_timespan * 4)
+        product = mantissa * span
+        for new_size in range(size - 1, size + 2):
+            if new_size > size:
+                top = (product >> 8) // target_timespan
+            else:
+                top = (product << (8 * (size - new_size))) // target_timespan
+            if top >= 1 << 16 and top < 1 << 24:
+                break
+        else:
+            continue
+        if new_size >= 29:  # above the proof-of-work limit, 2**224 - 1
+            out[e] = limit_bits
+        elif top & 0x00800000:  # the sign bit: one byte more
+            out[e] = (top >> 8) | ((new_size + 1) << 24)
+        else:
+            out[e] = top | (new_size << 24)
+
+
 def compile_kernels() -> float:
     """Compile (or load from numba's cache) every kernel for the types the engines pass;
     returns the seconds it took. Worker processes forked afterwards inherit the machine code."""
@@ -214,6 +250,7 @@ def compile_kernels() -> float:
     online_totals(capacity, pair, pair, pair, group, pair, np.empty((1, 1)), np.empty((1, 1)))
     retire(capacity, pair, pair, pair, group, np.zeros(1), np.zeros(1, dtype=bool))
     resume_hidden(capacity[:, :, :1], np.zeros((1, 1, 1))[:, :, :1], np.ones(1))
+    next_bits(np.array([0x1D00FFFF]), np.array([1]), 1, 0x1D00FFFF, np.empty(1, dtype=np.int64))
     one = np.ones(1)
     mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),
                  one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool))

@@ -124,3 +124,28 @@ def test_ensemble_run_with_the_numpy_chain_is_identical(monkeypatch):
     reference = engine_ensemble.run_batch(x, range(6), seed=3)
     for name in ("hashrate", "power", "blocks", "btc_minted", "difficulty", "epoch_end"):
         np.testing.assert_array_equal(compiled[name].values, reference[name].values, err_msg=name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0x01000001, 0x1D00FFFF), st.integers(-10, 6_000_000)), min_size=1, max_size=20))
+def test_the_compiled_retarget_is_the_reference(epochs):
+    from hashjoule.network import chain
+
+    bits = np.array([b for b, _ in epochs], dtype=np.int64)
+    spans = np.array([s for _, s in epochs], dtype=np.int64)
+    out = np.empty_like(bits)
+    kernels.next_bits(bits, spans, chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, out)
+    taken = out >= 0
+    assert (taken == ((bits >> 24 >= 4) & ~(bits & 0x00800000).astype(bool) & (bits & 0x007FFFFF >= 0x8000))).all()
+    expected = [chain.next_bits(int(b), 0, int(s)) for b, s in zip(bits[taken], spans[taken])]
+    np.testing.assert_array_equal(out[taken], expected)
+
+
+def test_the_compiled_retarget_at_the_limit_and_the_sign_bit():
+    from hashjoule.network import chain
+
+    bits = np.array([0x1D00FFFF, 0x1C7FFFFF, 0x1B0404CB, 0x170E2632], dtype=np.int64)  # the limit, a sign-bit carry, real epochs
+    for span in (1, chain.TARGET_TIMESPAN_S, 3 * chain.TARGET_TIMESPAN_S, 10**8):
+        out = np.empty_like(bits)
+        kernels.next_bits(bits, np.full(bits.size, span), chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, out)
+        assert out.tolist() == [chain.next_bits(int(b), 0, span) for b in bits]
