@@ -4,9 +4,12 @@ A batch of draws is summarised where it runs (:mod:`~hashjoule.simulation.summar
 are folded together by :class:`Reduction`, in any order of arrival:
 
 - **moments** (mean and variance per day and region) are taken over fixed blocks of
-  :data:`BLOCK` consecutive draws and merged block after block in draw order (Chan et al.'s
-  pairwise update), so the floating-point operations are the same whatever the batch size
-  and whichever process ran a block; batches are whole blocks (the last one may be short);
+  :data:`BLOCK` consecutive draws and merged along a fixed binary tree over the blocks
+  (Chan et al.'s pairwise update: a node merges its left and its right half), so the
+  floating-point operations are the same whatever the batch size and whichever process ran
+  a block; batches are whole blocks (the last one may be short), and a batch merges the
+  whole subtrees it holds itself (:func:`subtrees`), so it sends one node's moments where
+  its draws make a subtree, and a few otherwise;
 - **quantiles** of the daily network totals come from histograms of fixed logarithmic bins
   (integer counts: exact to merge); each order statistic is placed within its bin, whose
   width, :data:`BIN_WIDTH`, bounds its error, and so the error of the quantile (numpy's
@@ -101,20 +104,65 @@ def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES) -> n
     return out
 
 
+def node_coords(keys: list[tuple[int, int]], draws: list[int]) -> dict:
+    """Coordinates of subtrees ``keys`` (level, index) holding ``draws`` draws each."""
+    return {"node_level": ("node", [level for level, _ in keys]), "node_index": ("node", [index for _, index in keys]),
+            "node_draws": ("node", list(draws))}
+
+
+def merge_moments(left: tuple, right: tuple) -> tuple:
+    """Chan et al.'s update of two groups' (draws, {name: (mean, m2)}), the left one's draws
+    first; an empty group leaves the other as it is."""
+    (n_left, left_moments), (n_right, right_moments) = left, right
+    if n_right == 0:
+        return left
+    if n_left == 0:
+        return right
+    total = n_left + n_right
+    out = {}
+    for name, (mean, m2) in left_moments.items():
+        right_mean, right_m2 = right_moments[name]
+        delta = right_mean - mean
+        out[name] = (mean + delta * (n_right / total), m2 + right_m2 + delta ** 2 * (n_left * n_right / total))
+    return total, out
+
+
+def subtrees(first_block: int, stop_block: int) -> list[tuple[int, int]]:
+    """The whole subtrees of the fixed tree over blocks that cover blocks ``first_block`` to
+    ``stop_block - 1``, the largest first from the left, as (level, index): the subtree
+    (l, j) holds blocks j 2**l to (j + 1) 2**l - 1."""
+    out, block = [], first_block
+    while block < stop_block:
+        level = 0
+        while block % 2 ** (level + 1) == 0 and block + 2 ** (level + 1) <= stop_block:
+            level += 1
+        out.append((level, block >> level))
+        block += 2 ** level
+    return out
+
+
+def fold(blocks: list[tuple]) -> tuple:
+    """The moments of a whole subtree from its blocks' (draws, {name: (mean, m2)}) in order:
+    the left half's and the right half's, merged."""
+    if len(blocks) == 1:
+        return blocks[0]
+    half = len(blocks) // 2
+    return merge_moments(fold(blocks[:half]), fold(blocks[half:]))
+
+
 class Reduction:
     """Batch summaries folded into the statistics over all draws.
 
-    Blocks are merged in draw order as soon as all before them are in; a block that
-    arrives early waits. :meth:`state` and :meth:`from_state` save and restore all of it,
-    for checkpoints.
+    Subtrees of blocks are merged with their sibling as soon as it is in (the tree is fixed,
+    so the order of arrival does not matter); what has no sibling when all are in is carried
+    up alone (:meth:`_root`). :meth:`state` and :meth:`from_state` save and restore all of
+    it, for checkpoints.
     """
 
     def __init__(self):
         self.coords = None
-        self.pending: dict[int, tuple] = {}  # block -> (draws, {name: (mean, m2)})
-        self.next_block, self.n = 0, 0
-        self.mean: dict[str, np.ndarray] = {}
-        self.m2: dict[str, np.ndarray] = {}
+        #: (level, index) of the subtrees in, not yet merged -> (draws, {name: (mean, m2)})
+        self.nodes: dict[tuple[int, int], tuple] = {}
         self.counts: dict[str, np.ndarray] = {}
         self.low: dict[str, np.ndarray] = {}  # smallest and largest value of each day
         self.high: dict[str, np.ndarray] = {}
@@ -125,10 +173,9 @@ class Reduction:
         """Fold in the summary of the batch starting at ``first_draw``."""
         if self.coords is None:
             self.coords = {"time": summary.time, "region": summary.region}
-        for i, block in enumerate(summary.block.values):
-            self.pending[int(block)] = (int(summary.block_draws[i]),
-                                        {name: (summary[f"{name}__mean"].data[i], summary[f"{name}__m2"].data[i])
-                                         for name in MOMENTS})
+        for i, (level, index) in enumerate(zip(summary.node_level.values, summary.node_index.values)):
+            self._insert(int(level), int(index), (int(summary.node_draws[i]), {
+                name: (summary[f"{name}__mean"].data[i], summary[f"{name}__m2"].data[i]) for name in MOMENTS}))
         for name in HISTOGRAMS:
             counts = summary[f"{name}__counts"].data.astype(np.int64)
             low, high = summary[f"{name}__min"].data, summary[f"{name}__max"].data
@@ -140,21 +187,29 @@ class Reduction:
                 np.maximum(self.high[name], high, out=self.high[name])
         self.per_draw.append(summary[[v for v in summary.data_vars if "__" not in v]])
         self.batches.append(int(first_draw))
-        while self.next_block in self.pending:
-            self._merge(*self.pending.pop(self.next_block))
-            self.next_block += 1
 
-    def _merge(self, n: int, blocks: dict) -> None:
-        """Chan et al.'s update of the running mean and sum of squared deviations."""
-        total = self.n + n
-        for name, (mean, m2) in blocks.items():
-            if self.n == 0:
-                self.mean[name], self.m2[name] = np.array(mean), np.array(m2)
-                continue
-            delta = mean - self.mean[name]
-            self.mean[name] = self.mean[name] + delta * (n / total)
-            self.m2[name] = self.m2[name] + m2 + delta ** 2 * (self.n * n / total)
-        self.n = total
+    def _insert(self, level: int, index: int, value: tuple) -> None:
+        """Merge a subtree with its sibling, and the result with its own, while they are in."""
+        while (level, index ^ 1) in self.nodes:
+            sibling = self.nodes.pop((level, index ^ 1))
+            value = merge_moments(sibling, value) if index & 1 else merge_moments(value, sibling)
+            level, index = level + 1, index >> 1
+        self.nodes[(level, index)] = value
+
+    def _root(self) -> tuple:
+        """All blocks merged: from the lowest level up, each subtree with its sibling, or
+        alone when the draws ended before its sibling's (the tree's right edge)."""
+        nodes = dict(self.nodes)
+        while len(nodes) > 1:
+            level = min(level for level, _ in nodes)
+            for _, index in sorted(key for key in nodes if key[0] == level):
+                if (level, index) not in nodes:
+                    continue
+                value, sibling = nodes.pop((level, index)), nodes.pop((level, index ^ 1), None)
+                if sibling is not None:
+                    value = merge_moments(value, sibling)  # in sorted order, the left one comes first
+                nodes[(level + 1, index >> 1)] = value
+        return next(iter(nodes.values()))
 
     def _per_draw(self) -> xr.Dataset:
         return xr.concat(self.per_draw, dim="draw", data_vars="minimal", coords="minimal", compat="override",
@@ -164,25 +219,16 @@ class Reduction:
         """Everything folded in so far but the per-draw totals (:meth:`per_draw_of`), as one
         Dataset whose size does not grow with the draws (for a checkpoint)."""
         out = {}
+        keys = sorted(self.nodes)
         for name in MOMENTS:
-            if name in self.mean:
-                out[f"{name}__mean"] = (self.dims(name), self.mean[name])
-                out[f"{name}__m2"] = (self.dims(name), self.m2[name])
-            pending = sorted(self.pending)
-            if pending:
-                out[f"{name}__pending_mean"] = (("pending", *self.dims(name)),
-                                                np.stack([self.pending[b][1][name][0] for b in pending]))
-                out[f"{name}__pending_m2"] = (("pending", *self.dims(name)),
-                                              np.stack([self.pending[b][1][name][1] for b in pending]))
+            for k, part in enumerate(("mean", "m2")):
+                out[f"{name}__{part}"] = (("node", *self.dims(name)), np.stack([self.nodes[key][1][name][k] for key in keys]))
         for name in HISTOGRAMS:
             out[f"{name}__counts"] = (("time", f"{name}__bin"), self.counts[name])
             out[f"{name}__min"] = ("time", self.low[name])
             out[f"{name}__max"] = ("time", self.high[name])
-        pending = sorted(self.pending)
-        state = xr.Dataset(out, coords={**self.coords, "pending": pending,
-                                        "pending_draws": ("pending", [self.pending[b][0] for b in pending]),
+        state = xr.Dataset(out, coords={**self.coords, **node_coords(keys, [self.nodes[key][0] for key in keys]),
                                         "batch": self.batches})
-        state.attrs.update(n=self.n, next_block=self.next_block)
         return state
 
     def per_draw_of(self, first_draw: int) -> xr.Dataset:
@@ -195,15 +241,10 @@ class Reduction:
         order of ``state.batch``."""
         self = cls()
         self.coords = {"time": state.time, "region": state.region}
-        self.n, self.next_block = int(state.attrs["n"]), int(state.attrs["next_block"])
         self.batches = [int(b) for b in state.batch.values]
-        for name in MOMENTS:
-            if f"{name}__mean" in state:
-                self.mean[name], self.m2[name] = state[f"{name}__mean"].data, state[f"{name}__m2"].data
-        for i, block in enumerate(state.pending.values):
-            self.pending[int(block)] = (int(state.pending_draws[i]),
-                                        {name: (state[f"{name}__pending_mean"].data[i],
-                                                state[f"{name}__pending_m2"].data[i]) for name in MOMENTS})
+        for i, (level, index) in enumerate(zip(state.node_level.values, state.node_index.values)):
+            self.nodes[(int(level), int(index))] = (int(state.node_draws[i]), {
+                name: (state[f"{name}__mean"].data[i], state[f"{name}__m2"].data[i]) for name in MOMENTS})
         for name in HISTOGRAMS:
             self.counts[name] = state[f"{name}__counts"].data.astype(np.int64)
             self.low[name], self.high[name] = state[f"{name}__min"].data, state[f"{name}__max"].data
@@ -216,12 +257,11 @@ class Reduction:
     def result(self) -> xr.Dataset:
         """Means and standard deviations per day (and region), quantiles of the daily network
         totals, and the per-draw annual totals in draw order."""
-        if self.pending:
-            raise RuntimeError(f"blocks {sorted(self.pending)} arrived without the ones before them")
         out = xr.Dataset(coords={**self.coords, "quantile": ("quantile", list(QUANTILES), {"units": "1"})})
-        variance = {name: self.m2[name] / max(self.n - 1, 1) for name in MOMENTS}
+        n, moments = self._root()
+        variance = {name: moments[name][1] / max(n - 1, 1) for name in MOMENTS}
         # energy is power times 24 h: its statistics follow from power's
-        means = {**self.mean, "energy": self.mean["power"] * 24.0}
+        means = {**{name: moments[name][0] for name in MOMENTS}, "energy": moments["power"][0] * 24.0}
         variance["energy"] = variance["power"] * 24.0 ** 2
         for name in (*MOMENTS, "energy"):
             units, long_name = VARIABLES[name]

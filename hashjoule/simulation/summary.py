@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.reduce import BLOCK, HISTOGRAMS, MOMENTS, bin_count, bin_edges
+from hashjoule.simulation.reduce import BLOCK, HISTOGRAMS, MOMENTS, bin_count, bin_edges, fold, node_coords, subtrees
 from hashjoule.simulation.results import REGIONAL, per_gw_day
 
 #: The variables with moments per day and region, and those with one value per draw and day,
@@ -214,19 +214,24 @@ class DaySummary:
         if first_draw % BLOCK:
             raise ValueError(f"a batch must start at a multiple of {BLOCK} draws, not {first_draw}")
         out = {}
-        for v, name in enumerate(_REGIONAL):
-            out[f"{name}__mean"] = (("block", "time", "region"), self.regional[v, 0])
-            out[f"{name}__m2"] = (("block", "time", "region"), self.regional[v, 1])
-        for v, name in enumerate(_PER_DRAW):
-            out[f"{name}__mean"] = (("block", "time"), self.per_draw[v, 0])
-            out[f"{name}__m2"] = (("block", "time"), self.per_draw[v, 1])
+        first_block = first_draw // BLOCK
+        blocks = [(int(self.blocks[b + 1] - self.blocks[b]), {
+            **{name: (self.regional[v, 0, b], self.regional[v, 1, b]) for v, name in enumerate(_REGIONAL)},
+            **{name: (self.per_draw[v, 0, b], self.per_draw[v, 1, b]) for v, name in enumerate(_PER_DRAW)}})
+            for b in range(self.blocks.size - 1)]
+        keys = subtrees(first_block, first_block + len(blocks))
+        nodes = [fold(blocks[(index << level) - first_block:(index + 1 << level) - first_block]) for level, index in keys]
+        for name in MOMENTS:
+            dims = ("node", "time", "region") if name in _REGIONAL else ("node", "time")
+            out[f"{name}__mean"] = (dims, np.stack([moments[name][0] for _, moments in nodes]))
+            out[f"{name}__m2"] = (dims, np.stack([moments[name][1] for _, moments in nodes]))
         for v, name in enumerate(HISTOGRAMS):
             out[f"{name}__counts"] = (("time", f"{name}__bin"), self.counts[v, :, :bin_count(name)])
             out[f"{name}__min"] = ("time", self.extremes[v, 0])
             out[f"{name}__max"] = ("time", self.extremes[v, 1])
         out.update(self._annual())
         return xr.Dataset(out, coords={
-            "block": first_draw // BLOCK + np.arange(self.blocks.size - 1), "block_draws": ("block", np.diff(self.blocks)),
+            **node_coords(keys, [draws for draws, _ in nodes]),
             "time": ("time", self.inputs.time.astype("datetime64[ns]"), {"long_name": "UTC day"}),
             "region": ("region", list(self.inputs.regions.names)),
             "draw": ("draw", np.asarray(draws, dtype=np.int64), {"long_name": "Monte Carlo draw (seed stream index)"}),

@@ -32,3 +32,37 @@ def test_exceedance_is_the_share_of_draws_above_the_threshold():
     assert 0.2 < float(out.annual_energy_exceedance.sel(year=2021, threshold=134.0)) < 0.5
     assert np.isnan(out.annual_energy_exceedance.sel(year=2022)).all()
     np.testing.assert_allclose(out.period_energy.sum("region"), total.sum(axis=1))
+
+
+def test_subtrees_cover_a_batch_with_the_largest_aligned_ones():
+    assert rd.subtrees(0, 3) == [(1, 0), (0, 2)]
+    assert rd.subtrees(0, 16) == [(4, 0)]
+    assert rd.subtrees(20, 40) == [(2, 5), (3, 3), (3, 4)]  # blocks 20-23, 24-31, 32-39
+    assert rd.subtrees(5, 6) == [(0, 5)]
+
+
+@pytest.mark.parametrize("cuts", [[0, 13], [0, 4, 8, 13], [0, 1, 2, 5, 6, 11, 12, 13], [0, 7, 13]])
+def test_moments_merge_alike_whatever_the_batches_and_their_order(cuts):
+    """13 blocks cut into batches: each batch folds its whole subtrees, the reduction the rest,
+    in any order of arrival; the means and variances are the same to the last bit."""
+    rng = np.random.default_rng(3)
+    blocks = [(int(n), {"x": (rng.normal(size=4), rng.uniform(1, 2, size=4))}) for n in rng.integers(1, 50, 13)]
+    results = []
+    for order in (1, -1):
+        reduction = rd.Reduction()
+        for first, stop in list(zip(cuts[:-1], cuts[1:]))[::order]:
+            for level, index in rd.subtrees(first, stop):
+                reduction._insert(level, index, rd.fold(blocks[index << level:(index + 1) << level]))
+        results.append(reduction._root())
+    reference = results[0]
+    one_batch = rd.Reduction()
+    one_batch._insert(*rd.subtrees(0, 13)[0], rd.fold(blocks[:8]))
+    for level, index in rd.subtrees(8, 13):
+        one_batch._insert(level, index, rd.fold(blocks[index << level:(index + 1) << level]))
+    for n, moments in results + [one_batch._root()]:
+        assert n == sum(b[0] for b in blocks)
+        np.testing.assert_array_equal(moments["x"][0], reference[1]["x"][0])
+        np.testing.assert_array_equal(moments["x"][1], reference[1]["x"][1])
+    # and they are the moments of all the draws: the blocks' pooled mean
+    pooled = sum(n * m["x"][0] for n, m in blocks) / reference[0]
+    np.testing.assert_allclose(reference[1]["x"][0], pooled, rtol=1e-12)

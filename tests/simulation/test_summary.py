@@ -17,16 +17,18 @@ def kept(world_2019):
     return ds, summarise_batch(world_2019, ds, 0)
 
 
-def test_block_moments_are_numpys_over_each_block(kept):
+def test_moments_are_numpys_over_each_subtree_of_blocks(kept):
+    """120 draws: blocks of 50, 50 and 20; the first two make a subtree, the third one alone."""
     ds, summary = kept
-    assert summary.block_draws.values.tolist() == [50, 50, 20]
+    assert list(zip(summary.node_level.values, summary.node_index.values, summary.node_draws.values)) == [
+        (1, 0, 100), (0, 2, 20)]
     for name in rd.MOMENTS:
         values = ds[name].transpose("time", "draw", ...).to_numpy()
-        for b, (first, stop) in enumerate([(0, 50), (50, 100), (100, 120)]):
+        for node, (first, stop) in enumerate([(0, 100), (100, 120)]):
             block = values[:, first:stop]
-            mean = summary[f"{name}__mean"].isel(block=b).to_numpy()
+            mean = summary[f"{name}__mean"].isel(node=node).to_numpy()
             np.testing.assert_allclose(mean, block.mean(axis=1), rtol=1e-12, atol=0, err_msg=name)
-            m2 = summary[f"{name}__m2"].isel(block=b).to_numpy()
+            m2 = summary[f"{name}__m2"].isel(node=node).to_numpy()
             spread = ((block - block.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
             np.testing.assert_allclose(m2, spread, rtol=1e-9, atol=1e-12 * np.abs(block).max(), err_msg=name)
 
