@@ -84,9 +84,9 @@ def main() -> None:
     import dask
     from dask.distributed import LocalCluster
 
-    from hashjoule.simulation.parallel import worker_environment
+    from hashjoule.simulation.parallel import WORKER_CONFIG, worker_environment
 
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": worker_environment()}), \
+    with dask.config.set({**WORKER_CONFIG, "distributed.nanny.pre-spawn-environ": worker_environment()}), \
             LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=":0") as cluster:
         from hashjoule.simulation.runner import simulate
 

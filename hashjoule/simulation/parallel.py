@@ -28,6 +28,12 @@ from hashjoule.simulation.kernels import compile_kernels
 
 #: Tasks queued per worker thread on a cluster. [1]
 IN_FLIGHT = 2
+#: dask settings of local workers: no statistical profiler. Its thread takes the worker's
+#: stack every 10 ms, and the engines' batches took 25-40 % more CPU time on a worker with
+#: it than in one process (``benchmarks/bench_montecarlo.py``). Workers of a cluster started
+#: elsewhere (``--scheduler``) run faster with it off too:
+#: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 #: Whether this process has forked a local cluster's workers already.
 _forked = False
 
@@ -62,7 +68,7 @@ def client(workers: int | None = None, scheduler: str | None = None):
     if fork:
         compile_kernels()
         _forked = True
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": worker_environment(),
+    with dask.config.set({**WORKER_CONFIG, "distributed.nanny.pre-spawn-environ": worker_environment(),
                           "distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}), \
             LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=":0",
                          preload=[__name__]) as cluster, \

@@ -71,3 +71,15 @@ def test_console_entry_points():
     result = subprocess.run([sys.executable, "-m", "hashjoule", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "estimate" in result.stdout and "claims" in result.stdout
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["simulate", "--help"]])
+def test_help_loads_no_numerical_library(argv):
+    """Help comes before any model code: numpy, xarray, numba, dask and the rest are imported
+    only by the commands that compute (benchmarks/bench_startup.py times it)."""
+    code = ("import sys\nfrom hashjoule.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('numpy', 'xarray', 'numba', 'dask', 'scipy', 'pandas', 'matplotlib', "
+            "'simpy', 'pydantic') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
