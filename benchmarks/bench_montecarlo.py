@@ -8,8 +8,9 @@ Prints, from one run:
 - throughput: the scenario (every draw sampling its distributions, summaries reduced as they
   come) with 1 process and with ``--workers`` local workers, draws per second and their
   ratio: cold (``--workers``: starting the cluster, the workers' imports and first buffers
-  included) and warm (an already running local cluster, reached by its address as with
-  ``--scheduler``, after a first run);
+  included), the same two from fresh processes (as ``hashjoule run`` starts: local workers
+  are forked from a process that has run nothing yet), and warm (an already running local
+  cluster, reached by its address as with ``--scheduler``, after a first run);
 - memory: for each ``--memory`` count, a reduced run of the scenario over ``--memory-period``
   (the months of the 2021 crackdown by default: short, so that 100,000 draws take minutes)
   in a fresh process, one process, with its wall time and peak resident memory, and the
@@ -66,9 +67,14 @@ def main() -> None:
                         help="draws of the reduced runs measured in fresh processes")
     parser.add_argument("--memory-period", nargs=2, default=["2021-05-01", "2021-10-31"], metavar=("FIRST", "LAST"))
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-workers", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.scenario, tuple(args.memory_period), args.child)))
+        return
+    if args.child_workers is not None:
+        inputs, space = scenario_inputs(args.scenario, None)
+        print(timed(inputs, space, args.draws, args.child_workers or None))
         return
 
     inputs, space = scenario_inputs(args.scenario, None)
@@ -81,6 +87,13 @@ def main() -> None:
     cold = timed(inputs, space, args.draws, args.workers)
     print(f"{args.workers} workers, cold (--workers): {args.draws} draws in {cold:6.1f} s = {args.draws / cold:6.1f} "
           f"draws/s, {one / cold:.2f}x (cluster start, imports and first buffers included)")
+    fresh = {}
+    for workers in (0, args.workers):  # as `hashjoule run` does it: from a process that has run nothing yet
+        out = subprocess.run([sys.executable, __file__, "--scenario", args.scenario, "--draws", str(args.draws),
+                              "--child-workers", str(workers)], capture_output=True, text=True, check=True)
+        fresh[workers] = float(out.stdout.strip().splitlines()[-1])
+    print(f"fresh processes (the run alone, after the imports): 1 process {args.draws / fresh[0]:6.1f} draws/s, "
+          f"{args.workers} workers {args.draws / fresh[args.workers]:6.1f} draws/s: {fresh[0] / fresh[args.workers]:.2f}x")
     import dask
     from dask.distributed import LocalCluster
 

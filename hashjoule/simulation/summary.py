@@ -36,21 +36,27 @@ ANNUAL = ("annual_energy", "annual_co2", "annual_blocks", "annual_btc_minted", "
 def _block_moments(x, blocks, mean, m2):
     """Mean and sum of squared deviations of ``x`` (draw, k) over each block of draws
     (``blocks``: the edges), into ``mean`` and ``m2`` (block, k). Each is a sum over the
-    block's draws in order; the loops run along k, contiguous in memory."""
+    block's draws in order, kept in a local array while it runs along k."""
+    columns = x.shape[1]
+    centre, squares = np.empty(columns), np.empty(columns)
     for b in range(blocks.size - 1):
         first, stop = blocks[b], blocks[b + 1]
-        centre, squares = mean[b], m2[b]
         centre[:] = 0.0
         squares[:] = 0.0
         for i in range(first, stop):
-            for k in range(x.shape[1]):
-                centre[k] += x[i, k]
-        for k in range(x.shape[1]):
+            row = x[i]
+            for k in range(columns):
+                centre[k] += row[k]
+        for k in range(columns):
             centre[k] /= stop - first
         for i in range(first, stop):
-            for k in range(x.shape[1]):
-                deviation = x[i, k] - centre[k]
+            row = x[i]
+            for k in range(columns):
+                deviation = row[k] - centre[k]
                 squares[k] += deviation * deviation
+        for k in range(columns):
+            mean[b, k] = centre[k]
+            m2[b, k] = squares[k]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
