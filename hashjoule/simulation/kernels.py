@@ -44,13 +44,17 @@ def online_totals(capacity, a, c, p, group, watts_per_ths, by_region, watts):
         Written: online capacity [TH/s] and its power [W], (draw, region).
     """
     classes, draws, regions = capacity.shape
+    b = np.empty((draws, regions))
+    for i in range(draws):  # the draw's factor, apart: the loops below then vectorise
+        for r in range(regions):
+            b[i, r] = c[i, r] * p[i, group[r]]
     for i in range(draws):
         for r in range(regions):
             by_region[i, r] = 0.0
             watts[i, r] = 0.0
         for h in range(classes):
             for r in range(regions):
-                online = capacity[h, i, r] / (1.0 + a[h, r] * (c[i, r] * p[i, group[r]]))
+                online = capacity[h, i, r] / (1.0 + a[h, r] * b[i, r])
                 by_region[i, r] += online
                 watts[i, r] += online * watts_per_ths[h, r]
 
@@ -89,10 +93,14 @@ def retire(capacity, a, c, p, group, rate, skip):
         Regions left alone (the caller treats them), (region,).
     """
     classes, draws, regions = capacity.shape
+    b = np.empty((draws, regions))
+    for i in range(draws):  # the draw's factor, apart: the loops below then vectorise
+        for r in range(regions):
+            b[i, r] = c[i, r] * p[i, group[r]]
     for h in range(classes):
         for i in range(draws):
             for r in range(regions):
-                odds = a[h, r] * (c[i, r] * p[i, group[r]])
+                odds = a[h, r] * b[i, r]
                 off = odds / (1.0 + odds) * rate[i]
                 # a select rather than a branch, so that the loop vectorises; the capacity is
                 # finite, so a skipped region's keeps its value exactly
