@@ -65,7 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--des-draws", type=int, default=2)
     parser.add_argument("--draws", type=int, default=1000, help="ensemble draws for the throughput comparison")
-    parser.add_argument("--batch", type=int, default=250)
+    parser.add_argument("--batch", type=int, default=None, help="draws per batch (default: the runner's)")
     parser.add_argument("--large", type=int, nargs="*", default=[1000, 10000],
                         help="reduced runs measured in fresh processes")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
@@ -89,13 +89,14 @@ def main() -> None:
 
     des_before = des_rate(x, args.des_draws)
 
-    from hashjoule.simulation.runner import simulate
+    from hashjoule.simulation.runner import DEFAULT_BATCH, simulate
 
     began = time.perf_counter()
-    for first in range(0, args.draws, args.batch):  # every draw's daily series kept
-        engine_ensemble.run_batch(x, range(first, min(first + args.batch, args.draws)), seed=0)
+    kept_batch = args.batch or DEFAULT_BATCH
+    for first in range(0, args.draws, kept_batch):  # every draw's daily series kept
+        engine_ensemble.run_batch(x, range(first, min(first + kept_batch, args.draws)), seed=0)
     kept_s = time.perf_counter() - began
-    began = time.perf_counter()  # the path of large runs: batches reduced as they come, buffers reused
+    began = time.perf_counter()  # the path of large runs: batches summarised as they run
     simulate(x, "ensemble", args.draws, seed=0, batch_size=args.batch, keep_draws=False)
     reduced_s = time.perf_counter() - began
     des_after = des_rate(x, args.des_draws)
@@ -111,7 +112,8 @@ def main() -> None:
               f"{rate * 365.25 * regions:14,.0f} region-days/s  ratio to des {rate / des_draw_years:6.0f} x "
               f"(goal >= 1000)")
     for draws in args.large:
-        child = subprocess.run([sys.executable, __file__, "--child", str(draws), "--batch", str(args.batch)],
+        child = subprocess.run([sys.executable, __file__, "--child", str(draws),
+                                *(["--batch", str(args.batch)] if args.batch else [])],
                                capture_output=True, text=True, check=True)
         result = json.loads(child.stdout.strip().splitlines()[-1])
         rate = result["draws"] * years / result["seconds"]

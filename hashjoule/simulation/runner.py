@@ -23,9 +23,12 @@ from hashjoule.simulation.summary import ANNUAL, summarise_batch
 
 ENGINES = {"des": engine_des.run_batch, "ensemble": engine_ensemble.run_batch}
 #: Default batch size [draws]: a batch summarised as it runs needs memory for its blocks'
-#: moments (about 26 bytes per draw and day), so batches can be large, and the engine's
-#: per-day work on arrays of one number per draw is spread over many draws.
-DEFAULT_BATCH = 1000
+#: moments and histograms (about 27 bytes per draw and day), so batches can be large, and
+#: the engine's per-day work on arrays of one number per draw is spread over many draws.
+DEFAULT_BATCH = 2000
+#: Default batch size when every draw's daily series are kept (about 580 bytes per draw and
+#: day, 800 MB for 250 draws over 15 years). [draws]
+DEFAULT_KEPT_BATCH = 250
 #: Runs up to this many draws keep them by default. [draws]
 KEEP_DRAWS_UP_TO = 100
 
@@ -108,8 +111,9 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
         Root seed; ``None``: one deterministic draw at the central values.
     batch_size : int, optional
         Draws per batch, rounded up to whole reduction blocks of
-        :data:`~hashjoule.simulation.reduce.BLOCK` draws (default 1,000, fewer when ``workers``
-        would otherwise have less than two batches each). Results do not depend on it.
+        :data:`~hashjoule.simulation.reduce.BLOCK` draws (default 2,000; 250 when every draw's
+        daily series are kept or the engine is "des"; fewer when ``workers`` would otherwise
+        have less than two batches each). Results do not depend on it.
     keep_draws : bool, optional
         Keep every draw's daily series (default when ``draws`` <= 100) beside the summaries.
     progress : bool
@@ -142,8 +146,8 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     from hashjoule.simulation.checkpoint import Checkpoint, fingerprint
     from hashjoule.simulation.parallel import client, run_batches
 
-    batch_size = _checked_request(engine, draws, seed, batch_size, workers)
     keep_draws = draws <= KEEP_DRAWS_UP_TO if keep_draws is None else keep_draws
+    batch_size = _checked_request(engine, draws, seed, batch_size, workers, keep_draws or engine == "des")
     batches = [replace(b, keep=keep_draws) for b in plan(draws, batch_size)]
     store = None if checkpoint is None else Checkpoint(
         checkpoint, {**(identity or {}), "engine": engine, "draws": int(draws), "seed": -1 if seed is None else int(seed),
@@ -212,20 +216,22 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
 
 
 def _checked_request(engine: str, draws: int, seed: int | None, batch_size: int | None,
-                     workers: int | None = None) -> int:
+                     workers: int | None = None, daily: bool = False) -> int:
     """Refuse an unknown engine, a draw count that is not a positive whole number, a
     deterministic run of several draws or a batch size below 1; return the batch size
-    (default :data:`DEFAULT_BATCH`, or less, so that each of ``workers`` local workers has
-    two batches to run)."""
+    (default :data:`DEFAULT_BATCH`, :data:`DEFAULT_KEPT_BATCH` for a run that holds its
+    draws' ``daily`` series, or less, so that each of ``workers`` local workers has two
+    batches to run)."""
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     if int(draws) != draws or draws < 1:
         raise ValueError(f"draws: expected a positive whole number, got {draws!r}")
     if seed is None and draws != 1:
         raise ValueError("a deterministic run (seed None) has exactly one draw")
+    default = DEFAULT_KEPT_BATCH if daily else DEFAULT_BATCH
     if batch_size is None and workers:
-        batch_size = min(DEFAULT_BATCH, max(BLOCK, -(-int(draws) // (2 * int(workers)))))
-    batch_size = int(batch_size or DEFAULT_BATCH)
+        batch_size = min(default, max(BLOCK, -(-int(draws) // (2 * int(workers)))))
+    batch_size = int(batch_size or default)
     if batch_size < 1:
         raise ValueError("batch_size: expected a positive whole number")
     return batch_size
