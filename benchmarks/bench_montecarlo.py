@@ -21,11 +21,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
 
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory [MB]: the kernel's high-water mark of its own
+    address space (getrusage's maximum would include the parent's, inherited across exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 def scenario_inputs(name: str, period: tuple[str, str] | None):
     """The scenario's central world and parameter space, over ``period`` (first and last day) if given."""
@@ -55,7 +64,7 @@ def timed(inputs, space, draws: int, workers: int | None) -> float:
 def child(name: str, period, draws: int) -> dict:
     inputs, space = scenario_inputs(name, period)
     seconds = timed(inputs, space, draws, None)
-    return {"draws": draws, "seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"draws": draws, "seconds": seconds, "peak_mb": peak_memory_mb()}
 
 
 def main() -> None:

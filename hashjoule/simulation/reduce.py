@@ -212,8 +212,11 @@ class Reduction:
         return next(iter(nodes.values()))
 
     def _per_draw(self) -> xr.Dataset:
-        return xr.concat(self.per_draw, dim="draw", data_vars="minimal", coords="minimal", compat="override",
-                         join="outer").sortby("draw")
+        """The batches' per-draw totals in draw order (sorted only if they arrived out of it:
+        sorting copies them)."""
+        per_draw = xr.concat(self.per_draw, dim="draw", data_vars="minimal", coords="minimal", compat="override",
+                             join="outer")
+        return per_draw if per_draw.indexes["draw"].is_monotonic_increasing else per_draw.sortby("draw")
 
     def state(self) -> xr.Dataset:
         """Everything folded in so far but the per-draw totals (:meth:`per_draw_of`), as one
