@@ -217,8 +217,9 @@ def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, 
 def next_bits(bits, timespan, target_timespan, limit_bits, out):
     """The retarget (:func:`hashjoule.network.chain.next_bits`) of several epochs, exact, in
     64-bit integers: compact targets ``bits`` and the epochs' timespans [s] give ``out``, or -1
-    for a target this pass does not take (fewer than 4 bytes, negative, or a mantissa below
-    0x8000, which the compact encoding never writes: the caller takes the reference for those).
+    for a target this pass does not take (fewer than 4 bytes or more than 32, negative, or a
+    mantissa below 0x8000, which the compact encoding never writes: the caller takes the
+    reference for those, which refuses what overflows 256 bits).
 
     The new target is floor(mantissa x 256**(size-3) x span / T) for the clamped span; a
     retarget moves it at most 4x, so its byte length is size - 1, size or size + 1, and
@@ -228,7 +229,7 @@ def next_bits(bits, timespan, target_timespan, limit_bits, out):
     for e in range(bits.size):
         size, mantissa = bits[e] >> 24, bits[e] & 0x007FFFFF
         out[e] = -1
-        if size < 4 or bits[e] & 0x00800000 or mantissa < 0x8000:
+        if size < 4 or size > 32 or bits[e] >> 32 or bits[e] & 0x00800000 or mantissa < 0x8000:
             continue
         span = min(max(timespan[e], target_timespan // 4), target_timespan * 4)
         product = mantissa * span

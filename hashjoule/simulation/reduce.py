@@ -199,7 +199,11 @@ class Reduction:
     def _root(self) -> tuple:
         """All blocks merged: from the lowest level up, each subtree with its sibling, or
         alone when the draws ended before its sibling's (the tree's right edge)."""
-        nodes = dict(self.nodes)
+        nodes, covered = dict(self.nodes), 0
+        for level, index in sorted(self.nodes, key=lambda key: key[1] << key[0]):
+            if index << level != covered:
+                raise RuntimeError(f"blocks {covered} to {(index << level) - 1} are missing")
+            covered = (index + 1) << level
         while len(nodes) > 1:
             level = min(level for level, _ in nodes)
             for _, index in sorted(key for key in nodes if key[0] == level):

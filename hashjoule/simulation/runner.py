@@ -112,8 +112,8 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     batch_size : int, optional
         Draws per batch, rounded up to whole reduction blocks of
         :data:`~hashjoule.simulation.reduce.BLOCK` draws (default 2,000; 250 when every draw's
-        daily series are kept or the engine is "des"; fewer when ``workers`` would otherwise
-        have less than two batches each). Results do not depend on it.
+        daily series are kept or the engine is "des"; about draws / (2 x ``workers``) with
+        local workers, unless the run keeps a checkpoint). Results do not depend on it.
     keep_draws : bool, optional
         Keep every draw's daily series (default when ``draws`` <= 100) beside the summaries.
     progress : bool
@@ -147,7 +147,9 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     from hashjoule.simulation.parallel import client, run_batches
 
     keep_draws = draws <= KEEP_DRAWS_UP_TO if keep_draws is None else keep_draws
-    batch_size = _checked_request(engine, draws, seed, batch_size, workers, keep_draws or engine == "des")
+    # a checkpointed run's batches do not depend on the workers, so that it resumes on others
+    batch_size = _checked_request(engine, draws, seed, batch_size, None if checkpoint is not None else workers,
+                                  keep_draws or engine == "des")
     batches = [replace(b, keep=keep_draws) for b in plan(draws, batch_size)]
     store = None if checkpoint is None else Checkpoint(
         checkpoint, {**(identity or {}), "engine": engine, "draws": int(draws), "seed": -1 if seed is None else int(seed),
@@ -220,8 +222,8 @@ def _checked_request(engine: str, draws: int, seed: int | None, batch_size: int 
     """Refuse an unknown engine, a draw count that is not a positive whole number, a
     deterministic run of several draws or a batch size below 1; return the batch size
     (default :data:`DEFAULT_BATCH`, :data:`DEFAULT_KEPT_BATCH` for a run that holds its
-    draws' ``daily`` series, or less, so that each of ``workers`` local workers has two
-    batches to run)."""
+    draws' ``daily`` series, or less, about two batches for each of ``workers`` local
+    workers)."""
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     if int(draws) != draws or draws < 1:

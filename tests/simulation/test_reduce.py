@@ -66,3 +66,12 @@ def test_moments_merge_alike_whatever_the_batches_and_their_order(cuts):
     # and they are the moments of all the draws: the blocks' pooled mean
     pooled = sum(n * m["x"][0] for n, m in blocks) / reference[0]
     np.testing.assert_allclose(reference[1]["x"][0], pooled, rtol=1e-12)
+
+
+def test_a_missing_batch_is_refused_not_bridged():
+    blocks = [(50, {"x": (np.ones(2), np.ones(2))}) for _ in range(6)]
+    reduction = rd.Reduction()
+    for level, index in rd.subtrees(0, 2) + rd.subtrees(4, 6):  # blocks 2 and 3 never came
+        reduction._insert(level, index, rd.fold(blocks[index << level:(index + 1) << level]))
+    with pytest.raises(RuntimeError, match="blocks 2 to 3 are missing"):
+        reduction._root()
