@@ -21,18 +21,10 @@ import sys
 import tempfile
 import time
 
+from peak_memory import peak_memory_mb  # beside this script
+
 START, END = "2016-01-01", "2023-12-31"
 
-
-
-def peak_memory_mb() -> float:
-    """This process's peak resident memory [MB]: the kernel's high-water mark of its own
-    address space (getrusage's maximum would include the parent's, inherited across exec)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
 
 def inputs():
     from hashjoule.scenarios.parameter_sets import load_set

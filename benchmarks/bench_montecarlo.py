@@ -25,16 +25,8 @@ import subprocess
 import sys
 import time
 
+from peak_memory import peak_memory_mb  # beside this script
 
-
-def peak_memory_mb() -> float:
-    """This process's peak resident memory [MB]: the kernel's high-water mark of its own
-    address space (getrusage's maximum would include the parent's, inherited across exec)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
 
 def scenario_inputs(name: str, period: tuple[str, str] | None):
     """The scenario's central world and parameter space, over ``period`` (first and last day) if given."""

@@ -26,6 +26,16 @@ import numpy as np
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
+def _draw_factor(c, p, group):
+    """:func:`draw_factor` compiled: b = c x p, element by element, (draw, region). [1]"""
+    b = np.empty(c.shape)
+    for i in range(c.shape[0]):
+        for r in range(c.shape[1]):
+            b[i, r] = c[i, r] * p[i, group[r]]
+    return b
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def online_totals(capacity, a, c, p, group, watts_per_ths, by_region, watts):
     """Online capacity and its power, summed over the classes in service.
 
@@ -44,10 +54,7 @@ def online_totals(capacity, a, c, p, group, watts_per_ths, by_region, watts):
         Written: online capacity [TH/s] and its power [W], (draw, region).
     """
     classes, draws, regions = capacity.shape
-    b = np.empty((draws, regions))
-    for i in range(draws):  # the draw's factor, apart: the loops below then vectorise
-        for r in range(regions):
-            b[i, r] = c[i, r] * p[i, group[r]]
+    b = _draw_factor(c, p, group)  # apart: the loops below then vectorise
     for i in range(draws):
         for r in range(regions):
             by_region[i, r] = 0.0
@@ -93,10 +100,7 @@ def retire(capacity, a, c, p, group, rate, skip):
         Regions left alone (the caller treats them), (region,).
     """
     classes, draws, regions = capacity.shape
-    b = np.empty((draws, regions))
-    for i in range(draws):  # the draw's factor, apart: the loops below then vectorise
-        for r in range(regions):
-            b[i, r] = c[i, r] * p[i, group[r]]
+    b = _draw_factor(c, p, group)  # apart: the loops below then vectorise
     for h in range(classes):
         for i in range(draws):
             for r in range(regions):

@@ -156,7 +156,7 @@ class DaySummary:
         days, regions = inputs.days, len(inputs.regions.names)
         years = inputs.time.astype("datetime64[Y]").astype(np.int64) + 1970
         starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]])
-        self.inputs, self.n = inputs, n
+        self.inputs = inputs
         self.year = np.cumsum(np.r_[False, years[1:] != years[:-1]]).astype(np.int64)  # (T,) index of the day's year
         self.year_end = np.r_[years[1:] != years[:-1], True]  # (T,) the year's last day in the run
         self.years, self.days_in_year = years[starts], np.diff(np.r_[starts, days])
@@ -192,10 +192,11 @@ class DaySummary:
         np.multiply(hashrate_ths, 1e-6, out=self._values[0])
         self._values[1] = power_gw
         np.multiply(power_gw, self.co2_per_gw_day, out=self._values[2])
-        self._fleet_day(day, self._values)
+        self.record_regional(day, self._values)
 
-    def _fleet_day(self, day: int, values: np.ndarray) -> None:
-        """The day's hashrate [EH/s], power [GW] and CO2 [t], stacked (3, draw, region)."""
+    def record_regional(self, day: int, values: np.ndarray) -> None:
+        """The day's hashrate [EH/s], power [GW] and CO2 [t], stacked (3, draw, region), as
+        :meth:`record_fleet` derives them (or as kept daily series hold them)."""
         _fleet_day(day, self.year[day], self.year_end[day], values, self.blocks, self.regional, self.edges,
                    self.edge_count, self.counts, self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
 
@@ -287,7 +288,7 @@ def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.
     for day in range(ds.time.size):
         for v, name in enumerate(_REGIONAL):
             values[v] = day_major[name][day]
-        summary._fleet_day(day, values)
+        summary.record_regional(day, values)
         summary.record_chain(day, day_major["blocks"][day], day_major["btc_minted"][day], day_major["difficulty"][day])
     summary.finish(ds.price.transpose("draw", "time").to_numpy())
     return summary.dataset(ds.draw.to_numpy(), first_draw)
