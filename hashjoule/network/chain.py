@@ -117,7 +117,7 @@ def block_subsidy_btc(height):
 
 
 #: Total subsidy minted before the first block of each era 0..64. [sat]
-_ERA_START_SUPPLY = np.concatenate(
+ERA_START_SUPPLY_SAT = np.concatenate(
     [[0], np.cumsum([HALVING_INTERVAL * (INITIAL_SUBSIDY_SAT >> era) for era in range(64)])]
 ).astype(np.int64)
 
@@ -143,7 +143,7 @@ def supply_btc(height):
         raise ValueError("block heights must be >= 0")
     era = np.minimum(height // HALVING_INTERVAL, 64).astype(np.int64)
     subsidy = _era_subsidy_sat(era)
-    sat = _ERA_START_SUPPLY[era] + (height - era * HALVING_INTERVAL) * subsidy
+    sat = ERA_START_SUPPLY_SAT[era] + (height - era * HALVING_INTERVAL) * subsidy
     return sat / SAT_PER_BTC
 
 

@@ -123,9 +123,7 @@ class EnsembleChain:
             # (the caller has set numpy.errstate: a zero hashrate divides by zero harmlessly)
             some_end = self.stretch(day_start, rate, work_left, elapsed, self.done, self.first_at, self.end_at,
                                     self.first_found, self.first_time, self.between, self.height,
-                                    self.epoch_end_height, new_height, ends)
-            minted += chain.minted_btc(self.height, new_height)
-            blocks += new_height - self.height
+                                    self.epoch_end_height, new_height, ends, blocks, minted)
             self.height, new_height = new_height, self.height
             if not some_end:
                 return blocks, minted

@@ -31,13 +31,19 @@ from hashjoule.simulation.draws import DrawValues, initial_capacity
 from hashjoule.simulation.economics import (
     KWH_PER_THS_DAY,
     SUPPLY_REFERENCE_DAY,
-    online_fraction,
-    orders_ths,
-    profit_margin,
     shipment_capacity_ths_per_day,
 )
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.kernels import draw_factor, online_totals, online_totals_reference, resume_hidden, retire
+from hashjoule.simulation.kernels import (
+    draw_factor,
+    online_totals,
+    online_totals_reference,
+    order_and_ship,
+    relocate,
+    resume_hidden,
+    retire,
+    surcharged_share,
+)
 from hashjoule.simulation.world import is_wet
 
 class Fleet:
@@ -55,6 +61,12 @@ class Fleet:
     values : hashjoule.simulation.draws.DrawValues, optional
         The draws' own values of the uncertain parameters (default: the central ones).
     """
+
+    #: the day's orders and shipments (:func:`~hashjoule.simulation.kernels.order_and_ship`);
+    #: the tests swap in its numpy reference
+    ship = staticmethod(order_and_ship)
+    #: the day's relocation arrivals and hosting (:func:`~hashjoule.simulation.kernels.relocate`)
+    arrive = staticmethod(relocate)
 
     def __init__(self, inputs: ModelInputs, n: int, values=None):
         self.inputs = inputs
@@ -115,7 +127,8 @@ class Fleet:
         with np.errstate(invalid="ignore", divide="ignore"):  # a region without central share keeps none
             self.share_ratio = np.where(regions.initial_share > 0, v.share / regions.initial_share, 0.0)  # (n, R)
         self.retire_rate = 1.0 / v.unprofitable_retirement_days  # (n,) [1/d]
-        self.shape = regions.tariff_shape[None, None, :]
+        #: the draws' tariff factors by season, contiguous: (2, n, R) [1]
+        self.tariff_scale = np.ascontiguousarray(v.tariff_scale.transpose(1, 0, 2))
         #: no region left to the caller by :func:`~hashjoule.simulation.kernels.retire`
         self.none_skipped = np.zeros(len(regions.names), dtype=bool)
         with np.errstate(divide="ignore"):  # a zero tariff gives -inf: the machine always runs
@@ -238,11 +251,14 @@ class Fleet:
         return share
 
     def _surcharged_share(self, day: int, hashprice: np.ndarray, adder: np.ndarray) -> np.ndarray:
-        """:func:`online_fraction` in the regions under a surcharge. (class in :attr:`cls`, draw, region) [1]"""
-        r, v, season = self.surcharged, self.values, self.season[day]
-        kwh = self.kwh_per_ths_day[self.cls][:, None, r] * self.cost_scale[None, :, r]
-        median = self.inputs.regions.tariff_usd_per_kwh[day, r] * v.tariff_scale[:, season, r]
-        return online_fraction(hashprice[None, :, None] / kwh, median[None], self.shape[..., r], adder[None, :, r])
+        """:func:`~hashjoule.simulation.economics.online_fraction` in the regions under a surcharge,
+        compiled (:func:`~hashjoule.simulation.kernels.surcharged_share`). (class in :attr:`cls`, draw, region) [1]"""
+        r = self.surcharged
+        out = np.empty((self.cls.stop - self.cls.start, self.n, r.size))
+        surcharged_share(hashprice, self.kwh_per_ths_day[self.cls], self.cost_scale,
+                         self.inputs.regions.tariff_usd_per_kwh[day], self.tariff_scale[self.season[day]], self.k,
+                         adder, r, out)
+        return out
 
     def _deployment_terms(self, day: int, open_regions: np.ndarray):
         """Per draw: whether new machines can go anywhere, the regions' weights among them, and
@@ -278,23 +294,11 @@ class Fleet:
         destinations = policy.destinations * open_regions
         if not (destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
             return
-        arriving = self.transit / policy.relocation_delay_days[None, :]
-        self.transit -= arriving
-        self.queue += arriving
-        # hosting: the queue's power at the destinations' mean PUE against what is built today
         weights = destinations / destinations.sum()
-        watts = self.inputs.hardware.efficiency_j_per_th[:, None] * self.values.efficiency_scale[None, :] \
-            * (self.values.pue @ weights)[None, :]
-        demand_mw = (self.queue * watts).sum(axis=0) / 1e6
-        with np.errstate(divide="ignore", invalid="ignore"):
-            hosted = np.where(demand_mw > 0, np.minimum(1.0, policy.hosting_mw_per_day / demand_mw), 0.0)
-        installed = self.queue * hosted[None, :]
-        self.queue -= installed
-        # only the destinations and the classes in service receive anything (elsewhere the
-        # product is an exact zero): the update touches no other memory
         cls = self.cls
-        for r in np.flatnonzero(weights):
-            self.capacity[cls, :, r] += installed[cls] * weights[r]
+        self.arrive(self.transit, self.queue, policy.relocation_delay_days, self.inputs.hardware.efficiency_j_per_th,
+                    self.values.efficiency_scale, self.values.pue @ weights, policy.hosting_mw_per_day, weights,
+                    (cls.start, cls.stop), self.capacity[cls])
 
     def _retire(self, day: int, anticipated: np.ndarray) -> None:
         """Scrap, at the draw's rate, the capacity that stays off at the ``anticipated`` hashprice."""
@@ -388,19 +392,10 @@ class Fleet:
         hw, v = self.inputs.hardware, self.values
         newest = hw.newest(day)
         deploying, weights, tariff, pue = self._deployment_terms(day, open_regions)
-        margin = np.full(self.n, -np.inf)  # nothing running or nowhere to deploy: no orders
-        running = (network_ths > 0) & deploying
-        margin[running] = profit_margin(anticipated[running], hw.efficiency_j_per_th[newest] * v.efficiency_scale[running],
-                                        pue[running], tariff[running])
-        ordered = orders_ths(network_ths, margin, v.growth_per_day)
-        if self.orders.shape[0]:
-            slot = day % self.orders.shape[0]
-            self.backlog += self.orders[slot]  # placed deployment_lag_days ago: ready to ship
-            self.orders[slot] = ordered
-        else:
-            self.backlog += ordered
-        if deploying.any() and hw.release_day[newest] <= day:
-            supply = shipment_capacity_ths_per_day(self.supply_years[day], v.supply_ths_per_day, v.supply_growth_per_year)
-            shipped = np.where(deploying, np.minimum(self.backlog, supply), 0.0)
-            self.backlog -= shipped
-            self.capacity[newest] += shipped[:, None] * weights
+        shipping = bool(hw.release_day[newest] <= day and deploying.any())
+        supply = (shipment_capacity_ths_per_day(self.supply_years[day], v.supply_ths_per_day, v.supply_growth_per_year)
+                  if shipping else self.backlog)  # (not read when nothing ships)
+        lag = self.orders.shape[0]
+        self.ship(anticipated, network_ths, deploying, hw.efficiency_j_per_th[newest], v.efficiency_scale, pue, tariff,
+                  v.growth_per_day, day % lag if lag else -1, self.orders, self.backlog, shipping, supply, weights,
+                  self.capacity[newest])

@@ -24,6 +24,10 @@ import time
 import numba
 import numpy as np
 
+from hashjoule.network import chain
+from hashjoule.network.chain import ERA_START_SUPPLY_SAT, HALVING_INTERVAL, INITIAL_SUBSIDY_SAT, SAT_PER_BTC
+from hashjoule.simulation.economics import KWH_PER_THS_DAY, orders_ths, profit_margin
+
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _draw_factor(c, p, group):
@@ -122,6 +126,84 @@ def retire_reference(capacity, a, b, rate, skip):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
+def surcharged_share(hashprice, kwh_per_ths_day, cost_scale, median_tariff, tariff_scale, shape, adder, regions, out):
+    """:func:`~hashjoule.simulation.economics.online_fraction` in the regions under a
+    surcharge, with its operations in its order; ``exp`` and ``log`` are LLVM's, which may
+    differ from numpy's in the last bit.
+
+    Parameters
+    ----------
+    hashprice : numpy.ndarray
+        (draw,) [USD/(TH/s)/d]
+    kwh_per_ths_day : numpy.ndarray
+        Central energy of the classes in service, (class, region). [kWh per TH/s-day]
+    cost_scale, tariff_scale, adder : numpy.ndarray
+        The draw's energy per hash over the central value [1], tariff factor this season [1],
+        and surcharge [USD/kWh], (draw, region).
+    median_tariff, shape : numpy.ndarray
+        Today's central median tariff [USD/kWh] and the tariffs' shape [1], (region,).
+    regions : numpy.ndarray of int
+        The regions under a surcharge.
+    out : numpy.ndarray
+        Written: the share that runs, (class, draw, surcharged region). [1]
+    """
+    for i in range(out.shape[1]):
+        for j in range(regions.size):
+            r = regions[j]
+            log_median = np.log(median_tariff[r] * tariff_scale[i, r])
+            for h in range(out.shape[0]):
+                x = hashprice[i] / (kwh_per_ths_day[h, r] * cost_scale[i, r]) - adder[i, r]
+                share = 1.0 / (1.0 + np.exp(shape[r] * (log_median - np.log(max(x, 1e-300)))))
+                out[h, i, j] = share if x > 0.0 else 0.0
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def relocate(transit, queue, delay, efficiency, efficiency_scale, pue, hosting_mw, weights, alive, capacity):
+    """Relocated capacity arrives and is hosted (in place): a share 1 / ``delay`` of what is
+    in ``transit`` arrives in the ``queue`` (class, draw) [TH/s]; of the queue, the share that
+    the hosting built today, ``hosting_mw`` (draw,) [MW/d], can power at the destinations'
+    ``pue`` (draw,) is installed in ``capacity`` (class in service, draw, region), split by
+    ``weights`` (region,), for the classes in ``alive`` (start, stop) (others are scrapped
+    machines: their share is dropped).
+
+    ``efficiency`` (class,) [J/TH] and ``efficiency_scale`` (draw,) [1] give the machines' power."""
+    classes, draws = transit.shape
+    first, stop = alive
+    for i in range(draws):
+        demand = 0.0
+        for h in range(classes):
+            arriving = transit[h, i] / delay[i]
+            transit[h, i] -= arriving
+            queue[h, i] += arriving
+            demand += queue[h, i] * (efficiency[h] * efficiency_scale[i] * pue[i])
+        demand /= 1e6
+        hosted = min(1.0, hosting_mw[i] / demand) if demand > 0 else 0.0
+        for h in range(classes):
+            installed = queue[h, i] * hosted
+            queue[h, i] -= installed
+            if first <= h < stop:
+                for r in range(weights.size):
+                    if weights[r] != 0.0:
+                        capacity[h - first, i, r] += installed * weights[r]
+
+
+def relocate_reference(transit, queue, delay, efficiency, efficiency_scale, pue, hosting_mw, weights, alive, capacity):
+    """numpy form of :func:`relocate`."""
+    arriving = transit / delay[None, :]
+    transit -= arriving
+    queue += arriving
+    watts = efficiency[:, None] * efficiency_scale[None, :] * pue[None, :]
+    demand_mw = (queue * watts).sum(axis=0) / 1e6
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hosted = np.where(demand_mw > 0, np.minimum(1.0, hosting_mw / demand_mw), 0.0)
+    installed = queue * hosted[None, :]
+    queue -= installed
+    cls = slice(*alive)
+    for r in np.flatnonzero(weights):
+        capacity[:, :, r] += installed[cls] * weights[r]
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def resume_hidden(hidden, capacity, days):
     """Hidden capacity resumes in its region at the rate 1 / ``days`` (draw,) per day:
     ``hidden`` and ``capacity`` (class, draw, region, the same views' shape) updated in place. [TH/s]"""
@@ -142,8 +224,71 @@ def resume_hidden_reference(hidden, capacity, days):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
+def order_and_ship(hashprice, network_ths, deploying, efficiency, efficiency_scale, pue, tariff, growth, slot, orders,
+                   backlog, shipping, supply, weights, capacity):
+    """A day's orders of the newest class and its shipments, per draw (in place).
+
+    The margin of the newest machine at ``hashprice`` (:func:`~hashjoule.simulation.economics.profit_margin`,
+    -inf where nothing runs or nothing deploys) gives the orders
+    (:func:`~hashjoule.simulation.economics.orders_ths`); they wait in the ring ``orders``
+    (lag, draw) at ``slot`` (-1: no lag), and those placed a lag ago join the ``backlog``;
+    when ``shipping``, up to ``supply`` of it is delivered and split among the regions by
+    ``weights``, into ``capacity`` (draw, region) of the newest class.
+
+    Parameters
+    ----------
+    hashprice, network_ths : numpy.ndarray
+        The hashprice miners expect [USD/(TH/s)/d] and the network hashrate [TH/s]. (draw,)
+    deploying : numpy.ndarray of bool
+        Whether new machines can go anywhere. (draw,)
+    efficiency : float
+        The newest class's central efficiency. [J/TH]
+    efficiency_scale, pue, tariff, growth : numpy.ndarray
+        The draws' efficiency factor [1], the deploying regions' weighted PUE [1] and tariff
+        [USD/kWh], and the growth rate of orders [1/d]. (draw,)
+    supply : numpy.ndarray
+        Shipment capacity today. (draw,) [TH/s]
+    """
+    for i in range(network_ths.size):
+        margin = -np.inf
+        if network_ths[i] > 0.0 and deploying[i]:
+            cost = efficiency * efficiency_scale[i] * pue[i] * KWH_PER_THS_DAY * tariff[i]
+            margin = 1.0 - cost / max(hashprice[i], 1e-300) if hashprice[i] > 0.0 else -np.inf
+        ordered = growth[i] * (margin if margin > 0.0 or np.isnan(margin) else 0.0) * network_ths[i]
+        if slot >= 0:
+            backlog[i] += orders[slot, i]
+            orders[slot, i] = ordered
+        else:
+            backlog[i] += ordered
+        if shipping:
+            shipped = min(backlog[i], supply[i]) if deploying[i] else 0.0
+            backlog[i] -= shipped
+            for r in range(capacity.shape[1]):
+                capacity[i, r] += shipped * weights[i, r]
+
+
+def order_and_ship_reference(hashprice, network_ths, deploying, efficiency, efficiency_scale, pue, tariff, growth, slot,
+                             orders, backlog, shipping, supply, weights, capacity):
+    """numpy form of :func:`order_and_ship`, with the relations of :mod:`~hashjoule.simulation.economics`."""
+    margin = np.full(network_ths.size, -np.inf)
+    running = (network_ths > 0) & deploying
+    margin[running] = profit_margin(hashprice[running], efficiency * efficiency_scale[running], pue[running],
+                                    tariff[running])
+    ordered = orders_ths(network_ths, margin, growth)
+    if slot >= 0:
+        backlog += orders[slot]
+        orders[slot] = ordered
+    else:
+        backlog += ordered
+    if shipping:
+        shipped = np.where(deploying, np.minimum(backlog, supply), 0.0)
+        backlog -= shipped
+        capacity += shipped[:, None] * weights
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def mine_stretch(day_start, rate, work_left, elapsed, done, first_at, end_at, first_found, first_time, between,
-                 height, epoch_end_height, new_height, ends):
+                 height, epoch_end_height, new_height, ends, blocks, minted):
     """Spend each draw's work left today, up to its epoch's last block at most.
 
     The blocks of the stretch are the epoch's first and last block where they fall, and the
@@ -169,6 +314,9 @@ def mine_stretch(day_start, rate, work_left, elapsed, done, first_at, end_at, fi
         Height (fractional) and the height at the epoch's end. (n,) [1]
     new_height, ends : numpy.ndarray
         Written: the height after the stretch, and whether the epoch ended in it. (n,)
+    blocks, minted : numpy.ndarray
+        Added to: the stretch's blocks [1] and their subsidy (:func:`~hashjoule.network.chain.minted_btc`,
+        the same operations) [BTC]. (n,)
 
     Returns
     -------
@@ -197,11 +345,47 @@ def mine_stretch(day_start, rate, work_left, elapsed, done, first_at, end_at, fi
             new_height[i] = height[i] + (1.0 if hit else 0.0) + between[i] * overlap / (end_at[i] - first_at[i])
             done[i] = seg_end
             work_left[i] = 0.0
+        blocks[i] += new_height[i] - height[i]
+        minted[i] += _minted_btc(height[i], new_height[i])
     return some_end
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _era_subsidy_sat(era):
+    """:func:`hashjoule.network.chain._era_subsidy_sat` of one era. [sat]"""
+    return INITIAL_SUBSIDY_SAT >> min(era, 63) if era < 64 else 0
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _era(height):
+    """height // HALVING_INTERVAL, exactly (numba's floor division of floats is slow): the
+    quotient's floor, corrected where the division rounded across an integer."""
+    era = np.floor(height / HALVING_INTERVAL)
+    if era * HALVING_INTERVAL > height:
+        era -= 1.0
+    elif (era + 1.0) * HALVING_INTERVAL <= height:
+        era += 1.0
+    return era
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _supply_btc(height):
+    """:func:`hashjoule.network.chain.supply_btc` of one height, the same operations. [BTC]"""
+    era = np.int64(min(_era(height), 64.0))
+    return (ERA_START_SUPPLY_SAT[era] + (height - era * HALVING_INTERVAL) * _era_subsidy_sat(era)) / SAT_PER_BTC
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _minted_btc(start, end):
+    """:func:`hashjoule.network.chain.minted_btc` of one stretch, the same operations. [BTC]"""
+    era = _era(start)
+    if _era(end) == era or end == start:
+        return (end - start) * _era_subsidy_sat(np.int64(era)) / SAT_PER_BTC
+    return _supply_btc(end) - _supply_btc(start)
+
+
 def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, end_at, first_found, first_time,
-                           between, height, epoch_end_height, new_height, ends):
+                           between, height, epoch_end_height, new_height, ends, blocks, minted):
     """numpy form of :func:`mine_stretch`."""
     active = work_left > 0
     seg_end = done + work_left
@@ -214,6 +398,8 @@ def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, 
     new_height[:] = np.where(ends, epoch_end_height, height + hit + counted)
     done[:] = np.where(active & ~ends, seg_end, done)
     work_left[:] = np.where(ends, seg_end - end_at, 0.0)
+    blocks += new_height - height
+    minted += chain.minted_btc(height, new_height)
     return bool(ends.any())
 
 
@@ -262,11 +448,16 @@ def compile_kernels() -> float:
     group = np.zeros(1, dtype=np.int64)
     online_totals(capacity, pair, pair, pair, group, pair, np.empty((1, 1)), np.empty((1, 1)))
     retire(capacity, pair, pair, pair, group, np.zeros(1), np.zeros(1, dtype=bool))
+    surcharged_share(np.ones(1), pair, pair, np.ones(1), pair, np.ones(1), pair, group, np.empty((1, 1, 1)))
+    relocate(pair, np.zeros((1, 1)), np.ones(1), np.ones(1), np.ones(1), np.ones(1), np.ones(1), np.ones(1), (0, 1),
+             capacity)
     resume_hidden(capacity[:, :, :1], np.zeros((1, 1, 1))[:, :, :1], np.ones(1))
-    next_bits(np.array([0x1D00FFFF]), np.array([1]), 1, 0x1D00FFFF, np.empty(1, dtype=np.int64))
     one = np.ones(1)
+    order_and_ship(one, one, np.ones(1, dtype=bool), 1.0, one, one, one, one, 0, np.zeros((1, 1)),
+                   np.zeros(1), True, one, np.ones((1, 1)), np.zeros((1, 1)))
+    next_bits(np.array([0x1D00FFFF]), np.array([1]), 1, 0x1D00FFFF, np.empty(1, dtype=np.int64))
     mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),
-                 one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool))
+                 one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool), np.zeros(1), np.zeros(1))
     from hashjoule.simulation.summary import compile_summary  # the batch summary's passes
 
     compile_summary()

@@ -83,7 +83,9 @@ def test_online_day_equals_the_reference_sums_over_classes():
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 50))
 def test_mine_stretch_equals_the_numpy_reference(seed, n):
+    """Blocks and subsidy included, some epochs across a halving."""
     rng = np.random.default_rng(seed)
+    base = 209_000.0 if seed % 2 else 0.0  # the epoch from 209,000 to 211,016 holds the halving
     scale = 2016 * 2.0**32 * 1e13
     first_at = rng.exponential(scale / 2016, n)
     end_at = first_at + rng.gamma(2015, scale / 2016, n)
@@ -95,14 +97,15 @@ def test_mine_stretch_equals_the_numpy_reference(seed, n):
         "end_at": end_at,
         "first_time": rng.uniform(0, 1e6, n),
         "between": np.full(n, 2014.0),
-        "height": rng.uniform(0, 2016, n),
-        "epoch_end_height": np.full(n, 2016.0),
+        "height": base + rng.uniform(0, 2016, n),
+        "epoch_end_height": np.full(n, base + 2016.0),
     }
     state["first_found"] = state["done"] > first_at
     state["work_left"] = state["rate"] * 86_400 * rng.choice([0.0, 0.5, 1.0, 20.0], n)
     compiled = {k: v.copy() for k, v in state.items()}
     reference = {k: v.copy() for k, v in state.items()}
-    outputs = [(np.empty(n), np.empty(n, dtype=bool)) for _ in range(2)]
+    added = rng.uniform(0, 10, (2, n))  # blocks and subsidy of earlier stretches
+    outputs = [(np.empty(n), np.empty(n, dtype=bool), *added.copy()) for _ in range(2)]
     names = ("rate", "work_left", "elapsed", "done", "first_at", "end_at", "first_found", "first_time", "between",
              "height", "epoch_end_height")
     some = kernels.mine_stretch(5.0 * 86_400, *(compiled[k] for k in names), *outputs[0])
@@ -112,6 +115,111 @@ def test_mine_stretch_equals_the_numpy_reference(seed, n):
         np.testing.assert_array_equal(compiled[k], reference[k], err_msg=k)
     for a, b in zip(*outputs):
         np.testing.assert_array_equal(a, b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(-1, 2), st.booleans())
+def test_order_and_ship_equals_the_numpy_reference(seed, n, slot, shipping):
+    """Draws with nothing running, nothing deploying, a zero hashprice or a loss among them."""
+    rng = np.random.default_rng(seed)
+    per_draw = {
+        "hashprice": rng.choice([0.0, 0.05, 0.1, 0.3], n) * rng.uniform(0.5, 1.5, n),
+        "network_ths": rng.choice([0.0, 1e8], n) * rng.uniform(0.5, 1.5, n),
+        "deploying": rng.uniform(size=n) < 0.8,
+    }
+    factors = [rng.uniform(0.8, 1.2, n), rng.uniform(1.0, 1.3, n), rng.uniform(0.02, 0.1, n), rng.uniform(0, 1e-3, n)]
+    weights = rng.dirichlet(np.ones(5), n)
+    states = [(rng.uniform(0, 1e5, (3, n)), rng.uniform(0, 1e5, n), rng.uniform(0, 1e6, (n, 5))) for _ in range(2)]
+    states[1] = tuple(a.copy() for a in states[0])
+    supply = rng.uniform(0, 1e5, n)
+    for ship, (orders, backlog, capacity) in zip((kernels.order_and_ship, kernels.order_and_ship_reference), states):
+        ship(*per_draw.values(), 30.0, *factors, slot, orders, backlog, shipping, supply, weights, capacity)
+    for compiled, reference in zip(*states):
+        np.testing.assert_array_equal(compiled, reference)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 30))
+def test_surcharged_share_is_the_online_fraction(seed, n):
+    """To a few roundings (exp and log are LLVM's here, numpy's there); zero hashprices,
+    surcharges above the break-even tariff and a free region among the draws."""
+    from hashjoule.simulation.economics import online_fraction
+
+    rng = np.random.default_rng(seed)
+    classes, regions = 3, 6
+    hashprice = rng.choice([0.0, 0.05, 0.2], n) * rng.uniform(0.5, 1.5, n)
+    kwh = rng.uniform(0.5, 3.0, (classes, regions))
+    cost_scale, tariff_scale = rng.uniform(0.8, 1.2, (2, n, regions))
+    adder = rng.choice([0.0, 0.02, 0.12], (n, regions))
+    median = rng.uniform(0.02, 0.08, regions)
+    median[0] = 0.0
+    shape = rng.uniform(1.0, 6.0, regions)
+    surcharged = np.sort(rng.choice(regions, 3, replace=False))
+    out = np.empty((classes, n, surcharged.size))
+    kernels.surcharged_share(hashprice, kwh, cost_scale, median, tariff_scale, shape, adder, surcharged, out)
+    r = surcharged
+    expected = online_fraction(hashprice[None, :, None] / (kwh[:, None, r] * cost_scale[None, :, r]),
+                               (median[r] * tariff_scale[:, r])[None], shape[r], adder[None, :, r])
+    np.testing.assert_allclose(out, expected, rtol=1e-13, atol=1e-300)
+    assert ((out == 0) == (expected == 0)).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 30), st.integers(0, 3))
+def test_relocate_equals_the_numpy_reference(seed, n, first):
+    """Draws with nothing queued, hosting short of the queue and unlimited; scrapped classes
+    (below ``first``) in transit."""
+    rng = np.random.default_rng(seed)
+    classes, regions = 5, 6
+    states = [(rng.uniform(0, 1e5, (classes, n)) * rng.choice([0.0, 1.0], (classes, n)),
+               rng.uniform(0, 1e5, (classes, n)) * rng.choice([0.0, 1.0], (classes, n)),
+               rng.uniform(0, 1e6, (classes - first, n, regions)))]
+    states.append(tuple(a.copy() for a in states[0]))
+    weights = rng.uniform(size=regions) * rng.choice([0.0, 1.0], regions)
+    weights /= max(weights.sum(), 1e-300)
+    fixed = (rng.uniform(1, 90, n), rng.uniform(20, 100, classes), rng.uniform(0.8, 1.2, n), rng.uniform(1, 1.3, n),
+             rng.choice([0.0, 1.0, np.inf], n) * rng.uniform(0, 50, n))
+    for arrive, (transit, queue, capacity) in zip((kernels.relocate, kernels.relocate_reference), states):
+        arrive(transit, queue, *fixed, weights, (first, classes), capacity)
+    for compiled, reference in zip(*states):
+        np.testing.assert_array_equal(compiled, reference)
+
+
+def test_a_shutdown_with_the_numpy_relocation_is_identical(monkeypatch, tmp_path):
+    """china-2021 over 2021: removals, relocation and hosting with the compiled pass and its numpy reference."""
+    from scenarioworld import short
+
+    from hashjoule.simulation import engine_ensemble
+    from hashjoule.simulation.fleet import Fleet
+
+    _, x, space = short(tmp_path)
+    values = space.values(space.unit_sample(5, range(6)))
+    queued = []
+
+    def counted(transit, queue, *rest):
+        kernels.relocate(transit, queue, *rest)
+        queued.append(queue.sum())
+
+    monkeypatch.setattr(Fleet, "arrive", staticmethod(counted))
+    compiled = engine_ensemble.run_batch(x, range(6), seed=3, values=values)
+    assert len(queued) > 100 and max(queued) > 0  # machines did wait for hosting
+    monkeypatch.setattr(Fleet, "arrive", staticmethod(kernels.relocate_reference))
+    reference = engine_ensemble.run_batch(x, range(6), seed=3, values=values)
+    for name in ("hashrate", "power", "blocks", "btc_minted", "difficulty"):
+        np.testing.assert_array_equal(compiled[name].values, reference[name].values, err_msg=name)
+
+
+def test_ensemble_run_with_the_numpy_orders_is_identical(monkeypatch):
+    """A whole ensemble run gives the same numbers with the compiled orders and shipments and their numpy reference."""
+    from hashjoule.simulation import engine_ensemble
+    from hashjoule.simulation.fleet import Fleet
+
+    x = baseline_inputs("2016-01-01", "2016-06-30")
+    compiled = engine_ensemble.run_batch(x, range(6), seed=3)
+    monkeypatch.setattr(Fleet, "ship", staticmethod(kernels.order_and_ship_reference))
+    reference = engine_ensemble.run_batch(x, range(6), seed=3)
+    for name in ("hashrate", "power", "blocks", "btc_minted", "difficulty"):
+        np.testing.assert_array_equal(compiled[name].values, reference[name].values, err_msg=name)
 
 
 def test_ensemble_run_with_the_numpy_chain_is_identical(monkeypatch):
