@@ -116,6 +116,7 @@ class Fleet:
         self.watts_per_ths = hw.efficiency_j_per_th[:, None] * regions.pue[None, :]  # (H, R) [W/(TH/s)]
         #: each draw's energy per hash over the central value's (efficiency and PUE). (n, R) [1]
         self.cost_scale = v.efficiency_scale[:, None] * v.pue / regions.pue[None, :]
+        self.uncurtailed = np.ones_like(self.cost_scale)  # the share of the hours kept without curtailment
         self.season = is_wet(self.inputs.time).astype(np.int64)  # 0 dry, 1 wet
         #: (cost scale x tariff scale)**k by season, (2, n, R): the draw's part of the odds at a
         #: hashprice of 1 [1]; the distinct values of k, and which one each region has
@@ -219,19 +220,17 @@ class Fleet:
         self._start_day(day)
         cls = self.cls
         capacity = self.capacity[cls]
+        curtailed = self.values.policy.curtailed_on(day)  # demand response: hours off, capacity kept
+        keep = self.uncurtailed if curtailed is None else 1.0 - curtailed
         by_region, watts = np.empty((self.n, self.k.size)), np.empty((self.n, self.k.size))
-        online_totals(capacity, self._a, *self.odds_terms(day, hashprice), self.watts_per_ths[cls], by_region, watts)
+        online_totals(capacity, self._a, *self.odds_terms(day, hashprice), self.watts_per_ths[cls], keep,
+                      self.cost_scale, by_region, watts)
         if self.surcharged.size:  # these regions take the plain relation
             r = self.surcharged
             online = capacity[..., r] * self._surcharged_share(day, hashprice, self.values.policy.adder_on(day))
-            by_region[:, r] = online.sum(axis=0)
-            watts[:, r] = np.einsum("hnr,hr->nr", online, self.watts_per_ths[cls][:, r])
-        curtailed = self.values.policy.curtailed_on(day)  # demand response: hours off, capacity kept
-        if curtailed is not None:
-            by_region *= 1.0 - curtailed
-            watts *= 1.0 - curtailed
-        watts *= self.cost_scale
-        watts /= 1e9
+            by_region[:, r] = online.sum(axis=0) * keep[:, r]
+            watts[:, r] = np.einsum("hnr,hr->nr", online, self.watts_per_ths[cls][:, r]) * keep[:, r] \
+                * self.cost_scale[:, r] / 1e9
         return by_region, watts
 
     def share_on(self, day: int, hashprice: np.ndarray) -> np.ndarray:

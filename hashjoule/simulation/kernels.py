@@ -40,7 +40,7 @@ def _draw_factor(c, p, group):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def online_totals(capacity, a, c, p, group, watts_per_ths, by_region, watts):
+def online_totals(capacity, a, c, p, group, watts_per_ths, keep, cost_scale, by_region, watts):
     """Online capacity and its power, summed over the classes in service.
 
     Parameters
@@ -53,9 +53,13 @@ def online_totals(capacity, a, c, p, group, watts_per_ths, by_region, watts):
         The draw's odds factor b = c x p as :func:`draw_factor` takes it (formed here, element
         by element, with the same products). [1]
     watts_per_ths : numpy.ndarray
-        Power per TH/s, PUE included, (class, region). [W/(TH/s)]
+        Central power per TH/s, PUE included, (class, region). [W/(TH/s)]
+    keep, cost_scale : numpy.ndarray
+        The share of the hours not curtailed, and the draw's energy per hash over the
+        central value, (draw, region): the sums are multiplied by ``keep``, then the power by
+        ``cost_scale`` and divided by 1e9. [1]
     by_region, watts : numpy.ndarray
-        Written: online capacity [TH/s] and its power [W], (draw, region).
+        Written: online capacity [TH/s] and its power [GW], (draw, region).
     """
     classes, draws, regions = capacity.shape
     b = _draw_factor(c, p, group)  # apart: the loops below then vectorise
@@ -68,6 +72,9 @@ def online_totals(capacity, a, c, p, group, watts_per_ths, by_region, watts):
                 online = capacity[h, i, r] / (1.0 + a[h, r] * b[i, r])
                 by_region[i, r] += online
                 watts[i, r] += online * watts_per_ths[h, r]
+        for r in range(regions):
+            by_region[i, r] *= keep[i, r]
+            watts[i, r] = watts[i, r] * keep[i, r] * cost_scale[i, r] / 1e9
 
 
 def draw_factor(c, p, group):
@@ -446,7 +453,7 @@ def compile_kernels() -> float:
     began = time.perf_counter()
     capacity, pair = np.ones((1, 1, 1)), np.ones((1, 1))
     group = np.zeros(1, dtype=np.int64)
-    online_totals(capacity, pair, pair, pair, group, pair, np.empty((1, 1)), np.empty((1, 1)))
+    online_totals(capacity, pair, pair, pair, group, pair, pair, pair, np.empty((1, 1)), np.empty((1, 1)))
     retire(capacity, pair, pair, pair, group, np.zeros(1), np.zeros(1, dtype=bool))
     surcharged_share(np.ones(1), pair, pair, np.ones(1), pair, np.ones(1), pair, group, np.empty((1, 1, 1)))
     relocate(pair, np.zeros((1, 1)), np.ones(1), np.ones(1), np.ones(1), np.ones(1), np.ones(1), np.ones(1), (0, 1),

@@ -16,6 +16,7 @@ the relocation destinations are the same in every draw.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -190,10 +191,15 @@ class PolicySchedule:
         """Today's surcharge. (n, R) [USD/kWh]"""
         return self.adder_usd_per_kwh[self.step(day)]
 
+    @cached_property
+    def _curtailing(self) -> np.ndarray:
+        """Whether each step of the curtailment curtails anything. (steps,) bool"""
+        return self.curtailed_share.any(axis=(1, 2))
+
     def curtailed_on(self, day: int) -> np.ndarray | None:
         """Today's share of the hours curtailed (n, R), or None on a day without curtailment. [1]"""
-        share = self.curtailed_share[int(np.searchsorted(self.curtail_days, day, side="right")) - 1]
-        return share if share.any() else None
+        step = int(np.searchsorted(self.curtail_days, day, side="right")) - 1
+        return self.curtailed_share[step] if self._curtailing[step] else None
 
     def banned_on(self, day: int) -> np.ndarray:
         """Regions closed to new machines today. (R,) bool"""

@@ -35,28 +35,30 @@ ANNUAL = ("annual_energy", "annual_co2", "annual_blocks", "annual_btc_minted", "
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _block_moments(x, blocks, mean, m2):
     """Mean and sum of squared deviations of ``x`` (draw, k) over each block of draws
-    (``blocks``: the edges), into ``mean`` and ``m2`` (block, k). Each is a sum over the
-    block's draws in order, kept in a local array while it runs along k."""
+    (``blocks``: the edges), into ``mean`` and ``m2`` (block, k), in one pass: with d the
+    deviations from the block's first draw, mean = first + sum(d) / n and
+    m2 = sum(d**2) - sum(d)**2 / n (at least 0), each sum over the block's draws in order,
+    kept in a local array while it runs along k. Shifted by a value of the block, the sums
+    stay of the order of the spread, so the difference loses few digits."""
     columns = x.shape[1]
-    centre, squares = np.empty(columns), np.empty(columns)
+    shift, first_sum, second_sum = np.empty(columns), np.empty(columns), np.empty(columns)
     for b in range(blocks.size - 1):
         first, stop = blocks[b], blocks[b + 1]
-        centre[:] = 0.0
-        squares[:] = 0.0
-        for i in range(first, stop):
+        for k in range(columns):
+            shift[k] = x[first, k]
+            first_sum[k] = 0.0
+            second_sum[k] = 0.0
+        for i in range(first + 1, stop):
             row = x[i]
             for k in range(columns):
-                centre[k] += row[k]
+                deviation = row[k] - shift[k]
+                first_sum[k] += deviation
+                second_sum[k] += deviation * deviation
+        count = stop - first
         for k in range(columns):
-            centre[k] /= stop - first
-        for i in range(first, stop):
-            row = x[i]
-            for k in range(columns):
-                deviation = row[k] - centre[k]
-                squares[k] += deviation * deviation
-        for k in range(columns):
-            mean[b, k] = centre[k]
-            m2[b, k] = squares[k]
+            mean[b, k] = shift[k] + first_sum[k] / count
+            spread = second_sum[k] - first_sum[k] * first_sum[k] / count
+            m2[b, k] = 0.0 if spread < 0.0 else spread
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -95,12 +97,12 @@ def _histogram_day(totals, edges, counts, extremes):
 def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count, counts, extremes, annual, hashrate_end,
                totals):
     """The day's regional variables (``values``: EH/s, GW, t CO2, each (draw, region)) into
-    the block moments ``regional`` (variable, mean or m2, block, time, region), the network
+    the block moments ``regional`` (variable, mean or m2, time, block, region), the network
     totals' bin counts and extremes (variable, time, bin) and (variable, 2, time), and the annual
     sums of energy [GWh] and CO2 [t] ``annual`` (2, draw, year, region)."""
     n, regions = values.shape[1], values.shape[2]
     for v in range(values.shape[0]):
-        _block_moments(values[v], blocks, regional[v, 0, :, day, :], regional[v, 1, :, day, :])
+        _block_moments(values[v], blocks, regional[v, 0, day], regional[v, 1, day])
         for i in range(n):
             total = 0.0
             for r in range(regions):
@@ -119,10 +121,10 @@ def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count,
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _chain_day(day, year, values, blocks, per_draw, annual):
     """The day's blocks, subsidy [BTC], fees [BTC] and difficulty (``values``: (draw, 4)) into
-    the block moments ``per_draw`` (variable, mean or m2, block, time), and the blocks and
+    the block moments ``per_draw`` (variable, mean or m2, time, block), and the blocks and
     subsidy into the annual sums ``annual`` (2, draw, year)."""
     moments = values.shape[1]
-    _block_moments(values, blocks, per_draw[:moments, 0, :, day].T, per_draw[:moments, 1, :, day].T)
+    _block_moments(values, blocks, per_draw[:moments, 0, day].T, per_draw[:moments, 1, day].T)
     for i in range(values.shape[0]):
         annual[0, i, year] += values[i, 0]
         annual[1, i, year] += values[i, 1]
@@ -134,8 +136,8 @@ def _prices(prices, blocks, per_draw, edges, counts, extremes):
     moments ``per_draw`` and of the bin counts and extremes."""
     last = per_draw.shape[0] - 1
     for day in range(prices.shape[1]):
-        _block_moments(prices[:, day:day + 1], blocks, per_draw[last, 0, :, day:day + 1],
-                       per_draw[last, 1, :, day:day + 1])
+        _block_moments(prices[:, day:day + 1], blocks, per_draw[last, 0, day:day + 1].T,
+                       per_draw[last, 1, day:day + 1].T)
         _histogram_day(np.ascontiguousarray(prices[:, day]), edges, counts[day], extremes[:, day])
 
 
@@ -164,9 +166,10 @@ class DaySummary:
         b = self.blocks.size - 1
         self.co2_per_gw_day = per_gw_day(inputs, emission_factor_t_per_mwh)["co2"]
         self.fees_per_block = inputs.market.fees_btc_per_block
-        #: block moments: (variable, mean or m2, block, time, region) and (variable, mean or m2, block, time)
-        self.regional = np.zeros((len(_REGIONAL), 2, b, days, regions))
-        self.per_draw = np.zeros((len(_PER_DRAW), 2, b, days))
+        #: block moments: (variable, mean or m2, time, block, region) and (variable, mean or m2, time, block);
+        #: a day's are contiguous
+        self.regional = np.zeros((len(_REGIONAL), 2, days, b, regions))
+        self.per_draw = np.zeros((len(_PER_DRAW), 2, days, b))
         #: histograms of the daily network totals (variable, time, bin): as many bins as the widest
         #: range has, counted in 2-byte integers (4 for batches of 65,536 draws or more); their
         #: extremes (variable, 2, time)
@@ -223,8 +226,8 @@ class DaySummary:
         out = {}
         first_block = first_draw // BLOCK
         blocks = [(int(self.blocks[b + 1] - self.blocks[b]), {
-            **{name: (self.regional[v, 0, b], self.regional[v, 1, b]) for v, name in enumerate(_REGIONAL)},
-            **{name: (self.per_draw[v, 0, b], self.per_draw[v, 1, b]) for v, name in enumerate(_PER_DRAW)}})
+            **{name: (self.regional[v, 0, :, b], self.regional[v, 1, :, b]) for v, name in enumerate(_REGIONAL)},
+            **{name: (self.per_draw[v, 0, :, b], self.per_draw[v, 1, :, b]) for v, name in enumerate(_PER_DRAW)}})
             for b in range(self.blocks.size - 1)]
         keys = subtrees(first_block, first_block + len(blocks))
         nodes = [fold(blocks[(index << level) - first_block:(index + 1 << level) - first_block]) for level, index in keys]

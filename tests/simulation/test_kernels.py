@@ -26,14 +26,16 @@ def arrays(seed: int, classes: int, draws: int, regions: int):
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 40), st.integers(1, 18))
 def test_online_totals_equal_the_numpy_reference(seed, classes, draws, regions):
-    capacity, a, terms, watts, _ = arrays(seed, classes, draws, regions)
+    capacity, a, terms, watts, rng = arrays(seed, classes, draws, regions)
+    keep = rng.choice([1.0, 0.7], (draws, regions))
+    cost_scale = rng.uniform(0.8, 1.2, (draws, regions))
     by_region, power = np.empty((draws, regions)), np.empty((draws, regions))
     with np.errstate(invalid="ignore"):
-        kernels.online_totals(capacity, a, *terms, watts, by_region, power)
+        kernels.online_totals(capacity, a, *terms, watts, keep, cost_scale, by_region, power)
         expected_by_region, expected_power, _ = kernels.online_totals_reference(capacity, a, kernels.draw_factor(*terms),
                                                                                 watts)
-    np.testing.assert_array_equal(by_region, expected_by_region)
-    np.testing.assert_array_equal(power, expected_power)
+    np.testing.assert_array_equal(by_region, expected_by_region * keep)
+    np.testing.assert_array_equal(power, expected_power * keep * cost_scale / 1e9)
 
 
 @settings(max_examples=30, deadline=None)
@@ -258,3 +260,14 @@ def test_the_compiled_retarget_at_the_limit_and_the_sign_bit():
         out = np.empty_like(bits)
         kernels.next_bits(bits, np.full(bits.size, span), chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, out)
         assert out.tolist() == [chain.next_bits(int(b), 0, span) for b in bits]
+
+
+def test_the_compiled_subsidy_is_the_reference_at_the_halvings():
+    """Heights on, just below and just above each halving, and stretches across one or more."""
+    from hashjoule.network import chain
+
+    edges = np.arange(0, 70) * float(chain.HALVING_INTERVAL)
+    heights = np.concatenate([edges, np.nextafter(edges, -1.0)[1:], np.nextafter(edges, np.inf), edges + 0.5])
+    for start in heights:
+        for end in (start, start + 0.25, start + 2016.0, start + 500_000.0):
+            assert kernels._minted_btc(start, end) == chain.minted_btc(start, end), (start, end)
