@@ -42,7 +42,9 @@ from hashjoule.simulation.kernels import (
     relocate,
     resume_hidden,
     retire,
+    retire_surcharged,
     surcharged_share,
+    surcharged_totals,
 )
 from hashjoule.simulation.world import is_wet
 
@@ -226,11 +228,8 @@ class Fleet:
         online_totals(capacity, self._a, *self.odds_terms(day, hashprice), self.watts_per_ths[cls], keep,
                       self.cost_scale, by_region, watts)
         if self.surcharged.size:  # these regions take the plain relation
-            r = self.surcharged
-            online = capacity[..., r] * self._surcharged_share(day, hashprice, self.values.policy.adder_on(day))
-            by_region[:, r] = online.sum(axis=0) * keep[:, r]
-            watts[:, r] = np.einsum("hnr,hr->nr", online, self.watts_per_ths[cls][:, r]) * keep[:, r] \
-                * self.cost_scale[:, r] / 1e9
+            surcharged_totals(capacity, self._surcharged_share(day, hashprice, self.values.policy.adder_on(day)),
+                              self.watts_per_ths[cls], keep, self.cost_scale, self.surcharged, by_region, watts)
         return by_region, watts
 
     def share_on(self, day: int, hashprice: np.ndarray) -> np.ndarray:
@@ -310,11 +309,8 @@ class Fleet:
             skip[r] = True
         retire(capacity, self._a, *self.odds_terms(day, anticipated), self.retire_rate, skip)
         if r.size:
-            off = 1.0 - self._surcharged_share(day, anticipated, self.values.policy.adder_on(day))
-            off *= self.retire_rate[None, :, None]
-            part = capacity[..., r]
-            part -= part * off
-            capacity[..., r] = part
+            retire_surcharged(capacity, self._surcharged_share(day, anticipated, self.values.policy.adder_on(day)),
+                              self.retire_rate, r)
 
     def _anchor(self, factor: np.ndarray) -> None:
         """Scale every part of the fleet's state by ``factor`` (n,): the anchor's observed

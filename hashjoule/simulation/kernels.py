@@ -165,6 +165,51 @@ def surcharged_share(hashprice, kwh_per_ths_day, cost_scale, median_tariff, tari
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
+def surcharged_totals(capacity, share, watts_per_ths, keep, cost_scale, regions, by_region, watts):
+    """:func:`online_totals` of the ``regions`` under a surcharge, from their ``share`` that
+    runs (class, draw, surcharged region) (:func:`surcharged_share`); the other arguments as
+    there. Writes only those regions' columns of ``by_region`` and ``watts``."""
+    classes, draws = share.shape[0], share.shape[1]
+    for i in range(draws):
+        for j in range(regions.size):
+            r = regions[j]
+            total, power = 0.0, 0.0
+            for h in range(classes):
+                online = capacity[h, i, r] * share[h, i, j]
+                total += online
+                power += online * watts_per_ths[h, r]
+            by_region[i, r] = total * keep[i, r]
+            watts[i, r] = power * keep[i, r] * cost_scale[i, r] / 1e9
+
+
+def surcharged_totals_reference(capacity, share, watts_per_ths, keep, cost_scale, regions, by_region, watts):
+    """numpy form of :func:`surcharged_totals`."""
+    online = capacity[..., regions] * share
+    by_region[:, regions] = online.sum(axis=0) * keep[:, regions]
+    watts[:, regions] = (online * watts_per_ths[:, None, regions]).sum(axis=0) * keep[:, regions] \
+        * cost_scale[:, regions] / 1e9
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def retire_surcharged(capacity, share, rate, regions):
+    """:func:`retire` in the ``regions`` under a surcharge, where ``share`` (class, draw,
+    surcharged region) runs at the hashprice miners expect (:func:`surcharged_share`)."""
+    for h in range(share.shape[0]):
+        for i in range(share.shape[1]):
+            for j in range(regions.size):
+                off = (1.0 - share[h, i, j]) * rate[i]
+                capacity[h, i, regions[j]] -= capacity[h, i, regions[j]] * off
+
+
+def retire_surcharged_reference(capacity, share, rate, regions):
+    """numpy form of :func:`retire_surcharged`."""
+    off = (1.0 - share) * rate[None, :, None]
+    part = capacity[..., regions]
+    part -= part * off
+    capacity[..., regions] = part
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def relocate(transit, queue, delay, efficiency, efficiency_scale, pue, hosting_mw, weights, alive, capacity):
     """Relocated capacity arrives and is hosted (in place): a share 1 / ``delay`` of what is
     in ``transit`` arrives in the ``queue`` (class, draw) [TH/s]; of the queue, the share that
@@ -456,6 +501,9 @@ def compile_kernels() -> float:
     online_totals(capacity, pair, pair, pair, group, pair, pair, pair, np.empty((1, 1)), np.empty((1, 1)))
     retire(capacity, pair, pair, pair, group, np.zeros(1), np.zeros(1, dtype=bool))
     surcharged_share(np.ones(1), pair, pair, np.ones(1), pair, np.ones(1), pair, group, np.empty((1, 1, 1)))
+    share = np.ones((1, 1, 1))
+    surcharged_totals(capacity, share, pair, pair, pair, group, np.empty((1, 1)), np.empty((1, 1)))
+    retire_surcharged(capacity, share, np.zeros(1), group)
     relocate(pair, np.zeros((1, 1)), np.ones(1), np.ones(1), np.ones(1), np.ones(1), np.ones(1), np.ones(1), (0, 1),
              capacity)
     resume_hidden(capacity[:, :, :1], np.zeros((1, 1, 1))[:, :, :1], np.ones(1))

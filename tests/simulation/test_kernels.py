@@ -167,6 +167,30 @@ def test_surcharged_share_is_the_online_fraction(seed, n):
 
 
 @settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 30))
+def test_the_surcharged_regions_passes_equal_the_numpy_references(seed, classes, draws):
+    """Totals of the online capacity and its power, and retirements, in three regions of six."""
+    rng = np.random.default_rng(seed)
+    regions = 6
+    capacity = rng.uniform(0, 1e6, (classes, draws, regions))
+    surcharged = np.sort(rng.choice(regions, 3, replace=False))
+    share = rng.uniform(size=(classes, draws, surcharged.size)) * rng.choice([0.0, 1.0], (classes, draws, 3))
+    watts, keep, cost_scale = rng.uniform(10, 200, (classes, regions)), *rng.uniform(0.5, 1.2, (2, draws, regions))
+    sums = [tuple(rng.uniform(size=(draws, regions)) for _ in range(2))]
+    sums.append(tuple(a.copy() for a in sums[0]))
+    for totals, (by_region, power) in zip((kernels.surcharged_totals, kernels.surcharged_totals_reference), sums):
+        totals(capacity, share, watts, keep, cost_scale, surcharged, by_region, power)
+    for compiled, reference in zip(*sums):
+        np.testing.assert_array_equal(compiled, reference)
+    rate = rng.uniform(0, 0.1, draws)
+    retired = [capacity.copy(), capacity.copy()]
+    kernels.retire_surcharged(retired[0], share, rate, surcharged)
+    kernels.retire_surcharged_reference(retired[1], share, rate, surcharged)
+    np.testing.assert_array_equal(*retired)
+    assert (retired[0] < capacity).any()
+
+
+@settings(max_examples=40, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 30), st.integers(0, 3))
 def test_relocate_equals_the_numpy_reference(seed, n, first):
     """Draws with nothing queued, hosting short of the queue and unlimited; scrapped classes
