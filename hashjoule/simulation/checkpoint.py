@@ -157,7 +157,7 @@ class Checkpoint:
         try:
             state = xr.load_dataset(path, engine="h5netcdf")
             totals = [xr.load_dataset(self._totals_path(int(first)), engine="h5netcdf") for first in state.batch.values]
-            return Reduction.from_state(state, totals)
+            return Reduction.from_state(state, totals, self.identity["draws"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise _damaged(self.folder, path.name, exc) from None
 

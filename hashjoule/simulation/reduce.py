@@ -159,15 +159,20 @@ class Reduction:
     it, for checkpoints.
     """
 
-    def __init__(self):
+    def __init__(self, draws: int):
+        #: draws of the whole run, numbered from 0
+        self.draws = int(draws)
         self.coords = None
         #: (level, index) of the subtrees in, not yet merged -> (draws, {name: (mean, m2)})
         self.nodes: dict[tuple[int, int], tuple] = {}
         self.counts: dict[str, np.ndarray] = {}
         self.low: dict[str, np.ndarray] = {}  # smallest and largest value of each day
         self.high: dict[str, np.ndarray] = {}
-        self.per_draw: list[xr.Dataset] = []
+        #: every draw's totals, allocated with the first batch and filled in as the batches come
+        #: in: held once, not once per batch and again when joined
+        self.per_draw: xr.Dataset | None = None
         self.batches: list[int] = []  # first draws of the batches folded in
+        self.sizes: dict[int, int] = {}  # first draw -> draws of the batch
 
     def add(self, summary: xr.Dataset, first_draw: int) -> None:
         """Fold in the summary of the batch starting at ``first_draw``."""
@@ -185,8 +190,26 @@ class Reduction:
                 self.counts[name] += counts
                 np.minimum(self.low[name], low, out=self.low[name])
                 np.maximum(self.high[name], high, out=self.high[name])
-        self.per_draw.append(summary[[v for v in summary.data_vars if "__" not in v]])
+        self._keep(summary[[v for v in summary.data_vars if "__" not in v]], int(first_draw))
         self.batches.append(int(first_draw))
+
+    def _keep(self, part: xr.Dataset, first: int) -> None:
+        """Write a batch's per-draw totals into their rows of :attr:`per_draw`."""
+        stop = first + part.sizes["draw"]
+        if not 0 <= first < stop <= self.draws:
+            raise ValueError(f"draws {first} to {stop - 1} lie outside the run's {self.draws}")
+        if self.per_draw is None:
+            coords = {name: var for name, var in part.coords.items() if "draw" not in var.dims}
+            self.per_draw = xr.Dataset(coords={**coords, "draw": ("draw", np.arange(self.draws), part.draw.attrs)})
+            for name, var in part.data_vars.items():
+                shape = tuple(self.draws if dim == "draw" else size for dim, size in zip(var.dims, var.shape))
+                self.per_draw[name] = var if "draw" not in var.dims else xr.Variable(
+                    var.dims, np.zeros(shape, dtype=var.dtype), var.attrs)
+        for name, var in part.data_vars.items():
+            if "draw" in var.dims:
+                rows = tuple(slice(first, stop) if dim == "draw" else slice(None) for dim in var.dims)
+                self.per_draw[name].data[rows] = var.data
+        self.sizes[first] = stop - first
 
     def _insert(self, level: int, index: int, value: tuple) -> None:
         """Merge a subtree with its sibling, and the result with its own, while they are in."""
@@ -216,11 +239,10 @@ class Reduction:
         return next(iter(nodes.values()))
 
     def _per_draw(self) -> xr.Dataset:
-        """The batches' per-draw totals in draw order (sorted only if they arrived out of it:
-        sorting copies them)."""
-        per_draw = xr.concat(self.per_draw, dim="draw", data_vars="minimal", coords="minimal", compat="override",
-                             join="outer")
-        return per_draw if per_draw.indexes["draw"].is_monotonic_increasing else per_draw.sortby("draw")
+        """Every draw's totals, in draw order; refused while some are missing."""
+        if sum(self.sizes.values()) != self.draws:
+            raise RuntimeError(f"{self.draws - sum(self.sizes.values())} of {self.draws} draws are missing")
+        return self.per_draw
 
     def state(self) -> xr.Dataset:
         """Everything folded in so far but the per-draw totals (:meth:`per_draw_of`), as one
@@ -240,13 +262,14 @@ class Reduction:
 
     def per_draw_of(self, first_draw: int) -> xr.Dataset:
         """The per-draw totals of the batch that starts at ``first_draw``."""
-        return self.per_draw[self.batches.index(int(first_draw))]
+        first = int(first_draw)
+        return self.per_draw.isel(draw=slice(first, first + self.sizes[first]))
 
     @classmethod
-    def from_state(cls, state: xr.Dataset, per_draw: list[xr.Dataset]) -> "Reduction":
-        """The reduction saved by :meth:`state`, with its batches' per-draw totals in the
-        order of ``state.batch``."""
-        self = cls()
+    def from_state(cls, state: xr.Dataset, per_draw: list[xr.Dataset], draws: int) -> "Reduction":
+        """The reduction of a run of ``draws`` draws saved by :meth:`state`, with its batches'
+        per-draw totals in the order of ``state.batch``."""
+        self = cls(draws)
         self.coords = {"time": state.time, "region": state.region}
         self.batches = [int(b) for b in state.batch.values]
         for i, (level, index) in enumerate(zip(state.node_level.values, state.node_index.values)):
@@ -255,7 +278,8 @@ class Reduction:
         for name in HISTOGRAMS:
             self.counts[name] = state[f"{name}__counts"].data.astype(np.int64)
             self.low[name], self.high[name] = state[f"{name}__min"].data, state[f"{name}__max"].data
-        self.per_draw = list(per_draw)
+        for first, part in zip(self.batches, per_draw, strict=True):
+            self._keep(part, first)
         return self
 
     def dims(self, name: str) -> tuple[str, ...]:

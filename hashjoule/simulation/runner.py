@@ -155,7 +155,7 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
         checkpoint, {**(identity or {}), "engine": engine, "draws": int(draws), "seed": -1 if seed is None else int(seed),
                      "batch_size": batch_size, "keep_draws": bool(keep_draws), "inputs": fingerprint(inputs, space)},
         resume)
-    reduction = (store.reduction() if store is not None else None) or Reduction()
+    reduction = (store.reduction() if store is not None else None) or Reduction(draws)
     kept = {first: store.load_draws(first) for first in reduction.batches} if keep_draws and store else {}
     todo = [b for b in batches if b.first not in reduction.batches]
     resumed = sum(b.stop - b.first for b in batches) - sum(b.stop - b.first for b in todo)

@@ -49,13 +49,13 @@ def test_moments_merge_alike_whatever_the_batches_and_their_order(cuts):
     blocks = [(int(n), {"x": (rng.normal(size=4), rng.uniform(1, 2, size=4))}) for n in rng.integers(1, 50, 13)]
     results = []
     for order in (1, -1):
-        reduction = rd.Reduction()
+        reduction = rd.Reduction(1000)
         for first, stop in list(zip(cuts[:-1], cuts[1:]))[::order]:
             for level, index in rd.subtrees(first, stop):
                 reduction._insert(level, index, rd.fold(blocks[index << level:(index + 1) << level]))
         results.append(reduction._root())
     reference = results[0]
-    one_batch = rd.Reduction()
+    one_batch = rd.Reduction(1000)
     one_batch._insert(*rd.subtrees(0, 13)[0], rd.fold(blocks[:8]))
     for level, index in rd.subtrees(8, 13):
         one_batch._insert(level, index, rd.fold(blocks[index << level:(index + 1) << level]))
@@ -70,8 +70,28 @@ def test_moments_merge_alike_whatever_the_batches_and_their_order(cuts):
 
 def test_a_missing_batch_is_refused_not_bridged():
     blocks = [(50, {"x": (np.ones(2), np.ones(2))}) for _ in range(6)]
-    reduction = rd.Reduction()
+    reduction = rd.Reduction(1000)
     for level, index in rd.subtrees(0, 2) + rd.subtrees(4, 6):  # blocks 2 and 3 never came
         reduction._insert(level, index, rd.fold(blocks[index << level:(index + 1) << level]))
     with pytest.raises(RuntimeError, match="blocks 2 to 3 are missing"):
         reduction._root()
+
+
+def test_per_draw_totals_take_their_rows_whatever_the_order_of_the_batches():
+    def batch(first, n):
+        draws = np.arange(first, first + n)
+        return xr.Dataset({"annual_energy": (("draw", "year"), draws[:, None] * 1.5, {"units": "TWh"}),
+                           "days": ("year", [365])}, coords={"draw": draws, "year": [2021]})
+
+    reduction = rd.Reduction(5)
+    reduction._keep(batch(3, 2), 3)
+    with pytest.raises(RuntimeError, match="3 of 5 draws are missing"):
+        reduction._per_draw()
+    reduction._keep(batch(0, 3), 0)
+    totals = reduction._per_draw()
+    assert totals.draw.values.tolist() == [0, 1, 2, 3, 4]
+    assert totals.annual_energy.values[:, 0].tolist() == [0.0, 1.5, 3.0, 4.5, 6.0]
+    assert totals.annual_energy.attrs["units"] == "TWh" and totals.days.values.tolist() == [365]
+    assert reduction.per_draw_of(3).annual_energy.values[:, 0].tolist() == [4.5, 6.0]
+    with pytest.raises(ValueError, match="lie outside the run's 5"):
+        reduction._keep(batch(4, 2), 4)
