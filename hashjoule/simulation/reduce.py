@@ -83,13 +83,17 @@ def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES) -> n
     range) count as zero.
     """
     low, _ = HISTOGRAMS[name]
-    cumulative = np.cumsum(counts, axis=1)
+    cumulative = np.cumsum(counts, axis=1, dtype=np.int64)
     total = cumulative[:, -1]
     rows = np.arange(counts.shape[0])
+    # each day's cumulative counts shifted past the previous day's: one sorted array, in which
+    # one search finds each day's bin
+    stride = int(total.max()) + 1
+    shifted = (cumulative + (rows * stride)[:, None]).ravel()
 
     def order_statistic(k: np.ndarray) -> np.ndarray:
         """The k-th smallest value (0-based) of each day, placed in its bin. (time,)"""
-        b = (cumulative <= k[:, None]).sum(axis=1)
+        b = np.searchsorted(shifted, k + rows * stride, side="right") - rows * counts.shape[1]  # bins with <= k
         before = np.where(b > 0, cumulative[rows, np.maximum(b - 1, 0)], 0)
         inside = counts[rows, b]
         log_value = low + (b - 1 + (k - before + 0.5) / inside) / BINS_PER_DECADE
@@ -182,12 +186,12 @@ class Reduction:
             self._insert(int(level), int(index), (int(summary.node_draws[i]), {
                 name: (summary[f"{name}__mean"].data[i], summary[f"{name}__m2"].data[i]) for name in MOMENTS}))
         for name in HISTOGRAMS:
-            counts = summary[f"{name}__counts"].data.astype(np.int64)
+            counts = summary[f"{name}__counts"].data
             low, high = summary[f"{name}__min"].data, summary[f"{name}__max"].data
             if name not in self.counts:
-                self.counts[name], self.low[name], self.high[name] = counts, low.copy(), high.copy()
+                self.counts[name], self.low[name], self.high[name] = counts.astype(np.int64), low.copy(), high.copy()
             else:
-                self.counts[name] += counts
+                self.counts[name] += counts  # widened as it is added, without a copy
                 np.minimum(self.low[name], low, out=self.low[name])
                 np.maximum(self.high[name], high, out=self.high[name])
         self._keep(summary[[v for v in summary.data_vars if "__" not in v]], int(first_draw))
