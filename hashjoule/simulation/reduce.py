@@ -186,14 +186,16 @@ class Reduction:
             self._insert(int(level), int(index), (int(summary.node_draws[i]), {
                 name: (summary[f"{name}__mean"].data[i], summary[f"{name}__m2"].data[i]) for name in MOMENTS}))
         for name in HISTOGRAMS:
-            counts = summary[f"{name}__counts"].data
+            counts, bins = summary[f"{name}__counts"].data, summary[f"{name}__bin"].values
             low, high = summary[f"{name}__min"].data, summary[f"{name}__max"].data
             if name not in self.counts:
-                self.counts[name], self.low[name], self.high[name] = counts.astype(np.int64), low.copy(), high.copy()
+                self.counts[name] = np.zeros((counts.shape[0], bin_count(name)), dtype=np.int64)
+                self.low[name], self.high[name] = low.copy(), high.copy()
             else:
-                self.counts[name] += counts  # widened as it is added, without a copy
                 np.minimum(self.low[name], low, out=self.low[name])
                 np.maximum(self.high[name], high, out=self.high[name])
+            # the batch's bins, a contiguous range; widened as they are added, without a copy
+            self.counts[name][:, bins[0]:bins[-1] + 1] += counts
         self._keep(summary[[v for v in summary.data_vars if "__" not in v]], int(first_draw))
         self.batches.append(int(first_draw))
 

@@ -236,7 +236,13 @@ class DaySummary:
             out[f"{name}__mean"] = (dims, np.stack([moments[name][0] for _, moments in nodes]))
             out[f"{name}__m2"] = (dims, np.stack([moments[name][1] for _, moments in nodes]))
         for v, name in enumerate(HISTOGRAMS):
-            out[f"{name}__counts"] = (("time", f"{name}__bin"), self.counts[v, :, :bin_count(name)])
+            # only the range of bins the batch used, their coordinate giving their place: a
+            # year's draws fill a tenth of the range, 1,000 draws of china-2021's 15 years two
+            # thirds (32 MB of counts instead of 47)
+            used = np.flatnonzero(self.counts[v, :, :bin_count(name)].any(axis=0))
+            bins = np.arange(used[0], used[-1] + 1)
+            out[f"{name}__counts"] = (("time", f"{name}__bin"), self.counts[v, :, bins[0]:bins[-1] + 1])
+            out[f"{name}__bin"] = (f"{name}__bin", bins)
             out[f"{name}__min"] = ("time", self.extremes[v, 0])
             out[f"{name}__max"] = ("time", self.extremes[v, 1])
         out.update(self._annual())
