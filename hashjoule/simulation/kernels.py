@@ -423,7 +423,8 @@ def _era(height):
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _supply_btc(height):
     """:func:`hashjoule.network.chain.supply_btc` of one height, the same operations. [BTC]"""
-    era = np.int64(min(_era(height), 64.0))
+    era = _era(height)
+    era = np.int64(era if era < 64.0 else 64.0)  # a NaN or infinite height: the last era, not a stray index
     return (ERA_START_SUPPLY_SAT[era] + (height - era * HALVING_INTERVAL) * _era_subsidy_sat(era)) / SAT_PER_BTC
 
 
