@@ -26,8 +26,8 @@ from hashjoule.simulation.economics import hashprice_usd_per_ths_day
 from hashjoule.simulation.fleet import Fleet
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation import kernels
-from hashjoule.simulation.kernels import mine_stretch
+from hashjoule.simulation import chain_kernels
+from hashjoule.simulation.chain_kernels import mine_stretch
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
 from hashjoule.simulation.summary import DaySummary
 
@@ -59,7 +59,7 @@ class _EpochRandoms:
 class EnsembleChain:
     """Chain state of ``n`` draws: height, target, and the current epoch's work."""
 
-    #: one stretch of the day's work (:func:`~hashjoule.simulation.kernels.mine_stretch`);
+    #: one stretch of the day's work (:func:`~hashjoule.simulation.chain_kernels.mine_stretch`);
     #: the tests swap in its numpy reference
     stretch = staticmethod(mine_stretch)
 
@@ -138,7 +138,7 @@ class EnsembleChain:
         """The next epochs' compact targets: the compiled rule, and the reference
         (:func:`~hashjoule.network.chain.next_bits_many`) for the targets it does not take."""
         out = np.empty_like(bits)
-        kernels.next_bits(bits, timespan, chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, out)
+        chain_kernels.next_bits(bits, timespan, chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, out)
         other = out < 0
         if other.any():
             out[other] = chain.next_bits_many(bits[other], timespan[other])

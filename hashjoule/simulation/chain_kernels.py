@@ -1,0 +1,176 @@
+"""The chain's daily passes, compiled (numba), each beside its numpy reference: a stretch of
+the day's work with its blocks and subsidy (:func:`mine_stretch`), and the retarget
+(:func:`next_bits`). As in :mod:`~hashjoule.simulation.kernels`, each performs the
+reference's operations in its order, and the tests compare them.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from hashjoule.network import chain
+from hashjoule.network.chain import ERA_START_SUPPLY_SAT, HALVING_INTERVAL, INITIAL_SUBSIDY_SAT, SAT_PER_BTC
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def mine_stretch(day_start, rate, work_left, elapsed, done, first_at, end_at, first_found, first_time, between,
+                 height, epoch_end_height, new_height, ends, blocks, minted):
+    """Spend each draw's work left today, up to its epoch's last block at most.
+
+    The blocks of the stretch are the epoch's first and last block where they fall, and the
+    ones between as their expectation (see :mod:`~hashjoule.simulation.engine_ensemble`).
+
+    Parameters
+    ----------
+    day_start : float
+        Start of the day. [s since the start]
+    rate : numpy.ndarray
+        Network hashrate. (n,) [H/s]
+    work_left : numpy.ndarray
+        Updated: work still to spend today, left over past an epoch's end. (n,) [H]
+    elapsed : numpy.ndarray
+        Seconds of the day used by earlier epochs. (n,) [s]
+    done, first_at, end_at : numpy.ndarray
+        Work done in the epoch (updated), and at which its first and its last block are found. (n,) [H]
+    first_found, first_time : numpy.ndarray
+        Updated: whether the epoch's first block is found, and when. (n,) [1], [s]
+    between : numpy.ndarray
+        Blocks strictly between the first and last block. (n,) [1]
+    height, epoch_end_height : numpy.ndarray
+        Height (fractional) and the height at the epoch's end. (n,) [1]
+    new_height, ends : numpy.ndarray
+        Written: the height after the stretch, and whether the epoch ended in it. (n,)
+    blocks, minted : numpy.ndarray
+        Added to: the stretch's blocks [1] and their subsidy (:func:`~hashjoule.network.chain.minted_btc`,
+        the same operations) [BTC]. (n,)
+
+    Returns
+    -------
+    bool
+        Whether some epoch ended.
+    """
+    some_end = False
+    for i in range(rate.size):
+        new_height[i] = height[i]
+        ends[i] = False
+        if not work_left[i] > 0.0:
+            continue
+        seg_end = done[i] + work_left[i]
+        hit = (not first_found[i]) and seg_end >= first_at[i]
+        if hit:
+            first_time[i] = day_start + elapsed[i] + (first_at[i] - done[i]) / rate[i]
+            first_found[i] = True
+        if seg_end >= end_at[i]:
+            new_height[i] = epoch_end_height[i]
+            ends[i] = True
+            some_end = True
+            work_left[i] = seg_end - end_at[i]
+        else:
+            overlap = min(seg_end, end_at[i]) - max(done[i], first_at[i])
+            overlap = overlap if overlap > 0.0 else 0.0
+            new_height[i] = height[i] + (1.0 if hit else 0.0) + between[i] * overlap / (end_at[i] - first_at[i])
+            done[i] = seg_end
+            work_left[i] = 0.0
+        blocks[i] += new_height[i] - height[i]
+        minted[i] += _minted_btc(height[i], new_height[i])
+    return some_end
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _era_subsidy_sat(era):
+    """:func:`hashjoule.network.chain._era_subsidy_sat` of one era. [sat]"""
+    return INITIAL_SUBSIDY_SAT >> min(era, 63) if era < 64 else 0
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _era(height):
+    """height // HALVING_INTERVAL, exactly (numba's floor division of floats is slow): the
+    quotient's floor, corrected where the division rounded across an integer."""
+    era = np.floor(height / HALVING_INTERVAL)
+    if era * HALVING_INTERVAL > height:
+        era -= 1.0
+    elif (era + 1.0) * HALVING_INTERVAL <= height:
+        era += 1.0
+    return era
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _supply_btc(height):
+    """:func:`hashjoule.network.chain.supply_btc` of one height, the same operations. [BTC]"""
+    era = _era(height)
+    era = np.int64(era if era < 64.0 else 64.0)  # a NaN or infinite height: the last era, not a stray index
+    return (ERA_START_SUPPLY_SAT[era] + (height - era * HALVING_INTERVAL) * _era_subsidy_sat(era)) / SAT_PER_BTC
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _minted_btc(start, end):
+    """:func:`hashjoule.network.chain.minted_btc` of one stretch, the same operations. [BTC]"""
+    era = _era(start)
+    if _era(end) == era or end == start:
+        return (end - start) * _era_subsidy_sat(np.int64(era)) / SAT_PER_BTC
+    return _supply_btc(end) - _supply_btc(start)
+
+
+def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, end_at, first_found, first_time,
+                           between, height, epoch_end_height, new_height, ends, blocks, minted):
+    """numpy form of :func:`mine_stretch`."""
+    active = work_left > 0
+    seg_end = done + work_left
+    hit = active & ~first_found & (seg_end >= first_at)
+    first_time[hit] = day_start + elapsed[hit] + (first_at[hit] - done[hit]) / rate[hit]
+    first_found |= hit
+    ends[:] = active & (seg_end >= end_at)
+    overlap = np.maximum(np.minimum(seg_end, end_at) - np.maximum(done, first_at), 0.0)
+    counted = np.where(active, between * overlap / (end_at - first_at), 0.0)
+    new_height[:] = np.where(ends, epoch_end_height, height + hit + counted)
+    done[:] = np.where(active & ~ends, seg_end, done)
+    work_left[:] = np.where(ends, seg_end - end_at, 0.0)
+    blocks += new_height - height
+    minted += chain.minted_btc(height, new_height)
+    return bool(ends.any())
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def next_bits(bits, timespan, target_timespan, limit_bits, out):
+    """The retarget (:func:`hashjoule.network.chain.next_bits`) of several epochs, exact, in
+    64-bit integers: compact targets ``bits`` and the epochs' timespans [s] give ``out``, or -1
+    for a target this pass does not take (fewer than 4 bytes or more than 32, negative, or a
+    mantissa below 0x8000, which the compact encoding never writes: the caller takes the
+    reference for those, which refuses what overflows 256 bits).
+
+    The new target is floor(mantissa x 256**(size-3) x span / T) for the clamped span; a
+    retarget moves it at most 4x, so its byte length is size - 1, size or size + 1, and
+    the top three bytes of each candidate are floor(mantissa x span x 256**j / T) for
+    j = 1, 0, -1, which fit in 64 bits (mantissa x span < 2**46): the one in [2**16, 2**24)
+    is the compact mantissa."""
+    for e in range(bits.size):
+        size, mantissa = bits[e] >> 24, bits[e] & 0x007FFFFF
+        out[e] = -1
+        if size < 4 or size > 32 or bits[e] >> 32 or bits[e] & 0x00800000 or mantissa < 0x8000:
+            continue
+        span = min(max(timespan[e], target_timespan // 4), target_timespan * 4)
+        product = mantissa * span
+        for new_size in range(size - 1, size + 2):
+            if new_size > size:
+                top = (product >> 8) // target_timespan
+            else:
+                top = (product << (8 * (size - new_size))) // target_timespan
+            if top >= 1 << 16 and top < 1 << 24:
+                break
+        else:
+            continue
+        if new_size >= 29:  # above the proof-of-work limit, 2**224 - 1
+            out[e] = limit_bits
+        elif top & 0x00800000:  # the sign bit: one byte more
+            out[e] = (top >> 8) | ((new_size + 1) << 24)
+        else:
+            out[e] = top | (new_size << 24)
+
+
+def compile_chain_kernels() -> None:
+    """Compile (or load from numba's cache) the chain's passes for the types the engine passes."""
+    one = np.ones(1)
+    next_bits(np.array([0x1D00FFFF]), np.array([1]), 1, 0x1D00FFFF, np.empty(1, dtype=np.int64))
+    mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),
+                 one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool), np.zeros(1), np.zeros(1))

@@ -1,0 +1,94 @@
+"""The chain's compiled passes equal their numpy references bit for bit."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hashjoule.simulation import chain_kernels
+from hashjoule.simulation.world import baseline_inputs
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 50))
+def test_mine_stretch_equals_the_numpy_reference(seed, n):
+    """Blocks and subsidy included, some epochs across a halving."""
+    rng = np.random.default_rng(seed)
+    base = 209_000.0 if seed % 2 else 0.0  # the epoch from 209,000 to 211,016 holds the halving
+    scale = 2016 * 2.0**32 * 1e13
+    first_at = rng.exponential(scale / 2016, n)
+    end_at = first_at + rng.gamma(2015, scale / 2016, n)
+    state = {
+        "rate": rng.lognormal(np.log(scale / 14 / 86_400), 0.5, n),
+        "elapsed": rng.uniform(0, 1000, n),
+        "done": rng.uniform(0, 1, n) * end_at,
+        "first_at": first_at,
+        "end_at": end_at,
+        "first_time": rng.uniform(0, 1e6, n),
+        "between": np.full(n, 2014.0),
+        "height": base + rng.uniform(0, 2016, n),
+        "epoch_end_height": np.full(n, base + 2016.0),
+    }
+    state["first_found"] = state["done"] > first_at
+    state["work_left"] = state["rate"] * 86_400 * rng.choice([0.0, 0.5, 1.0, 20.0], n)
+    compiled = {k: v.copy() for k, v in state.items()}
+    reference = {k: v.copy() for k, v in state.items()}
+    added = rng.uniform(0, 10, (2, n))  # blocks and subsidy of earlier stretches
+    outputs = [(np.empty(n), np.empty(n, dtype=bool), *added.copy()) for _ in range(2)]
+    names = ("rate", "work_left", "elapsed", "done", "first_at", "end_at", "first_found", "first_time", "between",
+             "height", "epoch_end_height")
+    some = chain_kernels.mine_stretch(5.0 * 86_400, *(compiled[k] for k in names), *outputs[0])
+    expected = chain_kernels.mine_stretch_reference(5.0 * 86_400, *(reference[k] for k in names), *outputs[1])
+    assert some == expected
+    for k in names:
+        np.testing.assert_array_equal(compiled[k], reference[k], err_msg=k)
+    for a, b in zip(*outputs):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_ensemble_run_with_the_numpy_chain_is_identical(monkeypatch):
+    """A whole ensemble run gives the same numbers with the compiled chain and its numpy reference."""
+    from hashjoule.simulation import engine_ensemble
+
+    x = baseline_inputs("2016-01-01", "2016-06-30")
+    compiled = engine_ensemble.run_batch(x, range(6), seed=3)
+    monkeypatch.setattr(engine_ensemble.EnsembleChain, "stretch", staticmethod(chain_kernels.mine_stretch_reference))
+    reference = engine_ensemble.run_batch(x, range(6), seed=3)
+    for name in ("hashrate", "power", "blocks", "btc_minted", "difficulty", "epoch_end"):
+        np.testing.assert_array_equal(compiled[name].values, reference[name].values, err_msg=name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0x01000001, 0x22FFFFFF), st.integers(-10, 6_000_000)), min_size=1, max_size=20))
+def test_the_compiled_retarget_is_the_reference(epochs):
+    from hashjoule.network import chain
+
+    bits = np.array([b for b, _ in epochs], dtype=np.int64)
+    spans = np.array([s for _, s in epochs], dtype=np.int64)
+    out = np.empty_like(bits)
+    chain_kernels.next_bits(bits, spans, chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, out)
+    taken = out >= 0
+    assert (taken == ((bits >> 24 >= 4) & (bits >> 24 <= 32) & ~(bits & 0x00800000).astype(bool)
+                      & (bits & 0x007FFFFF >= 0x8000))).all()
+    expected = [chain.next_bits(int(b), 0, int(s)) for b, s in zip(bits[taken], spans[taken])]
+    np.testing.assert_array_equal(out[taken], expected)
+
+
+def test_the_compiled_subsidy_is_the_reference_at_the_halvings():
+    """Heights on, just below and just above each halving, and stretches across one or more."""
+    from hashjoule.network import chain
+
+    edges = np.arange(0, 70) * float(chain.HALVING_INTERVAL)
+    heights = np.concatenate([edges, np.nextafter(edges, -1.0)[1:], np.nextafter(edges, np.inf), edges + 0.5])
+    for start in heights:
+        for end in (start, start + 0.25, start + 2016.0, start + 500_000.0):
+            assert chain_kernels._minted_btc(start, end) == chain.minted_btc(start, end), (start, end)
+
+
+def test_the_compiled_retarget_at_the_limit_and_the_sign_bit():
+    from hashjoule.network import chain
+
+    bits = np.array([0x1D00FFFF, 0x1C7FFFFF, 0x1B0404CB, 0x170E2632], dtype=np.int64)  # the limit, a sign-bit carry, real epochs
+    for span in (1, chain.TARGET_TIMESPAN_S, 3 * chain.TARGET_TIMESPAN_S, 10**8):
+        out = np.empty_like(bits)
+        chain_kernels.next_bits(bits, np.full(bits.size, span), chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, out)
+        assert out.tolist() == [chain.next_bits(int(b), 0, span) for b in bits]
