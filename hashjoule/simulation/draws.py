@@ -94,7 +94,10 @@ class DrawValues:
         return self.take([i])
 
     def checked(self, regions: int) -> "DrawValues":
-        """Refuse values no world can have (the scenario layer keeps draws within bounds)."""
+        """Refuse values no world can have (the scenario layer keeps draws within bounds).
+
+        Returns the values with every array C-contiguous: the compiled passes vectorise only
+        over contiguous rows, and a batch's layout then never depends on how it was built."""
         n = self.n
         expect = {"growth_per_day": ((n,), 0.0), "unprofitable_retirement_days": ((n,), 1.0),
                   "volatility_scale": ((n,), 0.0), "efficiency_scale": ((n,), 1e-6),
@@ -112,7 +115,8 @@ class DrawValues:
             raise ValueError("share: expected each draw's shares to sum to 1")
         if self.policy.n != n:
             raise ValueError(f"policy: expected a schedule of {n} draws, got {self.policy.n}")
-        return self
+        return replace(self, **{f.name: np.ascontiguousarray(getattr(self, f.name), dtype=float)
+                                for f in fields(self) if f.name != "policy"})
 
 
 

@@ -92,7 +92,7 @@ class Fleet:
         if central:
             self.capacity = np.broadcast_to(inputs.initial_capacity_ths.T[:, None, :], (classes, n, regions)).copy()
         else:
-            self.capacity = initial_capacity(inputs, v)
+            self.capacity = np.ascontiguousarray(initial_capacity(inputs, v))
         #: relocated capacity being shipped, (class, draw) [TH/s]
         self.transit = np.zeros((classes, n))
         #: relocated capacity arrived, waiting for hosting, (class, draw) [TH/s]
@@ -126,7 +126,8 @@ class Fleet:
         self.k_values, self.k_group = np.unique(self.k, return_inverse=True)
         self.k_group = self.k_group.astype(np.int64)
         with np.errstate(divide="ignore"):  # a zero tariff scale: everything runs
-            self.draw_odds = np.exp(self.k * np.log(self.cost_scale[None, :, :] * v.tariff_scale.transpose(1, 0, 2)))
+            self.draw_odds = np.ascontiguousarray(
+                np.exp(self.k * np.log(self.cost_scale[None, :, :] * v.tariff_scale.transpose(1, 0, 2))))
         with np.errstate(invalid="ignore", divide="ignore"):  # a region without central share keeps none
             self.share_ratio = np.where(regions.initial_share > 0, v.share / regions.initial_share, 0.0)  # (n, R)
         self.retire_rate = 1.0 / v.unprofitable_retirement_days  # (n,) [1/d]
@@ -207,7 +208,7 @@ class Fleet:
                                                self.watts_per_ths[self.cls])
         if self.surcharged.size:
             online[..., self.surcharged] = capacity[..., self.surcharged] * self._surcharged_share(
-                day, hashprice, self.values.policy.adder_on(day))
+                day, hashprice, capacity)
         curtailed = self.values.policy.curtailed_on(day)  # demand response: hours off, capacity kept
         if curtailed is not None:
             online *= 1.0 - curtailed[None]
@@ -228,7 +229,7 @@ class Fleet:
         online_totals(capacity, self._a, *self.odds_terms(day, hashprice), self.watts_per_ths[cls], keep,
                       self.cost_scale, by_region, watts)
         if self.surcharged.size:  # these regions take the plain relation
-            surcharged_totals(capacity, self._surcharged_share(day, hashprice, self.values.policy.adder_on(day)),
+            surcharged_totals(capacity, self._surcharged_share(day, hashprice, capacity),
                               self.watts_per_ths[cls], keep, self.cost_scale, self.surcharged, by_region, watts)
         return by_region, watts
 
@@ -245,17 +246,18 @@ class Fleet:
             self._start_day(day)
         share = 1.0 / (1.0 + self._a[:, None, :] * self.odds_factor(day, hashprice)[None])
         if self.surcharged.size:
-            share[..., self.surcharged] = self._surcharged_share(day, hashprice, self.values.policy.adder_on(day))
+            share[..., self.surcharged] = self._surcharged_share(day, hashprice, np.ones_like(self.capacity[self.cls]))
         return share
 
-    def _surcharged_share(self, day: int, hashprice: np.ndarray, adder: np.ndarray) -> np.ndarray:
+    def _surcharged_share(self, day: int, hashprice: np.ndarray, capacity: np.ndarray) -> np.ndarray:
         """:func:`~hashjoule.simulation.economics.online_fraction` in the regions under a surcharge,
-        compiled (:func:`~hashjoule.simulation.kernels.surcharged_share`). (class in :attr:`cls`, draw, region) [1]"""
+        compiled (:func:`~hashjoule.simulation.kernels.surcharged_share`), where ``capacity`` (class
+        in :attr:`cls`, draw, region) holds some (0 elsewhere). (class in :attr:`cls`, draw, region) [1]"""
         r = self.surcharged
         out = np.empty((self.cls.stop - self.cls.start, self.n, r.size))
         surcharged_share(hashprice, self.kwh_per_ths_day[self.cls], self.cost_scale,
                          self.inputs.regions.tariff_usd_per_kwh[day], self.tariff_scale[self.season[day]], self.k,
-                         adder, r, out)
+                         self.values.policy.adder_on(day), r, capacity, out)
         return out
 
     def _deployment_terms(self, day: int, open_regions: np.ndarray):
@@ -281,8 +283,8 @@ class Fleet:
     def _resume_hidden(self) -> None:
         """Hidden capacity resumes in its region after an exponential delay."""
         regions = self.hiding_regions
-        resume_hidden(self.hidden[self.cls, :, regions], self.capacity[self.cls, :, regions],
-                      self.values.policy.hidden_resume_days)
+        resume_hidden(self.hidden, self.capacity, self.values.policy.hidden_resume_days,
+                      (self.cls.start, self.cls.stop), (regions.start, regions.stop))
 
     def _relocate(self, open_regions: np.ndarray) -> None:
         """Relocated capacity arrives after an exponential shipping delay and waits for
@@ -309,7 +311,7 @@ class Fleet:
             skip[r] = True
         retire(capacity, self._a, *self.odds_terms(day, anticipated), self.retire_rate, skip)
         if r.size:
-            retire_surcharged(capacity, self._surcharged_share(day, anticipated, self.values.policy.adder_on(day)),
+            retire_surcharged(capacity, self._surcharged_share(day, anticipated, capacity),
                               self.retire_rate, r)
 
     def _anchor(self, factor: np.ndarray) -> None:

@@ -131,10 +131,12 @@ def retire_reference(capacity, a, b, rate, skip):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def surcharged_share(hashprice, kwh_per_ths_day, cost_scale, median_tariff, tariff_scale, shape, adder, regions, out):
+def surcharged_share(hashprice, kwh_per_ths_day, cost_scale, median_tariff, tariff_scale, shape, adder, regions,
+                     capacity, out):
     """:func:`~hashjoule.simulation.economics.online_fraction` in the regions under a
     surcharge, with its operations in its order; ``exp`` and ``log`` are LLVM's, which may
-    differ from numpy's in the last bit.
+    differ from numpy's in the last bit. Where ``capacity`` holds none the share is not
+    computed and 0 is written: the share, in [0, 1], of no capacity runs and retires none.
 
     Parameters
     ----------
@@ -149,6 +151,8 @@ def surcharged_share(hashprice, kwh_per_ths_day, cost_scale, median_tariff, tari
         Today's central median tariff [USD/kWh] and the tariffs' shape [1], (region,).
     regions : numpy.ndarray of int
         The regions under a surcharge.
+    capacity : numpy.ndarray
+        Installed capacity of the classes in service, (class, draw, region). [TH/s]
     out : numpy.ndarray
         Written: the share that runs, (class, draw, surcharged region). [1]
     """
@@ -157,6 +161,9 @@ def surcharged_share(hashprice, kwh_per_ths_day, cost_scale, median_tariff, tari
             r = regions[j]
             log_median = np.log(median_tariff[r] * tariff_scale[i, r])
             for h in range(out.shape[0]):
+                if capacity[h, i, r] == 0.0:  # (a region emptied by a shutdown: most of a long run)
+                    out[h, i, j] = 0.0
+                    continue
                 x = hashprice[i] / (kwh_per_ths_day[h, r] * cost_scale[i, r]) - adder[i, r]
                 share = 1.0 / (1.0 + np.exp(shape[r] * (log_median - np.log(max(x, 1e-300)))))
                 out[h, i, j] = share if x > 0.0 else 0.0
@@ -254,23 +261,26 @@ def relocate_reference(transit, queue, delay, efficiency, efficiency_scale, pue,
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def resume_hidden(hidden, capacity, days):
+def resume_hidden(hidden, capacity, days, classes, regions):
     """Hidden capacity resumes in its region at the rate 1 / ``days`` (draw,) per day:
-    ``hidden`` and ``capacity`` (class, draw, region, the same views' shape) updated in place. [TH/s]"""
-    classes, draws, regions = hidden.shape
-    for h in range(classes):
-        for i in range(draws):
-            for r in range(regions):
+    ``hidden`` and ``capacity`` (class, draw, region) updated in place for the classes and
+    regions in the ranges ``classes`` and ``regions`` (start, stop). [TH/s]
+
+    The whole arrays are passed, not views of their ranges: contiguous rows vectorise."""
+    for h in range(classes[0], classes[1]):
+        for i in range(hidden.shape[1]):
+            for r in range(regions[0], regions[1]):
                 resuming = hidden[h, i, r] / days[i]
                 hidden[h, i, r] -= resuming
                 capacity[h, i, r] += resuming
 
 
-def resume_hidden_reference(hidden, capacity, days):
+def resume_hidden_reference(hidden, capacity, days, classes, regions):
     """numpy form of :func:`resume_hidden`."""
-    resuming = hidden / days[None, :, None]
-    hidden -= resuming
-    capacity += resuming
+    part = (slice(*classes), slice(None), slice(*regions))
+    resuming = hidden[part] / days[None, :, None]
+    hidden[part] -= resuming
+    capacity[part] += resuming
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -344,13 +354,14 @@ def compile_kernels() -> float:
     group = np.zeros(1, dtype=np.int64)
     online_totals(capacity, pair, pair, pair, group, pair, pair, pair, np.empty((1, 1)), np.empty((1, 1)))
     retire(capacity, pair, pair, pair, group, np.zeros(1), np.zeros(1, dtype=bool))
-    surcharged_share(np.ones(1), pair, pair, np.ones(1), pair, np.ones(1), pair, group, np.empty((1, 1, 1)))
+    surcharged_share(np.ones(1), pair, pair, np.ones(1), pair, np.ones(1), pair, group, np.ones((1, 1, 1)),
+                     np.empty((1, 1, 1)))
     share = np.ones((1, 1, 1))
     surcharged_totals(capacity, share, pair, pair, pair, group, np.empty((1, 1)), np.empty((1, 1)))
     retire_surcharged(capacity, share, np.zeros(1), group)
     relocate(pair, np.zeros((1, 1)), np.ones(1), np.ones(1), np.ones(1), np.ones(1), np.ones(1), np.ones(1), (0, 1),
              capacity)
-    resume_hidden(capacity[:, :, :1], np.zeros((1, 1, 1))[:, :, :1], np.ones(1))
+    resume_hidden(np.zeros((1, 1, 1)), capacity, np.ones(1), (0, 1), (0, 1))
     one = np.ones(1)
     order_and_ship(one, one, np.ones(1, dtype=bool), 1.0, one, one, one, one, 0, np.zeros((1, 1)),
                    np.zeros(1), True, one, np.ones((1, 1)), np.zeros((1, 1)))

@@ -59,12 +59,16 @@ def test_resume_hidden_equals_the_numpy_reference(seed, classes, draws, regions)
     capacity = rng.lognormal(10.0, 2.0, hidden.shape)
     days = rng.uniform(1.0, 400.0, draws)
     compiled, reference = (hidden.copy(), capacity.copy()), (hidden.copy(), capacity.copy())
-    part = slice(regions // 3, regions)  # a slice of regions, as the fleet passes them
-    kernels.resume_hidden(compiled[0][:, :, part], compiled[1][:, :, part], days)
-    kernels.resume_hidden_reference(reference[0][:, :, part], reference[1][:, :, part], days)
+    cls, part = (classes // 2, classes), (regions // 3, regions)  # ranges, as the fleet passes them
+    kernels.resume_hidden(*compiled, days, cls, part)
+    kernels.resume_hidden_reference(*reference, days, cls, part)
     for got, expected in zip(compiled, reference):
         np.testing.assert_array_equal(got, expected)
-    assert not np.array_equal(compiled[1], capacity) or not hidden[:, :, part].any()
+    outside = np.ones(hidden.shape, dtype=bool)
+    outside[slice(*cls), :, slice(*part)] = False
+    np.testing.assert_array_equal(compiled[0][outside], hidden[outside])  # nothing else moves
+    np.testing.assert_array_equal(compiled[1][outside], capacity[outside])
+    assert not np.array_equal(compiled[1], capacity) or not hidden[slice(*cls), :, slice(*part)].any()
 
 
 def test_online_day_equals_the_reference_sums_over_classes():
@@ -120,11 +124,15 @@ def test_surcharged_share_is_the_online_fraction(seed, n):
     median[0] = 0.0
     shape = rng.uniform(1.0, 6.0, regions)
     surcharged = np.sort(rng.choice(regions, 3, replace=False))
+    capacity = rng.choice([0.0, 1.0], (classes, n, regions)) * rng.uniform(1.0, 2.0, (classes, n, regions))
     out = np.empty((classes, n, surcharged.size))
-    kernels.surcharged_share(hashprice, kwh, cost_scale, median, tariff_scale, shape, adder, surcharged, out)
+    kernels.surcharged_share(hashprice, kwh, cost_scale, median, tariff_scale, shape, adder, surcharged, capacity,
+                             out)
     r = surcharged
     expected = online_fraction(hashprice[None, :, None] / (kwh[:, None, r] * cost_scale[None, :, r]),
                                (median[r] * tariff_scale[:, r])[None], shape[r], adder[None, :, r])
+    empty = capacity[..., r] == 0  # no capacity: nothing runs, whatever the share
+    expected[empty] = 0.0
     np.testing.assert_allclose(out, expected, rtol=1e-13, atol=1e-300)
     assert ((out == 0) == (expected == 0)).all()
 
