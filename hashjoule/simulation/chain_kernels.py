@@ -1,6 +1,6 @@
-"""The chain's daily passes, compiled (numba), each beside its numpy reference: a stretch of
-the day's work with its blocks and subsidy (:func:`mine_stretch`), and the retarget
-(:func:`next_bits`). As in :mod:`~hashjoule.simulation.kernels`, each performs the
+"""The chain's daily passes, compiled (numba), each beside its numpy reference: the day's
+hashprice at the next block's subsidy (:func:`hashprice_day`), a stretch of the day's work
+with its blocks and subsidy (:func:`mine_stretch`), and the retarget (:func:`next_bits`). As in :mod:`~hashjoule.simulation.kernels`, each performs the
 reference's operations in its order, and the tests compare them.
 """
 
@@ -9,8 +9,16 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.network import chain
-from hashjoule.network.chain import ERA_START_SUPPLY_SAT, HALVING_INTERVAL, INITIAL_SUBSIDY_SAT, SAT_PER_BTC
+from hashjoule.network.chain import (
+    ERA_START_SUPPLY_SAT,
+    HALVING_INTERVAL,
+    HASHES_PER_DIFFICULTY,
+    INITIAL_SUBSIDY_SAT,
+    SAT_PER_BTC,
+)
+from hashjoule.simulation.economics import hashprice_usd_per_ths_day
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -112,6 +120,23 @@ def _minted_btc(start, end):
     return _supply_btc(end) - _supply_btc(start)
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def hashprice_day(height, fees_btc, prices, day, difficulty, out):
+    """Each draw's hashprice today (``out``, (draw,) [USD/(TH/s)/d]): the subsidy of the next
+    block after ``height`` plus ``fees_btc`` per block, at the draw's price ``prices[:, day]``
+    [USD/BTC] and ``difficulty``, with the operations of
+    :func:`~hashjoule.simulation.economics.hashprice_usd_per_ths_day`."""
+    for i in range(height.size):
+        subsidy = _era_subsidy_sat(np.int64(_era(height[i]))) / SAT_PER_BTC
+        out[i] = (subsidy + fees_btc) * prices[i, day] * SECONDS_PER_DAY * 1e12 / (difficulty[i] * HASHES_PER_DIFFICULTY)
+
+
+def hashprice_day_reference(height, fees_btc, prices, day, difficulty, out):
+    """numpy form of :func:`hashprice_day`."""
+    reward = chain.block_subsidy_btc(height.astype(np.int64)) + fees_btc
+    out[:] = hashprice_usd_per_ths_day(reward, prices[:, day], difficulty)
+
+
 def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, end_at, first_found, first_time,
                            between, height, epoch_end_height, new_height, ends, blocks, minted):
     """numpy form of :func:`mine_stretch`."""
@@ -171,6 +196,7 @@ def next_bits(bits, timespan, target_timespan, limit_bits, out):
 def compile_chain_kernels() -> None:
     """Compile (or load from numba's cache) the chain's passes for the types the engine passes."""
     one = np.ones(1)
+    hashprice_day(one, 0.0, np.ones((1, 1)), 0, one, np.empty(1))
     next_bits(np.array([0x1D00FFFF]), np.array([1]), 1, 0x1D00FFFF, np.empty(1, dtype=np.int64))
     mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),
                  one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool), np.zeros(1), np.zeros(1))

@@ -22,7 +22,6 @@ import xarray as xr
 
 from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.network import chain
-from hashjoule.simulation.economics import hashprice_usd_per_ths_day
 from hashjoule.simulation.fleet import Fleet
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
@@ -62,6 +61,8 @@ class EnsembleChain:
     #: one stretch of the day's work (:func:`~hashjoule.simulation.chain_kernels.mine_stretch`);
     #: the tests swap in its numpy reference
     stretch = staticmethod(mine_stretch)
+    #: the day's hashprice (:func:`~hashjoule.simulation.chain_kernels.hashprice_day`); the same
+    price_day = staticmethod(chain_kernels.hashprice_day)
 
     def __init__(self, inputs: ModelInputs, n: int, streams: dict | None, max_epochs: int):
         start = inputs.chain_start
@@ -106,9 +107,13 @@ class EnsembleChain:
         self.end_at[rows] = (x1 + rest) * scale
         self.between[rows] = chain.RETARGET_INTERVAL - 2
 
-    def subsidy_btc(self) -> np.ndarray:
-        """Subsidy of the next block of each draw. [BTC]"""
-        return chain.block_subsidy_btc(self.height.astype(np.int64))
+    def hashprice(self, day: int, fees_btc: float, prices: np.ndarray) -> np.ndarray:
+        """Each draw's hashprice at the start of ``day``: the next block's subsidy plus
+        ``fees_btc`` per block, at the day's price in ``prices`` (draw, time) [USD/BTC] and the
+        current difficulty. [USD/(TH/s)/d]"""
+        out = np.empty(self.n)
+        self.price_day(self.height, fees_btc, prices, day, self.difficulty, out)
+        return out
 
     def mine_day(self, day: int, hashrate_ths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Advance one day at a constant hashrate; returns blocks [1] and subsidy minted [BTC]."""
@@ -223,7 +228,7 @@ def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: Ense
     fees = inputs.market.fees_btc_per_block
     for day in range(inputs.days):
         difficulty = state.difficulty.copy()  # the day's hashprice is set at this difficulty
-        hashprice = hashprice_usd_per_ths_day(state.subsidy_btc() + fees[day], prices[:, day], difficulty)
+        hashprice = state.hashprice(day, fees[day], prices)
         by_region, power_gw = fleet.online_day(day, hashprice)
         network = by_region.sum(axis=1)
         out.record_fleet(day, by_region, power_gw)

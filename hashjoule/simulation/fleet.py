@@ -26,7 +26,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from hashjoule.network.chain import HASHES_PER_DIFFICULTY
 from hashjoule.simulation.draws import DrawValues, initial_capacity
 from hashjoule.simulation.economics import (
     KWH_PER_THS_DAY,
@@ -35,6 +34,7 @@ from hashjoule.simulation.economics import (
 )
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.kernels import (
+    anticipated_hashprice,
     draw_factor,
     online_totals,
     online_totals_reference,
@@ -69,6 +69,8 @@ class Fleet:
     ship = staticmethod(order_and_ship)
     #: the day's relocation arrivals and hosting (:func:`~hashjoule.simulation.kernels.relocate`)
     arrive = staticmethod(relocate)
+    #: the hashprice expected after the next retarget (:func:`~hashjoule.simulation.kernels.anticipated_hashprice`)
+    expect = staticmethod(anticipated_hashprice)
 
     def __init__(self, inputs: ModelInputs, n: int, values=None):
         self.inputs = inputs
@@ -151,12 +153,23 @@ class Fleet:
         #: years from the shipment capacity's reference day, (T,) [yr]
         self.supply_years = (self.inputs.time - np.datetime64(SUPPLY_REFERENCE_DAY, "D")).astype(float) / 365.25
         self.cls = slice(0, 0)
-        self._a, self._day = None, -1
+        self._a, self._day, self._a_key = None, -1, None
         self.surcharged = np.zeros(0, dtype=np.int64)  # regions under a surcharge today
         self._deployment_key, self._deployment = None, None
-        # per day, computed once: classes in service, classes reaching their end of life
-        self.alive_slices = [self.alive(day) for day in range(self.inputs.days)]
-        self.dies_on = np.where(self.end_of_life > 0, self.end_of_life, 0)
+        # per day, computed once: classes in service, classes reaching their end of life, the
+        # newest class, and which of the tariffs' and deployment shares' rows holds (an index
+        # that changes when the row does)
+        days = self.inputs.days
+        self.alive_slices = [self.alive(day) for day in range(days)]
+        dies_on = np.where(self.end_of_life > 0, self.end_of_life, 0)
+        self.dying = {int(day): dies_on == day for day in np.unique(dies_on) if 0 <= day < days}
+        self.newest = [hw.newest(day) for day in range(days)]
+        tariff = self.inputs.regions.tariff_usd_per_kwh
+        self.tariff_row = np.r_[0, np.cumsum(np.any(tariff[1:] != tariff[:-1], axis=1))].tolist()
+        deployment = self.inputs.regions.deployment_share
+        self.deployment_row = np.r_[0, np.cumsum(np.any(deployment[1:] != deployment[:-1], axis=1))].tolist()
+        policy = self.values.policy
+        self.surcharged_by_step = [np.flatnonzero(row) for row in policy.adder_regions]
 
     def alive(self, day: int) -> slice:
         """Classes in service on ``day`` lie within this slice (classes are sorted by release)."""
@@ -170,18 +183,19 @@ class Fleet:
         """Scrap the classes that reached the end of their life; set the classes in service
         (:attr:`cls`), the regions under a surcharge (:attr:`surcharged`) and the odds factor
         of each class in service and region (see :mod:`~hashjoule.simulation.kernels`)."""
-        dead = self.dies_on == day
-        if dead.any():
+        dead = self.dying.get(day)
+        if dead is not None:
             self.capacity[dead] = 0.0
             self.transit[dead] = 0.0
             self.queue[dead] = 0.0
             self.hidden[dead] = 0.0
         cls = self.cls = self.alive_slices[day]
         self._day = day
-        # (median tariff x kWh per TH/s-day)**k
-        self._a = np.exp(self.k * (self.log_tariff[day] + self.log_kwh[cls]))
-        policy = self.values.policy
-        self.surcharged = np.flatnonzero(policy.adder_regions[policy.step(day)])
+        key = (cls.start, cls.stop, self.tariff_row[day])
+        if key != self._a_key:  # (median tariff x kWh per TH/s-day)**k
+            self._a = np.exp(self.k * (self.log_tariff[day] + self.log_kwh[cls]))
+            self._a_key = key
+        self.surcharged = self.surcharged_by_step[self.values.policy.step(day)]
 
     def odds_terms(self, day: int, hashprice: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The terms c, p and group of the draw's part of the odds against running (see
@@ -266,8 +280,8 @@ class Fleet:
         only with the season, the surcharges, the bans and the deployment shares: computed
         again only when one of those does."""
         regions, v, policy = self.inputs.regions, self.values, self.values.policy
-        key = (self.season[day], np.searchsorted(policy.adder_days, day, side="right"), open_regions.tobytes(),
-               regions.deployment_share[day].tobytes(), regions.tariff_usd_per_kwh[day].tobytes())
+        key = (self.season[day], policy.step(day), open_regions.tobytes(), self.deployment_row[day],
+               self.tariff_row[day])
         if key != self._deployment_key:
             share = regions.deployment_share[day] * self.share_ratio * open_regions  # (n, R)
             total = share.sum(axis=1)
@@ -337,11 +351,8 @@ class Fleet:
         x = self.inputs
         if x.anchor is not None and day == x.anchor.day:
             self._anchor(x.anchor.hashrate_ths / network_ths)
-        implied_ths = difficulty * HASHES_PER_DIFFICULTY / 600.0 / 1e12
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(network_ths > 0, implied_ths / network_ths, np.inf)
-        ratio = np.clip(ratio, 0.25, 4.0)
-        anticipated = hashprice * ratio
+        anticipated = np.empty(self.n)
+        self.expect(hashprice, network_ths, difficulty, anticipated)
         # switched-off machines that a retarget would not revive are scrapped after a mean wait
         self._retire(day, anticipated)
         open_regions = ~self.values.policy.banned_on(day)
@@ -387,7 +398,7 @@ class Fleet:
         join the manufacturers' backlog after the lead time; deliveries are what the shipment
         capacity allows; regions under a ban get none, and their share goes to the open regions."""
         hw, v = self.inputs.hardware, self.values
-        newest = hw.newest(day)
+        newest = self.newest[day]
         deploying, weights, tariff, pue = self._deployment_terms(day, open_regions)
         shipping = bool(hw.release_day[newest] <= day and deploying.any())
         supply = (shipment_capacity_ths_per_day(self.supply_years[day], v.supply_ths_per_day, v.supply_growth_per_year)

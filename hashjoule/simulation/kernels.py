@@ -24,6 +24,7 @@ import time
 import numba
 import numpy as np
 
+from hashjoule.network.chain import HASHES_PER_DIFFICULTY
 from hashjoule.simulation.economics import KWH_PER_THS_DAY, orders_ths, profit_margin
 
 
@@ -91,6 +92,29 @@ def online_totals_reference(capacity, a, b, watts_per_ths):
         by_region += online[h]
         watts += online[h] * watts_per_ths[h][None, :]
     return by_region, watts, online
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def anticipated_hashprice(hashprice, network_ths, difficulty, out):
+    """The hashprice miners expect after the next retarget (``out``, (draw,) [USD/(TH/s)/d]):
+    ``hashprice`` scaled by the hashrate ``difficulty`` implies over the running
+    ``network_ths`` [TH/s], a ratio held within [1/4, 4] (infinite, so 4, with nothing running)."""
+    for i in range(hashprice.size):
+        implied = difficulty[i] * HASHES_PER_DIFFICULTY / 600.0 / 1e12
+        ratio = implied / network_ths[i] if network_ths[i] > 0 else np.inf
+        if ratio < 0.25:
+            ratio = 0.25
+        elif ratio > 4.0:
+            ratio = 4.0
+        out[i] = hashprice[i] * ratio
+
+
+def anticipated_hashprice_reference(hashprice, network_ths, difficulty, out):
+    """numpy form of :func:`anticipated_hashprice`."""
+    implied_ths = difficulty * HASHES_PER_DIFFICULTY / 600.0 / 1e12
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(network_ths > 0, implied_ths / network_ths, np.inf)
+    out[:] = hashprice * np.clip(ratio, 0.25, 4.0)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -352,6 +376,7 @@ def compile_kernels() -> float:
     began = time.perf_counter()
     capacity, pair = np.ones((1, 1, 1)), np.ones((1, 1))
     group = np.zeros(1, dtype=np.int64)
+    anticipated_hashprice(np.ones(1), np.ones(1), np.ones(1), np.empty(1))
     online_totals(capacity, pair, pair, pair, group, pair, pair, pair, np.empty((1, 1)), np.empty((1, 1)))
     retire(capacity, pair, pair, pair, group, np.zeros(1), np.zeros(1, dtype=bool))
     surcharged_share(np.ones(1), pair, pair, np.ones(1), pair, np.ones(1), pair, group, np.ones((1, 1, 1)),

@@ -15,6 +15,7 @@ the relocation destinations are the same in every draw.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -178,14 +179,22 @@ class PolicySchedule:
             days.append(int(self.ban_days[banned[0]]))
         return min(days) if days else None
 
+    @cached_property
+    def _days(self) -> dict[str, list[int]]:
+        """The days of the removals and of each kind of step, as lists: a day's lookup, made
+        for every draw on every day, is then a bisection without numpy's call overhead."""
+        return {name: getattr(self, name).tolist() for name in ("removal_days", "adder_days", "curtail_days",
+                                                                  "ban_days")}
+
     def removal_on(self, day: int) -> np.ndarray | None:
         """Today's removal rate (n, R), or None on a day without removals."""
-        k = np.searchsorted(self.removal_days, day)
-        return self.removal_rate[k] if k < self.removal_days.size and self.removal_days[k] == day else None
+        days = self._days["removal_days"]
+        k = bisect_left(days, day)
+        return self.removal_rate[k] if k < len(days) and days[k] == day else None
 
     def step(self, day: int) -> int:
         """Index of the surcharges' step that holds on ``day``."""
-        return int(np.searchsorted(self.adder_days, day, side="right")) - 1
+        return bisect_right(self._days["adder_days"], day) - 1
 
     def adder_on(self, day: int) -> np.ndarray:
         """Today's surcharge. (n, R) [USD/kWh]"""
@@ -198,12 +207,12 @@ class PolicySchedule:
 
     def curtailed_on(self, day: int) -> np.ndarray | None:
         """Today's share of the hours curtailed (n, R), or None on a day without curtailment. [1]"""
-        step = int(np.searchsorted(self.curtail_days, day, side="right")) - 1
+        step = bisect_right(self._days["curtail_days"], day) - 1
         return self.curtailed_share[step] if self._curtailing[step] else None
 
     def banned_on(self, day: int) -> np.ndarray:
         """Regions closed to new machines today. (R,) bool"""
-        return self.banned[int(np.searchsorted(self.ban_days, day, side="right")) - 1]
+        return self.banned[bisect_right(self._days["ban_days"], day) - 1]
 
     def daily(self, days: int, draw: int | None = None) -> dict[str, np.ndarray]:
         """The schedule spread over ``days`` days: ``removal_rate``, ``tariff_adder_usd_per_kwh``

@@ -119,6 +119,21 @@ def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count,
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
+def _engine_fleet_day(day, year, year_end, hashrate_ths, power_gw, co2_per_gw_day, values, blocks, regional, edges,
+                      edge_count, counts, extremes, annual, hashrate_end, totals):
+    """:func:`_fleet_day` of an engine's day: its online hashrate [TH/s] and power [GW] (draw,
+    region) give ``values`` (EH/s, GW, t CO2, each (draw, region)) with the operations of the
+    numpy form (x 1e-6, and power x ``co2_per_gw_day`` (draw, region))."""
+    for i in range(hashrate_ths.shape[0]):
+        for r in range(hashrate_ths.shape[1]):
+            values[0, i, r] = hashrate_ths[i, r] * 1e-6
+            values[1, i, r] = power_gw[i, r]
+            values[2, i, r] = power_gw[i, r] * co2_per_gw_day[i, r]
+    _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count, counts, extremes, annual,
+               hashrate_end, totals)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _chain_day(day, year, values, blocks, per_draw, annual):
     """The day's blocks, subsidy [BTC], fees [BTC] and difficulty (``values``: (draw, 4)) into
     the block moments ``per_draw`` (variable, mean or m2, time, block), and the blocks and
@@ -164,7 +179,9 @@ class DaySummary:
         self.years, self.days_in_year = years[starts], np.diff(np.r_[starts, days])
         self.blocks = np.array(list(range(0, n, BLOCK)) + [n], dtype=np.int64)
         b = self.blocks.size - 1
-        self.co2_per_gw_day = per_gw_day(inputs, emission_factor_t_per_mwh)["co2"]
+        #: CO2 of 1 GW for a day, (draw, region) [t]
+        self.co2_per_gw_day = np.ascontiguousarray(np.broadcast_to(
+            per_gw_day(inputs, emission_factor_t_per_mwh)["co2"], (n, regions)), dtype=float)
         self.fees_per_block = inputs.market.fees_btc_per_block
         #: block moments: (variable, mean or m2, time, block, region) and (variable, mean or m2, time, block);
         #: a day's are contiguous
@@ -192,10 +209,9 @@ class DaySummary:
 
     def record_fleet(self, day: int, hashrate_ths: np.ndarray, power_gw: np.ndarray) -> None:
         """The day's online hashrate [TH/s] and power [GW], (draw, region)."""
-        np.multiply(hashrate_ths, 1e-6, out=self._values[0])
-        self._values[1] = power_gw
-        np.multiply(power_gw, self.co2_per_gw_day, out=self._values[2])
-        self.record_regional(day, self._values)
+        _engine_fleet_day(day, self.year[day], self.year_end[day], hashrate_ths, power_gw, self.co2_per_gw_day,
+                          self._values, self.blocks, self.regional, self.edges, self.edge_count, self.counts,
+                          self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
 
     def record_regional(self, day: int, values: np.ndarray) -> None:
         """The day's hashrate [EH/s], power [GW] and CO2 [t], stacked (3, draw, region), as

@@ -45,6 +45,22 @@ def test_mine_stretch_equals_the_numpy_reference(seed, n):
         np.testing.assert_array_equal(a, b)
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40))
+def test_the_compiled_hashprice_is_the_reference(seed, n):
+    """Fractional heights on both sides of the halvings, zero and extreme prices and difficulties."""
+    rng = np.random.default_rng(seed)
+    halving = rng.integers(1, 34, n) * 210_000.0
+    height = halving + rng.choice([-1.0, -0.5, -1e-7, 0.0, 0.25, 1.0, 3000.0], n)
+    prices = rng.choice([0.0, 1e-3, 3e4, 1e9], (n, 3)) * rng.uniform(0.5, 1.5, (n, 3))
+    difficulty = rng.choice([1.0, 1e13, 1e15], n) * rng.uniform(0.5, 1.5, n)
+    fees = float(rng.choice([0.0, 0.1, 2.5]))
+    compiled, reference = np.empty(n), np.empty(n)
+    chain_kernels.hashprice_day(height, fees, prices, 2, difficulty, compiled)
+    chain_kernels.hashprice_day_reference(height, fees, prices, 2, difficulty, reference)
+    np.testing.assert_array_equal(compiled, reference)
+
+
 def test_ensemble_run_with_the_numpy_chain_is_identical(monkeypatch):
     """A whole ensemble run gives the same numbers with the compiled chain and its numpy reference."""
     from hashjoule.simulation import engine_ensemble
@@ -52,6 +68,7 @@ def test_ensemble_run_with_the_numpy_chain_is_identical(monkeypatch):
     x = baseline_inputs("2016-01-01", "2016-06-30")
     compiled = engine_ensemble.run_batch(x, range(6), seed=3)
     monkeypatch.setattr(engine_ensemble.EnsembleChain, "stretch", staticmethod(chain_kernels.mine_stretch_reference))
+    monkeypatch.setattr(engine_ensemble.EnsembleChain, "price_day", staticmethod(chain_kernels.hashprice_day_reference))
     reference = engine_ensemble.run_batch(x, range(6), seed=3)
     for name in ("hashrate", "power", "blocks", "btc_minted", "difficulty", "epoch_end"):
         np.testing.assert_array_equal(compiled[name].values, reference[name].values, err_msg=name)

@@ -1,6 +1,7 @@
 """The compiled passes over the fleet's capacity equal their numpy references bit for bit."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,14 +207,33 @@ def test_a_shutdown_with_the_numpy_relocation_is_identical(monkeypatch, tmp_path
         np.testing.assert_array_equal(compiled[name].values, reference[name].values, err_msg=name)
 
 
-def test_ensemble_run_with_the_numpy_orders_is_identical(monkeypatch):
-    """A whole ensemble run gives the same numbers with the compiled orders and shipments and their numpy reference."""
+@pytest.mark.parametrize("attribute, reference", [("ship", kernels.order_and_ship_reference),
+                                                  ("expect", kernels.anticipated_hashprice_reference)])
+def test_ensemble_run_with_the_numpy_fleet_pass_is_identical(monkeypatch, attribute, reference):
+    """A whole ensemble run gives the same numbers with a compiled pass of the fleet (orders and
+    shipments; the anticipated hashprice) and with its numpy reference."""
     from hashjoule.simulation import engine_ensemble
     from hashjoule.simulation.fleet import Fleet
 
     x = baseline_inputs("2016-01-01", "2016-06-30")
     compiled = engine_ensemble.run_batch(x, range(6), seed=3)
-    monkeypatch.setattr(Fleet, "ship", staticmethod(kernels.order_and_ship_reference))
+    monkeypatch.setattr(Fleet, attribute, staticmethod(reference))
     reference = engine_ensemble.run_batch(x, range(6), seed=3)
     for name in ("hashrate", "power", "blocks", "btc_minted", "difficulty"):
         np.testing.assert_array_equal(compiled[name].values, reference[name].values, err_msg=name)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40))
+def test_anticipated_hashprice_equals_the_numpy_reference(seed, n):
+    """Ratios inside and beyond [1/4, 4], nothing running, an infinite network."""
+    rng = np.random.default_rng(seed)
+    difficulty = rng.uniform(1e12, 1e14, n)
+    implied = difficulty * 2.0**32 / 600.0 / 1e12
+    network = implied * rng.choice([0.0, 0.1, 0.5, 1.0, 3.0, 10.0, np.inf], n)
+    hashprice = rng.choice([0.0, 0.05, 0.2], n) * rng.uniform(0.5, 1.5, n)
+    compiled, reference = np.empty(n), np.empty(n)
+    kernels.anticipated_hashprice(hashprice, network, difficulty, compiled)
+    kernels.anticipated_hashprice_reference(hashprice, network, difficulty, reference)
+    np.testing.assert_array_equal(compiled, reference)
+    np.testing.assert_array_equal(compiled[network == 0], 4.0 * hashprice[network == 0])
