@@ -25,6 +25,7 @@ from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.economics import hashprice_usd_per_ths_day
 from hashjoule.simulation.fleet import Fleet
 from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.kernels import network_total
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
 
 
@@ -183,7 +184,7 @@ def _fleet_process(env: simpy.Environment, inputs: ModelInputs, fleet: Fleet, mi
         hashprice = hashprice_usd_per_ths_day(reward, np.array([market["price"]]), difficulty)
         by_region, power_gw = fleet.online_day(day, hashprice)
         out.record_fleet(day, by_region, power_gw)
-        network = by_region.sum(axis=1)
+        network = network_total(by_region)
         miner.set_rate(float(network[0]) * 1e12)
         yield env.timeout(SECONDS_PER_DAY)
         out.difficulty[day, 0] = miner.difficulty

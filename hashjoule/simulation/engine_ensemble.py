@@ -27,6 +27,7 @@ from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation import chain_kernels
 from hashjoule.simulation.chain_kernels import mine_stretch
+from hashjoule.simulation.kernels import network_total
 from hashjoule.simulation.results import DailyArrays, build_dataset, draw_streams
 from hashjoule.simulation.summary import DaySummary
 
@@ -230,7 +231,7 @@ def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: Ense
         difficulty = state.difficulty.copy()  # the day's hashprice is set at this difficulty
         hashprice = state.hashprice(day, fees[day], prices)
         by_region, power_gw = fleet.online_day(day, hashprice)
-        network = by_region.sum(axis=1)
+        network = network_total(by_region)
         out.record_fleet(day, by_region, power_gw)
         blocks, minted = state.mine_day(day, network)
         out.record_chain(day, blocks, minted, state.difficulty)

@@ -99,6 +99,8 @@ class Fleet:
         self.transit = np.zeros((classes, n))
         #: relocated capacity arrived, waiting for hosting, (class, draw) [TH/s]
         self.queue = np.zeros((classes, n))
+        #: whether anything was ever sent abroad: until then nothing can arrive
+        self.moving = False
         #: capacity forced out that will resume hidden in its region, (class, draw, region) [TH/s]
         self.hidden = np.zeros((classes, n, regions))
         #: the regions a shutdown may hide capacity in, as one slice: the daily resumption
@@ -306,7 +308,7 @@ class Fleet:
         removals, so capacity forced out today spends at least a day on the way."""
         policy = self.values.policy
         destinations = policy.destinations * open_regions
-        if not (destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
+        if not (self.moving and destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
             return
         weights = destinations / destinations.sum()
         cls = self.cls
@@ -391,6 +393,7 @@ class Fleet:
         self.hiding = self.hiding or self.hiding_regions.stop > 0
         moving = policy.relocation_share * (1.0 - policy.relocation_attrition)[:, None]
         self.transit += np.einsum("hnr,nr->hn", removed - hidden, moving)
+        self.moving = True
 
     def _order_and_ship(self, day: int, anticipated: np.ndarray, network_ths: np.ndarray,
                         open_regions: np.ndarray) -> None:

@@ -95,6 +95,32 @@ def online_totals_reference(capacity, a, b, watts_per_ths):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
+def _row_sums(x, out):
+    for i in range(x.shape[0]):
+        total = 0.0
+        for r in range(x.shape[1]):
+            total += x[i, r]
+        out[i] = total
+
+
+def network_total(by_region):
+    """Each draw's network hashrate: its online hashrate (draw, region) summed over the
+    regions in their order, compiled (a numpy sum over a short row costs more than the
+    additions, and adds in another order). (draw,) [TH/s]"""
+    out = np.empty(by_region.shape[0])
+    _row_sums(by_region, out)
+    return out
+
+
+def network_total_reference(by_region):
+    """numpy form of :func:`network_total`, the regions added in their order."""
+    out = np.zeros(by_region.shape[0])
+    for r in range(by_region.shape[1]):
+        out += by_region[:, r]
+    return out
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def anticipated_hashprice(hashprice, network_ths, difficulty, out):
     """The hashprice miners expect after the next retarget (``out``, (draw,) [USD/(TH/s)/d]):
     ``hashprice`` scaled by the hashrate ``difficulty`` implies over the running
@@ -377,6 +403,7 @@ def compile_kernels() -> float:
     capacity, pair = np.ones((1, 1, 1)), np.ones((1, 1))
     group = np.zeros(1, dtype=np.int64)
     anticipated_hashprice(np.ones(1), np.ones(1), np.ones(1), np.empty(1))
+    network_total(pair)
     online_totals(capacity, pair, pair, pair, group, pair, pair, pair, np.empty((1, 1)), np.empty((1, 1)))
     retire(capacity, pair, pair, pair, group, np.zeros(1), np.zeros(1, dtype=bool))
     surcharged_share(np.ones(1), pair, pair, np.ones(1), pair, np.ones(1), pair, group, np.ones((1, 1, 1)),

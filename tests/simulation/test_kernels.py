@@ -237,3 +237,11 @@ def test_anticipated_hashprice_equals_the_numpy_reference(seed, n):
     kernels.anticipated_hashprice_reference(hashprice, network, difficulty, reference)
     np.testing.assert_array_equal(compiled, reference)
     np.testing.assert_array_equal(compiled[network == 0], 4.0 * hashprice[network == 0])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 20))
+def test_network_total_adds_the_regions_in_order(seed, draws, regions):
+    rng = np.random.default_rng(seed)
+    by_region = rng.lognormal(10.0, 3.0, (draws, regions)) * rng.choice([0.0, 1.0], (draws, regions))
+    np.testing.assert_array_equal(kernels.network_total(by_region), kernels.network_total_reference(by_region))
