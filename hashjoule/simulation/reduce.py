@@ -175,11 +175,17 @@ class Reduction:
         #: every draw's totals, allocated with the first batch and filled in as the batches come
         #: in: held once, not once per batch and again when joined
         self.per_draw: xr.Dataset | None = None
+        #: the draws whose totals are in (draw,)
+        self.filled = np.zeros(self.draws, dtype=bool)
         self.batches: list[int] = []  # first draws of the batches folded in
         self.sizes: dict[int, int] = {}  # first draw -> draws of the batch
 
     def add(self, summary: xr.Dataset, first_draw: int) -> None:
-        """Fold in the summary of the batch starting at ``first_draw``."""
+        """Fold in the summary of the batch starting at ``first_draw``; checked whole first
+        (:meth:`_check`), so that a batch refused leaves the reduction as it was."""
+        first = int(first_draw)
+        part = summary[[v for v in summary.data_vars if "__" not in v]]
+        stop = self._check(summary, part, first)
         if self.coords is None:
             self.coords = {"time": summary.time, "region": summary.region}
         for i, (level, index) in enumerate(zip(summary.node_level.values, summary.node_index.values)):
@@ -196,14 +202,59 @@ class Reduction:
                 np.maximum(self.high[name], high, out=self.high[name])
             # the batch's bins, a contiguous range; widened as they are added, without a copy
             self.counts[name][:, bins[0]:bins[-1] + 1] += counts
-        self._keep(summary[[v for v in summary.data_vars if "__" not in v]], int(first_draw))
-        self.batches.append(int(first_draw))
+        self._write(part, first, stop)
+        self.batches.append(first)
 
-    def _keep(self, part: xr.Dataset, first: int) -> None:
-        """Write a batch's per-draw totals into their rows of :attr:`per_draw`."""
-        stop = first + part.sizes["draw"]
+    def _check(self, summary: xr.Dataset, part: xr.Dataset, first: int) -> int:
+        """Refuse a batch's summary unless it fits the run and what is in already: its draws
+        (:meth:`_check_draws`), its days and regions, its moments (those of whole blocks of its
+        draws, only the last batch of the run short) and its bins (a range of the variable's).
+        Returns the draw after the batch's last."""
+        stop = self._check_draws(part, first)
+        if self.coords is not None:
+            for dim in ("time", "region"):
+                if not np.array_equal(summary[dim].values, self.coords[dim].values):
+                    raise ValueError(f"the batch's {dim} coordinate is not the run's")
+        keys = [(int(level), int(index)) for level, index in zip(summary.node_level.values, summary.node_index.values)]
+        if (first % BLOCK or (stop % BLOCK and stop != self.draws) or int(summary.node_draws.sum()) != stop - first
+                or keys != subtrees(first // BLOCK, -(-stop // BLOCK))):
+            raise ValueError(f"the batch's moments are not those of whole blocks of {BLOCK} of its draws, "
+                             f"{first} to {stop - 1} (only the run's last may be short)")
+        for name in HISTOGRAMS:
+            bins = summary[f"{name}__bin"].values
+            if not (bins.size and 0 <= bins[0] <= bins[-1] < bin_count(name)
+                    and np.array_equal(bins, np.arange(bins[0], bins[-1] + 1))):
+                raise ValueError(f"{name}: the batch's bins are not a range of the {bin_count(name)} bins")
+        return stop
+
+    def _check_draws(self, part: xr.Dataset, first: int) -> int:
+        """Refuse a batch's per-draw totals unless its draws are ``first`` onwards, one after
+        the other, inside the run and none of them in already, with the variables of the
+        batches in. Returns the draw after the batch's last."""
+        draws = part["draw"].values
+        stop = first + draws.size
+        if not draws.size:
+            raise ValueError(f"the batch that starts at draw {first} holds no draws")
         if not 0 <= first < stop <= self.draws:
             raise ValueError(f"draws {first} to {stop - 1} lie outside the run's {self.draws}")
+        if not np.array_equal(draws, np.arange(first, stop)):
+            raise ValueError(f"the batch's draws are not {first} to {stop - 1}, one after the other: "
+                             f"{_listed(draws)}")
+        if self.filled[first:stop].any():
+            raise ValueError(f"draws {_listed(first + np.flatnonzero(self.filled[first:stop]))} are in already")
+        if self.per_draw is not None:
+            ours, theirs = _per_draw_shapes(self.per_draw), _per_draw_shapes(part)
+            if ours != theirs:
+                raise ValueError(f"the batch's per-draw totals {theirs} are not those of the batches in, {ours}")
+        return stop
+
+    def _keep(self, part: xr.Dataset, first: int) -> None:
+        """Write a batch's per-draw totals into their rows of :attr:`per_draw`, once checked
+        (:meth:`_check_draws`)."""
+        self._write(part, first, self._check_draws(part, first))
+
+    def _write(self, part: xr.Dataset, first: int, stop: int) -> None:
+        """Write the checked per-draw totals of draws ``first`` to ``stop - 1`` into their rows."""
         if self.per_draw is None:
             coords = {name: var for name, var in part.coords.items() if "draw" not in var.dims}
             self.per_draw = xr.Dataset(coords={**coords, "draw": ("draw", np.arange(self.draws), part.draw.attrs)})
@@ -215,6 +266,7 @@ class Reduction:
             if "draw" in var.dims:
                 rows = tuple(slice(first, stop) if dim == "draw" else slice(None) for dim in var.dims)
                 self.per_draw[name].data[rows] = var.data
+        self.filled[first:stop] = True
         self.sizes[first] = stop - first
 
     def _insert(self, level: int, index: int, value: tuple) -> None:
@@ -246,8 +298,9 @@ class Reduction:
 
     def _per_draw(self) -> xr.Dataset:
         """Every draw's totals, in draw order; refused while some are missing."""
-        if sum(self.sizes.values()) != self.draws:
-            raise RuntimeError(f"{self.draws - sum(self.sizes.values())} of {self.draws} draws are missing")
+        missing = np.flatnonzero(~self.filled)
+        if missing.size:
+            raise RuntimeError(f"{missing.size} of {self.draws} draws are missing ({_listed(missing)})")
         return self.per_draw
 
     def state(self) -> xr.Dataset:
@@ -315,6 +368,18 @@ class Reduction:
                             f"{BIN_WIDTH:.2%}), within the day's smallest and largest value; below "
                             f"10^{HISTOGRAMS[name][0]:g} {units} counts as 0"})
         return out.merge(self._per_draw())
+
+
+def _listed(draws: np.ndarray, most: int = 5) -> str:
+    """The first ``most`` of ``draws``, and how many more there are."""
+    shown = ", ".join(str(int(d)) for d in draws[:most])
+    return shown if draws.size <= most else f"{shown} and {draws.size - most} more"
+
+
+def _per_draw_shapes(part: xr.Dataset) -> dict[str, tuple]:
+    """The dimensions and sizes, but the draws', of each per-draw variable of ``part``."""
+    return {name: tuple((dim, size) for dim, size in zip(var.dims, var.shape) if dim != "draw")
+            for name, var in part.data_vars.items() if "draw" in var.dims}
 
 
 def annual_summaries(ds: xr.Dataset, thresholds_twh=(ARTICLE_TWH_PER_YEAR,)) -> xr.Dataset:

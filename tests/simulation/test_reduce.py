@@ -95,3 +95,99 @@ def test_per_draw_totals_take_their_rows_whatever_the_order_of_the_batches():
     assert reduction.per_draw_of(3).annual_energy.values[:, 0].tolist() == [4.5, 6.0]
     with pytest.raises(ValueError, match="lie outside the run's 5"):
         reduction._keep(batch(4, 2), 4)
+
+
+def _batch_summary(first, n, draws=None):
+    """The summary of a batch of ``n`` synthetic draws over 3 days and 2 regions, its blocks
+    numbered from ``first`` and its draws ``draws`` (default ``first`` onwards)."""
+    from types import SimpleNamespace
+
+    from hashjoule.simulation.summary import DaySummary
+
+    time = np.arange(np.datetime64("2021-01-01"), np.datetime64("2021-01-04"))
+    regions = SimpleNamespace(names=["a", "b"], emission_factor_t_per_mwh=np.ones(2))
+    world = SimpleNamespace(days=3, time=time, regions=regions, market=SimpleNamespace(fees_btc_per_block=np.zeros(3)))
+    rng = np.random.default_rng(first)
+    summary = DaySummary(world, n)
+    for day in range(3):
+        summary.record_regional(day, rng.uniform(1.0, 100.0, size=(3, n, 2)))
+        summary.record_chain(day, rng.uniform(100.0, 200.0, n), rng.uniform(1.0, 2.0, n), rng.uniform(1.0, 2.0, n))
+    summary.finish(rng.uniform(1e3, 1e5, size=(n, 3)))
+    return summary.dataset(np.arange(first, first + n) if draws is None else np.asarray(draws), first)
+
+
+def _snapshot(reduction):
+    """Everything the reduction holds, copied."""
+    return reduction.state().copy(deep=True), reduction.per_draw.copy(deep=True), list(reduction.batches)
+
+
+@pytest.mark.parametrize("first, n", [(50, 100), (0, 50), (100, 100)])  # overlapping, again, past the run's end
+def test_a_refused_batch_leaves_the_reduction_as_it_was(first, n):
+    reduction = rd.Reduction(150)
+    reduction.add(_batch_summary(0, 100), 0)
+    before = _snapshot(reduction)
+    with pytest.raises(ValueError, match="in already|lie outside the run's 150"):
+        reduction.add(_batch_summary(first, n), first)
+    state, per_draw, batches = _snapshot(reduction)
+    xr.testing.assert_identical(state, before[0])
+    xr.testing.assert_identical(per_draw, before[1])
+    assert batches == before[2] == [0]
+    reduction.add(_batch_summary(100, 50), 100)  # and the right batch still goes in
+    assert reduction.result().draw.values.tolist() == list(range(150))
+
+
+def test_a_batch_whose_draws_are_not_the_ones_it_claims_is_refused():
+    reduction = rd.Reduction(200)
+    with pytest.raises(ValueError, match="not 0 to 99"):
+        reduction.add(_batch_summary(0, 100, draws=np.arange(100, 200)), 0)
+    with pytest.raises(ValueError, match="not 0 to 99"):
+        reduction.add(_batch_summary(0, 100, draws=np.r_[1, 0, 2:100]), 0)
+    assert reduction.coords is None and not reduction.nodes and not reduction.counts and reduction.per_draw is None
+    totals = _batch_summary(0, 100)[["annual_energy", "days"]]
+    with pytest.raises(ValueError, match="not 0 to 99"):
+        reduction._keep(totals.assign_coords(draw=totals.draw + 1), 0)
+
+
+def test_a_batch_that_does_not_fit_the_run_is_refused_whole():
+    reduction = rd.Reduction(250)
+    reduction.add(_batch_summary(0, 100), 0)
+    before = _snapshot(reduction)
+    good = _batch_summary(100, 100)
+    bad = {"moments are not those": good.assign_coords(node_index=good.node_index + 1),  # of blocks 4 and 5
+           "power: the batch's bins": good.assign_coords(power__bin=good.power__bin + rd.bin_count("power")),
+           "time coordinate": good.assign_coords(time=good.time + np.timedelta64(1, "D"))}
+    for message, summary in bad.items():
+        with pytest.raises(ValueError, match=message):
+            reduction.add(summary, 100)
+    with pytest.raises(ValueError, match="whole blocks of 50 of its draws, 100 to 219"):
+        reduction.add(_batch_summary(100, 120), 100)  # short, but not the run's last
+    state, per_draw, batches = _snapshot(reduction)
+    xr.testing.assert_identical(state, before[0])
+    xr.testing.assert_identical(per_draw, before[1])
+    assert batches == before[2] and reduction.filled.tolist() == [True] * 100 + [False] * 150
+    reduction.add(good, 100)
+
+
+def test_a_missing_draw_is_found_even_beside_a_draw_delivered_twice():
+    def batch(first, n):
+        draws = np.arange(first, first + n)
+        return xr.Dataset({"annual_energy": (("draw", "year"), draws[:, None] * 1.5, {"units": "TWh"}),
+                           "days": ("year", [365])}, coords={"draw": draws, "year": [2021]})
+
+    reduction = rd.Reduction(5)
+    reduction._keep(batch(0, 3), 0)
+    with pytest.raises(ValueError, match=r"draws 2 .*in already"):
+        reduction._keep(batch(2, 2), 2)  # draws 2 and 3: as many as are missing, but 2 twice
+    with pytest.raises(RuntimeError, match=r"2 of 5 draws are missing \(3, 4\)"):
+        reduction._per_draw()
+    reduction._keep(batch(3, 2), 3)
+    assert reduction._per_draw().annual_energy.values[:, 0].tolist() == [0.0, 1.5, 3.0, 4.5, 6.0]
+
+
+def test_a_checkpoint_holding_a_batch_twice_is_refused():
+    reduction = rd.Reduction(150)
+    reduction.add(_batch_summary(0, 100), 0)
+    state = reduction.state()
+    state = state.assign_coords(batch=[0, 0])
+    with pytest.raises(ValueError, match="in already"):
+        rd.Reduction.from_state(state, [reduction.per_draw_of(0)] * 2, 150)

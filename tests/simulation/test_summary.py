@@ -100,3 +100,23 @@ def test_the_compiled_count_finds_the_bins_of_the_numpy_reference():
     assert np.isnan(extremes).all()  # a NaN among the values
     _histogram_day(values[1:], edges, counts, extremes)
     assert extremes.tolist() == [-5.0, np.inf]
+
+
+def test_a_batch_of_no_draws_is_refused_with_a_clear_error(world_2019):
+    """As a run of no draws is (runner): not an error from deep inside numpy."""
+    with pytest.raises(ValueError, match="at least one draw and one day, not 0 draws over 365 days"):
+        engine_ensemble.summarise(world_2019, np.arange(0), seed=4)
+
+
+def test_a_summary_of_no_recorded_day_is_refused_with_a_clear_error():
+    """Empty histograms have no range of bins to send: a clear error, not an IndexError."""
+    from types import SimpleNamespace
+
+    from hashjoule.simulation.summary import DaySummary
+
+    time = np.arange(np.datetime64("2021-01-01"), np.datetime64("2021-01-03"))
+    regions = SimpleNamespace(names=["a"], emission_factor_t_per_mwh=np.ones(1))
+    world = SimpleNamespace(days=2, time=time, regions=regions, market=SimpleNamespace(fees_btc_per_block=np.zeros(2)))
+    summary = DaySummary(world, 3)
+    with pytest.raises(ValueError, match="hashrate: no value counted in the batch's histograms"):
+        summary.dataset(np.arange(3), 0)
