@@ -94,43 +94,60 @@ def _histogram_day(totals, edges, counts, extremes):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count, counts, extremes, annual, hashrate_end,
-               totals):
-    """The day's regional variables (``values``: EH/s, GW, t CO2, each (draw, region)) into
-    the block moments ``regional`` (variable, mean or m2, time, block, region), the network
-    totals' bin counts and extremes (variable, time, bin) and (variable, 2, time), and the annual
-    sums of energy [GWh] and CO2 [t] ``annual`` (2, draw, year, region)."""
-    n, regions = values.shape[1], values.shape[2]
-    for v in range(values.shape[0]):
-        _block_moments(values[v], blocks, regional[v, 0, day], regional[v, 1, day])
-        for i in range(n):
-            total = 0.0
+def _fleet_day(day, year, year_end, hashrate, power_gw, co2, derive, blocks, regional, edges, edge_count, counts,
+               extremes, annual, hashrate_end, totals):
+    """The day's regional variables, EH/s, GW and t CO2, each (draw, region), in one pass over
+    the draws: into the block moments ``regional`` (variable, mean or m2, time, block, region)
+    as :func:`_block_moments` takes them, the network totals ``totals`` (variable, draw), their
+    bin counts and extremes (variable, time, bin) and (variable, 2, time), and the annual sums
+    of energy [GWh] and CO2 [t] ``annual`` (2, draw, year, region).
+
+    ``derive``: an engine's day, ``hashrate`` in TH/s (x 1e-6) and ``co2`` the t CO2 of 1 GW
+    for a day (x power); else kept daily series, EH/s and t CO2 as they are (the same numbers:
+    the series were derived with the same operations)."""
+    regions = hashrate.shape[1]
+    scale = 1e-6 if derive else 1.0
+    shift, first_sum, second_sum = np.empty((3, regions)), np.empty((3, regions)), np.empty((3, regions))
+    for b in range(blocks.size - 1):
+        first, stop = blocks[b], blocks[b + 1]
+        for i in range(first, stop):
+            total_h, total_p, total_c = 0.0, 0.0, 0.0
             for r in range(regions):
-                total += values[v, i, r]
-            totals[i] = total
-        _histogram_day(totals, edges[v, :edge_count[v]], counts[v, day], extremes[v, :, day])
-        if v == 0 and year_end:
-            for i in range(n):
-                hashrate_end[i, year] = totals[i]
-    for i in range(n):
-        for r in range(regions):
-            annual[0, i, year, r] += values[1, i, r] * 24.0
-            annual[1, i, year, r] += values[2, i, r]
+                h, p = hashrate[i, r] * scale, power_gw[i, r]
+                c = p * co2[i, r] if derive else co2[i, r]
+                total_h += h
+                total_p += p
+                total_c += c
+                annual[0, i, year, r] += p * 24.0
+                annual[1, i, year, r] += c
+                if i == first:
+                    shift[0, r], shift[1, r], shift[2, r] = h, p, c
+                    for v in range(3):
+                        first_sum[v, r], second_sum[v, r] = 0.0, 0.0
+                else:
+                    _deviate(shift, first_sum, second_sum, 0, r, h)
+                    _deviate(shift, first_sum, second_sum, 1, r, p)
+                    _deviate(shift, first_sum, second_sum, 2, r, c)
+            totals[0, i], totals[1, i], totals[2, i] = total_h, total_p, total_c
+        count = stop - first
+        for v in range(3):
+            for r in range(regions):
+                regional[v, 0, day, b, r] = shift[v, r] + first_sum[v, r] / count
+                spread = second_sum[v, r] - first_sum[v, r] * first_sum[v, r] / count
+                regional[v, 1, day, b, r] = 0.0 if spread < 0.0 else spread
+    for v in range(3):
+        _histogram_day(totals[v], edges[v, :edge_count[v]], counts[v, day], extremes[v, :, day])
+    if year_end:
+        for i in range(hashrate.shape[0]):
+            hashrate_end[i, year] = totals[0, i]
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def _engine_fleet_day(day, year, year_end, hashrate_ths, power_gw, co2_per_gw_day, values, blocks, regional, edges,
-                      edge_count, counts, extremes, annual, hashrate_end, totals):
-    """:func:`_fleet_day` of an engine's day: its online hashrate [TH/s] and power [GW] (draw,
-    region) give ``values`` (EH/s, GW, t CO2, each (draw, region)) with the operations of the
-    numpy form (x 1e-6, and power x ``co2_per_gw_day`` (draw, region))."""
-    for i in range(hashrate_ths.shape[0]):
-        for r in range(hashrate_ths.shape[1]):
-            values[0, i, r] = hashrate_ths[i, r] * 1e-6
-            values[1, i, r] = power_gw[i, r]
-            values[2, i, r] = power_gw[i, r] * co2_per_gw_day[i, r]
-    _fleet_day(day, year, year_end, values, blocks, regional, edges, edge_count, counts, extremes, annual,
-               hashrate_end, totals)
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _deviate(shift, first_sum, second_sum, v, r, value):
+    """Add a draw's ``value`` of variable ``v``, region ``r`` to the block's shifted sums."""
+    deviation = value - shift[v, r]
+    first_sum[v, r] += deviation
+    second_sum[v, r] += deviation * deviation
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -203,21 +220,21 @@ class DaySummary:
         self.annual_fleet = np.zeros((2, n, self.years.size, regions))
         self.annual_chain = np.zeros((2, n, self.years.size))
         self.hashrate_end = np.zeros((n, self.years.size))
-        self._values = np.empty((len(_REGIONAL), n, regions))
         self._chain = np.empty((n, len(_PER_DRAW) - 1))
-        self._totals = np.empty(n)
+        self._totals = np.empty((len(_REGIONAL), n))
 
     def record_fleet(self, day: int, hashrate_ths: np.ndarray, power_gw: np.ndarray) -> None:
         """The day's online hashrate [TH/s] and power [GW], (draw, region)."""
-        _engine_fleet_day(day, self.year[day], self.year_end[day], hashrate_ths, power_gw, self.co2_per_gw_day,
-                          self._values, self.blocks, self.regional, self.edges, self.edge_count, self.counts,
-                          self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
+        _fleet_day(day, self.year[day], self.year_end[day], hashrate_ths, power_gw, self.co2_per_gw_day, True,
+                   self.blocks, self.regional, self.edges, self.edge_count, self.counts, self.extremes,
+                   self.annual_fleet, self.hashrate_end, self._totals)
 
     def record_regional(self, day: int, values: np.ndarray) -> None:
         """The day's hashrate [EH/s], power [GW] and CO2 [t], stacked (3, draw, region), as
         :meth:`record_fleet` derives them (or as kept daily series hold them)."""
-        _fleet_day(day, self.year[day], self.year_end[day], values, self.blocks, self.regional, self.edges,
-                   self.edge_count, self.counts, self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
+        _fleet_day(day, self.year[day], self.year_end[day], values[0], values[1], values[2], False, self.blocks,
+                   self.regional, self.edges, self.edge_count, self.counts, self.extremes, self.annual_fleet,
+                   self.hashrate_end, self._totals)
 
     def record_chain(self, day: int, blocks: np.ndarray, minted_btc: np.ndarray, difficulty: np.ndarray) -> None:
         """The day's blocks [1], subsidy minted [BTC] and end-of-day difficulty [1], (draw,)."""
