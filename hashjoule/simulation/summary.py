@@ -100,7 +100,7 @@ def _fleet_day(day, year, year_end, hashrate, power_gw, co2, derive, blocks, reg
     the draws: into the block moments ``regional`` (variable, mean or m2, time, block, region)
     as :func:`_block_moments` takes them, the network totals ``totals`` (variable, draw), their
     bin counts and extremes (variable, time, bin) and (variable, 2, time), and the annual sums
-    of energy [GWh] and CO2 [t] ``annual`` (2, draw, year, region).
+    of energy [GWh] and CO2 [t] ``annual`` (2, year, draw, region).
 
     ``derive``: an engine's day, ``hashrate`` in TH/s (x 1e-6) and ``co2`` the t CO2 of 1 GW
     for a day (x power); else kept daily series, EH/s and t CO2 as they are (the same numbers:
@@ -118,8 +118,8 @@ def _fleet_day(day, year, year_end, hashrate, power_gw, co2, derive, blocks, reg
                 total_h += h
                 total_p += p
                 total_c += c
-                annual[0, i, year, r] += p * 24.0
-                annual[1, i, year, r] += c
+                annual[0, year, i, r] += p * 24.0
+                annual[1, year, i, r] += c
                 if i == first:
                     shift[0, r], shift[1, r], shift[2, r] = h, p, c
                     for v in range(3):
@@ -154,12 +154,12 @@ def _deviate(shift, first_sum, second_sum, v, r, value):
 def _chain_day(day, year, values, blocks, per_draw, annual):
     """The day's blocks, subsidy [BTC], fees [BTC] and difficulty (``values``: (draw, 4)) into
     the block moments ``per_draw`` (variable, mean or m2, time, block), and the blocks and
-    subsidy into the annual sums ``annual`` (2, draw, year)."""
+    subsidy into the annual sums ``annual`` (2, year, draw)."""
     moments = values.shape[1]
     _block_moments(values, blocks, per_draw[:moments, 0, day].T, per_draw[:moments, 1, day].T)
     for i in range(values.shape[0]):
-        annual[0, i, year] += values[i, 0]
-        annual[1, i, year] += values[i, 1]
+        annual[0, year, i] += values[i, 0]
+        annual[1, year, i] += values[i, 1]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -216,9 +216,10 @@ class DaySummary:
         self.edge_count = np.array([e.size for e in edges], dtype=np.int64)
         for v, e in enumerate(edges):
             self.edges[v, :e.size] = e
-        #: per draw and year: energy [GWh] and CO2 [t] by region, blocks and subsidy [BTC], hashrate at the end [EH/s]
-        self.annual_fleet = np.zeros((2, n, self.years.size, regions))
-        self.annual_chain = np.zeros((2, n, self.years.size))
+        #: per year and draw (a year's together: a day adds to one contiguous block): energy [GWh]
+        #: and CO2 [t] by region, blocks and subsidy [BTC]; hashrate at the end per draw and year [EH/s]
+        self.annual_fleet = np.zeros((2, self.years.size, n, regions))
+        self.annual_chain = np.zeros((2, self.years.size, n))
         self.hashrate_end = np.zeros((n, self.years.size))
         self._chain = np.empty((n, len(_PER_DRAW) - 1))
         self._totals = np.empty((len(_REGIONAL), n))
@@ -297,13 +298,13 @@ class DaySummary:
         """Per-draw totals per calendar year; years the run covers in part are totals over
         the days covered (``days``)."""
         return {
-            "annual_energy": (("draw", "year", "region"), self.annual_fleet[0] * 1e-3,
+            "annual_energy": (("draw", "year", "region"), self.annual_fleet[0].transpose(1, 0, 2) * 1e-3,
                               {"units": "TWh", "long_name": "electricity consumed in the year"}),
-            "annual_co2": (("draw", "year", "region"), self.annual_fleet[1] * 1e-6,
+            "annual_co2": (("draw", "year", "region"), self.annual_fleet[1].transpose(1, 0, 2) * 1e-6,
                            {"units": "Mt", "long_name": "CO2 emitted in the year"}),
-            "annual_blocks": (("draw", "year"), self.annual_chain[0].copy(),
+            "annual_blocks": (("draw", "year"), self.annual_chain[0].T.copy(),
                               {"units": "1", "long_name": "blocks mined in the year"}),
-            "annual_btc_minted": (("draw", "year"), self.annual_chain[1].copy(),
+            "annual_btc_minted": (("draw", "year"), self.annual_chain[1].T.copy(),
                                   {"units": "BTC", "long_name": "subsidy minted in the year"}),
             "annual_hashrate_end": (("draw", "year"), self.hashrate_end,
                                     {"units": "EH/s", "long_name": "hashrate on the year's last day"}),
