@@ -1,6 +1,7 @@
 """The chain's daily passes, compiled (numba), each beside its numpy reference: the day's
 hashprice at the next block's subsidy (:func:`hashprice_day`), a stretch of the day's work
-with its blocks and subsidy (:func:`mine_stretch`), and the retarget (:func:`next_bits`). As in :mod:`~hashjoule.simulation.kernels`, each performs the
+with its blocks and subsidy (:func:`mine_stretch`), the retarget (:func:`next_bits`), and the
+close of an epoch and the start of the next (:func:`close_epochs`, :func:`open_epochs`). As in :mod:`~hashjoule.simulation.kernels`, each performs the
 reference's operations in its order, and the tests compare them.
 """
 
@@ -16,6 +17,8 @@ from hashjoule.network.chain import (
     HALVING_INTERVAL,
     HASHES_PER_DIFFICULTY,
     INITIAL_SUBSIDY_SAT,
+    POW_LIMIT_BITS,
+    RETARGET_INTERVAL,
     SAT_PER_BTC,
 )
 from hashjoule.simulation.economics import hashprice_usd_per_ths_day
@@ -160,37 +163,85 @@ def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, 
 def next_bits(bits, timespan, target_timespan, limit_bits, out):
     """The retarget (:func:`hashjoule.network.chain.next_bits`) of several epochs, exact, in
     64-bit integers: compact targets ``bits`` and the epochs' timespans [s] give ``out``, or -1
-    for a target this pass does not take (fewer than 4 bytes or more than 32, negative, or a
-    mantissa below 0x8000, which the compact encoding never writes: the caller takes the
-    reference for those, which refuses what overflows 256 bits).
+    for a target this pass does not take (:func:`_next_bits_one`)."""
+    for e in range(bits.size):
+        out[e] = _next_bits_one(bits[e], timespan[e], target_timespan, limit_bits)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _next_bits_one(bits, timespan, target_timespan, limit_bits):
+    """The retarget of one epoch, or -1 for a target this pass does not take (fewer than 4
+    bytes or more than 32, negative, or a mantissa below 0x8000, which the compact encoding
+    never writes: the caller takes the reference for those, which refuses what overflows 256
+    bits).
 
     The new target is floor(mantissa x 256**(size-3) x span / T) for the clamped span; a
     retarget moves it at most 4x, so its byte length is size - 1, size or size + 1, and
     the top three bytes of each candidate are floor(mantissa x span x 256**j / T) for
     j = 1, 0, -1, which fit in 64 bits (mantissa x span < 2**46): the one in [2**16, 2**24)
     is the compact mantissa."""
-    for e in range(bits.size):
-        size, mantissa = bits[e] >> 24, bits[e] & 0x007FFFFF
-        out[e] = -1
-        if size < 4 or size > 32 or bits[e] >> 32 or bits[e] & 0x00800000 or mantissa < 0x8000:
-            continue
-        span = min(max(timespan[e], target_timespan // 4), target_timespan * 4)
-        product = mantissa * span
-        for new_size in range(size - 1, size + 2):
-            if new_size > size:
-                top = (product >> 8) // target_timespan
-            else:
-                top = (product << (8 * (size - new_size))) // target_timespan
-            if top >= 1 << 16 and top < 1 << 24:
-                break
+    size, mantissa = bits >> 24, bits & 0x007FFFFF
+    if size < 4 or size > 32 or bits >> 32 or bits & 0x00800000 or mantissa < 0x8000:
+        return -1
+    span = min(max(timespan, target_timespan // 4), target_timespan * 4)
+    product = mantissa * span
+    for new_size in range(size - 1, size + 2):
+        if new_size > size:
+            top = (product >> 8) // target_timespan
         else:
-            continue
-        if new_size >= 29:  # above the proof-of-work limit, 2**224 - 1
-            out[e] = limit_bits
-        elif top & 0x00800000:  # the sign bit: one byte more
-            out[e] = (top >> 8) | ((new_size + 1) << 24)
-        else:
-            out[e] = top | (new_size << 24)
+            top = (product << (8 * (size - new_size))) // target_timespan
+        if top >= 1 << 16 and top < 1 << 24:
+            break
+    else:
+        return -1
+    if new_size >= 29:  # above the proof-of-work limit, 2**224 - 1
+        return limit_bits
+    if top & 0x00800000:  # the sign bit: one byte more
+        return (top >> 8) | ((new_size + 1) << 24)
+    return top | (new_size << 24)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def close_epochs(rows, end_time, epochs_done, first_time, bits, difficulty, epoch_end_s, epoch_difficulty,
+                 target_timespan, limit_bits, timespan, new_bits):
+    """Close the epochs of draws ``rows`` that ended at ``end_time`` [s]: record their end and
+    difficulty at column ``epochs_done`` of ``epoch_end_s`` and ``epoch_difficulty``, and
+    write their timespans [s] (integer seconds of the last block's and the first block's
+    times) and next compact targets (:func:`_next_bits_one`, -1 where the caller must take
+    the reference) into ``timespan`` and ``new_bits`` (row,). Returns whether every target
+    was taken."""
+    taken = True
+    for j in range(rows.size):
+        i = rows[j]
+        k = epochs_done[i]
+        epoch_end_s[i, k] = end_time[j]
+        epoch_difficulty[i, k] = difficulty[i]
+        timespan[j] = np.int64(np.floor(end_time[j])) - np.int64(np.floor(first_time[i]))
+        new_bits[j] = _next_bits_one(bits[i], timespan[j], target_timespan, limit_bits)
+        taken = taken and new_bits[j] >= 0
+    return taken
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def open_epochs(rows, new_bits, x1, rest, epochs_done, bits, difficulty, epoch_end_height, done, first_found,
+                first_at, end_at, between):
+    """Start the next epoch of draws ``rows`` at the compact targets ``new_bits``: its
+    difficulty (:func:`hashjoule.network.chain.difficulty_from_bits_array`), and the work to its
+    first and last block from the draw's standard Exp(1) and Gamma(2015) variates of the epoch,
+    ``x1`` and ``rest`` (draw, epoch; one row: the same for every draw)."""
+    for j in range(rows.size):
+        i = rows[j]
+        bits[i] = new_bits[j]
+        difficulty[i] = 0xFFFF / np.float64(bits[i] & 0x007FFFFF) * 256.0 ** ((POW_LIMIT_BITS >> 24) - (bits[i] >> 24))
+        epochs_done[i] += 1
+        epoch_end_height[i] += RETARGET_INTERVAL
+        k, row = epochs_done[i], i if x1.shape[0] > 1 else 0
+        scale = difficulty[i] * HASHES_PER_DIFFICULTY
+        done[i] = 0.0
+        first_found[i] = False
+        first_at[i] = x1[row, k] * scale
+        end_at[i] = (x1[row, k] + rest[row, k]) * scale
+        between[i] = RETARGET_INTERVAL - 2
 
 
 def compile_chain_kernels() -> None:
@@ -198,5 +249,10 @@ def compile_chain_kernels() -> None:
     one = np.ones(1)
     hashprice_day(one, 0.0, np.ones((1, 1)), 0, one, np.empty(1))
     next_bits(np.array([0x1D00FFFF]), np.array([1]), 1, 0x1D00FFFF, np.empty(1, dtype=np.int64))
+    rows, counts, bits = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.array([0x1D00FFFF])
+    close_epochs(rows, one, counts, np.zeros(1), bits, one, np.ones((1, 2)), np.ones((1, 2)), 1, 0x1D00FFFF,
+                 np.empty(1, dtype=np.int64), np.empty(1, dtype=np.int64))
+    open_epochs(rows, bits.copy(), np.ones((1, 2)), np.ones((1, 2)), counts, bits, one.copy(), np.zeros(1),
+                np.zeros(1), np.zeros(1, dtype=bool), np.zeros(1), np.zeros(1), np.zeros(1))
     mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),
                  one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool), np.zeros(1), np.zeros(1))

@@ -47,13 +47,24 @@ class _EpochRandoms:
         self.rest = np.empty((n, 0))
 
     def take(self, rows: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The variates of epoch ``k`` of each draw in ``rows``."""
         if self.first_block is None:
             return np.ones(rows.size), np.full(rows.size, chain.RETARGET_INTERVAL - 1.0)
-        while k.max() >= self.x1.shape[1]:
+        self.ensure(int(k.max()))
+        return self.x1[rows, k], self.rest[rows, k]
+
+    def ensure(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The variates of every draw (draw, epoch) up to epoch ``k`` at least, drawn ahead as
+        needed; one row, the means, for a deterministic run."""
+        while k >= self.x1.shape[1]:
+            if self.first_block is None:
+                self.x1 = np.ones((1, self.x1.shape[1] + self.chunk))
+                self.rest = np.full(self.x1.shape, chain.RETARGET_INTERVAL - 1.0)
+                continue
             self.x1 = np.hstack([self.x1, [g.standard_exponential(self.chunk) for g in self.first_block]])
             self.rest = np.hstack([self.rest, [g.standard_gamma(chain.RETARGET_INTERVAL - 1, self.chunk)
                                                for g in self.epoch_work]])
-        return self.x1[rows, k], self.rest[rows, k]
+        return self.x1, self.rest
 
 
 class EnsembleChain:
@@ -151,11 +162,33 @@ class EnsembleChain:
         return out
 
     def _close_epochs(self, rows: np.ndarray, end_time: np.ndarray) -> None:
-        k = self.epochs_done[rows]
-        if k.max() >= self.epoch_end_s.shape[1]:
+        """Close the epochs of draws ``rows``, ended at ``end_time`` [s], retarget, and start
+        their next epochs, in two compiled passes (the reference retarget between them for
+        the rare target the compiled rule does not take)."""
+        k = int(self.epochs_done[rows].max())
+        self._grow(k)
+        x1, rest = self.randoms.ensure(k + 1)
+        timespan, new_bits = np.empty(rows.size, dtype=np.int64), np.empty(rows.size, dtype=np.int64)
+        if not chain_kernels.close_epochs(rows, end_time, self.epochs_done, self.first_time, self.bits,
+                                          self.difficulty, self.epoch_end_s, self.epoch_difficulty,
+                                          chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, timespan, new_bits):
+            other = new_bits < 0
+            new_bits[other] = chain.next_bits_many(self.bits[rows[other]], timespan[other])
+        chain_kernels.open_epochs(rows, new_bits, x1, rest, self.epochs_done, self.bits, self.difficulty,
+                                  self.epoch_end_height, self.done, self.first_found, self.first_at, self.end_at,
+                                  self.between)
+
+    def _grow(self, k: int) -> None:
+        """Room for epoch ``k`` in the record of epoch ends and difficulties."""
+        if k >= self.epoch_end_s.shape[1]:
             grow = self.epoch_end_s.shape[1]
             self.epoch_end_s = np.hstack([self.epoch_end_s, np.full((self.n, grow), np.nan)])
             self.epoch_difficulty = np.hstack([self.epoch_difficulty, np.full((self.n, grow), np.nan)])
+
+    def _close_epochs_reference(self, rows: np.ndarray, end_time: np.ndarray) -> None:
+        """numpy form of :meth:`_close_epochs`."""
+        k = self.epochs_done[rows]
+        self._grow(int(k.max()))
         self.epoch_end_s[rows, k] = end_time
         self.epoch_difficulty[rows, k] = self.difficulty[rows]
         timespan = np.floor(end_time).astype(np.int64) - np.floor(self.first_time[rows]).astype(np.int64)

@@ -1,6 +1,7 @@
 """The chain's compiled passes equal their numpy references bit for bit."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,8 @@ def test_ensemble_run_with_the_numpy_chain_is_identical(monkeypatch):
     compiled = engine_ensemble.run_batch(x, range(6), seed=3)
     monkeypatch.setattr(engine_ensemble.EnsembleChain, "stretch", staticmethod(chain_kernels.mine_stretch_reference))
     monkeypatch.setattr(engine_ensemble.EnsembleChain, "price_day", staticmethod(chain_kernels.hashprice_day_reference))
+    monkeypatch.setattr(engine_ensemble.EnsembleChain, "_close_epochs",
+                        engine_ensemble.EnsembleChain._close_epochs_reference)
     reference = engine_ensemble.run_batch(x, range(6), seed=3)
     for name in ("hashrate", "power", "blocks", "btc_minted", "difficulty", "epoch_end"):
         np.testing.assert_array_equal(compiled[name].values, reference[name].values, err_msg=name)
@@ -109,3 +112,31 @@ def test_the_compiled_retarget_at_the_limit_and_the_sign_bit():
         out = np.empty_like(bits)
         chain_kernels.next_bits(bits, np.full(bits.size, span), chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, out)
         assert out.tolist() == [chain.next_bits(int(b), 0, span) for b in bits]
+
+
+@pytest.mark.parametrize("seed", [3, None])
+def test_closing_epochs_compiled_is_the_reference_whatever_the_targets(seed):
+    """Random and deterministic epoch work; real targets, and targets of fewer than 4 bytes
+    or with a small mantissa, which the compiled retarget hands to the reference."""
+    from hashjoule.network import chain
+    from hashjoule.simulation.engine_ensemble import EnsembleChain
+    from hashjoule.simulation.results import draw_streams
+
+    x = baseline_inputs("2016-01-01", "2016-03-31")
+    n = 8
+    chains = [EnsembleChain(x, n, None if seed is None else draw_streams(seed, np.arange(n)), max_epochs=2)
+              for _ in range(2)]  # each its own generators
+    rng = np.random.default_rng(1)
+    for state in chains:
+        state.bits[:] = [0x1D00FFFF, 0x1C7FFFFF, 0x1B0404CB, 0x170E2632, 0x03123456, 0x1D000001, 0x1A00FFFF, 0x18034567]
+        state.difficulty[:] = chain.difficulty_from_bits_array(state.bits)
+        state.first_time[:] = np.random.default_rng(1).uniform(0, 1e6, n)
+    for epoch in range(12):  # past the record's first two columns and the variates' first chunk of 8
+        rows = np.sort(rng.choice(n, rng.integers(n // 2, n + 1), replace=False))
+        end_time = chains[0].first_time[rows] + rng.uniform(1e5, 5e6, rows.size)
+        chains[0]._close_epochs(rows, end_time)
+        chains[1]._close_epochs_reference(rows, end_time)
+        for name in ("bits", "difficulty", "epochs_done", "epoch_end_height", "done", "first_found", "first_at",
+                     "end_at", "between", "epoch_end_s", "epoch_difficulty"):
+            np.testing.assert_array_equal(getattr(chains[0], name), getattr(chains[1], name), err_msg=name)
+    assert chains[0].epochs_done.max() > 8 and chains[0].epoch_end_s.shape[1] > 8
