@@ -162,7 +162,7 @@ class Fleet:
         # newest class, and which of the tariffs' and deployment shares' rows holds (an index
         # that changes when the row does)
         days = self.inputs.days
-        self.alive_slices = [self.alive(day) for day in range(days)]
+        self.alive_slices = self.alive_by_day(days)
         dies_on = np.where(self.end_of_life > 0, self.end_of_life, 0)
         self.dying = {int(day): dies_on == day for day in np.unique(dies_on) if 0 <= day < days}
         self.newest = [hw.newest(day) for day in range(days)]
@@ -173,13 +173,14 @@ class Fleet:
         policy = self.values.policy
         self.surcharged_by_step = [np.flatnonzero(row) for row in policy.adder_regions]
 
-    def alive(self, day: int) -> slice:
-        """Classes in service on ``day`` lie within this slice (classes are sorted by release)."""
-        hw = self.inputs.hardware
-        alive = np.flatnonzero((hw.release_day <= day) & (day < self.end_of_life))
-        if alive.size == 0:
-            return slice(0, 0)
-        return slice(int(alive[0]), int(alive[-1]) + 1)
+    def alive_by_day(self, days: int) -> list[slice]:
+        """For each of the first ``days`` days, the slice within which the classes in service
+        lie (classes are sorted by release)."""
+        day = np.arange(days)[:, None]
+        alive = (self.inputs.hardware.release_day[None, :] <= day) & (day < self.end_of_life[None, :])  # (T, H)
+        first, last = alive.argmax(axis=1), alive.shape[1] - 1 - alive[:, ::-1].argmax(axis=1)
+        return [slice(int(f), int(l) + 1) if any_ else slice(0, 0)
+                for f, l, any_ in zip(first.tolist(), last.tolist(), alive.any(axis=1).tolist())]
 
     def _start_day(self, day: int) -> None:
         """Scrap the classes that reached the end of their life; set the classes in service
@@ -278,7 +279,8 @@ class Fleet:
 
     def _deployment_terms(self, day: int, open_regions: np.ndarray):
         """Per draw: whether new machines can go anywhere, the regions' weights among them, and
-        the weighted tariff [USD/kWh] (surcharges included) and PUE [1] they pay. These change
+        the weighted tariff [USD/kWh] (surcharges included) and PUE [1] they pay; and whether
+        any draw deploys. These change
         only with the season, the surcharges, the bans and the deployment shares: computed
         again only when one of those does."""
         regions, v, policy = self.inputs.regions, self.values, self.values.policy
@@ -293,7 +295,7 @@ class Fleet:
             tariff = (weights * (regions.tariff_usd_per_kwh[day] * v.tariff_scale[:, self.season[day], :]
                                  + policy.adder_on(day))).sum(axis=1)
             self._deployment_key = key
-            self._deployment = deploying, weights, tariff, (weights * v.pue).sum(axis=1)
+            self._deployment = deploying, weights, tariff, (weights * v.pue).sum(axis=1), bool(deploying.any())
         return self._deployment
 
     def _resume_hidden(self) -> None:
@@ -402,8 +404,8 @@ class Fleet:
         capacity allows; regions under a ban get none, and their share goes to the open regions."""
         hw, v = self.inputs.hardware, self.values
         newest = self.newest[day]
-        deploying, weights, tariff, pue = self._deployment_terms(day, open_regions)
-        shipping = bool(hw.release_day[newest] <= day and deploying.any())
+        deploying, weights, tariff, pue, some = self._deployment_terms(day, open_regions)
+        shipping = bool(hw.release_day[newest] <= day and some)
         supply = (shipment_capacity_ths_per_day(self.supply_years[day], v.supply_ths_per_day, v.supply_growth_per_year)
                   if shipping else self.backlog)  # (not read when nothing ships)
         lag = self.orders.shape[0]

@@ -164,13 +164,13 @@ def _chain_day(day, year, values, blocks, per_draw, annual):
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _prices(prices, blocks, per_draw, edges, counts, extremes):
-    """Every day's price (``prices``: (draw, time) [USD/BTC]) into the last variable of the block
-    moments ``per_draw`` and of the bin counts and extremes."""
+    """Every day's price (``prices``: (time, draw) [USD/BTC], a day's contiguous) into the last
+    variable of the block moments ``per_draw`` and of the bin counts and extremes."""
     last = per_draw.shape[0] - 1
-    for day in range(prices.shape[1]):
-        _block_moments(prices[:, day:day + 1], blocks, per_draw[last, 0, day:day + 1].T,
+    for day in range(prices.shape[0]):
+        _block_moments(prices[day:day + 1].T, blocks, per_draw[last, 0, day:day + 1].T,
                        per_draw[last, 1, day:day + 1].T)
-        _histogram_day(np.ascontiguousarray(prices[:, day]), edges, counts[day], extremes[:, day])
+        _histogram_day(prices[day], edges, counts[day], extremes[:, day])
 
 
 class DaySummary:
@@ -249,7 +249,7 @@ class DaySummary:
     def finish(self, prices_usd: np.ndarray) -> None:
         """The prices of the whole run, (draw, time) [USD/BTC]."""
         last = len(HISTOGRAMS) - 1
-        _prices(np.ascontiguousarray(prices_usd), self.blocks, self.per_draw, self.edges[last, :self.edge_count[last]],
+        _prices(np.ascontiguousarray(prices_usd.T), self.blocks, self.per_draw, self.edges[last, :self.edge_count[last]],
                 self.counts[last], self.extremes[last])
 
     def dataset(self, draws: np.ndarray, first_draw: int) -> xr.Dataset:
