@@ -213,7 +213,9 @@ class Fleet:
 
     def online_ths(self, day: int, hashprice: np.ndarray) -> np.ndarray:
         """Capacity switched on today, (class in :attr:`cls`, draw, region) [TH/s]: the numpy
-        reference of :meth:`online_day`, whose sums over classes it gives exactly.
+        reference of :meth:`online_day`, whose sums over classes it gives exactly without
+        curtailment (with it, to a rounding: here each class's capacity is curtailed, there
+        the sums).
 
         Also scraps classes that reached the end of their life. Engines call it inside
         ``numpy.errstate(divide="ignore", over="ignore")``: a zero hashprice or tariff gives

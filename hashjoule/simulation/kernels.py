@@ -8,13 +8,15 @@ TH/s-day)**k, and a part of the draw and region, ``b`` = (cost and tariff factor
 draw / hashprice)**k = ``c`` x ``p``, with ``c`` the draw's factors**k (fixed for a season)
 and ``p`` = hashprice**-k, one number per draw and distinct value of k (``group`` maps each
 region to its k). A day needs exponentials only on the small arrays ``a`` and ``p``; what
-is done per class, draw and region is a product, a sum and a division. Both passes run over
+is done per class, draw and region is a product, a sum and a division. Each pass runs over
 every element once, where numpy needs a temporary array and a pass per operation.
 
-The compiled loops and the numpy references perform the same IEEE operations in the same
-order (no fast-math, so no reassociation and no fused multiply-add): their results are
-identical, which the tests check. The per-block engine, the reference of the ensemble
-engine, uses the same passes.
+The compiled loops and their numpy references perform the same IEEE operations in the same
+order (no fast-math, so no reassociation and no fused multiply-add), sums over classes and
+regions included, which the references make in a loop in that order: their results are
+identical, which the tests check, except :func:`surcharged_share`, whose ``exp`` and ``log``
+are LLVM's (tested to 1e-13). The per-block engine, the reference of the ensemble engine,
+uses the same passes.
 """
 
 from __future__ import annotations
@@ -84,7 +86,10 @@ def draw_factor(c, p, group):
 
 
 def online_totals_reference(capacity, a, b, watts_per_ths):
-    """numpy form of :func:`online_totals`; returns (by_region, watts) and the online capacity."""
+    """numpy form of :func:`online_totals` before its last step: returns the sums over classes
+    of the online capacity [TH/s] and of its central power [W], (draw, region), not yet
+    multiplied by ``keep`` and ``cost_scale`` nor in GW, and the online capacity
+    (class, draw, region) [TH/s]."""
     online = capacity / (1.0 + a[:, None, :] * b[None, :, :])
     by_region = np.zeros(online.shape[1:])
     watts = np.zeros(online.shape[1:])
@@ -238,11 +243,14 @@ def surcharged_totals(capacity, share, watts_per_ths, keep, cost_scale, regions,
 
 
 def surcharged_totals_reference(capacity, share, watts_per_ths, keep, cost_scale, regions, by_region, watts):
-    """numpy form of :func:`surcharged_totals`."""
+    """numpy form of :func:`surcharged_totals`, the classes added in their order."""
     online = capacity[..., regions] * share
-    by_region[:, regions] = online.sum(axis=0) * keep[:, regions]
-    watts[:, regions] = (online * watts_per_ths[:, None, regions]).sum(axis=0) * keep[:, regions] \
-        * cost_scale[:, regions] / 1e9
+    total, power = np.zeros(online.shape[1:]), np.zeros(online.shape[1:])
+    for h in range(online.shape[0]):
+        total += online[h]
+        power += online[h] * watts_per_ths[h, regions][None, :]
+    by_region[:, regions] = total * keep[:, regions]
+    watts[:, regions] = power * keep[:, regions] * cost_scale[:, regions] / 1e9
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -300,7 +308,10 @@ def relocate_reference(transit, queue, delay, efficiency, efficiency_scale, pue,
     transit -= arriving
     queue += arriving
     watts = efficiency[:, None] * efficiency_scale[None, :] * pue[None, :]
-    demand_mw = (queue * watts).sum(axis=0) / 1e6
+    demand_mw = np.zeros(queue.shape[1])
+    for h in range(queue.shape[0]):  # the classes added in their order
+        demand_mw += queue[h] * watts[h]
+    demand_mw /= 1e6
     with np.errstate(divide="ignore", invalid="ignore"):
         hosted = np.where(demand_mw > 0, np.minimum(1.0, hosting_mw / demand_mw), 0.0)
     installed = queue * hosted[None, :]

@@ -20,7 +20,8 @@ are folded together by :class:`Reduction`, in any order of arrival:
 
 Memory grows with the days and regions, not with the draws, except the annual totals and
 the sampled parameter values (a few numbers per draw); what a batch sends back holds its
-blocks' moments and its histograms' counts (whatever its draws).
+blocks' moments (folded into the subtrees its whole blocks make) and its histograms' counts
+over the range of bins its draws used.
 """
 
 from __future__ import annotations
