@@ -73,7 +73,8 @@ class EnsembleChain:
     #: one stretch of the day's work (:func:`~hashjoule.simulation.chain_kernels.mine_stretch`);
     #: the tests swap in its numpy reference
     stretch = staticmethod(mine_stretch)
-    #: the day's hashprice (:func:`~hashjoule.simulation.chain_kernels.hashprice_day`); the same
+    #: the day's hashprice (:func:`~hashjoule.simulation.chain_kernels.hashprice_day`); the tests
+    #: swap in its numpy reference too
     price_day = staticmethod(chain_kernels.hashprice_day)
 
     def __init__(self, inputs: ModelInputs, n: int, streams: dict | None, max_epochs: int):
@@ -245,6 +246,8 @@ def _simulate(inputs: ModelInputs, draws: np.ndarray, seed: int | None, values: 
     """Run the draws; ``record(n, emission factors)`` gives what the days are written to.
     Returns it, finished, and the chain's state."""
     days, n = inputs.days, draws.size
+    if n == 0:
+        raise ValueError("a batch needs at least one draw, got none")
     streams = None if seed is None else draw_streams(seed, draws)
     fleet = Fleet(inputs, n, values)
     prices = inputs.market.price_paths(days, None if streams is None else streams["price"],

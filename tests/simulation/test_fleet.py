@@ -128,3 +128,35 @@ def test_retirement_takes_the_share_off_at_the_anticipated_hashprice():
     expected = before * (1 - (1 - fleet.share_on(0, hashprice * ratio)) * fleet.retire_rate[None, :, None])
     fleet._retire(0, hashprice * ratio)
     np.testing.assert_allclose(fleet.capacity[fleet.cls], expected, rtol=1e-12)
+
+
+def test_what_a_fleet_computes_once_per_batch_is_what_each_day_would_compute(monkeypatch, tmp_path):
+    """The class odds factor kept while the classes in service and the tariffs stay, the
+    classes scrapped, the newest class and the regions under a surcharge, against the same
+    computed afresh on every day of a run with tariff changes, ends of life and surcharges."""
+    from scenarioworld import short
+
+    from hashjoule.simulation import engine_ensemble
+
+    _, x, space = short(tmp_path, start="2019-01-01", end="2022-12-31")
+    seen = {"tariff change": False, "end of life": False, "surcharge": False}
+    start_day = Fleet._start_day
+
+    def checking(self, day):
+        start_day(self, day)
+        hw, policy = self.inputs.hardware, self.values.policy
+        alive = np.flatnonzero((hw.release_day <= day) & (day < self.end_of_life))
+        assert self.cls == (slice(int(alive[0]), int(alive[-1]) + 1) if alive.size else slice(0, 0))
+        np.testing.assert_array_equal(self._a, np.exp(self.k * (self.log_tariff[day] + self.log_kwh[self.cls])))
+        np.testing.assert_array_equal(self.surcharged, np.flatnonzero(policy.adder_regions[policy.step(day)]))
+        assert self.newest[day] == hw.newest(day)
+        ends = np.where(self.end_of_life > 0, self.end_of_life, 0) == day
+        assert (day in self.dying) == ends.any() and (not ends.any() or (self.dying[day] == ends).all())
+        tariff = self.inputs.regions.tariff_usd_per_kwh
+        seen["tariff change"] |= day > 0 and bool(np.any(tariff[day] != tariff[day - 1]))
+        seen["end of life"] |= bool(ends.any())
+        seen["surcharge"] |= bool(self.surcharged.size)
+
+    monkeypatch.setattr(Fleet, "_start_day", checking)
+    engine_ensemble.run_batch(x, range(3), seed=2, values=space.values(space.unit_sample(2, range(3))))
+    assert all(seen.values()), seen

@@ -104,7 +104,7 @@ def test_the_compiled_count_finds_the_bins_of_the_numpy_reference():
 
 def test_a_batch_of_no_draws_is_refused_with_a_clear_error(world_2019):
     """As a run of no draws is (runner): not an error from deep inside numpy."""
-    with pytest.raises(ValueError, match="at least one draw and one day, not 0 draws over 365 days"):
+    with pytest.raises(ValueError, match="a batch needs at least one draw, got none"):
         engine_ensemble.summarise(world_2019, np.arange(0), seed=4)
 
 
@@ -120,3 +120,47 @@ def test_a_summary_of_no_recorded_day_is_refused_with_a_clear_error():
     summary = DaySummary(world, 3)
     with pytest.raises(ValueError, match="hashrate: no value counted in the batch's histograms"):
         summary.dataset(np.arange(3), 0)
+
+
+def test_the_fleet_day_takes_each_variables_moments_totals_and_sums_as_their_own_passes_do():
+    """The one-pass day equals, bit for bit, the block moments of each variable taken alone
+    (_block_moments), the totals and annual sums added in region order, and the histogram
+    of those totals; an engine's day (TH/s, power x CO2 factor) equals its derived series."""
+    from types import SimpleNamespace
+
+    from hashjoule.simulation.summary import DaySummary, _block_moments, _histogram_day
+
+    rng = np.random.default_rng(7)
+    n, regions = 137, 5  # two whole blocks and a short one
+    time = np.arange(np.datetime64("2021-12-30"), np.datetime64("2022-01-02"))
+    world = SimpleNamespace(days=3, time=time, market=SimpleNamespace(fees_btc_per_block=np.zeros(3)),
+                            regions=SimpleNamespace(names=list("abcde"), emission_factor_t_per_mwh=np.ones(regions)))
+    factors = rng.uniform(0.1, 0.9, (n, regions))
+    summaries = [DaySummary(world, n, factors) for _ in range(2)]
+    hashrate = rng.lognormal(14, 2, (3, n, regions)) * rng.choice([0.0, 1.0], (3, n, regions), p=[0.1, 0.9])
+    power = hashrate * rng.uniform(2e-8, 4e-8, (3, n, regions))
+    derived = [np.stack([hashrate[d] * 1e-6, power[d], power[d] * summaries[0].co2_per_gw_day]) for d in range(3)]
+    for day in range(3):
+        summaries[0].record_fleet(day, hashrate[day], power[day])
+        summaries[1].record_regional(day, derived[day])
+    a, b = summaries
+    for name in ("regional", "counts", "extremes", "annual_fleet", "hashrate_end"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    day, year = 2, a.year[2]
+    counts, extremes = np.zeros_like(a.counts[:, day]), np.zeros((3, 2))
+    for v, values in enumerate(derived[day]):
+        mean, m2 = np.empty((a.blocks.size - 1, regions)), np.empty((a.blocks.size - 1, regions))
+        _block_moments(values, a.blocks, mean, m2)
+        np.testing.assert_array_equal(a.regional[v, 0, day], mean)
+        np.testing.assert_array_equal(a.regional[v, 1, day], m2)
+        totals = np.zeros(n)
+        for r in range(regions):
+            totals += values[:, r]
+        _histogram_day(totals, a.edges[v, :a.edge_count[v]], counts[v], extremes[v])
+    np.testing.assert_array_equal(a.counts[:3, day], counts[:3])
+    np.testing.assert_array_equal(a.extremes[:3, :, day], extremes)
+    annual = np.zeros((2, n, regions))
+    for d in range(3):
+        if a.year[d] == year:
+            annual += [derived[d][1] * 24.0, derived[d][2]]
+    np.testing.assert_array_equal(a.annual_fleet[:, year], annual)
