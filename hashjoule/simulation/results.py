@@ -18,21 +18,25 @@ from hashjoule.simulation.inputs import ModelInputs
 STREAMS = ("price", "first_block", "epoch_work", "parameters")
 
 
-def draw_streams(seed: int, draws) -> dict[str, list[np.random.Generator]]:
-    """Independent generators for each draw, keyed by the draw's index.
+#: The streams the engines draw from (the parameters' are the scenario layer's).
+ENGINE_STREAMS = ("price", "first_block", "epoch_work")
 
-    Each draw ``d`` gets ``SeedSequence(seed, spawn_key=(d,))`` and one child generator per
-    purpose (:data:`STREAMS`), so a draw's numbers do not depend on which batch, worker
-    or engine runs it, nor on how many numbers another purpose used.
+
+def draw_streams(seed: int, draws, names=ENGINE_STREAMS) -> dict[str, list[np.random.Generator]]:
+    """Independent generators for each draw, keyed by the draw's index, for the purposes
+    ``names`` (of :data:`STREAMS`).
+
+    Each draw ``d`` has ``SeedSequence(seed, spawn_key=(d,))`` and one child per purpose
+    (:data:`STREAMS`, in order), so a draw's numbers do not depend on which batch, worker
+    or engine runs it, nor on how many numbers another purpose used. A child is built
+    directly, as ``SeedSequence(seed, spawn_key=(d, j))``, the sequence ``spawn`` gives the
+    j-th child, so only the purposes asked for cost anything.
     """
     if int(seed) != seed or seed < 0:
         raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
-    out = {name: [] for name in STREAMS}
-    for draw in draws:
-        children = np.random.SeedSequence(int(seed), spawn_key=(int(draw),)).spawn(len(STREAMS))
-        for name, child in zip(STREAMS, children):
-            out[name].append(np.random.default_rng(child))
-    return out
+    index = {name: STREAMS.index(name) for name in names}
+    return {name: [np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(draw), j)))
+                   for draw in draws] for name, j in index.items()}
 
 
 #: Daily variables: unit and long name.

@@ -14,18 +14,27 @@ def _first_numbers(streams):
 
 
 def test_a_draws_numbers_do_not_depend_on_its_batch():
-    alone = _first_numbers(draw_streams(7, [5]))
-    in_batch = _first_numbers(draw_streams(7, [2, 5, 9]))
+    alone = _first_numbers(draw_streams(7, [5], STREAMS))
+    in_batch = _first_numbers(draw_streams(7, [2, 5, 9], STREAMS))
     assert set(alone) == set(STREAMS)
     for name in STREAMS:
         assert in_batch[name][1] == alone[name][0], name
 
 
 def test_draws_purposes_and_seeds_have_streams_of_their_own():
-    numbers = _first_numbers(draw_streams(7, [0, 1]))
+    numbers = _first_numbers(draw_streams(7, [0, 1], STREAMS))
     firsts = [value for name in STREAMS for value in numbers[name]]
     assert len(set(firsts)) == len(firsts)  # every draw and purpose its own stream
     assert _first_numbers(draw_streams(8, [0]))["price"][0] != numbers["price"][0]
+
+
+def test_each_stream_is_the_child_the_draws_seed_sequence_spawns():
+    """Built directly, a purpose's generator is the one spawned from the draw's sequence."""
+    children = np.random.SeedSequence(7, spawn_key=(3,)).spawn(len(STREAMS))
+    direct = draw_streams(7, [3], STREAMS)
+    for name, child in zip(STREAMS, children):
+        assert direct[name][0].random(4).tolist() == np.random.default_rng(child).random(4).tolist(), name
+    assert set(draw_streams(7, [3])) == {"price", "first_block", "epoch_work"}
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5])
