@@ -24,10 +24,11 @@ from hashjoule.simulation.summary import ANNUAL, summarise_batch
 ENGINES = {"des": engine_des.run_batch, "ensemble": engine_ensemble.run_batch}
 #: Default batch size [draws]: a batch summarised as it runs needs memory for its blocks'
 #: moments and histograms (about 27 bytes per draw and day), so batches can be large, and
-#: the engine's per-day work on arrays of one number per draw is spread over many draws;
-#: at 1,000 the fleet's capacity (class x draw x region) still fits a core's cache
-#: (`china-2021`: 8 % more draws/s than at 2,000, the baseline the same).
-DEFAULT_BATCH = 1000
+#: the engine's per-day work on arrays of one number per draw is spread over many draws
+#: (4,000 draws, fastest of two turns: the baseline world 8 % faster at 2,000 than at 1,000,
+#: `china-2021` 5 %; at 4,000 the fleet's capacity, class x draw x region, leaves a core's
+#: cache and `china-2021` is as slow as at 1,000).
+DEFAULT_BATCH = 2000
 #: Default batch size when every draw's daily series are kept (about 580 bytes per draw and
 #: day, 800 MB for 250 draws over 15 years). [draws]
 DEFAULT_KEPT_BATCH = 250
@@ -113,7 +114,7 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
         Root seed; ``None``: one deterministic draw at the central values.
     batch_size : int, optional
         Draws per batch, rounded up to whole reduction blocks of
-        :data:`~hashjoule.simulation.reduce.BLOCK` draws (default 1,000; 250 when every draw's
+        :data:`~hashjoule.simulation.reduce.BLOCK` draws (default 2,000; 250 when every draw's
         daily series are kept or the engine is "des"; about draws / (2 x ``workers``) with
         local workers, unless the run keeps a checkpoint). Results do not depend on it.
     keep_draws : bool, optional
