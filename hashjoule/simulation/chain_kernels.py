@@ -167,7 +167,8 @@ def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, 
 def next_bits(bits, timespan, target_timespan, limit_bits, out):
     """The retarget (:func:`hashjoule.network.chain.next_bits`) of several epochs, exact, in
     64-bit integers: compact targets ``bits`` and the epochs' timespans [s] give ``out``, or -1
-    for a target this pass does not take (:func:`_next_bits_one`)."""
+    for a target this pass does not take (:func:`_next_bits_one`, which :func:`close_epochs`
+    calls; this array form is how the tests take it)."""
     for e in range(bits.size):
         out[e] = _next_bits_one(bits[e], timespan[e], target_timespan, limit_bits)
 
@@ -252,7 +253,6 @@ def compile_chain_kernels() -> None:
     """Compile (or load from numba's cache) the chain's passes for the types the engine passes."""
     one = np.ones(1)
     hashprice_day(one, 0.0, np.ones((1, 1)), 0, one, np.empty(1))
-    next_bits(np.array([0x1D00FFFF]), np.array([1]), 1, 0x1D00FFFF, np.empty(1, dtype=np.int64))
     rows, counts, bits = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.array([0x1D00FFFF])
     close_epochs(rows, one, counts, np.zeros(1), bits, one, np.ones((1, 2)), np.ones((1, 2)), 1, 0x1D00FFFF,
                  np.empty(1, dtype=np.int64), np.empty(1, dtype=np.int64))

@@ -151,17 +151,6 @@ class EnsembleChain:
             elapsed[rows] += used
             self._close_epochs(rows, end_time)
 
-    @staticmethod
-    def _retarget(bits: np.ndarray, timespan: np.ndarray) -> np.ndarray:
-        """The next epochs' compact targets: the compiled rule, and the reference
-        (:func:`~hashjoule.network.chain.next_bits_many`) for the targets it does not take."""
-        out = np.empty_like(bits)
-        chain_kernels.next_bits(bits, timespan, chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, out)
-        other = out < 0
-        if other.any():
-            out[other] = chain.next_bits_many(bits[other], timespan[other])
-        return out
-
     def _close_epochs(self, rows: np.ndarray, end_time: np.ndarray) -> None:
         """Close the epochs of draws ``rows``, ended at ``end_time`` [s], retarget, and start
         their next epochs, in two compiled passes (the reference retarget between them for
@@ -193,7 +182,7 @@ class EnsembleChain:
         self.epoch_end_s[rows, k] = end_time
         self.epoch_difficulty[rows, k] = self.difficulty[rows]
         timespan = np.floor(end_time).astype(np.int64) - np.floor(self.first_time[rows]).astype(np.int64)
-        self.bits[rows] = self._retarget(self.bits[rows], timespan)
+        self.bits[rows] = chain.next_bits_many(self.bits[rows], timespan)
         self.difficulty[rows] = chain.difficulty_from_bits_array(self.bits[rows])
         self.epochs_done[rows] += 1
         self.epoch_end_height[rows] += chain.RETARGET_INTERVAL

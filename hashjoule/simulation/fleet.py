@@ -162,18 +162,16 @@ class Fleet:
         # newest class, and which of the tariffs' and deployment shares' rows holds (an index
         # that changes when the row does)
         days = self.inputs.days
-        self.alive_slices = self.alive_by_day(days)
+        self.alive_slices = self._alive_by_day(days)
         dies_on = np.where(self.end_of_life > 0, self.end_of_life, 0)
         self.dying = {int(day): dies_on == day for day in np.unique(dies_on) if 0 <= day < days}
-        self.newest = [hw.newest(day) for day in range(days)]
-        tariff = self.inputs.regions.tariff_usd_per_kwh
-        self.tariff_row = np.r_[0, np.cumsum(np.any(tariff[1:] != tariff[:-1], axis=1))].tolist()
-        deployment = self.inputs.regions.deployment_share
-        self.deployment_row = np.r_[0, np.cumsum(np.any(deployment[1:] != deployment[:-1], axis=1))].tolist()
+        self.newest = hw.newest(np.arange(days)).tolist()
+        self.tariff_row = _row_index(self.inputs.regions.tariff_usd_per_kwh)
+        self.deployment_row = _row_index(self.inputs.regions.deployment_share)
         policy = self.values.policy
         self.surcharged_by_step = [np.flatnonzero(row) for row in policy.adder_regions]
 
-    def alive_by_day(self, days: int) -> list[slice]:
+    def _alive_by_day(self, days: int) -> list[slice]:
         """For each of the first ``days`` days, the slice within which the classes in service
         lie (classes are sorted by release)."""
         day = np.arange(days)[:, None]
@@ -414,3 +412,8 @@ class Fleet:
         self.ship(anticipated, network_ths, deploying, hw.efficiency_j_per_th[newest], v.efficiency_scale, pue, tariff,
                   v.growth_per_day, day % lag if lag else -1, self.orders, self.backlog, shipping, supply, weights,
                   self.capacity[newest])
+
+
+def _row_index(table: np.ndarray) -> list[int]:
+    """For each day (row of ``table``, (time, ...)), an index that changes when the row does. (T,)"""
+    return np.r_[0, np.cumsum(np.any(table[1:] != table[:-1], axis=1))].tolist()

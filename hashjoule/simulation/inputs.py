@@ -132,9 +132,11 @@ class Hardware:
         return replace(self, release_day=release, lifetime_days=lifetime,
                        efficiency_j_per_th=_check("efficiency_j_per_th", self.efficiency_j_per_th, (h,), low=1e-6))
 
-    def newest(self, day: int) -> int:
-        """Index of the newest class released on or before ``day`` (the first class if none)."""
-        return max(int(np.searchsorted(self.release_day, day, side="right")) - 1, 0)
+    def newest(self, day):
+        """Index of the newest class released on or before ``day`` (the first class if none);
+        for an array of days, an array of indices."""
+        index = np.maximum(np.searchsorted(self.release_day, day, side="right") - 1, 0)
+        return int(index) if np.ndim(index) == 0 else index
 
 
 @dataclass(frozen=True)

@@ -54,11 +54,16 @@ def _block_moments(x, blocks, mean, m2):
                 deviation = row[k] - shift[k]
                 first_sum[k] += deviation
                 second_sum[k] += deviation * deviation
-        count = stop - first
-        for k in range(columns):
-            mean[b, k] = shift[k] + first_sum[k] / count
-            spread = second_sum[k] - first_sum[k] * first_sum[k] / count
-            m2[b, k] = 0.0 if spread < 0.0 else spread
+        _finish_moments(shift, first_sum, second_sum, stop - first, mean[b], m2[b])
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _finish_moments(shift, first_sum, second_sum, count, mean, m2):
+    """A block's mean and m2 (k,) from its shifted sums over ``count`` draws (:func:`_block_moments`)."""
+    for k in range(shift.size):
+        mean[k] = shift[k] + first_sum[k] / count
+        spread = second_sum[k] - first_sum[k] * first_sum[k] / count
+        m2[k] = 0.0 if spread < 0.0 else spread
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -129,12 +134,9 @@ def _fleet_day(day, year, year_end, hashrate, power_gw, co2, derive, blocks, reg
                     _deviate(shift, first_sum, second_sum, 1, r, p)
                     _deviate(shift, first_sum, second_sum, 2, r, c)
             totals[0, i], totals[1, i], totals[2, i] = total_h, total_p, total_c
-        count = stop - first
         for v in range(3):
-            for r in range(regions):
-                regional[v, 0, day, b, r] = shift[v, r] + first_sum[v, r] / count
-                spread = second_sum[v, r] - first_sum[v, r] * first_sum[v, r] / count
-                regional[v, 1, day, b, r] = 0.0 if spread < 0.0 else spread
+            _finish_moments(shift[v], first_sum[v], second_sum[v], stop - first, regional[v, 0, day, b],
+                            regional[v, 1, day, b])
     for v in range(3):
         _histogram_day(totals[v], edges[v, :edge_count[v]], counts[v, day], extremes[v, :, day])
     if year_end:
@@ -254,13 +256,9 @@ class DaySummary:
 
     def dataset(self, draws: np.ndarray, first_draw: int) -> xr.Dataset:
         """The summary as :class:`~hashjoule.simulation.reduce.Reduction` takes it, with the
-        draws' annual totals; ``first_draw`` (a block edge) numbers the blocks. A batch of no
-        draws or no days is refused, as a run of them is."""
+        draws' annual totals; ``first_draw`` (a block edge) numbers the blocks."""
         if first_draw % BLOCK:
             raise ValueError(f"a batch must start at a multiple of {BLOCK} draws, not {first_draw}")
-        if self.blocks[-1] == 0 or self.counts.shape[1] == 0:
-            raise ValueError(f"a batch summary needs at least one draw and one day, not {self.blocks[-1]} draws "
-                             f"over {self.counts.shape[1]} days")
         out = {}
         first_block = first_draw // BLOCK
         blocks = [(int(self.blocks[b + 1] - self.blocks[b]), {

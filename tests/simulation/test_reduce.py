@@ -77,24 +77,26 @@ def test_a_missing_batch_is_refused_not_bridged():
         reduction._root()
 
 
-def test_per_draw_totals_take_their_rows_whatever_the_order_of_the_batches():
-    def batch(first, n):
-        draws = np.arange(first, first + n)
-        return xr.Dataset({"annual_energy": (("draw", "year"), draws[:, None] * 1.5, {"units": "TWh"}),
-                           "days": ("year", [365])}, coords={"draw": draws, "year": [2021]})
+def _totals(first, n):
+    """Per-draw totals of a batch of draws ``first`` to ``first + n - 1``."""
+    draws = np.arange(first, first + n)
+    return xr.Dataset({"annual_energy": (("draw", "year"), draws[:, None] * 1.5, {"units": "TWh"}),
+                       "days": ("year", [365])}, coords={"draw": draws, "year": [2021]})
 
+
+def test_per_draw_totals_take_their_rows_whatever_the_order_of_the_batches():
     reduction = rd.Reduction(5)
-    reduction._keep(batch(3, 2), 3)
+    reduction._keep(_totals(3, 2), 3)
     with pytest.raises(RuntimeError, match="3 of 5 draws are missing"):
         reduction._per_draw()
-    reduction._keep(batch(0, 3), 0)
+    reduction._keep(_totals(0, 3), 0)
     totals = reduction._per_draw()
     assert totals.draw.values.tolist() == [0, 1, 2, 3, 4]
     assert totals.annual_energy.values[:, 0].tolist() == [0.0, 1.5, 3.0, 4.5, 6.0]
     assert totals.annual_energy.attrs["units"] == "TWh" and totals.days.values.tolist() == [365]
     assert reduction.per_draw_of(3).annual_energy.values[:, 0].tolist() == [4.5, 6.0]
     with pytest.raises(ValueError, match="lie outside the run's 5"):
-        reduction._keep(batch(4, 2), 4)
+        reduction._keep(_totals(4, 2), 4)
 
 
 def _batch_summary(first, n, draws=None):
@@ -169,18 +171,13 @@ def test_a_batch_that_does_not_fit_the_run_is_refused_whole():
 
 
 def test_a_missing_draw_is_found_even_beside_a_draw_delivered_twice():
-    def batch(first, n):
-        draws = np.arange(first, first + n)
-        return xr.Dataset({"annual_energy": (("draw", "year"), draws[:, None] * 1.5, {"units": "TWh"}),
-                           "days": ("year", [365])}, coords={"draw": draws, "year": [2021]})
-
     reduction = rd.Reduction(5)
-    reduction._keep(batch(0, 3), 0)
+    reduction._keep(_totals(0, 3), 0)
     with pytest.raises(ValueError, match=r"draws 2 .*in already"):
-        reduction._keep(batch(2, 2), 2)  # draws 2 and 3: as many as are missing, but 2 twice
+        reduction._keep(_totals(2, 2), 2)  # draws 2 and 3: as many as are missing, but 2 twice
     with pytest.raises(RuntimeError, match=r"2 of 5 draws are missing \(3, 4\)"):
         reduction._per_draw()
-    reduction._keep(batch(3, 2), 3)
+    reduction._keep(_totals(3, 2), 3)
     assert reduction._per_draw().annual_energy.values[:, 0].tolist() == [0.0, 1.5, 3.0, 4.5, 6.0]
 
 
