@@ -145,3 +145,15 @@ def test_the_progress_bar_names_the_scenario_when_the_run_does():
 
     assert _label("ensemble", {"scenario": "china-2021"}) == "china-2021: ensemble engine"
     assert _label("des", None) == "des engine"
+
+
+@pytest.mark.parametrize("draws, workers, daily, sizes", [
+    (4000, 2, False, [2000, 2000]),                 # one round: a batch per worker
+    (10000, 2, False, [1700] * 5 + [1500]),         # three rounds, none above the default
+    (1000, 2, False, [500, 500]),
+    (60, 4, False, [50, 10]),                       # no batch below a reduction block
+    (1000, 2, True, [250] * 4),                     # kept daily series: their smaller default
+])
+def test_local_workers_get_whole_rounds_of_batches(draws, workers, daily, sizes):
+    batch = runner._checked_request("ensemble", draws, 0, None, workers, daily)
+    assert [b.stop - b.first for b in runner.plan(draws, batch)] == sizes
