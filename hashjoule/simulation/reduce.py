@@ -26,6 +26,7 @@ over the range of bins its draws used.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import xarray as xr
 
@@ -74,39 +75,69 @@ def histogram(index: np.ndarray, name: str) -> np.ndarray:
     return np.bincount(flat.ravel(), minlength=index.shape[0] * bins).reshape(index.shape[0], bins)
 
 
-def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES) -> np.ndarray:
+def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES, locate=None) -> np.ndarray:
     """Quantiles from the counts (time, bins), (quantile, time).
 
     The definition is numpy's default (linear between the order statistics ``floor(q (N-1))``
     and the next); each order statistic is placed inside its bin, the j-th of c values at
     ``(j + 1/2) / c`` of the bin's logarithmic width, so each is within a bin width of
     the exact value, and so is the quantile. Order statistics in the lowest bin (below the
-    range) count as zero.
+    range) count as zero. Their bins are found in one compiled pass over each day's counts
+    (``locate``, default :func:`_locate`; :func:`locate_reference` is its numpy form).
     """
     low, _ = HISTOGRAMS[name]
-    cumulative = np.cumsum(counts, axis=1, dtype=np.int64)
-    total = cumulative[:, -1]
-    rows = np.arange(counts.shape[0])
-    # each day's cumulative counts shifted past the previous day's: one sorted array, in which
-    # one search finds each day's bin
-    stride = int(total.max()) + 1
-    shifted = (cumulative + (rows * stride)[:, None]).ravel()
+    counts = np.ascontiguousarray(counts, dtype=np.int64)
+    total = counts.sum(axis=1)
+    positions = [q * (total - 1) for q in quantiles]
+    k = np.empty((2 * len(quantiles), counts.shape[0]), dtype=np.int64)  # each quantile's two order statistics
+    for i, position in enumerate(positions):
+        k[2 * i] = np.floor(position).astype(np.int64)
+        k[2 * i + 1] = np.minimum(k[2 * i] + 1, total - 1)
+    below, before, inside = (np.empty_like(k) for _ in range(3))
+    (locate or _locate)(counts, k, below, before, inside)
 
-    def order_statistic(k: np.ndarray) -> np.ndarray:
-        """The k-th smallest value (0-based) of each day, placed in its bin. (time,)"""
-        b = np.searchsorted(shifted, k + rows * stride, side="right") - rows * counts.shape[1]  # bins with <= k
-        before = np.where(b > 0, cumulative[rows, np.maximum(b - 1, 0)], 0)
-        inside = counts[rows, b]
-        log_value = low + (b - 1 + (k - before + 0.5) / inside) / BINS_PER_DECADE
-        return np.where(b == 0, 0.0, 10.0 ** log_value)
+    def order_statistic(j: int) -> np.ndarray:
+        """The order statistic ``k[j]`` of each day, placed in its bin. (time,)"""
+        log_value = low + (below[j] - 1 + (k[j] - before[j] + 0.5) / inside[j]) / BINS_PER_DECADE
+        return np.where(below[j] == 0, 0.0, 10.0 ** log_value)
 
     out = np.empty((len(quantiles), counts.shape[0]))
-    for i, q in enumerate(quantiles):
-        position = q * (total - 1)
-        k = np.floor(position).astype(np.int64)
-        lower, upper = order_statistic(k), order_statistic(np.minimum(k + 1, total - 1))
-        out[i] = lower + (position - k) * (upper - lower)
+    for i, position in enumerate(positions):
+        lower, upper = order_statistic(2 * i), order_statistic(2 * i + 1)
+        out[i] = lower + (position - k[2 * i]) * (upper - lower)
     return out
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _locate(counts, k, below, before, inside):
+    """For each day t and order statistic j (0-based rank ``k[j, t]``, below the day's total):
+    ``below``, the number of bins holding at most k values together, ``before``, the values
+    in them, and ``inside``, the count of the next bin (the statistic's), each (j, time)."""
+    bins = counts.shape[1]
+    cumulative = np.empty(bins, dtype=np.int64)
+    for t in range(counts.shape[0]):
+        running = 0
+        for b in range(bins):
+            running += counts[t, b]
+            cumulative[b] = running
+        for j in range(k.shape[0]):
+            b = np.searchsorted(cumulative, k[j, t], side="right")
+            below[j, t] = b
+            before[j, t] = cumulative[b - 1] if b > 0 else 0
+            inside[j, t] = counts[t, b]
+
+
+def locate_reference(counts, k, below, before, inside):
+    """numpy form of :func:`_locate`: the days' cumulative counts shifted past each other
+    into one sorted array, in which one search finds every day's bins."""
+    cumulative = np.cumsum(counts, axis=1, dtype=np.int64)
+    rows = np.arange(counts.shape[0])
+    stride = int(cumulative[:, -1].max()) + 1
+    shifted = (cumulative + (rows * stride)[:, None]).ravel()
+    for j in range(k.shape[0]):
+        below[j] = np.searchsorted(shifted, k[j] + rows * stride, side="right") - rows * counts.shape[1]
+        before[j] = np.where(below[j] > 0, cumulative[rows, np.maximum(below[j] - 1, 0)], 0)
+        inside[j] = counts[rows, below[j]]
 
 
 def node_coords(keys: list[tuple[int, int]], draws: list[int]) -> dict:

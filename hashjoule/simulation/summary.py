@@ -21,7 +21,8 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.reduce import BLOCK, HISTOGRAMS, MOMENTS, bin_count, bin_edges, fold, node_coords, subtrees
+from hashjoule.simulation.reduce import (BLOCK, HISTOGRAMS, MOMENTS, bin_count, bin_edges, fold, histogram_quantiles,
+                                         node_coords, subtrees)
 from hashjoule.simulation.results import REGIONAL, per_gw_day
 
 #: The variables with moments per day and region, and those with one value per draw and day,
@@ -312,7 +313,8 @@ class DaySummary:
 
 def compile_summary() -> None:
     """Compile (or load from numba's cache) the summary's passes for the types the engines
-    pass, as :func:`~hashjoule.simulation.kernels.compile_kernels` does for the fleet's."""
+    pass, as :func:`~hashjoule.simulation.kernels.compile_kernels` does for the fleet's, and
+    the reduction's search of the order statistics' bins."""
     from types import SimpleNamespace
 
     time = np.arange(np.datetime64("2020-12-31"), np.datetime64("2021-01-02"))
@@ -323,6 +325,7 @@ def compile_summary() -> None:
         summary.record_fleet(day, np.ones((1, 1)), np.ones((1, 1)))
         summary.record_chain(day, np.ones(1), np.ones(1), np.ones(1))
     summary.finish(np.ones((1, 2)))
+    histogram_quantiles(summary.counts[0, :, :bin_count("hashrate")], "hashrate")  # and the reduction's bin search
 
 
 def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.Dataset:

@@ -19,6 +19,25 @@ def test_histogram_quantiles_are_within_a_bin_of_the_exact_ones(draws):
     assert not np.allclose(approx, exact, rtol=1e-6)  # they are approximations, and the check can tell
 
 
+
+@pytest.mark.parametrize("draws", [1, 2, 7, 500])
+def test_the_compiled_bin_search_finds_the_numpy_forms_bins(draws):
+    """Days of one to many draws, spreads from none to wide, values below the range, a day in one bin."""
+    rng = np.random.default_rng(draws)
+    values = np.exp(rng.normal(np.log(150.0), rng.uniform(0.0, 3.0, size=(60, 1)), size=(60, draws)))
+    values[::7, : max(draws // 3, 1)] = 0.0  # below the range
+    values[5] = 150.0  # one bin holds the day
+    counts = rd.histogram(rd.bin_index(values, "hashrate"), "hashrate")
+    compiled = rd.histogram_quantiles(counts, "hashrate")
+    assert np.array_equal(compiled, rd.histogram_quantiles(counts, "hashrate", locate=rd.locate_reference))
+    k = np.array([[0] * 60, [draws - 1] * 60, list(rng.integers(0, draws, 60))], dtype=np.int64)
+    found = [[np.empty_like(k) for _ in range(3)] for _ in range(2)]
+    rd._locate(counts, k, *found[0])
+    rd.locate_reference(counts, k, *found[1])
+    for a, b in zip(*found):
+        assert np.array_equal(a, b)
+
+
 def test_exceedance_is_the_share_of_draws_above_the_threshold():
     rng = np.random.default_rng(5)
     energy = rng.lognormal(np.log(120.0), 0.3, size=(400, 2, 3)) / 3  # (draw, year, region) [TWh]
