@@ -9,7 +9,8 @@ Prints, from one run:
   come) with 1 process and with ``--workers`` local workers, draws per second and their
   ratio: cold (``--workers``: starting the cluster, the workers' imports and first buffers
   included), the same two from fresh processes (as ``hashjoule run`` starts: local workers
-  are forked from a process that has run nothing yet), and warm (an already running local
+  are forked from a process that has run nothing yet; ``--repeat`` turns, the fastest of
+  each), and warm (an already running local
   cluster, reached by its address as with ``--scheduler``, after a first run);
 - memory: for each ``--memory`` count, a reduced run of the scenario over ``--memory-period``
   (the months of the 2021 crackdown by default: short, so that 100,000 draws take minutes)
@@ -67,6 +68,7 @@ def main() -> None:
     parser.add_argument("--memory", type=int, nargs="*", default=[10_000, 100_000],
                         help="draws of the reduced runs measured in fresh processes")
     parser.add_argument("--memory-period", nargs=2, default=["2021-05-01", "2021-10-31"], metavar=("FIRST", "LAST"))
+    parser.add_argument("--repeat", type=int, default=3, help="turns of the fresh-process comparison")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-workers", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -88,13 +90,17 @@ def main() -> None:
     cold = timed(inputs, space, args.draws, args.workers)
     print(f"{args.workers} workers, cold (--workers): {args.draws} draws in {cold:6.1f} s = {args.draws / cold:6.1f} "
           f"draws/s, {one / cold:.2f}x (cluster start, imports and first buffers included)")
-    fresh = {}
-    for workers in (0, args.workers):  # as `hashjoule run` does it: from a process that has run nothing yet
-        out = subprocess.run([sys.executable, __file__, "--scenario", args.scenario, "--draws", str(args.draws),
-                              "--child-workers", str(workers)], capture_output=True, text=True, check=True)
-        fresh[workers] = float(out.stdout.strip().splitlines()[-1])
-    print(f"fresh processes (the run alone, after the imports): 1 process {args.draws / fresh[0]:6.1f} draws/s, "
-          f"{args.workers} workers {args.draws / fresh[args.workers]:6.1f} draws/s: {fresh[0] / fresh[args.workers]:.2f}x")
+    fresh = {0: [], args.workers: []}
+    for _ in range(args.repeat):  # as `hashjoule run` does it: from a process that has run nothing yet
+        for workers in fresh:  # taken in turns, so that a drift of the machine's speed hits both
+            out = subprocess.run([sys.executable, __file__, "--scenario", args.scenario, "--draws", str(args.draws),
+                                  "--child-workers", str(workers)], capture_output=True, text=True, check=True)
+            fresh[workers].append(float(out.stdout.strip().splitlines()[-1]))
+    one_s, many_s = min(fresh[0]), min(fresh[args.workers])
+    print(f"fresh processes (the run alone, after the imports; fastest of {args.repeat} in turns): "
+          f"1 process {args.draws / one_s:6.1f} draws/s, {args.workers} workers {args.draws / many_s:6.1f} draws/s: "
+          f"{one_s / many_s:.2f}x (each turn: " + ", ".join(f"{a / b:.2f}x" for a, b in zip(fresh[0], fresh[args.workers]))
+          + ")")
     import dask
     from dask.distributed import LocalCluster
 
