@@ -14,8 +14,9 @@ Prints, from one run:
   cluster, reached by its address as with ``--scheduler``, after a first run);
 - memory: for each ``--memory`` count, a reduced run of the scenario over ``--memory-period``
   (the months of the 2021 crackdown by default: short, so that 100,000 draws take minutes)
-  in a fresh process, one process, with its wall time and peak resident memory, and the
-  ratio of the largest to the smallest.
+  in a fresh process, one process, with its wall time, peak resident memory and the size of
+  the result's per-draw values (which grow with the draws by design), and the ratio of the
+  largest to the smallest, with and without those values.
 """
 
 from __future__ import annotations
@@ -46,18 +47,26 @@ def scenario_inputs(name: str, period: tuple[str, str] | None):
     return inputs, ParameterSpace(scenario, inputs)
 
 
-def timed(inputs, space, draws: int, workers: int | None) -> float:
+def timed(inputs, space, draws: int, workers: int | None, out: list | None = None) -> float:
+    """Seconds of one reduced run; its result appended to ``out`` if given."""
     from hashjoule.simulation.runner import simulate
 
     began = time.perf_counter()
-    simulate(inputs, "ensemble", draws, seed=1, keep_draws=False, space=space, workers=workers)
-    return time.perf_counter() - began
+    result = simulate(inputs, "ensemble", draws, seed=1, keep_draws=False, space=space, workers=workers)
+    seconds = time.perf_counter() - began
+    if out is not None:
+        out.append(result)
+    return seconds
 
 
 def child(name: str, period, draws: int) -> dict:
+    """One run's seconds, peak memory and the size of what its result holds per draw (the
+    annual and whole-run totals and the sampled values: they grow with the draws by design)."""
     inputs, space = scenario_inputs(name, period)
-    seconds = timed(inputs, space, draws, None)
-    return {"draws": draws, "seconds": seconds, "peak_mb": peak_memory_mb()}
+    results = []
+    seconds = timed(inputs, space, draws, None, results)
+    per_draw = sum(v.nbytes for v in results[0].variables.values() if "draw" in v.dims)
+    return {"draws": draws, "seconds": seconds, "peak_mb": peak_memory_mb(), "per_draw_mb": per_draw / 2**20}
 
 
 def main() -> None:
@@ -128,10 +137,11 @@ def main() -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(r)
         print(f"  {r['draws']:>8} draws: {r['seconds']:7.1f} s, {r['draws'] / r['seconds']:7.1f} draws/s, "
-              f"peak {r['peak_mb']:7.0f} MB")
+              f"peak {r['peak_mb']:7.0f} MB, of which the result's per-draw values {r['per_draw_mb']:5.1f} MB")
     if len(results) > 1:
         print(f"  {results[-1]['draws'] / results[0]['draws']:.0f}x the draws: "
-              f"{results[-1]['peak_mb'] / results[0]['peak_mb']:.2f}x the peak memory")
+              f"{results[-1]['peak_mb'] / results[0]['peak_mb']:.2f}x the peak memory; apart from the per-draw values, "
+              f"{(results[-1]['peak_mb'] - results[-1]['per_draw_mb']) / (results[0]['peak_mb'] - results[0]['per_draw_mb']):.2f}x")
 
 
 if __name__ == "__main__":
