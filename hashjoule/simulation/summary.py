@@ -165,15 +165,28 @@ def _chain_day(day, year, values, blocks, per_draw, annual):
         annual[1, year, i] += values[i, 1]
 
 
+#: Days of prices turned day-major at a time by :func:`_prices`. [d]
+_PRICE_TILE = 32
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _prices(prices, blocks, per_draw, edges, counts, extremes):
-    """Every day's price (``prices``: (time, draw) [USD/BTC], a day's contiguous) into the last
-    variable of the block moments ``per_draw`` and of the bin counts and extremes."""
+    """Every day's price (``prices``: (draw, time) [USD/BTC]) into the last variable of the
+    block moments ``per_draw`` and of the bin counts and extremes. The days are taken a tile
+    at a time, copied day-major into a small buffer (the whole run's transpose took longer
+    than the summary itself)."""
     last = per_draw.shape[0] - 1
-    for day in range(prices.shape[0]):
-        _block_moments(prices[day:day + 1].T, blocks, per_draw[last, 0, day:day + 1].T,
-                       per_draw[last, 1, day:day + 1].T)
-        _histogram_day(prices[day], edges, counts[day], extremes[:, day])
+    draws, days = prices.shape
+    tile = np.empty((_PRICE_TILE, draws))
+    for start in range(0, days, _PRICE_TILE):
+        stop = min(start + _PRICE_TILE, days)
+        for i in range(draws):
+            for day in range(start, stop):
+                tile[day - start, i] = prices[i, day]
+        for day in range(start, stop):
+            row = tile[day - start:day - start + 1]
+            _block_moments(row.T, blocks, per_draw[last, 0, day:day + 1].T, per_draw[last, 1, day:day + 1].T)
+            _histogram_day(row[0], edges, counts[day], extremes[:, day])
 
 
 class DaySummary:
@@ -252,7 +265,7 @@ class DaySummary:
     def finish(self, prices_usd: np.ndarray) -> None:
         """The prices of the whole run, (draw, time) [USD/BTC]."""
         last = len(HISTOGRAMS) - 1
-        _prices(np.ascontiguousarray(prices_usd.T), self.blocks, self.per_draw, self.edges[last, :self.edge_count[last]],
+        _prices(np.ascontiguousarray(prices_usd), self.blocks, self.per_draw, self.edges[last, :self.edge_count[last]],
                 self.counts[last], self.extremes[last])
 
     def dataset(self, draws: np.ndarray, first_draw: int) -> xr.Dataset:
