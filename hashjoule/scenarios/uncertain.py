@@ -29,6 +29,7 @@ from hashjoule.simulation import policy as pol
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.results import STREAMS
+from hashjoule.simulation.seeding import generators
 
 #: Name of the Dirichlet draw of the regions' shares.
 SHARES = "regions.*.share"
@@ -113,9 +114,11 @@ class ParameterSpace:
         their common parameters' values, draw by draw)."""
         if int(seed) != seed or seed < 0:
             raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
-        keys = [zlib.crc32(name.encode()) for name in self.names]
-        return np.array([[np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(d), PARAMETERS, k)))
-                          .random() for k in keys] for d in np.atleast_1d(draws)]).reshape(-1, len(keys))
+        keys = np.array([zlib.crc32(name.encode()) for name in self.names], dtype=np.int64)
+        draws = np.atleast_1d(np.asarray(draws, dtype=np.int64))
+        streams = np.stack([np.repeat(draws, keys.size), np.full(draws.size * keys.size, PARAMETERS),
+                            np.tile(keys, draws.size)], axis=1)  # (d, PARAMETERS, k), a draw's together
+        return np.array([rng.random() for rng in generators(int(seed), streams)]).reshape(draws.size, keys.size)
 
     def sampled(self, u: np.ndarray) -> dict[str, np.ndarray]:
         """Each scalar parameter's values at the points ``u`` (n, P), by name. (n,)"""

@@ -12,6 +12,7 @@ import xarray as xr
 from hashjoule import __version__
 from hashjoule.constants import SECONDS_PER_DAY
 from hashjoule.simulation.inputs import ModelInputs
+from hashjoule.simulation.seeding import generators
 
 #: Streams of each draw, in the order of :func:`draw_streams` (a new purpose goes last, so
 #: that the others keep their numbers).
@@ -30,13 +31,14 @@ def draw_streams(seed: int, draws, names=ENGINE_STREAMS) -> dict[str, list[np.ra
     (:data:`STREAMS`, in order), so a draw's numbers do not depend on which batch, worker
     or engine runs it, nor on how many numbers another purpose used. A child is built
     directly, as ``SeedSequence(seed, spawn_key=(d, j))``, the sequence ``spawn`` gives the
-    j-th child, so only the purposes asked for cost anything.
+    j-th child, so only the purposes asked for cost anything; all of a purpose's together
+    (:func:`~hashjoule.simulation.seeding.generators`).
     """
     if int(seed) != seed or seed < 0:
         raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
-    index = {name: STREAMS.index(name) for name in names}
-    return {name: [np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(draw), j)))
-                   for draw in draws] for name, j in index.items()}
+    draws = np.asarray(draws, dtype=np.int64).reshape(-1)
+    return {name: generators(int(seed), np.stack([draws, np.full(draws.size, STREAMS.index(name))], axis=1))
+            for name in names}
 
 
 #: Daily variables: unit and long name.

@@ -80,3 +80,17 @@ def test_per_draw_policies_equal_the_scalar_compilation(china):
         drawn = per_draw.take([i]).daily(inputs.days)
         for name in alone:
             np.testing.assert_array_equal(drawn[name], alone[name], err_msg=name)
+
+
+def test_a_coordinate_is_the_first_number_of_its_parameters_stream(china):
+    """Built together, the streams are numpy's ``SeedSequence(seed, spawn_key=(draw, parameters, crc32(name)))``."""
+    import zlib
+
+    from hashjoule.scenarios.uncertain import PARAMETERS
+
+    _, _, space = china
+    u = space.unit_sample(9, [0, 3, 40])
+    for row, draw in zip(u, (0, 3, 40)):
+        for j, name in enumerate(space.names):
+            sequence = np.random.SeedSequence(9, spawn_key=(draw, PARAMETERS, zlib.crc32(name.encode())))
+            assert row[j] == np.random.default_rng(sequence).random(), (draw, name)
