@@ -20,6 +20,8 @@ the pool, and the state is read out of the pool through a second hash.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
@@ -101,7 +103,9 @@ class _State(ISeedSequence):
         return self.state
 
 
-def generators(seed: int, keys) -> list[np.random.Generator]:
+def generators(seed: int, keys) -> Iterator[np.random.Generator]:
     """``numpy.random.default_rng(SeedSequence(seed, spawn_key=tuple(key)))`` for each row of
-    ``keys`` (see :func:`seed_state`), built together."""
-    return [np.random.Generator(np.random.PCG64(_State(row))) for row in seed_state(seed, keys)]
+    ``keys`` (see :func:`seed_state`): the states computed together, each generator made as
+    it is taken (a generator holds about 1 kB: a caller that needs one number from each
+    need not hold them all)."""
+    return (np.random.Generator(np.random.PCG64(_State(row))) for row in seed_state(seed, keys))

@@ -25,7 +25,7 @@ def test_the_states_are_numpys(seed, rows):
 
 def test_the_generators_draw_numpys_numbers():
     keys = np.array([[d, j] for d in (0, 1, 999_999) for j in range(4)])
-    for rng, key in zip(generators(11, keys), keys):
+    for rng, key in zip(generators(11, keys), keys, strict=True):
         reference = np.random.default_rng(np.random.SeedSequence(11, spawn_key=tuple(int(k) for k in key)))
         assert rng.random() == reference.random()
         assert np.array_equal(rng.standard_normal(5), reference.standard_normal(5))
