@@ -91,7 +91,7 @@ def add_emissions(parser: argparse.ArgumentParser) -> None:
 def add_batch(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=positive_count, metavar="N",
                         help="draws per batch, rounded up to a multiple of 50; results do not depend on it "
-                             "(default: 2000, 250 with --keep-draws; with local workers, the draws split evenly into rounds of one batch per worker)")
+                             "(default: 2000, 250 with --keep-draws; with local workers, the fewest whole rounds of one batch per worker within that size)")
 
 
 def add_parallel(parser: argparse.ArgumentParser) -> None:

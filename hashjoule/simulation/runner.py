@@ -115,9 +115,9 @@ def simulate(inputs: ModelInputs, engine: str = "ensemble", draws: int = 100, se
     batch_size : int, optional
         Draws per batch, rounded up to whole reduction blocks of
         :data:`~hashjoule.simulation.reduce.BLOCK` draws (default 2,000; 250 when every draw's
-        daily series are kept or the engine is "des"; with local workers, as even as whole
-        rounds of one batch per worker make them, no larger than that, unless the run keeps a
-        checkpoint). Results do not depend on it.
+        daily series are kept or the engine is "des"; with local workers, and no checkpoint, the
+        fewest whole rounds of one batch per worker within that size). Results do not depend
+        on it.
     keep_draws : bool, optional
         Keep every draw's daily series (default when ``draws`` <= 100) beside the summaries.
     progress : bool
@@ -226,12 +226,12 @@ def _checked_request(engine: str, draws: int, seed: int | None, batch_size: int 
     """Refuse an unknown engine, a draw count that is not a positive whole number, a
     deterministic run of several draws or a batch size below 1; return the batch size
     (default :data:`DEFAULT_BATCH`, :data:`DEFAULT_KEPT_BATCH` for a run that holds its
-    draws' ``daily`` series; with ``workers`` local workers, the draws split evenly into
-    whole rounds of one batch per worker, each no larger than that default: 4,000 draws on
-    2 workers run as 2 batches of 2,000, 10,000 as 6 of 1,700 or less. A worker's batch of
-    2,000 ran 10-18 % faster per draw than two of 1,000 (fewer days of fixed costs, no
-    result taken in while the workers compute), and whole rounds leave no worker idle at the
-    end)."""
+    draws' ``daily`` series). With ``workers`` local workers, the batches are the fewest
+    whole rounds of one per worker that keep them within that default, their size rounded
+    up to whole blocks of :data:`~hashjoule.simulation.reduce.BLOCK` draws, so the last
+    round may come out short: 4,000 draws on 2 workers run as 2 batches of 2,000, 10,000
+    as 5 of 1,700 and one of 1,500 (docs/monte-carlo.md measures why one large batch per
+    worker beats two smaller ones)."""
     if engine not in ENGINES:
         raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     if int(draws) != draws or draws < 1:

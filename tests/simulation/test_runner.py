@@ -153,6 +153,7 @@ def test_the_progress_bar_names_the_scenario_when_the_run_does():
     (1000, 2, False, [500, 500]),
     (60, 4, False, [50, 10]),                       # no batch below a reduction block
     (1000, 2, True, [250] * 4),                     # kept daily series: their smaller default
+    (2001, 2, True, [250] * 8 + [1]),               # rounded to blocks: the last round short
 ])
 def test_local_workers_get_whole_rounds_of_batches(draws, workers, daily, sizes):
     batch = runner._checked_request("ensemble", draws, 0, None, workers, daily)
