@@ -75,7 +75,7 @@ def histogram(index: np.ndarray, name: str) -> np.ndarray:
     return np.bincount(flat.ravel(), minlength=index.shape[0] * bins).reshape(index.shape[0], bins)
 
 
-def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES, locate=None) -> np.ndarray:
+def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES) -> np.ndarray:
     """Quantiles from the counts (time, bins), (quantile, time).
 
     The definition is numpy's default (linear between the order statistics ``floor(q (N-1))``
@@ -83,18 +83,20 @@ def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES, loca
     ``(j + 1/2) / c`` of the bin's logarithmic width, so each is within a bin width of
     the exact value, and so is the quantile. Order statistics in the lowest bin (below the
     range) count as zero. Their bins are found in one compiled pass over each day's counts
-    (``locate``, default :func:`_locate`; :func:`locate_reference` is its numpy form).
+    (:func:`_locate`; :func:`locate_reference` is its numpy form).
     """
     low, _ = HISTOGRAMS[name]
     counts = np.ascontiguousarray(counts, dtype=np.int64)
     total = counts.sum(axis=1)
+    if not total.all():  # every draw is counted every day, NaN and zero included
+        raise ValueError(f"{name}: a day without values in its histogram (day {int(np.argmin(total))})")
     positions = [q * (total - 1) for q in quantiles]
     k = np.empty((2 * len(quantiles), counts.shape[0]), dtype=np.int64)  # each quantile's two order statistics
     for i, position in enumerate(positions):
         k[2 * i] = np.floor(position).astype(np.int64)
         k[2 * i + 1] = np.minimum(k[2 * i] + 1, total - 1)
     below, before, inside = (np.empty_like(k) for _ in range(3))
-    (locate or _locate)(counts, k, below, before, inside)
+    _locate(counts, k, below, before, inside)
 
     def order_statistic(j: int) -> np.ndarray:
         """The order statistic ``k[j]`` of each day, placed in its bin. (time,)"""

@@ -19,9 +19,8 @@ def test_histogram_quantiles_are_within_a_bin_of_the_exact_ones(draws):
     assert not np.allclose(approx, exact, rtol=1e-6)  # they are approximations, and the check can tell
 
 
-
 @pytest.mark.parametrize("draws", [1, 2, 7, 500])
-def test_the_compiled_bin_search_finds_the_numpy_forms_bins(draws):
+def test_the_compiled_bin_search_finds_the_numpy_forms_bins(draws, monkeypatch):
     """Days of one to many draws, spreads from none to wide, values below the range, a day in one bin."""
     rng = np.random.default_rng(draws)
     values = np.exp(rng.normal(np.log(150.0), rng.uniform(0.0, 3.0, size=(60, 1)), size=(60, draws)))
@@ -29,13 +28,22 @@ def test_the_compiled_bin_search_finds_the_numpy_forms_bins(draws):
     values[5] = 150.0  # one bin holds the day
     counts = rd.histogram(rd.bin_index(values, "hashrate"), "hashrate")
     compiled = rd.histogram_quantiles(counts, "hashrate")
-    assert np.array_equal(compiled, rd.histogram_quantiles(counts, "hashrate", locate=rd.locate_reference))
+    with monkeypatch.context() as patch:
+        patch.setattr(rd, "_locate", rd.locate_reference)
+        assert np.array_equal(compiled, rd.histogram_quantiles(counts, "hashrate"))
     k = np.array([[0] * 60, [draws - 1] * 60, list(rng.integers(0, draws, 60))], dtype=np.int64)
     found = [[np.empty_like(k) for _ in range(3)] for _ in range(2)]
     rd._locate(counts, k, *found[0])
     rd.locate_reference(counts, k, *found[1])
     for a, b in zip(*found):
         assert np.array_equal(a, b)
+
+
+def test_a_day_without_values_is_refused():
+    counts = rd.histogram(rd.bin_index(np.ones((3, 4)), "hashrate"), "hashrate")
+    counts[1] = 0
+    with pytest.raises(ValueError, match="day 1"):
+        rd.histogram_quantiles(counts, "hashrate")
 
 
 def test_exceedance_is_the_share_of_draws_above_the_threshold():
