@@ -112,13 +112,11 @@ class ParameterSpace:
         stream keyed by the parameter's name, so that a parameter takes the same value in a
         draw whatever other parameters a scenario has (a scenario and its baseline share
         their common parameters' values, draw by draw)."""
-        if int(seed) != seed or seed < 0:
-            raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
         keys = np.array([zlib.crc32(name.encode()) for name in self.names], dtype=np.int64)
         draws = np.atleast_1d(np.asarray(draws, dtype=np.int64))
         streams = np.stack([np.repeat(draws, keys.size), np.full(draws.size * keys.size, PARAMETERS),
                             np.tile(keys, draws.size)], axis=1)  # (d, PARAMETERS, k), a draw's together
-        return np.array([rng.random() for rng in generators(int(seed), streams)]).reshape(draws.size, keys.size)
+        return np.array([rng.random() for rng in generators(seed, streams)]).reshape(draws.size, keys.size)
 
     def sampled(self, u: np.ndarray) -> dict[str, np.ndarray]:
         """Each scalar parameter's values at the points ``u`` (n, P), by name. (n,)"""

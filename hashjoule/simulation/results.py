@@ -34,10 +34,8 @@ def draw_streams(seed: int, draws, names=ENGINE_STREAMS) -> dict[str, list[np.ra
     j-th child, so only the purposes asked for cost anything; all of a purpose's together
     (:func:`~hashjoule.simulation.seeding.generators`).
     """
-    if int(seed) != seed or seed < 0:
-        raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
     draws = np.asarray(draws, dtype=np.int64).reshape(-1)
-    return {name: list(generators(int(seed), np.stack([draws, np.full(draws.size, STREAMS.index(name))], axis=1)))
+    return {name: list(generators(seed, np.stack([draws, np.full(draws.size, STREAMS.index(name))], axis=1)))
             for name in names}
 
 

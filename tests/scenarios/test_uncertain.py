@@ -1,11 +1,13 @@
 """Uncertain parameters: what a scenario's distributions become in each draw."""
 
+import zlib
+
 import numpy as np
 import pytest
 
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.resolve import policies, resolve
-from hashjoule.scenarios.uncertain import SHARES, ParameterSpace
+from hashjoule.scenarios.uncertain import PARAMETERS, SHARES, ParameterSpace
 from hashjoule.simulation.draws import DrawValues
 from hashjoule.simulation.policy import compile_policies
 
@@ -84,10 +86,6 @@ def test_per_draw_policies_equal_the_scalar_compilation(china):
 
 def test_a_coordinate_is_the_first_number_of_its_parameters_stream(china):
     """Built together, the streams are numpy's ``SeedSequence(seed, spawn_key=(draw, parameters, crc32(name)))``."""
-    import zlib
-
-    from hashjoule.scenarios.uncertain import PARAMETERS
-
     _, _, space = china
     u = space.unit_sample(9, [0, 3, 40])
     for row, draw in zip(u, (0, 3, 40)):
