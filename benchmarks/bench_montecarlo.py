@@ -69,6 +69,45 @@ def child(name: str, period, draws: int) -> dict:
     return {"draws": draws, "seconds": seconds, "peak_mb": peak_memory_mb(), "per_draw_mb": per_draw / 2**20}
 
 
+def fresh_processes(args) -> None:
+    """One process against ``--workers`` local workers, each run in a fresh process (as
+    `hashjoule run` starts), ``--repeat`` turns taken in turn so that a drift of the
+    machine's speed hits both; prints the fastest of each and every turn's ratio."""
+    fresh = {0: [], args.workers: []}
+    for _ in range(args.repeat):
+        for workers in fresh:
+            out = subprocess.run([sys.executable, __file__, "--scenario", args.scenario, "--draws", str(args.draws),
+                                  "--child-workers", str(workers)], capture_output=True, text=True, check=True)
+            fresh[workers].append(float(out.stdout.strip().splitlines()[-1]))
+    one, many = min(fresh[0]), min(fresh[args.workers])
+    turns = ", ".join(f"{a / b:.2f}x" for a, b in zip(fresh[0], fresh[args.workers]))
+    print(f"fresh processes (the run alone, after the imports; fastest of {args.repeat} in turns): "
+          f"1 process {args.draws / one:6.1f} draws/s, {args.workers} workers {args.draws / many:6.1f} draws/s: "
+          f"{one / many:.2f}x (each turn: {turns})")
+
+
+def memory_runs(args) -> None:
+    """Peak memory of reduced runs over ``--memory-period``, one fresh process each, with and
+    without the result's per-draw values."""
+    first, last = args.memory_period
+    print(f"\npeak memory of reduced runs, one process, {args.scenario} from {first} to {last}:")
+    results = []
+    for draws in args.memory:
+        out = subprocess.run([sys.executable, __file__, "--scenario", args.scenario, "--memory-period", first, last,
+                              "--child", str(draws)], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        results.append(r)
+        print(f"  {r['draws']:>8} draws: {r['seconds']:7.1f} s, {r['draws'] / r['seconds']:7.1f} draws/s, "
+              f"peak {r['peak_mb']:7.0f} MB, of which the result's per-draw values "
+              f"{r['per_draw_mb']:5.1f} MB")
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        rest = (large["peak_mb"] - large["per_draw_mb"]) / (small["peak_mb"] - small["per_draw_mb"])
+        print(f"  {large['draws'] / small['draws']:.0f}x the draws: {large['peak_mb'] / small['peak_mb']:.2f}x the peak "
+              f"memory; apart from the per-draw values, {rest:.2f}x")
+
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="china-2021")
@@ -77,7 +116,8 @@ def main() -> None:
     parser.add_argument("--memory", type=int, nargs="*", default=[10_000, 100_000],
                         help="draws of the reduced runs measured in fresh processes")
     parser.add_argument("--memory-period", nargs=2, default=["2021-05-01", "2021-10-31"], metavar=("FIRST", "LAST"))
-    parser.add_argument("--repeat", type=int, default=3, help="turns of the fresh-process comparison")
+    parser.add_argument("--repeat", type=int, choices=range(1, 11), default=3, metavar="N",
+                        help="turns of the fresh-process comparison (1-10)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-workers", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -99,17 +139,7 @@ def main() -> None:
     cold = timed(inputs, space, args.draws, args.workers)
     print(f"{args.workers} workers, cold (--workers): {args.draws} draws in {cold:6.1f} s = {args.draws / cold:6.1f} "
           f"draws/s, {one / cold:.2f}x (cluster start, imports and first buffers included)")
-    fresh = {0: [], args.workers: []}
-    for _ in range(args.repeat):  # as `hashjoule run` does it: from a process that has run nothing yet
-        for workers in fresh:  # taken in turns, so that a drift of the machine's speed hits both
-            out = subprocess.run([sys.executable, __file__, "--scenario", args.scenario, "--draws", str(args.draws),
-                                  "--child-workers", str(workers)], capture_output=True, text=True, check=True)
-            fresh[workers].append(float(out.stdout.strip().splitlines()[-1]))
-    one_s, many_s = min(fresh[0]), min(fresh[args.workers])
-    print(f"fresh processes (the run alone, after the imports; fastest of {args.repeat} in turns): "
-          f"1 process {args.draws / one_s:6.1f} draws/s, {args.workers} workers {args.draws / many_s:6.1f} draws/s: "
-          f"{one_s / many_s:.2f}x (each turn: " + ", ".join(f"{a / b:.2f}x" for a, b in zip(fresh[0], fresh[args.workers]))
-          + ")")
+    fresh_processes(args)
     import dask
     from dask.distributed import LocalCluster
 
@@ -128,21 +158,7 @@ def main() -> None:
     print(f"{args.workers} workers, warm (--scheduler): {args.draws} draws in {warm:6.1f} s = "
           f"{args.draws / warm:6.1f} draws/s, {one / warm:.2f}x")
 
-    first, last = args.memory_period
-    print(f"\npeak memory of reduced runs, one process, {args.scenario} from {first} to {last}:")
-    results = []
-    for draws in args.memory:
-        out = subprocess.run([sys.executable, __file__, "--scenario", args.scenario, "--memory-period", first, last,
-                              "--child", str(draws)], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        results.append(r)
-        print(f"  {r['draws']:>8} draws: {r['seconds']:7.1f} s, {r['draws'] / r['seconds']:7.1f} draws/s, "
-              f"peak {r['peak_mb']:7.0f} MB, of which the result's per-draw values {r['per_draw_mb']:5.1f} MB")
-    if len(results) > 1:
-        print(f"  {results[-1]['draws'] / results[0]['draws']:.0f}x the draws: "
-              f"{results[-1]['peak_mb'] / results[0]['peak_mb']:.2f}x the peak memory; apart from the per-draw values, "
-              f"{(results[-1]['peak_mb'] - results[-1]['per_draw_mb']) / (results[0]['peak_mb'] - results[0]['per_draw_mb']):.2f}x")
-
+    memory_runs(args)
 
 if __name__ == "__main__":
     main()
