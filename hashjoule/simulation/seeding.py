@@ -66,11 +66,12 @@ def _words(n: int) -> list[int]:
 def seed_state(seed: int, keys) -> np.ndarray:
     """What ``SeedSequence(seed, spawn_key=tuple(key)).generate_state(4, numpy.uint64)`` gives,
     for each row ``key`` of ``keys`` (n, k): non-negative integers below 2**32. (n, 4) uint64"""
-    keys = np.atleast_2d(np.asarray(keys, dtype=np.int64))
     if int(seed) != seed or seed < 0:
         raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
-    if keys.size and (keys.min() < 0 or keys.max() > 0xFFFFFFFF):
+    keys = np.atleast_2d(np.asarray(keys))  # checked before any conversion: no key wraps or truncates
+    if keys.size and (keys.dtype.kind not in "iuO" or keys.min() < 0 or keys.max() > 0xFFFFFFFF):
         raise ValueError("spawn keys: expected integers in [0, 2**32)")
+    keys = keys.astype(np.int64)
     run = _words(int(seed))
     if keys.shape[1]:
         run += [0] * (_POOL - len(run))

@@ -33,8 +33,9 @@ def test_the_generators_draw_numpys_numbers():
         assert np.array_equal(rng.standard_normal(5), reference.standard_normal(5))
 
 
-@pytest.mark.parametrize("seed, key, message", [(-1, [[0]], "seed"), (1.5, [[0]], "seed"),
-                                                (1, [[2**32]], "spawn keys"), (1, [[-1]], "spawn keys")])
+@pytest.mark.parametrize("seed, key, message", [
+    (-1, [[0]], "seed"), (1.5, [[0]], "seed"), (1, [[2**32]], "spawn keys"), (1, [[-1]], "spawn keys"),
+    (1, [[2**63]], "spawn keys"), (1, [[2**64 + 1]], "spawn keys"), (1, [[1.5]], "spawn keys")])
 def test_refuses_seeds_and_keys_outside_its_range(seed, key, message):
     with pytest.raises(ValueError, match=message):
         seed_state(seed, key)
