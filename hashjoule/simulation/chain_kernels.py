@@ -1,6 +1,6 @@
 """The chain's daily passes, compiled (numba), each beside its numpy reference: the day's
 hashprice at the next block's subsidy (:func:`hashprice_day`), a stretch of the day's work
-with its blocks and subsidy (:func:`mine_stretch`), the retarget (:func:`next_bits`), and the
+with its blocks and subsidy (:func:`mine_stretch`), the retarget (:func:`_next_bits_one`), and the
 close of an epoch and the start of the next (:func:`close_epochs`, :func:`open_epochs`). As
 in :mod:`~hashjoule.simulation.kernels`, each performs the reference's operations in its
 order, and the tests compare them. One difference in form: :func:`open_epochs` raises 256.0
@@ -161,16 +161,6 @@ def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, 
     blocks += new_height - height
     minted += chain.minted_btc(height, new_height)
     return bool(ends.any())
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def next_bits(bits, timespan, target_timespan, limit_bits, out):
-    """The retarget (:func:`hashjoule.network.chain.next_bits`) of several epochs, exact, in
-    64-bit integers: compact targets ``bits`` and the epochs' timespans [s] give ``out``, or -1
-    for a target this pass does not take (:func:`_next_bits_one`, which :func:`close_epochs`
-    calls; this array form is how the tests take it)."""
-    for e in range(bits.size):
-        out[e] = _next_bits_one(bits[e], timespan[e], target_timespan, limit_bits)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

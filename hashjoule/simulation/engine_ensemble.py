@@ -48,10 +48,9 @@ class _EpochRandoms:
 
     def take(self, rows: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The variates of epoch ``k`` of each draw in ``rows``."""
-        if self.first_block is None:
-            return np.ones(rows.size), np.full(rows.size, chain.RETARGET_INTERVAL - 1.0)
-        self.ensure(int(k.max()))
-        return self.x1[rows, k], self.rest[rows, k]
+        x1, rest = self.ensure(int(k.max()))
+        row = rows if x1.shape[0] > 1 else 0  # a deterministic run: one row, the means
+        return x1[row, k], rest[row, k]
 
     def ensure(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The variates of every draw (draw, epoch) up to epoch ``k`` at least, drawn ahead as

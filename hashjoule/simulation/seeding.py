@@ -89,7 +89,7 @@ def seed_state(seed: int, keys) -> np.ndarray:
                 pool[target] = _mix(pool[target], hash_a(entropy[source]))
         hash_b = _Hash(_INIT_B, _MULT_B)
         state = np.stack([hash_b(pool[i % _POOL]) for i in range(_STATE_WORDS)], axis=1)
-    return np.ascontiguousarray(state).astype("<u4").view("<u8").astype(np.uint64)  # pairs, low word first, as numpy
+    return state.astype("<u4", order="C").view("<u8").astype(np.uint64)  # pairs, low word first, as numpy
 
 
 class _State(ISeedSequence):
