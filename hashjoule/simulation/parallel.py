@@ -28,12 +28,23 @@ from hashjoule.simulation.kernels import compile_kernels
 
 #: Tasks queued per worker thread on a cluster. [1]
 IN_FLIGHT = 2
-#: dask settings of local workers: no statistical profiler. Its thread takes the worker's
-#: stack every 10 ms, and the engines' batches took 25-40 % more CPU time on a worker with
-#: it than in one process (``benchmarks/bench_montecarlo.py``). Workers of a cluster started
-#: elsewhere (``--scheduler``) run faster with it off too:
-#: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``.
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+#: dask settings of a local cluster: no statistical profiler, and its processes' timers woken
+#: seldom. The profiler's thread takes the worker's stack every 10 ms, and the engines'
+#: batches took 25-40 % more CPU time on a worker with it than in one process. dask's
+#: other timers, the event loop's tick (every 20 ms), the memory monitor (100 ms) and the
+#: system monitor (500 ms), woke each worker's event loop about 80 times a second: each
+#: wake takes the GIL from the batch's thread, and with two workers on two cores one of
+#: them is preempted. A 1,000-draw batch of ``china-2021`` was switched out 800-1,500
+#: times with them and 170-180 with these (``benchmarks/bench_montecarlo.py``). They only
+#: make dask's diagnostics and its memory limits react later (a second instead of a tenth).
+#: Workers of a cluster started elsewhere (``--scheduler``) run faster with the same
+#: settings in their environment, for example
+#: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` and
+#: ``DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL=1s``.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
+                 "distributed.admin.tick.interval": "1s",
+                 "distributed.worker.memory.monitor-interval": "1s",
+                 "distributed.admin.system-monitor.interval": "5s"}
 #: Whether this process has forked a local cluster's workers already.
 _forked = False
 
