@@ -34,12 +34,11 @@ IN_FLIGHT = 2
 #: other timers, the event loop's tick (every 20 ms), the memory monitor (100 ms) and the
 #: system monitor (500 ms), woke each worker's event loop about 80 times a second: each
 #: wake takes the GIL from the batch's thread, and with two workers on two cores one of
-#: them is preempted. A 1,000-draw batch of ``china-2021`` was switched out 800-1,500
-#: times with them and 170-180 with these (``benchmarks/bench_montecarlo.py``). They only
-#: make dask's diagnostics and its memory limits react later (a second instead of a tenth).
-#: Workers of a cluster started elsewhere (``--scheduler``) run faster with the same
-#: settings in their environment, for example
-#: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` and
+#: them is preempted. A 1,000-draw batch of ``china-2021`` was switched out 550-1,500
+#: times with them and 76-202 with these (docs/monte-carlo.md). They only make dask's
+#: diagnostics and its memory limits react later (within a second instead of a tenth).
+#: Workers of a cluster started elsewhere (``--scheduler``) take the same settings from
+#: their environment, for example ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` and
 #: ``DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL=1s``.
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
                  "distributed.admin.tick.interval": "1s",

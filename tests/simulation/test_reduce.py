@@ -137,12 +137,12 @@ def _batch_summary(first, n, draws=None):
     regions = SimpleNamespace(names=["a", "b"], emission_factor_t_per_mwh=np.ones(2))
     world = SimpleNamespace(days=3, time=time, regions=regions, market=SimpleNamespace(fees_btc_per_block=np.zeros(3)))
     rng = np.random.default_rng(first)
-    summary = DaySummary(world, n)
+    summary = DaySummary(world, n, first_draw=first)
     for day in range(3):
         summary.record_regional(day, rng.uniform(1.0, 100.0, size=(3, n, 2)))
         summary.record_chain(day, rng.uniform(100.0, 200.0, n), rng.uniform(1.0, 2.0, n), rng.uniform(1.0, 2.0, n))
     summary.finish(rng.uniform(1e3, 1e5, size=(n, 3)))
-    return summary.dataset(np.arange(first, first + n) if draws is None else np.asarray(draws), first)
+    return summary.dataset(np.arange(first, first + n) if draws is None else np.asarray(draws))
 
 
 def _snapshot(reduction):

@@ -119,15 +119,17 @@ def test_a_summary_of_no_recorded_day_is_refused_with_a_clear_error():
     world = SimpleNamespace(days=2, time=time, regions=regions, market=SimpleNamespace(fees_btc_per_block=np.zeros(2)))
     summary = DaySummary(world, 3)
     with pytest.raises(ValueError, match="hashrate: no value counted in the batch's histograms"):
-        summary.dataset(np.arange(3), 0)
+        summary.dataset(np.arange(3))
 
 
 def test_the_fleet_day_takes_each_variables_moments_totals_and_sums_as_their_own_passes_do():
     """The one-pass day equals, bit for bit, the block moments of each variable taken alone
-    (_block_moments), the totals and annual sums added in region order, and the histogram
-    of those totals; an engine's day (TH/s, power x CO2 factor) equals its derived series."""
+    (_block_moments, merged into the batch's subtrees as reduce.fold merges them), the totals
+    and annual sums added in region order, and the histogram of those totals; an engine's day
+    (TH/s, power x CO2 factor) equals its derived series."""
     from types import SimpleNamespace
 
+    from hashjoule.simulation.reduce import fold
     from hashjoule.simulation.summary import DaySummary, _block_moments, _histogram_day
 
     rng = np.random.default_rng(7)
@@ -151,8 +153,10 @@ def test_the_fleet_day_takes_each_variables_moments_totals_and_sums_as_their_own
     for v, values in enumerate(derived[day]):
         mean, m2 = np.empty((a.blocks.size - 1, regions)), np.empty((a.blocks.size - 1, regions))
         _block_moments(values, a.blocks, mean, m2)
-        np.testing.assert_array_equal(a.regional[v, 0, day], mean)
-        np.testing.assert_array_equal(a.regional[v, 1, day], m2)
+        blocks = [(int(a.blocks[b + 1] - a.blocks[b]), {"x": (mean[b], m2[b])}) for b in range(a.blocks.size - 1)]
+        nodes = [fold(blocks[start:start + (1 << level)])[1]["x"] for start, level in a.nodes.tolist()]
+        np.testing.assert_array_equal(a.regional[v, 0, day], [node[0] for node in nodes])
+        np.testing.assert_array_equal(a.regional[v, 1, day], [node[1] for node in nodes])
         totals = np.zeros(n)
         for r in range(regions):
             totals += values[:, r]
@@ -164,3 +168,28 @@ def test_the_fleet_day_takes_each_variables_moments_totals_and_sums_as_their_own
         if a.year[d] == year:
             annual += [derived[d][1] * 24.0, derived[d][2]]
     np.testing.assert_array_equal(a.annual_fleet[:, year], annual)
+
+
+@pytest.mark.parametrize("first_draw, draws", [(0, 50), (0, 137), (150, 500), (350, 1237), (800, 800)])
+def test_a_days_blocks_merge_into_the_subtrees_as_the_reduction_merges_them(first_draw, draws):
+    """The compiled merge of a day's blocks into the batch's whole subtrees equals, bit for
+    bit, reduce.fold over the same blocks (whatever the batch's place in the tree, a short
+    last block included), and covers each block once."""
+    from hashjoule.simulation.reduce import BLOCK, fold, subtrees
+    from hashjoule.simulation.summary import _fold_day
+
+    rng = np.random.default_rng(first_draw + draws)
+    edges = np.array(list(range(0, draws, BLOCK)) + [draws], dtype=np.int64)
+    b, first_block = edges.size - 1, first_draw // BLOCK
+    keys = subtrees(first_block, first_block + b)
+    nodes = np.array([((index << level) - first_block, level) for level, index in keys], dtype=np.int64)
+    assert sum(1 << level for level, _ in keys) == b
+    day_blocks = np.stack([rng.lognormal(3, 2, (2, b, 4)) for _ in range(3)])
+    blocks = [[(int(edges[j + 1] - edges[j]), {"x": (day_blocks[v, 0, j], day_blocks[v, 1, j])}) for j in range(b)]
+              for v in range(3)]
+    expected = [[fold(blocks[v][start:start + (1 << level)])[1]["x"] for start, level in nodes.tolist()] for v in range(3)]
+    out = np.empty((3, 2, len(keys), 4))
+    _fold_day(day_blocks.copy(), edges, nodes, out)
+    for v in range(3):
+        np.testing.assert_array_equal(out[v, 0], [node[0] for node in expected[v]])
+        np.testing.assert_array_equal(out[v, 1], [node[1] for node in expected[v]])
