@@ -34,9 +34,9 @@ IN_FLIGHT = 2
 #: other timers, the event loop's tick (every 20 ms), the memory monitor (100 ms) and the
 #: system monitor (500 ms), woke each worker's event loop about 80 times a second: each
 #: wake takes the GIL from the batch's thread, and with two workers on two cores one of
-#: them is preempted. A 1,000-draw batch of ``china-2021`` was switched out 550-1,500
-#: times with them and 76-202 with these (docs/monte-carlo.md). They only make dask's
-#: diagnostics and its memory limits react later (within a second instead of a tenth).
+#: them is preempted. A 1,000-draw batch of ``china-2021`` was switched out 550-983 times
+#: with them and 76-202 with these (interleaved runs, docs/monte-carlo.md). They only make
+#: dask's diagnostics and its memory limits react later (within a second, not a tenth).
 #: Workers of a cluster started elsewhere (``--scheduler``) take the same settings from
 #: their environment, for example ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` and
 #: ``DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL=1s``.

@@ -117,7 +117,7 @@ def test_a_summary_of_no_recorded_day_is_refused_with_a_clear_error():
     time = np.arange(np.datetime64("2021-01-01"), np.datetime64("2021-01-03"))
     regions = SimpleNamespace(names=["a"], emission_factor_t_per_mwh=np.ones(1))
     world = SimpleNamespace(days=2, time=time, regions=regions, market=SimpleNamespace(fees_btc_per_block=np.zeros(2)))
-    summary = DaySummary(world, 3)
+    summary = DaySummary(world, 3, first_draw=0)
     with pytest.raises(ValueError, match="hashrate: no value counted in the batch's histograms"):
         summary.dataset(np.arange(3))
 
@@ -138,7 +138,7 @@ def test_the_fleet_day_takes_each_variables_moments_totals_and_sums_as_their_own
     world = SimpleNamespace(days=3, time=time, market=SimpleNamespace(fees_btc_per_block=np.zeros(3)),
                             regions=SimpleNamespace(names=list("abcde"), emission_factor_t_per_mwh=np.ones(regions)))
     factors = rng.uniform(0.1, 0.9, (n, regions))
-    summaries = [DaySummary(world, n, factors) for _ in range(2)]
+    summaries = [DaySummary(world, n, factors, first_draw=0) for _ in range(2)]
     hashrate = rng.lognormal(14, 2, (3, n, regions)) * rng.choice([0.0, 1.0], (3, n, regions), p=[0.1, 0.9])
     power = hashrate * rng.uniform(2e-8, 4e-8, (3, n, regions))
     derived = [np.stack([hashrate[d] * 1e-6, power[d], power[d] * summaries[0].co2_per_gw_day]) for d in range(3)]
@@ -193,3 +193,32 @@ def test_a_days_blocks_merge_into_the_subtrees_as_the_reduction_merges_them(firs
     for v in range(3):
         np.testing.assert_array_equal(out[v, 0], [node[0] for node in expected[v]])
         np.testing.assert_array_equal(out[v, 1], [node[1] for node in expected[v]])
+
+
+def test_a_batch_off_the_trees_left_edge_merges_its_days_into_its_own_subtrees():
+    """Draws 50-199 are blocks 1-3 of the run: the subtrees of block 1 alone and of blocks 2-3,
+    whose moments the summary's regional variables hold each day, as reduce.fold gives them."""
+    from types import SimpleNamespace
+
+    from hashjoule.simulation.reduce import fold
+    from hashjoule.simulation.summary import DaySummary, _block_moments
+
+    rng = np.random.default_rng(11)
+    n, regions = 150, 3
+    time = np.arange(np.datetime64("2021-01-01"), np.datetime64("2021-01-03"))
+    world = SimpleNamespace(days=2, time=time, market=SimpleNamespace(fees_btc_per_block=np.zeros(2)),
+                            regions=SimpleNamespace(names=list("abc"), emission_factor_t_per_mwh=np.ones(regions)))
+    summary = DaySummary(world, n, first_draw=50)
+    assert summary.keys == [(0, 1), (1, 1)]
+    values = rng.lognormal(2, 1, (2, 3, n, regions))
+    for day in range(2):
+        summary.record_regional(day, values[day])
+    for day in range(2):
+        for v in range(3):
+            mean, m2 = np.empty((3, regions)), np.empty((3, regions))
+            _block_moments(values[day, v], np.array([0, 50, 100, 150]), mean, m2)
+            blocks = [(50, {"x": (mean[b], m2[b])}) for b in range(3)]
+            for node, part in enumerate((blocks[:1], blocks[1:])):
+                _, moments = fold(part)
+                np.testing.assert_array_equal(summary.regional[v, 0, day, node], moments["x"][0])
+                np.testing.assert_array_equal(summary.regional[v, 1, day, node], moments["x"][1])
