@@ -107,7 +107,6 @@ def memory_runs(args) -> None:
               f"memory; apart from the per-draw values, {rest:.2f}x")
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="china-2021")
@@ -159,6 +158,7 @@ def main() -> None:
           f"{args.draws / warm:6.1f} draws/s, {one / warm:.2f}x")
 
     memory_runs(args)
+
 
 if __name__ == "__main__":
     main()

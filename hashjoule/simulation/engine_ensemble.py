@@ -226,7 +226,8 @@ def summarise(inputs: ModelInputs, draws, seed: int | None = 0, values: DrawValu
     ``first_draw``, a multiple of :data:`~hashjoule.simulation.reduce.BLOCK`): the memory
     of a few days, not of every day of every draw."""
     draws = np.atleast_1d(np.asarray(draws, dtype=np.int64))
-    out, _ = _simulate(inputs, draws, seed, values, lambda n, factors: DaySummary(inputs, n, factors, first_draw=first_draw))
+    out, _ = _simulate(inputs, draws, seed, values,
+                       lambda n, factors: DaySummary(inputs, n, factors, first_draw=first_draw))
     return out.dataset(draws)
 
 

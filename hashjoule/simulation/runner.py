@@ -23,7 +23,7 @@ from hashjoule.simulation.summary import ANNUAL, summarise_batch
 
 ENGINES = {"des": engine_des.run_batch, "ensemble": engine_ensemble.run_batch}
 #: Default batch size [draws]: a batch summarised as it runs needs memory for its blocks'
-#: moments and histograms (about 27 bytes per draw and day), so batches can be large, and
+#: moments and histograms (about 12 bytes per draw and day), so batches can be large, and
 #: the engine's per-day work on arrays of one number per draw is spread over many draws
 #: (4,000 draws, fastest of two turns: the baseline world 8 % faster at 2,000 than at 1,000,
 #: `china-2021` 5 %; at 4,000 the fleet's capacity, class x draw x region, leaves a core's

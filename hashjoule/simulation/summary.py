@@ -164,8 +164,9 @@ def _fold_day(day_blocks, blocks, nodes, out):
     of the batch's whole subtrees ``out`` (variable, mean or m2, subtree, k), each subtree
     (``nodes``: its first block in the batch and its level) pair by pair from the bottom up:
     the tree :func:`~hashjoule.simulation.reduce.fold` walks, with the operations of
-    :func:`~hashjoule.simulation.reduce.merge_moments` in their order. ``blocks``: the
-    blocks' edges (draws). Merged in place: ``day_blocks`` is left with partial merges."""
+    :func:`~hashjoule.simulation.reduce.merge_moments` in their order (no block is empty, so
+    neither of its shortcuts for an empty group applies). ``blocks``: the blocks' edges
+    (draws). Merged in place: ``day_blocks`` is left with partial merges."""
     for node in range(nodes.shape[0]):
         start, level = nodes[node, 0], nodes[node, 1]
         for step in range(level):
@@ -173,8 +174,6 @@ def _fold_day(day_blocks, blocks, nodes, out):
             for left in range(start, start + (1 << level), 2 * width):
                 right = left + width
                 n_left, n_right = blocks[left + width] - blocks[left], blocks[right + width] - blocks[right]
-                if n_right == 0:
-                    continue
                 total = n_left + n_right
                 share, weight = n_right / total, n_left * n_right / total
                 for v in range(day_blocks.shape[0]):
