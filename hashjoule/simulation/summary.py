@@ -102,46 +102,47 @@ def _histogram_day(totals, edges, counts, extremes):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _fleet_day(day, year, year_end, hashrate, power_gw, co2, derive, blocks, day_blocks, nodes, regional, edges,
-               edge_count, counts, extremes, annual, hashrate_end, totals):
-    """The day's regional variables, EH/s, GW and t CO2, each (draw, region), in one pass over
-    the draws: into the block moments ``day_blocks`` (variable, mean or m2, block, region) as
-    :func:`_block_moments` takes them, then merged into the moments of the batch's subtrees
-    ``regional`` (variable, mean or m2, time, subtree, region) as :func:`_fold_day` merges
-    them (``nodes``: each subtree's first block and level), the network totals ``totals`` (variable, draw), their
-    bin counts and extremes (variable, time, bin) and (variable, 2, time), and the annual sums
-    of energy [GWh] and CO2 [t] ``annual`` (2, year, draw, region).
+def _fleet_day(day, year, year_end, hashrate, scale, power_gw, multiplier, co2, blocks, day_blocks, nodes, regional,
+               edges, edge_count, counts, extremes, annual, hashrate_end, totals):
+    """The day's regional variables, each (draw, region): ``hashrate`` x ``scale`` [EH/s],
+    ``power_gw`` [GW] and ``multiplier`` x ``co2`` [t CO2] (an engine's day: TH/s x 1e-6,
+    and the power x the t CO2 of 1 GW for a day; kept daily series: EH/s x 1, and 1 x t
+    CO2, the same numbers: the series were derived with the same operations).
 
-    ``derive``: an engine's day, ``hashrate`` in TH/s (x 1e-6) and ``co2`` the t CO2 of 1 GW
-    for a day (x power); else kept daily series, EH/s and t CO2 as they are (the same numbers:
-    the series were derived with the same operations)."""
+    Each draw's network totals go to ``totals`` (variable, draw) and its energy [GWh] and
+    CO2 [t] to the annual sums ``annual`` (2, year, draw, region); then, block by block,
+    the block moments go to ``day_blocks`` (variable, mean or m2, block, region) as
+    :func:`_block_moments` takes them, merged into the moments of the batch's subtrees
+    ``regional`` (variable, mean or m2, time, subtree, region) as :func:`_fold_day` merges
+    them (``nodes``: each subtree's first block and level); and the totals' bin counts and
+    extremes (variable, time, bin) and (variable, 2, time).
+
+    The block's sums run in loops of their own over a draw's row, each over a few arrays
+    and with no branch around it, which the compiler turns into vector instructions (one
+    loop over all of them, or a branch between two loops, kept it from doing so: up to 3x
+    slower); the totals, added region by region in order, stay scalar."""
     regions = hashrate.shape[1]
-    scale = 1e-6 if derive else 1.0
-    shift, first_sum, second_sum = np.empty((3, regions)), np.empty((3, regions)), np.empty((3, regions))
+    shift_h, shift_p, shift_c = np.empty(regions), np.empty(regions), np.empty(regions)
+    sum_h, sum_p, sum_c = np.empty(regions), np.empty(regions), np.empty(regions)
+    squares_h, squares_p, squares_c = np.empty(regions), np.empty(regions), np.empty(regions)
     for b in range(blocks.size - 1):
         first, stop = blocks[b], blocks[b + 1]
         for i in range(first, stop):
-            total_h, total_p, total_c = 0.0, 0.0, 0.0
-            for r in range(regions):
-                h, p = hashrate[i, r] * scale, power_gw[i, r]
-                c = p * co2[i, r] if derive else co2[i, r]
-                total_h += h
-                total_p += p
-                total_c += c
-                annual[0, year, i, r] += p * 24.0
-                annual[1, year, i, r] += c
-                if i == first:
-                    shift[0, r], shift[1, r], shift[2, r] = h, p, c
-                    for v in range(3):
-                        first_sum[v, r], second_sum[v, r] = 0.0, 0.0
-                else:
-                    _deviate(shift, first_sum, second_sum, 0, r, h)
-                    _deviate(shift, first_sum, second_sum, 1, r, p)
-                    _deviate(shift, first_sum, second_sum, 2, r, c)
-            totals[0, i], totals[1, i], totals[2, i] = total_h, total_p, total_c
-        for v in range(3):
-            _finish_moments(shift[v], first_sum[v], second_sum[v], stop - first, day_blocks[v, 0, b],
-                            day_blocks[v, 1, b])
+            _draw_day(hashrate[i], scale, power_gw[i], multiplier[i], co2[i], annual[0, year, i], annual[1, year, i],
+                      totals, i)
+        h, p, m, c = hashrate[first], power_gw[first], multiplier[first], co2[first]
+        for r in range(regions):
+            shift_h[r], shift_p[r], shift_c[r] = h[r] * scale, p[r], m[r] * c[r]
+            sum_h[r], sum_p[r], sum_c[r] = 0.0, 0.0, 0.0
+            squares_h[r], squares_p[r], squares_c[r] = 0.0, 0.0, 0.0
+        for i in range(first + 1, stop):
+            _deviate(hashrate[i], scale, shift_h, sum_h, squares_h)
+            _deviate(power_gw[i], 1.0, shift_p, sum_p, squares_p)
+            _deviate_product(multiplier[i], co2[i], shift_c, sum_c, squares_c)
+        count = stop - first
+        _finish_moments(shift_h, sum_h, squares_h, count, day_blocks[0, 0, b], day_blocks[0, 1, b])
+        _finish_moments(shift_p, sum_p, squares_p, count, day_blocks[1, 0, b], day_blocks[1, 1, b])
+        _finish_moments(shift_c, sum_c, squares_c, count, day_blocks[2, 0, b], day_blocks[2, 1, b])
     _fold_day(day_blocks, blocks, nodes, regional[:, :, day])
     for v in range(3):
         _histogram_day(totals[v], edges[v, :edge_count[v]], counts[v, day], extremes[v, :, day])
@@ -151,11 +152,37 @@ def _fleet_day(day, year, year_end, hashrate, power_gw, co2, derive, blocks, day
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _deviate(shift, first_sum, second_sum, v, r, value):
-    """Add a draw's ``value`` of variable ``v``, region ``r`` to the block's shifted sums."""
-    deviation = value - shift[v, r]
-    first_sum[v, r] += deviation
-    second_sum[v, r] += deviation * deviation
+def _draw_day(hashrate, scale, power_gw, multiplier, co2, energy, emitted, totals, i):
+    """A draw's day (region,): its network totals of hashrate, power and CO2 into
+    ``totals`` (variable, draw) at draw ``i``, added region by region in order, and its
+    energy [GWh] and CO2 [t] added to the year's ``energy`` and ``emitted``."""
+    total_h, total_p, total_c = 0.0, 0.0, 0.0
+    for r in range(hashrate.size):
+        c = multiplier[r] * co2[r]
+        total_h += hashrate[r] * scale
+        total_p += power_gw[r]
+        total_c += c
+        energy[r] += power_gw[r] * 24.0
+        emitted[r] += c
+    totals[0, i], totals[1, i], totals[2, i] = total_h, total_p, total_c
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _deviate(x, scale, shift, first_sum, second_sum):
+    """Add a draw's values ``x`` x ``scale`` (region,) to the block's shifted sums."""
+    for r in range(x.size):
+        deviation = x[r] * scale - shift[r]
+        first_sum[r] += deviation
+        second_sum[r] += deviation * deviation
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _deviate_product(x, y, shift, first_sum, second_sum):
+    """Add a draw's values ``x`` x ``y`` (region,) to the block's shifted sums."""
+    for r in range(x.size):
+        deviation = x[r] * y[r] - shift[r]
+        first_sum[r] += deviation
+        second_sum[r] += deviation * deviation
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -292,19 +319,22 @@ class DaySummary:
         self.hashrate_end = np.zeros((n, self.years.size))
         self._chain = np.empty((n, len(_PER_DRAW) - 1))
         self._totals = np.empty((len(_REGIONAL), n))
+        self._unit = None  # ones (draw, region), the CO2's factor in kept daily series
 
     def record_fleet(self, day: int, hashrate_ths: np.ndarray, power_gw: np.ndarray) -> None:
         """The day's online hashrate [TH/s] and power [GW], (draw, region)."""
-        _fleet_day(day, self.year[day], self.year_end[day], hashrate_ths, power_gw, self.co2_per_gw_day, True,
-                   self.blocks, self._day_blocks, self.nodes, self.regional, self.edges, self.edge_count, self.counts,
-                   self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
+        _fleet_day(day, self.year[day], self.year_end[day], hashrate_ths, 1e-6, power_gw, power_gw,
+                   self.co2_per_gw_day, self.blocks, self._day_blocks, self.nodes, self.regional, self.edges,
+                   self.edge_count, self.counts, self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
 
     def record_regional(self, day: int, values: np.ndarray) -> None:
         """The day's hashrate [EH/s], power [GW] and CO2 [t], stacked (3, draw, region), as
         :meth:`record_fleet` derives them (or as kept daily series hold them)."""
-        _fleet_day(day, self.year[day], self.year_end[day], values[0], values[1], values[2], False, self.blocks,
-                   self._day_blocks, self.nodes, self.regional, self.edges, self.edge_count, self.counts, self.extremes,
-                   self.annual_fleet, self.hashrate_end, self._totals)
+        if self._unit is None:
+            self._unit = np.ones(values.shape[1:])
+        _fleet_day(day, self.year[day], self.year_end[day], values[0], 1.0, values[1], self._unit, values[2],
+                   self.blocks, self._day_blocks, self.nodes, self.regional, self.edges, self.edge_count, self.counts,
+                   self.extremes, self.annual_fleet, self.hashrate_end, self._totals)
 
     def record_chain(self, day: int, blocks: np.ndarray, minted_btc: np.ndarray, difficulty: np.ndarray) -> None:
         """The day's blocks [1], subsidy minted [BTC] and end-of-day difficulty [1], (draw,)."""
