@@ -129,6 +129,7 @@ class Fleet:
         self.k = np.asarray(regions.tariff_shape, dtype=float)  # (R,)
         self.k_values, self.k_group = np.unique(self.k, return_inverse=True)
         self.k_group = self.k_group.astype(np.int64)
+        self._minus_k = -self.k_values
         with np.errstate(divide="ignore"):  # a zero tariff scale: everything runs
             self.draw_odds = np.ascontiguousarray(
                 np.exp(self.k * np.log(self.cost_scale[None, :, :] * v.tariff_scale.transpose(1, 0, 2))))
@@ -154,6 +155,13 @@ class Fleet:
         self.share_targets = dict(zip(regions.share_target_days.tolist(), regions.share_targets))
         #: years from the shipment capacity's reference day, (T,) [yr]
         self.supply_years = (self.inputs.time - np.datetime64(SUPPLY_REFERENCE_DAY, "D")).astype(float) / 365.25
+        #: the shipment capacity of each day (T,) [TH/s per day] when every draw has the same,
+        #: computed once (a power per draw and day costs a fifth of the orders' day); else None
+        v = self.values
+        same = (np.all(v.supply_ths_per_day == v.supply_ths_per_day[0])
+                and np.all(v.supply_growth_per_year == v.supply_growth_per_year[0]))
+        self.supply_by_day = (shipment_capacity_ths_per_day(self.supply_years, v.supply_ths_per_day[0],
+                                                            v.supply_growth_per_year[0]) if same else None)
         self.cls = slice(0, 0)
         self._a, self._day, self._a_key = None, -1, None
         self.surcharged = np.zeros(0, dtype=np.int64)  # regions under a surcharge today
@@ -201,8 +209,8 @@ class Fleet:
     def odds_terms(self, day: int, hashprice: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The terms c, p and group of the draw's part of the odds against running (see
         :func:`~hashjoule.simulation.kernels.draw_factor`), as the compiled passes take them."""
-        p = np.exp(np.multiply.outer(np.log(hashprice), -self.k_values))
-        return self.draw_odds[self.season[day]], p, self.k_group
+        p = np.multiply.outer(np.log(hashprice), self._minus_k)
+        return self.draw_odds[self.season[day]], np.exp(p, out=p), self.k_group
 
     def odds_factor(self, day: int, hashprice: np.ndarray) -> np.ndarray:
         """The draw's part of the odds against running, (cost and tariff factors / hashprice)**k,
@@ -406,8 +414,13 @@ class Fleet:
         newest = self.newest[day]
         deploying, weights, tariff, pue, some = self._deployment_terms(day, open_regions)
         shipping = bool(hw.release_day[newest] <= day and some)
-        supply = (shipment_capacity_ths_per_day(self.supply_years[day], v.supply_ths_per_day, v.supply_growth_per_year)
-                  if shipping else self.backlog)  # (not read when nothing ships)
+        if not shipping:
+            supply = self.backlog  # (not read)
+        elif self.supply_by_day is not None:
+            supply = np.full(self.n, self.supply_by_day[day])
+        else:
+            supply = shipment_capacity_ths_per_day(self.supply_years[day], v.supply_ths_per_day,
+                                                   v.supply_growth_per_year)
         lag = self.orders.shape[0]
         self.ship(anticipated, network_ths, deploying, hw.efficiency_j_per_th[newest], v.efficiency_scale, pue, tariff,
                   v.growth_per_day, day % lag if lag else -1, self.orders, self.backlog, shipping, supply, weights,
