@@ -384,7 +384,7 @@ class Reduction:
     def result(self) -> xr.Dataset:
         """Means and standard deviations per day (and region), quantiles of the daily network
         totals, and the per-draw annual totals in draw order."""
-        out = xr.Dataset(coords={**self.coords, "quantile": ("quantile", list(QUANTILES), {"units": "1"})})
+        out = {}  # built whole, then made a Dataset once: each assignment to one aligns it again
         n, moments = self._root()
         variance = {name: moments[name][1] / max(n - 1, 1) for name in MOMENTS}
         # energy is power times 24 h: its statistics follow from power's
@@ -404,6 +404,7 @@ class Reduction:
                  "comment": f"from histograms of {BINS_PER_DECADE} logarithmic bins a decade (values within "
                             f"{BIN_WIDTH:.2%}), within the day's smallest and largest value; below "
                             f"10^{HISTOGRAMS[name][0]:g} {units} counts as 0"})
+        out = xr.Dataset(out, coords={**self.coords, "quantile": ("quantile", list(QUANTILES), {"units": "1"})})
         return out.merge(self._per_draw())
 
 
@@ -423,21 +424,20 @@ def annual_summaries(ds: xr.Dataset, thresholds_twh=(ARTICLE_TWH_PER_YEAR,)) -> 
     """Quantiles over draws of the annual totals (by region and for the network), totals over
     the whole run per draw and their quantiles, and the probability that the network's annual
     energy exceeds each threshold."""
-    q = list(QUANTILES)
-    out = xr.Dataset(coords={"quantile": ("quantile", q, {"units": "1"})})
+    out = {}  # built whole, then made a Dataset once: each assignment to one aligns it again
     for name in ("annual_energy", "annual_co2"):
         var = ds[name]
         attrs = var.attrs
-        out[f"{name}_quantiles"] = var.quantile(q, dim="draw").assign_attrs(
+        out[f"{name}_quantiles"] = _draw_quantiles(var).assign_attrs(
             {**attrs, "long_name": f"{attrs['long_name']}, quantiles over draws"})
-        out[f"{name}_network_quantiles"] = var.sum("region").quantile(q, dim="draw").assign_attrs(
+        out[f"{name}_network_quantiles"] = _draw_quantiles(var.sum("region")).assign_attrs(
             {**attrs, "long_name": f"{attrs['long_name']}, network total, quantiles over draws"})
     for name in ("annual_energy", "annual_co2"):
         period = name.replace("annual_", "period_")
         var = ds[name].sum("year").assign_attrs(units=ds[name].attrs["units"],
                                                 long_name=ds[name].attrs["long_name"].replace("in the year", "over the run"))
         out[period] = var
-        out[f"{period}_network_quantiles"] = var.sum("region").quantile(q, dim="draw").assign_attrs(
+        out[f"{period}_network_quantiles"] = _draw_quantiles(var.sum("region")).assign_attrs(
             {**var.attrs, "long_name": f"{var.attrs['long_name']}, network total, quantiles over draws"})
     total = ds.annual_energy.sum("region")
     threshold = xr.DataArray(list(map(float, thresholds_twh)), dims="threshold", attrs={"units": "TWh"})
@@ -445,4 +445,11 @@ def annual_summaries(ds: xr.Dataset, thresholds_twh=(ARTICLE_TWH_PER_YEAR,)) -> 
     out["annual_energy_exceedance"] = ((total > threshold).mean("draw").where(whole)
                                        .assign_attrs(units="1", long_name="probability that the network's annual "
                                                      "electricity use exceeds the threshold (NaN for a part of a year)"))
-    return out.assign_coords(threshold=threshold)
+    return xr.Dataset(out, coords={"quantile": ("quantile", list(QUANTILES), {"units": "1"}),
+                                   "threshold": threshold})
+
+
+def _draw_quantiles(var: xr.DataArray) -> xr.DataArray:
+    """Quantiles of ``var`` over draws (:data:`QUANTILES`), NaN skipped; the NaN-skipping
+    search, twice as slow, taken only where there is one."""
+    return var.quantile(list(QUANTILES), dim="draw", skipna=bool(np.isnan(var.data).any()))

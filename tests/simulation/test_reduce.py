@@ -61,6 +61,25 @@ def test_exceedance_is_the_share_of_draws_above_the_threshold():
     np.testing.assert_allclose(out.period_energy.sum("region"), total.sum(axis=1))
 
 
+def test_annual_quantiles_are_numpys_over_draws_and_skip_a_draw_without_value():
+    """The quantiles over draws are numpy's (linear interpolation); a NaN draw (a region the
+    draw does not have) is left out, not spread over the quantiles."""
+    rng = np.random.default_rng(6)
+    energy = rng.lognormal(0.0, 0.5, size=(50, 1, 2))  # (draw, year, region) [TWh]
+    ds = xr.Dataset({"annual_energy": (("draw", "year", "region"), energy, {"units": "TWh", "long_name": "e in the year"}),
+                     "annual_co2": (("draw", "year", "region"), energy / 2, {"units": "Mt", "long_name": "c in the year"}),
+                     "days": ("year", [365])}, coords={"year": [2021]})
+    q = list(rd.QUANTILES)
+    out = rd.annual_summaries(ds)
+    np.testing.assert_array_equal(out.annual_energy_quantiles.transpose("quantile", "year", "region"),
+                                  np.quantile(energy, q, axis=0))
+    energy[7, 0, 1] = np.nan
+    out = rd.annual_summaries(ds.assign(annual_energy=ds.annual_energy.copy(data=energy)))
+    np.testing.assert_array_equal(out.annual_energy_quantiles.transpose("quantile", "year", "region"),
+                                  np.nanquantile(energy, q, axis=0))
+    assert np.isfinite(out.annual_energy_quantiles).all()
+
+
 def test_subtrees_cover_a_batch_with_the_largest_aligned_ones():
     assert rd.subtrees(0, 3) == [(1, 0), (0, 2)]
     assert rd.subtrees(0, 16) == [(4, 0)]
