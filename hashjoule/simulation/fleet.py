@@ -316,9 +316,11 @@ class Fleet:
         """Relocated capacity arrives after an exponential shipping delay and waits for
         hosting, built in the open destinations at a finite rate. Arrivals come before today's
         removals, so capacity forced out today spends at least a day on the way."""
+        if not self.moving:  # nothing was ever sent abroad
+            return
         policy = self.values.policy
         destinations = policy.destinations * open_regions
-        if not (self.moving and destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
+        if not (destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
             return
         weights = destinations / destinations.sum()
         cls = self.cls

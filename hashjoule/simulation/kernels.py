@@ -370,6 +370,7 @@ def order_and_ship(hashprice, network_ths, deploying, efficiency, efficiency_sca
     supply : numpy.ndarray
         Shipment capacity today. (draw,) [TH/s]
     """
+    shipped = np.zeros(network_ths.size)
     for i in range(network_ths.size):
         margin = -np.inf
         if network_ths[i] > 0.0 and deploying[i]:
@@ -382,10 +383,13 @@ def order_and_ship(hashprice, network_ths, deploying, efficiency, efficiency_sca
         else:
             backlog[i] += ordered
         if shipping:
-            shipped = min(backlog[i], supply[i]) if deploying[i] else 0.0
-            backlog[i] -= shipped
-            for r in range(capacity.shape[1]):
-                capacity[i, r] += shipped * weights[i, r]
+            shipped[i] = min(backlog[i], supply[i]) if deploying[i] else 0.0
+            backlog[i] -= shipped[i]
+    if shipping:  # apart, a loop over a draw's regions that vectorises
+        for i in range(network_ths.size):
+            row, share = capacity[i], weights[i]
+            for r in range(row.size):
+                row[r] += shipped[i] * share[r]
 
 
 def order_and_ship_reference(hashprice, network_ths, deploying, efficiency, efficiency_scale, pue, tariff, growth, slot,

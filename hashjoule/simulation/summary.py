@@ -217,10 +217,16 @@ def _fold_day(day_blocks, blocks, nodes, out):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _chain_day(day, year, values, blocks, per_draw, annual):
-    """The day's blocks, subsidy [BTC], fees [BTC] and difficulty (``values``: (draw, 4)) into
-    the block moments ``per_draw`` (variable, mean or m2, time, block), and the blocks and
-    subsidy into the annual sums ``annual`` (2, year, draw)."""
+def _chain_day(day, year, blocks_mined, minted_btc, fees_per_block, difficulty, values, blocks, per_draw, annual):
+    """The day's blocks ``blocks_mined``, subsidy ``minted_btc`` [BTC], fees (blocks x
+    ``fees_per_block``) [BTC] and ``difficulty``, each (draw,), gathered into ``values``
+    (draw, 4), into the block moments ``per_draw`` (variable, mean or m2, time, block), and
+    the blocks and subsidy into the annual sums ``annual`` (2, year, draw)."""
+    for i in range(values.shape[0]):
+        values[i, 0] = blocks_mined[i]
+        values[i, 1] = minted_btc[i]
+        values[i, 2] = blocks_mined[i] * fees_per_block
+        values[i, 3] = difficulty[i]
     moments = values.shape[1]
     _block_moments(values, blocks, per_draw[:moments, 0, day].T, per_draw[:moments, 1, day].T)
     for i in range(values.shape[0]):
@@ -338,12 +344,8 @@ class DaySummary:
 
     def record_chain(self, day: int, blocks: np.ndarray, minted_btc: np.ndarray, difficulty: np.ndarray) -> None:
         """The day's blocks [1], subsidy minted [BTC] and end-of-day difficulty [1], (draw,)."""
-        values = self._chain
-        values[:, 0] = blocks
-        values[:, 1] = minted_btc
-        np.multiply(blocks, self.fees_per_block[day], out=values[:, 2])
-        values[:, 3] = difficulty
-        _chain_day(day, self.year[day], values, self.blocks, self.per_draw, self.annual_chain)
+        _chain_day(day, self.year[day], blocks, minted_btc, self.fees_per_block[day], difficulty, self._chain,
+                   self.blocks, self.per_draw, self.annual_chain)
 
     def finish(self, prices_usd: np.ndarray) -> None:
         """The prices of the whole run, (draw, time) [USD/BTC]."""
@@ -426,8 +428,9 @@ def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.
     """The summary of a batch whose daily series are kept (``ds``, an engine's Dataset of the
     world ``inputs``), taken day by day as :class:`DaySummary` takes them while an engine
     runs: the same numbers."""
-    day_major = {name: ds[name].transpose("time", "draw", ...).to_numpy() for name in
-                 ("hashrate", "power", "co2", "blocks", "btc_minted", "difficulty")}
+    day_major = {name: ds[name].transpose("time", "draw", ...).to_numpy() for name in ("hashrate", "power", "co2")}
+    day_major.update({name: np.ascontiguousarray(ds[name].transpose("time", "draw").to_numpy())  # a day's row as
+                      for name in ("blocks", "btc_minted", "difficulty")})  # an engine passes it
     summary = DaySummary(inputs, ds.draw.size, first_draw=first_draw)
     values = np.empty((len(_REGIONAL), ds.draw.size, ds.region.size))
     for day in range(ds.time.size):
