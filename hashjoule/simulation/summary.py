@@ -76,20 +76,24 @@ def _histogram_day(totals, edges, counts, extremes):
     smallest and largest value (NaN if one is NaN).
 
     The edges are 10**(low + j / per_decade): the value's binary exponent and mantissa give
-    its logarithm to about a bin, and comparisons with the edges settle the bin exactly."""
+    its logarithm to about a bin, and comparisons with the edges settle the bin exactly. The
+    guesses are made first, in a loop of their own that the compiler vectorises."""
     per_decade = 1.0 / np.log10(edges[1] / edges[0])
     low = np.log10(edges[0])
     bits = totals.view(np.int64)
+    top = float(edges.size)
+    guess = np.empty(totals.size, dtype=np.int64)
+    for i in range(totals.size):
+        mantissa = (bits[i] & 0xFFFFFFFFFFFFF) * 2.0 ** -52
+        log2 = ((bits[i] >> 52) - 1023) + mantissa + 0.3466 * mantissa * (1.0 - mantissa)
+        bin_ = (log2 * 0.30102999566398120 - low) * per_decade + 1.0
+        bin_ = 1.0 if bin_ < 1.0 else (top if bin_ > top else bin_)
+        guess[i] = np.int64(bin_) if totals[i] >= edges[0] else 0  # (NaN's guess, discarded, is not read)
     smallest, largest = totals[0], totals[0]
     for i in range(totals.size):
-        value = totals[i]
-        index = 0
-        if value >= edges[0]:
-            mantissa = (bits[i] & 0xFFFFFFFFFFFFF) * 2.0 ** -52
-            log2 = ((bits[i] >> 52) - 1023) + mantissa + 0.3466 * mantissa * (1.0 - mantissa)
-            guess = (log2 * 0.30102999566398120 - low) * per_decade + 1.0
-            index = int(min(max(guess, 1.0), edges.size))
-            while index > 0 and edges[index - 1] > value:
+        value, index = totals[i], guess[i]
+        if index > 0:  # at or above the first edge: the bin is at least 1
+            while index > 1 and edges[index - 1] > value:
                 index -= 1
             while index < edges.size and edges[index] <= value:
                 index += 1
