@@ -1,7 +1,9 @@
 """The chain's daily passes, compiled (numba), each beside its numpy reference: the day's
-hashprice at the next block's subsidy (:func:`hashprice_day`), a stretch of the day's work
-with its blocks and subsidy (:func:`mine_stretch`), the retarget (:func:`_next_bits_one`), and the
-close of an epoch and the start of the next (:func:`close_epochs`, :func:`open_epochs`). As
+hashprice at the next block's subsidy (:func:`hashprice_day`), the day's start
+(:func:`start_day`), a stretch of the day's work with its blocks and subsidy
+(:func:`mine_stretch`) and the instants its epochs ended (:func:`epoch_ends`), the retarget
+(:func:`_next_bits_one`), and the close of an epoch and the start of the next
+(:func:`close_epochs`, :func:`open_epochs`). As
 in :mod:`~hashjoule.simulation.kernels`, each performs the reference's operations in its
 order, and the tests compare them. One difference in form: :func:`open_epochs` raises 256.0
 to an integer power by repeated products where numpy calls ``pow``; for a power of two and
@@ -90,6 +92,32 @@ def mine_stretch(day_start, rate, work_left, elapsed, done, first_at, end_at, fi
         blocks[i] += new_height[i] - height[i]
         minted[i] += _minted_btc(height[i], new_height[i])
     return some_end
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def start_day(hashrate_ths, rate, work_left, elapsed, blocks, minted):
+    """A day's start for each draw: the network ``rate`` [H/s] from ``hashrate_ths``, the
+    ``work_left`` of the day [H], and no seconds ``elapsed``, ``blocks`` or subsidy
+    ``minted`` yet, written. (n,)"""
+    for i in range(rate.size):
+        rate[i] = hashrate_ths[i] * 1e12
+        work_left[i] = rate[i] * SECONDS_PER_DAY
+        elapsed[i], blocks[i], minted[i] = 0.0, 0.0, 0.0
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def epoch_ends(ends, day_start, rate, done, end_at, elapsed):
+    """The draws whose epoch ended in the stretch just mined (``ends``), and the instants
+    their last blocks were found [s since the start]; each one's ``elapsed`` seconds of the
+    day move on to that instant. Returns (rows, end_time)."""
+    rows = np.flatnonzero(ends)
+    end_time = np.empty(rows.size)
+    for j in range(rows.size):
+        i = rows[j]
+        used = (end_at[i] - done[i]) / rate[i]
+        end_time[j] = day_start + elapsed[i] + used
+        elapsed[i] += used
+    return rows, end_time
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -250,3 +278,5 @@ def compile_chain_kernels() -> None:
                 np.zeros(1), np.zeros(1, dtype=bool), np.zeros(1), np.zeros(1), np.zeros(1))
     mine_stretch(0.0, one, np.zeros(1), np.zeros(1), np.zeros(1), one, one, np.zeros(1, dtype=bool), np.zeros(1),
                  one, np.zeros(1), one, np.empty(1), np.empty(1, dtype=bool), np.zeros(1), np.zeros(1))
+    start_day(one, np.empty(1), np.empty(1), np.empty(1), np.empty(1), np.empty(1))
+    epoch_ends(np.ones(1, dtype=bool), 0.0, one, np.zeros(1), one, np.zeros(1))

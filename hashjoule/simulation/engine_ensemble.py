@@ -99,6 +99,10 @@ class EnsembleChain:
         #: blocks strictly between the first and the last block still to come: they lie
         #: uniformly in work between first_at and end_at
         self.between = np.zeros(n)
+        #: a day's buffers (:meth:`mine_day`): rate, work left, seconds elapsed, blocks, subsidy;
+        #: and a stretch's new heights and epoch ends
+        self._day = tuple(np.empty(n) for _ in range(5))
+        self._stretch_out = np.empty(n), np.empty(n, dtype=bool)
         if mined == 0:
             self._new_epoch(np.arange(n))
         else:  # the epoch's first block was mined before the start; the rest is Gamma(2016 - mined)
@@ -128,14 +132,14 @@ class EnsembleChain:
         return out
 
     def mine_day(self, day: int, hashrate_ths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Advance one day at a constant hashrate; returns blocks [1] and subsidy minted [BTC]."""
-        rate = hashrate_ths * 1e12  # H/s
-        work_left = rate * SECONDS_PER_DAY
-        elapsed = np.zeros(self.n)  # seconds of the day already used by earlier epochs
+        """Advance one day at a constant hashrate; returns blocks [1] and subsidy minted [BTC],
+        (n,), arrays of the chain's that the next day overwrites."""
         day_start = float(day * SECONDS_PER_DAY)
-        blocks = np.zeros(self.n)
-        minted = np.zeros(self.n)
-        new_height, ends = np.empty(self.n), np.empty(self.n, dtype=bool)
+        # network hashrate [H/s], work left today [H], seconds of the day used by earlier
+        # epochs, and the day's blocks and subsidy so far
+        rate, work_left, elapsed, blocks, minted = self._day
+        chain_kernels.start_day(hashrate_ths, rate, work_left, elapsed, blocks, minted)
+        new_height, ends = self._stretch_out
         while True:
             # (the caller has set numpy.errstate: a zero hashrate divides by zero harmlessly)
             some_end = self.stretch(day_start, rate, work_left, elapsed, self.done, self.first_at, self.end_at,
@@ -143,12 +147,9 @@ class EnsembleChain:
                                     self.epoch_end_height, new_height, ends, blocks, minted)
             self.height, new_height = new_height, self.height
             if not some_end:
+                self._stretch_out = new_height, ends
                 return blocks, minted
-            rows = np.flatnonzero(ends)
-            used = (self.end_at[rows] - self.done[rows]) / rate[rows]
-            end_time = day_start + elapsed[rows] + used
-            elapsed[rows] += used
-            self._close_epochs(rows, end_time)
+            self._close_epochs(*chain_kernels.epoch_ends(ends, day_start, rate, self.done, self.end_at, elapsed))
 
     def _close_epochs(self, rows: np.ndarray, end_time: np.ndarray) -> None:
         """Close the epochs of draws ``rows``, ended at ``end_time`` [s], retarget, and start

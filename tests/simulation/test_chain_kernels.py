@@ -62,6 +62,30 @@ def test_the_compiled_hashprice_is_the_reference(seed, n):
     np.testing.assert_array_equal(compiled, reference)
 
 
+def test_a_days_start_and_its_epoch_ends_are_numpys_operations():
+    """The compiled start of a day and the instants of the epochs' last blocks are the numpy
+    expressions they replace, bit for bit."""
+    rng = np.random.default_rng(4)
+    n = 40
+    hashrate = rng.lognormal(18, 1, n)
+    out = [np.full(n, np.nan) for _ in range(5)]
+    chain_kernels.start_day(hashrate, *out)
+    rate, work_left, elapsed, blocks, minted = out
+    np.testing.assert_array_equal(rate, hashrate * 1e12)
+    np.testing.assert_array_equal(work_left, hashrate * 1e12 * 86_400)
+    assert not (elapsed.any() or blocks.any() or minted.any())
+    ends = rng.random(n) < 0.3
+    done, end_at, elapsed = rng.uniform(0, 1e20, n), rng.uniform(1e20, 2e20, n), rng.uniform(0, 1e3, n)
+    expected_rows = np.flatnonzero(ends)
+    used = (end_at[expected_rows] - done[expected_rows]) / rate[expected_rows]
+    expected_time, expected_elapsed = 86_400.0 + elapsed[expected_rows] + used, elapsed.copy()
+    expected_elapsed[expected_rows] += used
+    rows, end_time = chain_kernels.epoch_ends(ends, 86_400.0, rate, done, end_at, elapsed)
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_array_equal(end_time, expected_time)
+    np.testing.assert_array_equal(elapsed, expected_elapsed)
+
+
 def test_ensemble_run_with_the_numpy_chain_is_identical(monkeypatch):
     """A whole ensemble run gives the same numbers with the compiled chain and its numpy reference."""
     from hashjoule.simulation import engine_ensemble
