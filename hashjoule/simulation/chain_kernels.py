@@ -156,20 +156,20 @@ def _minted_btc(start, end):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def hashprice_day(height, fees_btc, prices, day, difficulty, out):
+def hashprice_day(height, fees_btc, price_usd, difficulty, out):
     """Each draw's hashprice today (``out``, (draw,) [USD/(TH/s)/d]): the subsidy of the next
-    block after ``height`` plus ``fees_btc`` per block, at the draw's price ``prices[:, day]``
+    block after ``height`` plus ``fees_btc`` per block, at the draw's price today ``price_usd``
     [USD/BTC] and ``difficulty``, with the operations of
     :func:`~hashjoule.simulation.economics.hashprice_usd_per_ths_day`."""
     for i in range(height.size):
         subsidy = _era_subsidy_sat(np.int64(_era(height[i]))) / SAT_PER_BTC
-        out[i] = (subsidy + fees_btc) * prices[i, day] * SECONDS_PER_DAY * 1e12 / (difficulty[i] * HASHES_PER_DIFFICULTY)
+        out[i] = (subsidy + fees_btc) * price_usd[i] * SECONDS_PER_DAY * 1e12 / (difficulty[i] * HASHES_PER_DIFFICULTY)
 
 
-def hashprice_day_reference(height, fees_btc, prices, day, difficulty, out):
+def hashprice_day_reference(height, fees_btc, price_usd, difficulty, out):
     """numpy form of :func:`hashprice_day`."""
     reward = chain.block_subsidy_btc(height.astype(np.int64)) + fees_btc
-    out[:] = hashprice_usd_per_ths_day(reward, prices[:, day], difficulty)
+    out[:] = hashprice_usd_per_ths_day(reward, price_usd, difficulty)
 
 
 def mine_stretch_reference(day_start, rate, work_left, elapsed, done, first_at, end_at, first_found, first_time,
@@ -270,7 +270,7 @@ def open_epochs(rows, new_bits, x1, rest, epochs_done, bits, difficulty, epoch_e
 def compile_chain_kernels() -> None:
     """Compile (or load from numba's cache) the chain's passes for the types the engine passes."""
     one = np.ones(1)
-    hashprice_day(one, 0.0, np.ones((1, 1)), 0, one, np.empty(1))
+    hashprice_day(one, 0.0, one, one, np.empty(1))
     rows, counts, bits = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.array([0x1D00FFFF])
     close_epochs(rows, one, counts, np.zeros(1), bits, one, np.ones((1, 2)), np.ones((1, 2)), 1, 0x1D00FFFF,
                  np.empty(1, dtype=np.int64), np.empty(1, dtype=np.int64))

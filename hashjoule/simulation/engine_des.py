@@ -143,7 +143,7 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
     out = (arrays or DailyArrays(inputs, 1)).for_draws(1, fleet.values.emission_factor_t_per_mwh)
     record = _Record(out)
     miner = _Miner(env, inputs, None if streams is None else streams["first_block"][0], record)
-    market = {"price": prices[0, 0]}
+    market = {"price": prices[0, 0]}  # (time, draw)
     # created in this order, so on each day's first instant the price is set before the fleet reads it
     env.process(_market_process(env, prices, market))
     env.process(_policy_process(env, inputs, record))
@@ -162,8 +162,8 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
 
 def _market_process(env: simpy.Environment, prices: np.ndarray, market: dict):
     """The day's price, set at the day's first instant."""
-    for day in range(prices.shape[1]):
-        market["price"] = prices[0, day]
+    for day in range(prices.shape[0]):
+        market["price"] = prices[day, 0]
         yield env.timeout(SECONDS_PER_DAY)
 
 

@@ -125,10 +125,10 @@ class EnsembleChain:
 
     def hashprice(self, day: int, fees_btc: float, prices: np.ndarray) -> np.ndarray:
         """Each draw's hashprice at the start of ``day``: the next block's subsidy plus
-        ``fees_btc`` per block, at the day's price in ``prices`` (draw, time) [USD/BTC] and the
+        ``fees_btc`` per block, at the day's price in ``prices`` (time, draw) [USD/BTC] and the
         current difficulty. [USD/(TH/s)/d]"""
         out = np.empty(self.n)
-        self.price_day(self.height, fees_btc, prices, day, self.difficulty, out)
+        self.price_day(self.height, fees_btc, prices[day], self.difficulty, out)
         return out
 
     def mine_day(self, day: int, hashrate_ths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

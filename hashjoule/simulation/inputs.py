@@ -178,7 +178,8 @@ class Market:
 
     def price_paths(self, days: int, rngs: list[np.random.Generator] | None,
                     volatility_scale: np.ndarray | None = None) -> np.ndarray:
-        """Daily prices for each draw; ``rngs=None`` gives the median path. (n, T) [USD/BTC]
+        """Daily prices for each draw, day-major (a day's prices are contiguous, as the engines
+        read them); ``rngs=None`` gives the median path. (T, n) [USD/BTC]
 
         ``volatility_scale`` (n,) multiplies each draw's volatility. [1]
         """
@@ -186,19 +187,19 @@ class Market:
             n = len(rngs)
         else:   # the median path, once per draw when the draws have their own volatility
             n = 1 if volatility_scale is None else np.asarray(volatility_scale).size
-        paths = np.empty((n, days))
+        paths = np.empty((days, n))
         observed = self.price_history_usd.size
-        paths[:, :observed] = self.price_history_usd
+        paths[:observed] = self.price_history_usd[:, None]
         future = days - observed
         if future:
             if rngs is None:
-                shocks = np.zeros((1, future))
+                shocks = np.zeros((future, 1))
             else:
-                shocks = np.stack([rng.standard_normal(future) for rng in rngs])
+                shocks = np.stack([rng.standard_normal(future) for rng in rngs], axis=1)
             volatility = self.volatility_per_sqrt_day * (1.0 if volatility_scale is None
-                                                         else np.asarray(volatility_scale)[:, None])
+                                                         else np.asarray(volatility_scale)[None, :])
             steps = self.drift_per_day + volatility * shocks
-            paths[:, observed:] = self.price_history_usd[-1] * np.exp(np.cumsum(steps, axis=1))
+            paths[observed:] = self.price_history_usd[-1] * np.exp(np.cumsum(steps, axis=0))
         return paths
 
 

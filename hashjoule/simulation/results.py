@@ -118,8 +118,8 @@ class DailyArrays:
         self.difficulty[day] = difficulty
 
     def finish(self, prices_usd: np.ndarray) -> None:
-        """Fill in what follows from the whole run: prices (draw, time) and fees."""
-        self.price_usd[:] = prices_usd.T
+        """Fill in what follows from the whole run: prices (time, draw) and fees."""
+        self.price_usd[:] = prices_usd
         np.multiply(self.blocks, self.inputs.market.fees_btc_per_block[:, None], out=self.fees_btc)
 
 

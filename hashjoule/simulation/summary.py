@@ -238,28 +238,15 @@ def _chain_day(day, year, blocks_mined, minted_btc, fees_per_block, difficulty, 
         annual[1, year, i] += values[i, 1]
 
 
-#: Days of prices turned day-major at a time by :func:`_prices`. [d]
-_PRICE_TILE = 32
-
-
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _prices(prices, blocks, per_draw, edges, counts, extremes):
-    """Every day's price (``prices``: (draw, time) [USD/BTC]) into the last variable of the
-    block moments ``per_draw`` and of the bin counts and extremes. The days are taken a tile
-    at a time, copied day-major into a small buffer (the whole run's transpose took longer
-    than the summary itself)."""
+    """Every day's price (``prices``: (time, draw) [USD/BTC]) into the last variable of the
+    block moments ``per_draw`` and of the bin counts and extremes."""
     last = per_draw.shape[0] - 1
-    draws, days = prices.shape
-    tile = np.empty((_PRICE_TILE, draws))
-    for start in range(0, days, _PRICE_TILE):
-        stop = min(start + _PRICE_TILE, days)
-        for i in range(draws):
-            for day in range(start, stop):
-                tile[day - start, i] = prices[i, day]
-        for day in range(start, stop):
-            row = tile[day - start:day - start + 1]
-            _block_moments(row.T, blocks, per_draw[last, 0, day:day + 1].T, per_draw[last, 1, day:day + 1].T)
-            _histogram_day(row[0], edges, counts[day], extremes[:, day])
+    for day in range(prices.shape[0]):
+        row = prices[day:day + 1]
+        _block_moments(row.T, blocks, per_draw[last, 0, day:day + 1].T, per_draw[last, 1, day:day + 1].T)
+        _histogram_day(prices[day], edges, counts[day], extremes[:, day])
 
 
 class DaySummary:
@@ -352,7 +339,7 @@ class DaySummary:
                    self.blocks, self.per_draw, self.annual_chain)
 
     def finish(self, prices_usd: np.ndarray) -> None:
-        """The prices of the whole run, (draw, time) [USD/BTC]."""
+        """The prices of the whole run, (time, draw) [USD/BTC]."""
         last = len(HISTOGRAMS) - 1
         _prices(np.ascontiguousarray(prices_usd), self.blocks, self.per_draw, self.edges[last, :self.edge_count[last]],
                 self.counts[last], self.extremes[last])
@@ -424,7 +411,7 @@ def compile_summary() -> None:
     for day in range(2):
         summary.record_fleet(day, np.ones((1, 1)), np.ones((1, 1)))
         summary.record_chain(day, np.ones(1), np.ones(1), np.ones(1))
-    summary.finish(np.ones((1, 2)))
+    summary.finish(np.ones((2, 1)))
     histogram_quantiles(summary.counts[0, :, :bin_count("hashrate")], "hashrate")  # and the reduction's bin search
 
 
@@ -442,5 +429,5 @@ def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.
             values[v] = day_major[name][day]
         summary.record_regional(day, values)
         summary.record_chain(day, day_major["blocks"][day], day_major["btc_minted"][day], day_major["difficulty"][day])
-    summary.finish(ds.price.transpose("draw", "time").to_numpy())
+    summary.finish(np.ascontiguousarray(ds.price.transpose("time", "draw").to_numpy()))
     return summary.dataset(ds.draw.to_numpy())

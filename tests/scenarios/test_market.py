@@ -37,7 +37,7 @@ def test_drift_sets_the_median_path_after_the_record(tmp_path):
     x = resolve(load_scenario(_scenario(tmp_path, "[market]\ndrift_per_year = 0.2\nvolatility_per_year = 0.4\n"))[0])
     base = resolve(load_scenario(_scenario(tmp_path, "", "b"))[0])
     np.testing.assert_array_equal(x.market.price_history_usd, base.market.price_history_usd)
-    median = x.market.price_paths(x.days, None)[0]
+    median = x.market.price_paths(x.days, None)[:, 0]
     known = x.market.price_history_usd.size
     years = (np.arange(known, x.days) - known + 1) / 365.25
     np.testing.assert_allclose(median[known:], x.market.price_history_usd[-1] * np.exp(0.2 * years), rtol=1e-9)
@@ -56,7 +56,7 @@ def test_a_price_path_extends_the_record_and_the_walk_goes_on_after_it(tmp_path)
     assert x.time[record - 1] == RECORD_END
     np.testing.assert_array_equal(x.market.price_history_usd[:record], base.market.price_history_usd)  # record kept
     np.testing.assert_array_equal(x.market.price_history_usd[record:], prices[days > RECORD_END])
-    median = x.market.price_paths(x.days, None)[0]
+    median = x.market.price_paths(x.days, None)[:, 0]
     assert median[x.market.price_history_usd.size] == pytest.approx(40_000 * math.exp(0.1 / 365.25))
 
 

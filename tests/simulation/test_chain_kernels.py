@@ -53,12 +53,12 @@ def test_the_compiled_hashprice_is_the_reference(seed, n):
     rng = np.random.default_rng(seed)
     halving = rng.integers(1, 34, n) * 210_000.0
     height = halving + rng.choice([-1.0, -0.5, -1e-7, 0.0, 0.25, 1.0, 3000.0], n)
-    prices = rng.choice([0.0, 1e-3, 3e4, 1e9], (n, 3)) * rng.uniform(0.5, 1.5, (n, 3))
+    prices = rng.choice([0.0, 1e-3, 3e4, 1e9], n) * rng.uniform(0.5, 1.5, n)
     difficulty = rng.choice([1.0, 1e13, 1e15], n) * rng.uniform(0.5, 1.5, n)
     fees = float(rng.choice([0.0, 0.1, 2.5]))
     compiled, reference = np.empty(n), np.empty(n)
-    chain_kernels.hashprice_day(height, fees, prices, 2, difficulty, compiled)
-    chain_kernels.hashprice_day_reference(height, fees, prices, 2, difficulty, reference)
+    chain_kernels.hashprice_day(height, fees, prices, difficulty, compiled)
+    chain_kernels.hashprice_day_reference(height, fees, prices, difficulty, reference)
     np.testing.assert_array_equal(compiled, reference)
 
 

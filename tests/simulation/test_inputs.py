@@ -60,5 +60,5 @@ def test_a_whole_lag_given_as_a_float_is_accepted():
 def test_the_median_price_path_once_per_draw_with_its_own_volatility():
     x = toy_inputs(days=10, volatility=0.05)
     paths = x.market.price_paths(x.days, None, volatility_scale=np.array([0.5, 1.0, 2.0]))
-    assert paths.shape == (3, x.days)
-    np.testing.assert_array_equal(paths, np.broadcast_to(x.market.price_paths(x.days, None)[0], (3, x.days)))
+    assert paths.shape == (x.days, 3)
+    np.testing.assert_array_equal(paths, np.broadcast_to(x.market.price_paths(x.days, None), (x.days, 3)))
