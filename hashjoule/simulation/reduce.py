@@ -86,8 +86,8 @@ def histogram_quantiles(counts: np.ndarray, name: str, quantiles=QUANTILES) -> n
     (:func:`_locate`; :func:`locate_reference` is its numpy form).
     """
     low, _ = HISTOGRAMS[name]
-    counts = np.ascontiguousarray(counts, dtype=np.int64)
-    total = counts.sum(axis=1)
+    counts = np.ascontiguousarray(counts)  # in their own integer type: a copy in int64 took longer than the search
+    total = counts.sum(axis=1, dtype=np.int64)
     if not total.all():  # every draw is counted every day, NaN and zero included
         raise ValueError(f"{name}: a day without values in its histogram (day {int(np.argmin(total))})")
     positions = [q * (total - 1) for q in quantiles]

@@ -23,8 +23,8 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.reduce import (BLOCK, HISTOGRAMS, MOMENTS, bin_count, bin_edges, fold, histogram_quantiles,
-                                         node_coords, subtrees)
+from hashjoule.simulation.reduce import (BLOCK, HISTOGRAMS, MOMENTS, Reduction, bin_count, bin_edges, fold,
+                                         histogram_quantiles, node_coords, subtrees)
 from hashjoule.simulation.results import REGIONAL, per_gw_day
 
 #: The variables with moments per day and region, and those with one value per draw and day,
@@ -412,7 +412,8 @@ def compile_summary() -> None:
         summary.record_fleet(day, np.ones((1, 1)), np.ones((1, 1)))
         summary.record_chain(day, np.ones(1), np.ones(1), np.ones(1))
     summary.finish(np.ones((2, 1)))
-    histogram_quantiles(summary.counts[0, :, :bin_count("hashrate")], "hashrate")  # and the reduction's bin search
+    counts = summary.counts[0, :, :bin_count("hashrate")].astype(Reduction(1).count_type)  # as the reduction holds them
+    histogram_quantiles(counts, "hashrate")  # and the reduction's bin search
 
 
 def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.Dataset:
