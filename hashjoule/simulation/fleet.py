@@ -162,6 +162,7 @@ class Fleet:
                 and np.all(v.supply_growth_per_year == v.supply_growth_per_year[0]))
         self.supply_by_day = (shipment_capacity_ths_per_day(self.supply_years, v.supply_ths_per_day[0],
                                                             v.supply_growth_per_year[0]) if same else None)
+        self._supply = np.empty(self.n)  # the day's, for every draw
         self.cls = slice(0, 0)
         self._a, self._day, self._a_key = None, -1, None
         self.surcharged = np.zeros(0, dtype=np.int64)  # regions under a surcharge today
@@ -288,11 +289,12 @@ class Fleet:
     def _deployment_terms(self, day: int, open_regions: np.ndarray):
         """Per draw: whether new machines can go anywhere, the regions' weights among them, and
         the weighted tariff [USD/kWh] (surcharges included) and PUE [1] they pay; and whether
-        any draw deploys. These change
+        any draw deploys, with ``open_regions`` the regions the bans leave open today
+        (:meth:`~hashjoule.simulation.policy_schedule.PolicySchedule.open_on`). These change
         only with the season, the surcharges, the bans and the deployment shares: computed
         again only when one of those does."""
         regions, v, policy = self.inputs.regions, self.values, self.values.policy
-        key = (self.season[day], policy.step(day), open_regions.tobytes(), self.deployment_row[day],
+        key = (self.season[day], policy.step(day), policy.ban_step(day), self.deployment_row[day],
                self.tariff_row[day])
         if key != self._deployment_key:
             share = regions.deployment_share[day] * self.share_ratio * open_regions  # (n, R)
@@ -369,7 +371,7 @@ class Fleet:
         self.expect(hashprice, network_ths, difficulty, anticipated)
         # switched-off machines that a retarget would not revive are scrapped after a mean wait
         self._retire(day, anticipated)
-        open_regions = ~self.values.policy.banned_on(day)
+        open_regions = self.values.policy.open_on(day)
         if self.hiding:
             self._resume_hidden()
         self._relocate(open_regions)
@@ -419,7 +421,8 @@ class Fleet:
         if not shipping:
             supply = self.backlog  # (not read)
         elif self.supply_by_day is not None:
-            supply = np.full(self.n, self.supply_by_day[day])
+            supply = self._supply
+            supply.fill(self.supply_by_day[day])
         else:
             supply = shipment_capacity_ths_per_day(self.supply_years[day], v.supply_ths_per_day,
                                                    v.supply_growth_per_year)

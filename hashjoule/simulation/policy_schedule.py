@@ -210,9 +210,22 @@ class PolicySchedule:
         step = bisect_right(self._days["curtail_days"], day) - 1
         return self.curtailed_share[step] if self._curtailing[step] else None
 
+    def ban_step(self, day: int) -> int:
+        """Index of the bans' step that holds on ``day``."""
+        return bisect_right(self._days["ban_days"], day) - 1
+
     def banned_on(self, day: int) -> np.ndarray:
         """Regions closed to new machines today. (R,) bool"""
-        return self.banned[bisect_right(self._days["ban_days"], day) - 1]
+        return self.banned[self.ban_step(day)]
+
+    @cached_property
+    def _open(self) -> np.ndarray:
+        """Regions open to new machines in each step of the bans. (steps, R) bool"""
+        return ~self.banned
+
+    def open_on(self, day: int) -> np.ndarray:
+        """Regions open to new machines today, the complement of :meth:`banned_on`. (R,) bool"""
+        return self._open[self.ban_step(day)]
 
     def daily(self, days: int, draw: int | None = None) -> dict[str, np.ndarray]:
         """The schedule spread over ``days`` days: ``removal_rate``, ``tariff_adder_usd_per_kwh``

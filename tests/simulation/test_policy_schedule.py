@@ -28,6 +28,10 @@ def test_a_schedule_made_from_daily_arrays_spreads_back_to_them():
     np.testing.assert_array_equal(spread["removal_rate"][:, 0], removal)
     np.testing.assert_array_equal(spread["tariff_adder_usd_per_kwh"][:, 0], adder)
     np.testing.assert_array_equal(spread["deployment_ban"], ban)
+    for day in range(TIME.size):  # the day's lookups: the open regions are the others, the step the row's
+        np.testing.assert_array_equal(schedule.banned_on(day), ban[day])
+        np.testing.assert_array_equal(schedule.open_on(day), ~ban[day])
+        assert schedule.ban_step(day) == np.flatnonzero(schedule.ban_days <= day)[-1]
 
 
 @pytest.mark.parametrize("change, message", [
