@@ -1,11 +1,12 @@
-"""The chain's daily passes, compiled (numba), each beside its numpy reference: the day's
+"""The chain's daily passes, compiled (numba), most beside their numpy reference: the day's
 hashprice at the next block's subsidy (:func:`hashprice_day`), the day's start
 (:func:`start_day`), a stretch of the day's work with its blocks and subsidy
 (:func:`mine_stretch`) and the instants its epochs ended (:func:`epoch_ends`), the retarget
 (:func:`_next_bits_one`), and the close of an epoch and the start of the next
 (:func:`close_epochs`, :func:`open_epochs`). As
 in :mod:`~hashjoule.simulation.kernels`, each performs the reference's operations in its
-order, and the tests compare them. One difference in form: :func:`open_epochs` raises 256.0
+order, and the tests compare them (the day's start and its epochs' end instants with the
+numpy expressions they replaced). One difference in form: :func:`open_epochs` raises 256.0
 to an integer power by repeated products where numpy calls ``pow``; for a power of two and
 the exponents a compact target gives (29 - size, -3 to 28 for sizes 1 to 32) both are
 exact, so the difficulties are the same.

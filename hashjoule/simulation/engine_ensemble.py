@@ -134,6 +134,8 @@ class EnsembleChain:
     def mine_day(self, day: int, hashrate_ths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Advance one day at a constant hashrate; returns blocks [1] and subsidy minted [BTC],
         (n,), arrays of the chain's that the next day overwrites."""
+        if hashrate_ths.shape != (self.n,):  # the compiled start reads one a draw, unchecked
+            raise ValueError(f"hashrate: expected one per draw, shape ({self.n},), got {hashrate_ths.shape}")
         day_start = float(day * SECONDS_PER_DAY)
         # network hashrate [H/s], work left today [H], seconds of the day used by earlier
         # epochs, and the day's blocks and subsidy so far

@@ -220,8 +220,10 @@ class PolicySchedule:
 
     @cached_property
     def _open(self) -> np.ndarray:
-        """Regions open to new machines in each step of the bans. (steps, R) bool"""
-        return ~self.banned
+        """Regions open to new machines in each step of the bans, read-only. (steps, R) bool"""
+        open_ = ~self.banned
+        open_.setflags(write=False)  # a day's row is handed out, not a copy
+        return open_
 
     def open_on(self, day: int) -> np.ndarray:
         """Regions open to new machines today, the complement of :meth:`banned_on`. (R,) bool"""

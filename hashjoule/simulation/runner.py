@@ -17,8 +17,9 @@ import xarray as xr
 
 from hashjoule.constants import ARTICLE_TWH_PER_YEAR
 from hashjoule.simulation import engine_des, engine_ensemble
+from hashjoule.simulation.annual import annual_summaries
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.reduce import BLOCK, Reduction, annual_summaries
+from hashjoule.simulation.reduce import BLOCK, Reduction
 from hashjoule.simulation.summary import ANNUAL, summarise_batch
 
 ENGINES = {"des": engine_des.run_batch, "ensemble": engine_ensemble.run_batch}

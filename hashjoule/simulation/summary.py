@@ -88,7 +88,8 @@ def _histogram_day(totals, edges, counts, extremes):
         log2 = ((bits[i] >> 52) - 1023) + mantissa + 0.3466 * mantissa * (1.0 - mantissa)
         bin_ = (log2 * 0.30102999566398120 - low) * per_decade + 1.0
         bin_ = 1.0 if bin_ < 1.0 else (top if bin_ > top else bin_)
-        guess[i] = np.int64(bin_) if totals[i] >= edges[0] else 0  # (NaN's guess, discarded, is not read)
+        # below the range, NaN included, the bin is 0 (whatever int64(bin_) gave there)
+        guess[i] = np.int64(bin_) if totals[i] >= edges[0] else 0
     smallest, largest = totals[0], totals[0]
     for i in range(totals.size):
         value, index = totals[i], guess[i]

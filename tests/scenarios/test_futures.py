@@ -10,7 +10,7 @@ from hashjoule.scenarios.resolve import resolve
 from hashjoule.scenarios.runs import comparable, load, with_emissions
 from hashjoule.simulation import engine_ensemble
 from hashjoule.simulation.runner import annual_totals, summary_table
-from hashjoule.simulation.reduce import annual_summaries
+from hashjoule.simulation.annual import annual_summaries
 
 #: Kilograms in a pound (exact, by definition).
 KG_PER_LB = 0.45359237

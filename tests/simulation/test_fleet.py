@@ -160,3 +160,53 @@ def test_what_a_fleet_computes_once_per_batch_is_what_each_day_would_compute(mon
     monkeypatch.setattr(Fleet, "_start_day", checking)
     engine_ensemble.run_batch(x, range(3), seed=2, values=space.values(space.unit_sample(2, range(3))))
     assert all(seen.values()), seen
+
+
+def test_a_shipment_capacity_kept_by_day_is_each_draws_own():
+    """With the same finite capacity and growth in every draw, the capacity computed once per
+    day is, bit for bit, what each draw's own computation gives; draws that differ keep
+    their own."""
+    from dataclasses import replace
+
+    from hashjoule.simulation.draws import DrawValues
+
+    x = toy_inputs(days=400)
+    n = 3
+    same = replace(DrawValues.central(x, n), supply_ths_per_day=np.full(n, 3.1e5),
+                   supply_growth_per_year=np.full(n, 0.37))
+    fleet = Fleet(x, n, same)
+    for day in range(x.days):
+        each = fl.shipment_capacity_ths_per_day(fleet.supply_years[day], same.supply_ths_per_day,
+                                                same.supply_growth_per_year)
+        np.testing.assert_array_equal(np.full(n, fleet.supply_by_day[day]), each)
+    assert len(np.unique(fleet.supply_by_day)) > 300  # it grows: the check compares distinct numbers
+    differ = replace(same, supply_growth_per_year=np.array([0.37, 0.5, 0.37]))
+    assert Fleet(x, n, differ).supply_by_day is None
+
+
+def test_the_deployment_terms_kept_are_those_of_each_day(monkeypatch, tmp_path):
+    """Deployment weights, tariff and PUE kept while the season, surcharges, bans and shares
+    stay are the ones computed afresh on each day of a run through China's 2021 bans, and
+    the regions open are the complement of those banned."""
+    from scenarioworld import short
+
+    from hashjoule.simulation import engine_ensemble
+
+    _, x, space = short(tmp_path, start="2021-01-01", end="2021-12-31")
+    terms = Fleet._deployment_terms
+    bans = set()
+
+    def checking(self, day, open_regions):
+        kept = terms(self, day, open_regions)
+        policy = self.values.policy
+        np.testing.assert_array_equal(open_regions, ~policy.banned_on(day))
+        bans.add(policy.ban_step(day))
+        self._deployment_key = None
+        fresh = terms(self, day, open_regions)
+        for a, b in zip(kept, fresh):
+            np.testing.assert_array_equal(a, b)
+        return kept
+
+    monkeypatch.setattr(Fleet, "_deployment_terms", checking)
+    engine_ensemble.run_batch(x, range(3), seed=2, values=space.values(space.unit_sample(2, range(3))))
+    assert len(bans) > 1, "the run crosses no change of the bans"

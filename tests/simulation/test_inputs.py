@@ -57,6 +57,23 @@ def test_a_whole_lag_given_as_a_float_is_accepted():
     assert x.fleet.deployment_lag_days == 30 and isinstance(x.fleet.deployment_lag_days, int)
 
 
+def test_each_draws_price_path_is_its_column_with_its_own_stream_and_volatility():
+    """Day-major paths (time, draw): column j is the path of draw j alone, its stream and its
+    volatility scale."""
+    x = toy_inputs(days=60, volatility=0.05)
+    scale = np.array([0.5, 1.0, 2.0])
+
+    def streams():
+        return [np.random.default_rng([7, j]) for j in range(3)]
+
+    paths = x.market.price_paths(x.days, streams(), volatility_scale=scale)
+    assert paths.shape == (x.days, 3) and paths.flags.c_contiguous
+    for j in range(3):
+        alone = x.market.price_paths(x.days, streams()[j:j + 1], volatility_scale=scale[j:j + 1])
+        np.testing.assert_array_equal(paths[:, j], alone[:, 0])
+    assert np.unique(paths[-1]).size == 3  # the draws' paths differ: the check compares distinct walks
+
+
 def test_the_median_price_path_once_per_draw_with_its_own_volatility():
     x = toy_inputs(days=10, volatility=0.05)
     paths = x.market.price_paths(x.days, None, volatility_scale=np.array([0.5, 1.0, 2.0]))

@@ -19,14 +19,17 @@ def test_histogram_quantiles_are_within_a_bin_of_the_exact_ones(draws):
     assert not np.allclose(approx, exact, rtol=1e-6)  # they are approximations, and the check can tell
 
 
+@pytest.mark.parametrize("count_type", [np.uint16, np.uint32, np.int64])
 @pytest.mark.parametrize("draws", [1, 2, 7, 500])
-def test_the_compiled_bin_search_finds_the_numpy_forms_bins(draws, monkeypatch):
-    """Days of one to many draws, spreads from none to wide, values below the range, a day in one bin."""
+def test_the_compiled_bin_search_finds_the_numpy_forms_bins(draws, count_type, monkeypatch):
+    """Days of one to many draws, spreads from none to wide, values below the range, a day in
+    one bin; counts in the types a batch's summary (2 bytes), the reduction (4) and the
+    numpy histogram (8) hold them."""
     rng = np.random.default_rng(draws)
     values = np.exp(rng.normal(np.log(150.0), rng.uniform(0.0, 3.0, size=(60, 1)), size=(60, draws)))
     values[::7, : max(draws // 3, 1)] = 0.0  # below the range
     values[5] = 150.0  # one bin holds the day
-    counts = rd.histogram(rd.bin_index(values, "hashrate"), "hashrate")
+    counts = rd.histogram(rd.bin_index(values, "hashrate"), "hashrate").astype(count_type)
     compiled = rd.histogram_quantiles(counts, "hashrate")
     with monkeypatch.context() as patch:
         patch.setattr(rd, "_locate", rd.locate_reference)
@@ -44,40 +47,6 @@ def test_a_day_without_values_is_refused():
     counts[1] = 0
     with pytest.raises(ValueError, match="day 1"):
         rd.histogram_quantiles(counts, "hashrate")
-
-
-def test_exceedance_is_the_share_of_draws_above_the_threshold():
-    rng = np.random.default_rng(5)
-    energy = rng.lognormal(np.log(120.0), 0.3, size=(400, 2, 3)) / 3  # (draw, year, region) [TWh]
-    ds = xr.Dataset({"annual_energy": (("draw", "year", "region"), energy, {"units": "TWh", "long_name": "e in the year"}),
-                     "annual_co2": (("draw", "year", "region"), energy / 2, {"units": "Mt", "long_name": "c in the year"}),
-                     "days": ("year", [365, 200])}, coords={"year": [2021, 2022]})
-    out = rd.annual_summaries(ds, thresholds_twh=(100.0, 134.0))
-    total = energy.sum(axis=2)
-    assert float(out.annual_energy_exceedance.sel(year=2021, threshold=134.0)) == (total[:, 0] > 134.0).mean()
-    assert float(out.annual_energy_exceedance.sel(year=2021, threshold=100.0)) == (total[:, 0] > 100.0).mean()
-    assert 0.2 < float(out.annual_energy_exceedance.sel(year=2021, threshold=134.0)) < 0.5
-    assert np.isnan(out.annual_energy_exceedance.sel(year=2022)).all()
-    np.testing.assert_allclose(out.period_energy.sum("region"), total.sum(axis=1))
-
-
-def test_annual_quantiles_are_numpys_over_draws_and_skip_a_draw_without_value():
-    """The quantiles over draws are numpy's (linear interpolation); a NaN draw (a region the
-    draw does not have) is left out, not spread over the quantiles."""
-    rng = np.random.default_rng(6)
-    energy = rng.lognormal(0.0, 0.5, size=(50, 1, 2))  # (draw, year, region) [TWh]
-    ds = xr.Dataset({"annual_energy": (("draw", "year", "region"), energy, {"units": "TWh", "long_name": "e in the year"}),
-                     "annual_co2": (("draw", "year", "region"), energy / 2, {"units": "Mt", "long_name": "c in the year"}),
-                     "days": ("year", [365])}, coords={"year": [2021]})
-    q = list(rd.QUANTILES)
-    out = rd.annual_summaries(ds)
-    np.testing.assert_array_equal(out.annual_energy_quantiles.transpose("quantile", "year", "region"),
-                                  np.quantile(energy, q, axis=0))
-    energy[7, 0, 1] = np.nan
-    out = rd.annual_summaries(ds.assign(annual_energy=ds.annual_energy.copy(data=energy)))
-    np.testing.assert_array_equal(out.annual_energy_quantiles.transpose("quantile", "year", "region"),
-                                  np.nanquantile(energy, q, axis=0))
-    assert np.isfinite(out.annual_energy_quantiles).all()
 
 
 def test_subtrees_cover_a_batch_with_the_largest_aligned_ones():
