@@ -325,10 +325,14 @@ class Fleet:
         if not (destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
             return
         weights = destinations / destinations.sum()
+        # only the classes in service: the others hold nothing on the way or waiting (a class's
+        # share is dropped as it reaches its end of life, and none was ever installed before
+        # its release), and their zeros would change no sum
         cls = self.cls
-        self.arrive(self.transit, self.queue, policy.relocation_delay_days, self.inputs.hardware.efficiency_j_per_th,
-                    self.values.efficiency_scale, self.values.pue @ weights, policy.hosting_mw_per_day, weights,
-                    (cls.start, cls.stop), self.capacity[cls])
+        self.arrive(self.transit[cls], self.queue[cls], policy.relocation_delay_days,
+                    self.inputs.hardware.efficiency_j_per_th[cls], self.values.efficiency_scale,
+                    self.values.pue @ weights, policy.hosting_mw_per_day, weights, (0, cls.stop - cls.start),
+                    self.capacity[cls])
 
     def _retire(self, day: int, anticipated: np.ndarray) -> None:
         """Scrap, at the draw's rate, the capacity that stays off at the ``anticipated`` hashprice."""

@@ -281,20 +281,26 @@ def relocate(transit, queue, delay, efficiency, efficiency_scale, pue, hosting_m
     ``weights`` (region,), for the classes in ``alive`` (start, stop) (others are scrapped
     machines: their share is dropped).
 
-    ``efficiency`` (class,) [J/TH] and ``efficiency_scale`` (draw,) [1] give the machines' power."""
+    ``efficiency`` (class,) [J/TH] and ``efficiency_scale`` (draw,) [1] give the machines' power.
+
+    Class by class, the draws inner (the arrays' order); each draw's demand adds its classes
+    in their order."""
     classes, draws = transit.shape
     first, stop = alive
-    for i in range(draws):
-        demand = 0.0
-        for h in range(classes):
+    demand = np.zeros(draws)
+    for h in range(classes):
+        for i in range(draws):
             arriving = transit[h, i] / delay[i]
             transit[h, i] -= arriving
             queue[h, i] += arriving
-            demand += queue[h, i] * (efficiency[h] * efficiency_scale[i] * pue[i])
-        demand /= 1e6
-        hosted = min(1.0, hosting_mw[i] / demand) if demand > 0 else 0.0
-        for h in range(classes):
-            installed = queue[h, i] * hosted
+            demand[i] += queue[h, i] * (efficiency[h] * efficiency_scale[i] * pue[i])
+    hosted = np.empty(draws)
+    for i in range(draws):
+        mw = demand[i] / 1e6
+        hosted[i] = min(1.0, hosting_mw[i] / mw) if mw > 0 else 0.0
+    for h in range(classes):
+        for i in range(draws):
+            installed = queue[h, i] * hosted[i]
             queue[h, i] -= installed
             if first <= h < stop:
                 for r in range(weights.size):

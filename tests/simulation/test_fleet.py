@@ -210,3 +210,26 @@ def test_the_deployment_terms_kept_are_those_of_each_day(monkeypatch, tmp_path):
     monkeypatch.setattr(Fleet, "_deployment_terms", checking)
     engine_ensemble.run_batch(x, range(3), seed=2, values=space.values(space.unit_sample(2, range(3))))
     assert len(bans) > 1, "the run crosses no change of the bans"
+
+
+def test_only_classes_in_service_are_on_the_way_when_relocation_runs(monkeypatch, tmp_path):
+    """The relocation pass takes only the classes in service: through china-2021's shutdowns,
+    end-of-life scrapping included, no other class holds anything in transit or waiting."""
+    from scenarioworld import short
+
+    from hashjoule.simulation import engine_ensemble
+
+    _, x, space = short(tmp_path, start="2019-01-01", end="2023-12-31")
+    relocate = Fleet._relocate
+    moved = []
+
+    def checking(self, open_regions):
+        others = np.ones(self.transit.shape[0], dtype=bool)
+        others[self.cls] = False
+        assert not self.transit[others].any() and not self.queue[others].any()
+        moved.append(bool(self.transit.any()))
+        relocate(self, open_regions)
+
+    monkeypatch.setattr(Fleet, "_relocate", checking)
+    engine_ensemble.run_batch(x, range(3), seed=2, values=space.values(space.unit_sample(2, range(3))))
+    assert any(moved), "nothing was sent abroad: the check saw no relocation"
