@@ -320,16 +320,17 @@ class Fleet:
         removals, so capacity forced out today spends at least a day on the way."""
         if not self.moving:  # nothing was ever sent abroad
             return
-        policy = self.values.policy
-        destinations = policy.destinations * open_regions
-        if not (destinations.sum() > 0 and (self.transit.any() or self.queue.any())):
-            return
-        weights = destinations / destinations.sum()
         # only the classes in service: the others hold nothing on the way or waiting (a class's
         # share is dropped as it reaches its end of life, and none was ever installed before
         # its release), and their zeros would change no sum
         cls = self.cls
-        self.arrive(self.transit[cls], self.queue[cls], policy.relocation_delay_days,
+        transit, queue = self.transit[cls], self.queue[cls]
+        policy = self.values.policy
+        destinations = policy.destinations * open_regions
+        if not (destinations.sum() > 0 and (transit.any() or queue.any())):
+            return
+        weights = destinations / destinations.sum()
+        self.arrive(transit, queue, policy.relocation_delay_days,
                     self.inputs.hardware.efficiency_j_per_th[cls], self.values.efficiency_scale,
                     self.values.pue @ weights, policy.hosting_mw_per_day, weights, (0, cls.stop - cls.start),
                     self.capacity[cls])
