@@ -103,11 +103,14 @@ class Fleet:
         self.moving = False
         #: capacity forced out that will resume hidden in its region, (class, draw, region) [TH/s]
         self.hidden = np.zeros((classes, n, regions))
-        #: the regions a shutdown may hide capacity in, as one slice: the daily resumption
-        #: touches only them and the classes in service, and only once some is hidden
+        #: the regions a shutdown may hide capacity in, as one slice, and the classes that may
+        #: hold some: those in service on a day of removals (no other class had capacity to
+        #: hide, and a class's hidden capacity is dropped at its end of life). The daily
+        #: resumption touches only them, once some is hidden, and stops when they have all
+        #: reached their end of life.
         hiding = np.flatnonzero(v.policy.hidden_share.any(axis=0))
         self.hiding_regions = slice(int(hiding[0]), int(hiding[-1]) + 1) if hiding.size else slice(0, 0)
-        self.hiding = False
+        self.hiding_classes = slice(0, 0)
         #: orders placed on each of the last ``deployment_lag_days`` days, waiting for the lead time (ring) [TH/s]
         self.orders = np.zeros((inputs.fleet.deployment_lag_days, n))
         #: orders past their lead time, not yet shipped [TH/s]
@@ -310,9 +313,11 @@ class Fleet:
 
     def _resume_hidden(self) -> None:
         """Hidden capacity resumes in its region after an exponential delay."""
-        regions = self.hiding_regions
-        resume_hidden(self.hidden, self.capacity, self.values.policy.hidden_resume_days,
-                      (self.cls.start, self.cls.stop), (regions.start, regions.stop))
+        regions, hiding = self.hiding_regions, self.hiding_classes
+        first, stop = max(self.cls.start, hiding.start), min(self.cls.stop, hiding.stop)
+        if first < stop:
+            resume_hidden(self.hidden, self.capacity, self.values.policy.hidden_resume_days, (first, stop),
+                          (regions.start, regions.stop))
 
     def _relocate(self, open_regions: np.ndarray) -> None:
         """Relocated capacity arrives after an exponential shipping delay and waits for
@@ -377,7 +382,7 @@ class Fleet:
         # switched-off machines that a retarget would not revive are scrapped after a mean wait
         self._retire(day, anticipated)
         open_regions = self.values.policy.open_on(day)
-        if self.hiding:
+        if self.hiding_classes.stop > self.hiding_classes.start:
             self._resume_hidden()
         self._relocate(open_regions)
         self._force_out(day)
@@ -409,7 +414,10 @@ class Fleet:
         self.capacity -= removed
         hidden = removed * policy.hidden_share[None, :, :]
         self.hidden += hidden
-        self.hiding = self.hiding or self.hiding_regions.stop > 0
+        if self.hiding_regions.stop > 0:
+            hiding, cls = self.hiding_classes, self.cls
+            self.hiding_classes = (slice(min(hiding.start, cls.start), max(hiding.stop, cls.stop))
+                                   if hiding.stop > hiding.start else cls)
         moving = policy.relocation_share * (1.0 - policy.relocation_attrition)[:, None]
         self.transit += np.einsum("hnr,nr->hn", removed - hidden, moving)
         self.moving = True

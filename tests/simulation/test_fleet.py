@@ -233,3 +233,28 @@ def test_only_classes_in_service_are_on_the_way_when_relocation_runs(monkeypatch
     monkeypatch.setattr(Fleet, "_relocate", checking)
     engine_ensemble.run_batch(x, range(3), seed=2, values=space.values(space.unit_sample(2, range(3))))
     assert any(moved), "nothing was sent abroad: the check saw no relocation"
+
+
+def test_hidden_capacity_is_held_only_by_the_classes_that_resume_it(monkeypatch, tmp_path):
+    """The daily resumption takes only the classes in service that were in service on a day
+    of removals: through china-2021 and the years after it, no other class holds hidden
+    capacity, and the resumption stops once those classes have reached their end of life."""
+    from scenarioworld import short
+
+    from hashjoule.simulation import engine_ensemble
+
+    _, x, space = short(tmp_path, start="2020-06-01", end="2028-12-31")
+    resume = Fleet._resume_hidden
+    ranges = []
+
+    def checking(self):
+        first, stop = max(self.cls.start, self.hiding_classes.start), min(self.cls.stop, self.hiding_classes.stop)
+        others = np.ones(self.hidden.shape[0], dtype=bool)
+        others[first:stop] = False
+        assert not self.hidden[others].any()
+        ranges.append(stop - first)
+        resume(self)
+
+    monkeypatch.setattr(Fleet, "_resume_hidden", checking)
+    engine_ensemble.run_batch(x, range(2), seed=2, values=space.values(space.unit_sample(2, range(2))))
+    assert max(ranges) > 0 and ranges[-1] <= 0, "the run saw no hidden capacity, or it never ended"
