@@ -410,16 +410,18 @@ class Fleet:
         removal = policy.removal_on(day)
         if removal is None:
             return
-        removed = self.capacity * removal[None, :, :]
-        self.capacity -= removed
+        cls = self.cls  # the others have no capacity to remove
+        capacity = self.capacity[cls]
+        removed = capacity * removal[None, :, :]
+        capacity -= removed
         hidden = removed * policy.hidden_share[None, :, :]
-        self.hidden += hidden
+        self.hidden[cls] += hidden
         if self.hiding_regions.stop > 0:
-            hiding, cls = self.hiding_classes, self.cls
+            hiding = self.hiding_classes
             self.hiding_classes = (slice(min(hiding.start, cls.start), max(hiding.stop, cls.stop))
                                    if hiding.stop > hiding.start else cls)
         moving = policy.relocation_share * (1.0 - policy.relocation_attrition)[:, None]
-        self.transit += np.einsum("hnr,nr->hn", removed - hidden, moving)
+        self.transit[cls] += np.einsum("hnr,nr->hn", removed - hidden, moving)
         self.moving = True
 
     def _order_and_ship(self, day: int, anticipated: np.ndarray, network_ths: np.ndarray,

@@ -213,8 +213,9 @@ def test_the_deployment_terms_kept_are_those_of_each_day(monkeypatch, tmp_path):
 
 
 def test_only_classes_in_service_are_on_the_way_when_relocation_runs(monkeypatch, tmp_path):
-    """The relocation pass takes only the classes in service: through china-2021's shutdowns,
-    end-of-life scrapping included, no other class holds anything in transit or waiting."""
+    """The relocation pass and the shutdowns take only the classes in service: through
+    china-2021's shutdowns, end-of-life scrapping included, no other class holds anything
+    installed, in transit or waiting."""
     from scenarioworld import short
 
     from hashjoule.simulation import engine_ensemble
@@ -227,6 +228,7 @@ def test_only_classes_in_service_are_on_the_way_when_relocation_runs(monkeypatch
         others = np.ones(self.transit.shape[0], dtype=bool)
         others[self.cls] = False
         assert not self.transit[others].any() and not self.queue[others].any()
+        assert not self.capacity[others].any()  # nor installed: shutdowns remove from the classes in service only
         moved.append(bool(self.transit.any()))
         relocate(self, open_regions)
 
