@@ -103,11 +103,9 @@ class Fleet:
         self.moving = False
         #: capacity forced out that will resume hidden in its region, (class, draw, region) [TH/s]
         self.hidden = np.zeros((classes, n, regions))
-        #: the regions a shutdown may hide capacity in, as one slice, and the classes that may
-        #: hold some: those in service on a day of removals (no other class had capacity to
-        #: hide, and a class's hidden capacity is dropped at its end of life). The daily
-        #: resumption touches only them, once some is hidden, and stops when they have all
-        #: reached their end of life.
+        #: the regions a shutdown may hide capacity in, and the classes in service on a day of
+        #: removals (no other holds any: it is dropped at a class's end of life), as slices:
+        #: the daily resumption touches only them, and stops when those classes are gone
         hiding = np.flatnonzero(v.policy.hidden_share.any(axis=0))
         self.hiding_regions = slice(int(hiding[0]), int(hiding[-1]) + 1) if hiding.size else slice(0, 0)
         self.hiding_classes = slice(0, 0)
@@ -325,9 +323,8 @@ class Fleet:
         removals, so capacity forced out today spends at least a day on the way."""
         if not self.moving:  # nothing was ever sent abroad
             return
-        # only the classes in service: the others hold nothing on the way or waiting (a class's
-        # share is dropped as it reaches its end of life, and none was ever installed before
-        # its release), and their zeros would change no sum
+        # the classes in service only: the others hold nothing on the way or waiting (dropped at
+        # their end of life, or never installed), and their zeros would change no sum
         cls = self.cls
         transit, queue = self.transit[cls], self.queue[cls]
         policy = self.values.policy
