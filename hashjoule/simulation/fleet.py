@@ -310,7 +310,8 @@ class Fleet:
         return self._deployment
 
     def _resume_hidden(self) -> None:
-        """Hidden capacity resumes in its region after an exponential delay."""
+        """Hidden capacity resumes in its region after an exponential delay (nothing to do
+        until a shutdown hides some, nor once the classes holding it are gone)."""
         regions, hiding = self.hiding_regions, self.hiding_classes
         first, stop = max(self.cls.start, hiding.start), min(self.cls.stop, hiding.stop)
         if first < stop:
@@ -379,8 +380,7 @@ class Fleet:
         # switched-off machines that a retarget would not revive are scrapped after a mean wait
         self._retire(day, anticipated)
         open_regions = self.values.policy.open_on(day)
-        if self.hiding_classes.stop > self.hiding_classes.start:
-            self._resume_hidden()
+        self._resume_hidden()
         self._relocate(open_regions)
         self._force_out(day)
         self._order_and_ship(day, anticipated, network_ths, open_regions)

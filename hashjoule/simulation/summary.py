@@ -23,7 +23,7 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.reduce import (BLOCK, HISTOGRAMS, MOMENTS, Reduction, bin_count, bin_edges, fold,
+from hashjoule.simulation.reduce import (BLOCK, HISTOGRAMS, MOMENTS, bin_count, bin_edges, count_type, fold,
                                          histogram_quantiles, node_coords, subtrees)
 from hashjoule.simulation.results import REGIONAL, per_gw_day
 
@@ -241,12 +241,12 @@ def _chain_day(day, year, blocks_mined, minted_btc, fees_per_block, difficulty, 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _prices(prices, blocks, per_draw, edges, counts, extremes):
-    """Every day's price (``prices``: (time, draw) [USD/BTC]) into the last variable of the
-    block moments ``per_draw`` and of the bin counts and extremes."""
+    """Every day's price (``prices``: (time, draw) [USD/BTC], a day's contiguous) into the last
+    variable of the block moments ``per_draw`` and of the bin counts and extremes."""
     last = per_draw.shape[0] - 1
     for day in range(prices.shape[0]):
-        row = prices[day:day + 1]
-        _block_moments(row.T, blocks, per_draw[last, 0, day:day + 1].T, per_draw[last, 1, day:day + 1].T)
+        _block_moments(prices[day:day + 1].T, blocks, per_draw[last, 0, day:day + 1].T,
+                       per_draw[last, 1, day:day + 1].T)
         _histogram_day(prices[day], edges, counts[day], extremes[:, day])
 
 
@@ -413,7 +413,7 @@ def compile_summary() -> None:
         summary.record_fleet(day, np.ones((1, 1)), np.ones((1, 1)))
         summary.record_chain(day, np.ones(1), np.ones(1), np.ones(1))
     summary.finish(np.ones((2, 1)))
-    counts = summary.counts[0, :, :bin_count("hashrate")].astype(Reduction(1).count_type)  # as the reduction holds them
+    counts = summary.counts[0, :, :bin_count("hashrate")].astype(count_type(1))  # as the reduction holds them
     histogram_quantiles(counts, "hashrate")  # and the reduction's bin search
 
 
@@ -431,5 +431,5 @@ def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.
             values[v] = day_major[name][day]
         summary.record_regional(day, values)
         summary.record_chain(day, day_major["blocks"][day], day_major["btc_minted"][day], day_major["difficulty"][day])
-    summary.finish(np.ascontiguousarray(ds.price.transpose("time", "draw").to_numpy()))
+    summary.finish(ds.price.transpose("time", "draw").to_numpy())
     return summary.dataset(ds.draw.to_numpy())
