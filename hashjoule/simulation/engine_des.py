@@ -149,7 +149,7 @@ def run_draw(inputs: ModelInputs, draw: int, seed: int | None = 0, arrays: Daily
     env.process(_policy_process(env, inputs, record))
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # see Fleet.online_day
         env.run(until=env.process(_fleet_process(env, inputs, fleet, miner, market, out)))
-    out.finish(prices)
+    out.record_prices(0, prices)
     ends = np.array(record.epoch_end_s)[None, :]
     complete = np.ones_like(ends, dtype=bool)
     if ends.size:

@@ -56,13 +56,18 @@ class _EpochRandoms:
         """The variates of every draw (draw, epoch) up to epoch ``k`` at least, drawn ahead as
         needed; one row, the means, for a deterministic run."""
         while k >= self.x1.shape[1]:
+            drawn = self.x1.shape[1]
             if self.first_block is None:
-                self.x1 = np.ones((1, self.x1.shape[1] + self.chunk))
+                self.x1 = np.ones((1, drawn + self.chunk))
                 self.rest = np.full(self.x1.shape, chain.RETARGET_INTERVAL - 1.0)
                 continue
-            self.x1 = np.hstack([self.x1, [g.standard_exponential(self.chunk) for g in self.first_block]])
-            self.rest = np.hstack([self.rest, [g.standard_gamma(chain.RETARGET_INTERVAL - 1, self.chunk)
-                                               for g in self.epoch_work]])
+            x1, rest = (np.empty((a.shape[0], drawn + self.chunk)) for a in (self.x1, self.rest))
+            x1[:, :drawn], rest[:, :drawn] = self.x1, self.rest
+            for g, row in zip(self.first_block, x1[:, drawn:]):  # each draw's variates into its row
+                g.standard_exponential(out=row)
+            for g, row in zip(self.epoch_work, rest[:, drawn:]):
+                g.standard_gamma(chain.RETARGET_INTERVAL - 1, out=row)
+            self.x1, self.rest = x1, rest
         return self.x1, self.rest
 
 
@@ -123,12 +128,12 @@ class EnsembleChain:
         self.end_at[rows] = (x1 + rest) * scale
         self.between[rows] = chain.RETARGET_INTERVAL - 2
 
-    def hashprice(self, day: int, fees_btc: float, prices: np.ndarray) -> np.ndarray:
-        """Each draw's hashprice at the start of ``day``: the next block's subsidy plus
-        ``fees_btc`` per block, at the day's price in ``prices`` (time, draw) [USD/BTC] and the
-        current difficulty. [USD/(TH/s)/d]"""
+    def hashprice(self, fees_btc: float, prices: np.ndarray) -> np.ndarray:
+        """Each draw's hashprice at the start of the day: the next block's subsidy plus
+        ``fees_btc`` per block, at the day's ``prices`` (draw,) [USD/BTC] and the current
+        difficulty. [USD/(TH/s)/d]"""
         out = np.empty(self.n)
-        self.price_day(self.height, fees_btc, prices[day], self.difficulty, out)
+        self.price_day(self.height, fees_btc, prices, self.difficulty, out)
         return out
 
     def mine_day(self, day: int, hashrate_ths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,31 +241,35 @@ def summarise(inputs: ModelInputs, draws, seed: int | None = 0, values: DrawValu
 
 def _simulate(inputs: ModelInputs, draws: np.ndarray, seed: int | None, values: DrawValues | None, record):
     """Run the draws; ``record(n, emission factors)`` gives what the days are written to.
-    Returns it, finished, and the chain's state."""
+    Returns it, written, and the chain's state."""
     days, n = inputs.days, draws.size
     if n == 0:
         raise ValueError("a batch needs at least one draw, got none")
     streams = None if seed is None else draw_streams(seed, draws)
     fleet = Fleet(inputs, n, values)
-    prices = inputs.market.price_paths(days, None if streams is None else streams["price"],
-                                       fleet.values.volatility_scale)
+    prices = inputs.market.price_chunks(days, None if streams is None else streams["price"],
+                                        fleet.values.volatility_scale)
     state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8)
     out = record(n, fleet.values.emission_factor_t_per_mwh)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         _run_days(inputs, prices, fleet, state, out)
-    out.finish(prices)
     return out, state
 
 
-def _run_days(inputs: ModelInputs, prices: np.ndarray, fleet: Fleet, state: EnsembleChain, out: DailyArrays | DaySummary) -> None:
-    """The day loop: price and difficulty give the hashprice, the fleet the hashrate, the chain the blocks."""
+def _run_days(inputs: ModelInputs, price_chunks, fleet: Fleet, state: EnsembleChain,
+              out: DailyArrays | DaySummary) -> None:
+    """The day loop: price and difficulty give the hashprice, the fleet the hashrate, the chain
+    the blocks. The prices come in chunks of days ((first day, (days, draw) prices),
+    :meth:`~hashjoule.simulation.inputs.Market.price_chunks`)."""
     fees = inputs.market.fees_btc_per_block
-    for day in range(inputs.days):
-        difficulty = state.difficulty.copy()  # the day's hashprice is set at this difficulty
-        hashprice = state.hashprice(day, fees[day], prices)
-        by_region, power_gw = fleet.online_day(day, hashprice)
-        network = network_total(by_region)
-        out.record_fleet(day, by_region, power_gw)
-        blocks, minted = state.mine_day(day, network)
-        out.record_chain(day, blocks, minted, state.difficulty)
-        fleet.advance(day, hashprice, network, difficulty)
+    for first, prices in price_chunks:
+        out.record_prices(first, prices)
+        for day in range(first, first + len(prices)):
+            difficulty = state.difficulty.copy()  # the day's hashprice is set at this difficulty
+            hashprice = state.hashprice(fees[day], prices[day - first])
+            by_region, power_gw = fleet.online_day(day, hashprice)
+            network = network_total(by_region)
+            out.record_fleet(day, by_region, power_gw)
+            blocks, minted = state.mine_day(day, network)
+            out.record_chain(day, blocks, minted, state.difficulty)
+            fleet.advance(day, hashprice, network, difficulty)

@@ -17,6 +17,9 @@ import numpy as np
 from hashjoule.network import chain
 from hashjoule.simulation.policy_schedule import PolicySchedule
 
+#: Days of prices drawn at a time (:meth:`Market.price_chunks`). [d]
+PRICE_CHUNK_DAYS = 512
+
 
 def _check(name: str, values, shape, low=None, high=None) -> np.ndarray:
     values = np.asarray(values, dtype=float)
@@ -181,26 +184,53 @@ class Market:
         """Daily prices for each draw, day-major (a day's prices are contiguous, as the engines
         read them); ``rngs=None`` gives the median path. (T, n) [USD/BTC]
 
-        ``volatility_scale`` (n,) multiplies each draw's volatility. [1]
+        ``volatility_scale`` (n,) multiplies each draw's volatility. [1] The whole run's
+        paths of :meth:`price_chunks`, for results that keep every day.
+        """
+        paths = None
+        for first, prices in self.price_chunks(days, rngs, volatility_scale):
+            if paths is None:
+                paths = np.empty((days, prices.shape[1]))
+            paths[first:first + len(prices)] = prices
+        return paths
+
+    def price_chunks(self, days: int, rngs: list[np.random.Generator] | None,
+                     volatility_scale: np.ndarray | None = None, chunk: int = PRICE_CHUNK_DAYS):
+        """The paths of :meth:`price_paths`, ``chunk`` days at a time: yields the first day
+        and the prices from it, (c, n) [USD/BTC], in a buffer the next chunk overwrites.
+
+        Each draw's generator gives its normal variates in the same order whatever the
+        chunks, and the log-price's running sum carries over from one chunk to the next as
+        the first term of the next, so the numbers are those of one pass over all days.
+        An engine that summarises as it goes holds a chunk, not the whole run: 88 MB for
+        2,000 draws over 15 years, fresh pages that took 0.3-0.5 s of system time to map.
         """
         if rngs is not None:
             n = len(rngs)
         else:   # the median path, once per draw when the draws have their own volatility
             n = 1 if volatility_scale is None else np.asarray(volatility_scale).size
-        paths = np.empty((days, n))
-        observed = self.price_history_usd.size
-        paths[:observed] = self.price_history_usd[:, None]
-        future = days - observed
-        if future:
-            if rngs is None:
-                shocks = np.zeros((future, 1))
-            else:
-                shocks = np.stack([rng.standard_normal(future) for rng in rngs], axis=1)
-            volatility = self.volatility_per_sqrt_day * (1.0 if volatility_scale is None
-                                                         else np.asarray(volatility_scale)[None, :])
-            steps = self.drift_per_day + volatility * shocks
-            paths[observed:] = self.price_history_usd[-1] * np.exp(np.cumsum(steps, axis=0))
-        return paths
+        volatility = self.volatility_per_sqrt_day * (1.0 if volatility_scale is None else np.asarray(volatility_scale))
+        history = self.price_history_usd
+        buffer = np.empty((min(chunk, days), n))
+        shocks = np.zeros((n, chunk))  # each draw's variates of the chunk in a row: its generator fills it
+        log_change = np.zeros(n)  # since the last observed day, up to the previous chunk's end
+        for first in range(0, days, chunk):
+            prices = buffer[:min(chunk, days - first)]
+            observed = min(max(history.size - first, 0), len(prices))
+            prices[:observed] = history[first:first + observed, None]
+            steps, k = prices[observed:], len(prices) - observed
+            if k:
+                for j, rng in enumerate(rngs or ()):
+                    rng.standard_normal(out=shocks[j, :k])
+                np.multiply(volatility, shocks[:, :k].T, out=steps)
+                steps += self.drift_per_day
+                if first > history.size:  # a chunk after the first of the future carries the sum on
+                    steps[0] += log_change
+                np.cumsum(steps, axis=0, out=steps)
+                log_change[:] = steps[-1]
+                np.exp(steps, out=steps)
+                steps *= history[-1]
+            yield first, prices
 
 
 @dataclass(frozen=True)

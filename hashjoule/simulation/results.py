@@ -117,17 +117,17 @@ class DailyArrays:
         self.minted_btc[day] = minted_btc
         self.difficulty[day] = difficulty
 
-    def finish(self, prices_usd: np.ndarray) -> None:
-        """Fill in what follows from the whole run: prices (time, draw) and fees."""
-        self.price_usd[:] = prices_usd
-        np.multiply(self.blocks, self.inputs.market.fees_btc_per_block[:, None], out=self.fees_btc)
+    def record_prices(self, first: int, prices_usd: np.ndarray) -> None:
+        """Prices from day ``first`` on, (days, draw) [USD/BTC]."""
+        self.price_usd[first:first + len(prices_usd)] = prices_usd
 
 
 def build_dataset(inputs: ModelInputs, draws, arrays: DailyArrays, *, epoch_end_s, epoch_difficulty,
                   epoch_complete, engine: str, seed: int | None) -> xr.Dataset:
     """Wrap an engine's arrays into the common Dataset, without copying them.
 
-    The day-major arrays appear as (draw, time[, region]) through transposed views.
+    The day-major arrays appear as (draw, time[, region]) through transposed views. The
+    fees follow from the blocks, now that every day's are counted.
 
     Parameters
     ----------
@@ -139,6 +139,7 @@ def build_dataset(inputs: ModelInputs, draws, arrays: DailyArrays, *, epoch_end_
     epoch_complete : numpy.ndarray of bool
         (draw, epoch): the epoch ran whole inside the run (so its duration is known).
     """
+    np.multiply(arrays.blocks, inputs.market.fees_btc_per_block[:, None], out=arrays.fees_btc)  # [BTC]
     starts = np.concatenate([np.zeros((epoch_end_s.shape[0], 1)), epoch_end_s[:, :-1]], axis=1)
     duration = np.where(epoch_complete, epoch_end_s - starts, np.nan)
     dims3, dims2, dimsE = ("time", "draw", "region"), ("time", "draw"), ("draw", "epoch")

@@ -240,14 +240,16 @@ def _chain_day(day, year, blocks_mined, minted_btc, fees_per_block, difficulty, 
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _prices(prices, blocks, per_draw, edges, counts, extremes):
-    """Every day's price (``prices``: (time, draw) [USD/BTC], a day's contiguous) into the last
-    variable of the block moments ``per_draw`` and of the bin counts and extremes."""
+def _prices(prices, first, blocks, per_draw, edges, counts, extremes):
+    """The prices of the days from ``first`` on (``prices``: (days, draw) [USD/BTC], a day's
+    contiguous) into the last variable of the block moments ``per_draw`` and of the bin
+    counts and extremes."""
     last = per_draw.shape[0] - 1
-    for day in range(prices.shape[0]):
-        _block_moments(prices[day:day + 1].T, blocks, per_draw[last, 0, day:day + 1].T,
+    for i in range(prices.shape[0]):
+        day = first + i
+        _block_moments(prices[i:i + 1].T, blocks, per_draw[last, 0, day:day + 1].T,
                        per_draw[last, 1, day:day + 1].T)
-        _histogram_day(prices[day], edges, counts[day], extremes[:, day])
+        _histogram_day(prices[i], edges, counts[day], extremes[:, day])
 
 
 class DaySummary:
@@ -339,11 +341,11 @@ class DaySummary:
         _chain_day(day, self.year[day], blocks, minted_btc, self.fees_per_block[day], difficulty, self._chain,
                    self.blocks, self.per_draw, self.annual_chain)
 
-    def finish(self, prices_usd: np.ndarray) -> None:
-        """The prices of the whole run, (time, draw) [USD/BTC]."""
+    def record_prices(self, first: int, prices_usd: np.ndarray) -> None:
+        """Prices from day ``first`` on, (days, draw) [USD/BTC]."""
         last = len(HISTOGRAMS) - 1
-        _prices(np.ascontiguousarray(prices_usd), self.blocks, self.per_draw, self.edges[last, :self.edge_count[last]],
-                self.counts[last], self.extremes[last])
+        _prices(np.ascontiguousarray(prices_usd), int(first), self.blocks, self.per_draw,
+                self.edges[last, :self.edge_count[last]], self.counts[last], self.extremes[last])
 
     def dataset(self, draws: np.ndarray) -> xr.Dataset:
         """The summary as :class:`~hashjoule.simulation.reduce.Reduction` takes it, with the
@@ -412,7 +414,7 @@ def compile_summary() -> None:
     for day in range(2):
         summary.record_fleet(day, np.ones((1, 1)), np.ones((1, 1)))
         summary.record_chain(day, np.ones(1), np.ones(1), np.ones(1))
-    summary.finish(np.ones((2, 1)))
+    summary.record_prices(0, np.ones((2, 1)))
     counts = summary.counts[0, :, :bin_count("hashrate")].astype(count_type(1))  # as the reduction holds them
     histogram_quantiles(counts, "hashrate")  # and the reduction's bin search
 
@@ -431,5 +433,5 @@ def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.
             values[v] = day_major[name][day]
         summary.record_regional(day, values)
         summary.record_chain(day, day_major["blocks"][day], day_major["btc_minted"][day], day_major["difficulty"][day])
-    summary.finish(ds.price.transpose("time", "draw").to_numpy())
+    summary.record_prices(0, ds.price.transpose("time", "draw").to_numpy())
     return summary.dataset(ds.draw.to_numpy())

@@ -109,3 +109,19 @@ def test_output_layout(world_2019):
     for var in ds.data_vars.values():
         assert {"units", "long_name"} <= set(var.attrs)
     assert ds.attrs["seed"] == 0 and ds.attrs["engine"] == "ensemble"
+
+
+def test_epoch_variates_drawn_ahead_in_chunks_are_each_draws_own_sequence():
+    """Grown chunk by chunk or drawn at once, each draw's Exp(1) and Gamma(2015) variates are
+    its generators' sequences, in order."""
+    def streams(seed):
+        return [np.random.default_rng([seed, j]) for j in range(3)]
+
+    grown = engine_ensemble._EpochRandoms(streams(5), streams(6), chunk=3)
+    x1, rest = grown.ensure(10)  # drawn in four chunks
+    at_once = engine_ensemble._EpochRandoms(streams(5), streams(6), chunk=12)
+    assert x1.shape == rest.shape == (3, 12)
+    np.testing.assert_array_equal(x1, at_once.ensure(0)[0])
+    np.testing.assert_array_equal(rest, at_once.ensure(0)[1])
+    np.testing.assert_array_equal(x1[1], np.random.default_rng([5, 1]).standard_exponential(12))
+    np.testing.assert_array_equal(rest[2], np.random.default_rng([6, 2]).standard_gamma(2015, 12))

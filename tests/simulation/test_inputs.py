@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from hashjoule.simulation.inputs import ChainStart, FleetParameters
+from hashjoule.simulation.inputs import ChainStart, FleetParameters, Market
 from hashjoule.simulation.policy_schedule import PolicySchedule
 
 from simworld import toy_inputs
@@ -79,3 +79,25 @@ def test_the_median_price_path_once_per_draw_with_its_own_volatility():
     paths = x.market.price_paths(x.days, None, volatility_scale=np.array([0.5, 1.0, 2.0]))
     assert paths.shape == (x.days, 3)
     np.testing.assert_array_equal(paths, np.broadcast_to(x.market.price_paths(x.days, None), (x.days, 3)))
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 10, 11, 60, 512])
+def test_price_chunks_are_one_pass_over_all_days_cut_in_pieces(chunk):
+    """Chunks of any length, across the end of the observed prices, give the paths of one
+    pass: each draw's normal variates in order, the log-price's running sum carried over."""
+    history = np.linspace(20_000.0, 30_000.0, 10)
+    market = Market(history, drift_per_day=1e-3, volatility_per_sqrt_day=0.04, fees_btc_per_block=np.zeros(60))
+    scale = np.array([0.5, 1.0, 2.0])
+
+    def streams():
+        return [np.random.default_rng([7, j]) for j in range(3)]
+
+    shocks = np.stack([rng.standard_normal(50) for rng in streams()], axis=1)
+    one_pass = np.vstack([np.broadcast_to(history[:, None], (10, 3)),
+                          history[-1] * np.exp(np.cumsum(1e-3 + 0.04 * scale[None, :] * shocks, axis=0))])
+    pieces = np.full((60, 3), np.nan)
+    for first, prices in market.price_chunks(60, streams(), scale, chunk=chunk):
+        assert prices.shape == (min(chunk, 60 - first), 3) and prices.flags.c_contiguous
+        pieces[first:first + len(prices)] = prices
+    np.testing.assert_array_equal(pieces, one_pass)
+    np.testing.assert_array_equal(market.price_paths(60, streams(), scale), one_pass)

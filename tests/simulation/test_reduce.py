@@ -129,7 +129,7 @@ def _batch_summary(first, n, draws=None):
     for day in range(3):
         summary.record_regional(day, rng.uniform(1.0, 100.0, size=(3, n, 2)))
         summary.record_chain(day, rng.uniform(100.0, 200.0, n), rng.uniform(1.0, 2.0, n), rng.uniform(1.0, 2.0, n))
-    summary.finish(rng.uniform(1e3, 1e5, size=(3, n)))
+    summary.record_prices(0, rng.uniform(1e3, 1e5, size=(3, n)))
     return summary.dataset(np.arange(first, first + n) if draws is None else np.asarray(draws))
 
 
