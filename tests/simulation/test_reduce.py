@@ -171,7 +171,8 @@ def test_a_batch_that_does_not_fit_the_run_is_refused_whole():
     before = _snapshot(reduction)
     good = _batch_summary(100, 100)
     bad = {"moments are not those": good.assign_coords(node_index=good.node_index + 1),  # of blocks 4 and 5
-           "power: the batch's bins": good.assign_coords(power__bin=good.power__bin + rd.bin_count("power")),
+           "power: the batch's counts": good.assign(power__first_bin=good.power__first_bin + rd.bin_count("power")),
+           "co2: the batch's counts": good.assign(co2__bins=good.co2__bins + 1),  # more than it sent
            "time coordinate": good.assign_coords(time=good.time + np.timedelta64(1, "D"))}
     for message, summary in bad.items():
         with pytest.raises(ValueError, match=message):
@@ -203,3 +204,24 @@ def test_a_checkpoint_holding_a_batch_twice_is_refused():
     state = state.assign_coords(batch=[0, 0])
     with pytest.raises(ValueError, match="in already"):
         rd.Reduction.from_state(state, [reduction.per_draw_of(0)] * 2, 150)
+
+
+def test_day_ranges_pack_and_add_back_every_count():
+    """Each day's counts from its first to its last non-empty bin, empty days and full ones
+    among them, add back to the counts they were packed from, in the reduction's types."""
+    rng = np.random.default_rng(4)
+    counts = np.zeros((6, 40), dtype=np.uint16)
+    counts[0, [3, 9]] = [2, 7]
+    counts[2, :] = rng.integers(1, 9, 40)  # every bin
+    counts[3, 39] = 1
+    counts[5, 10:20] = rng.integers(0, 3, 10)  # with empty bins inside the range
+    first_bin, day_bins = np.empty(6, np.int32), np.empty(6, np.int32)
+    packed = rd.pack_day_ranges(counts, first_bin, day_bins)
+    assert first_bin[[0, 1, 2, 3, 4]].tolist() == [3, 0, 0, 39, 0] and day_bins[[0, 1, 2, 3, 4]].tolist() == [7, 0, 40, 1, 0]
+    used = np.flatnonzero(counts[5])
+    assert (first_bin[5], day_bins[5]) == (used[0], used[-1] - used[0] + 1)
+    assert packed.dtype == np.uint16 and packed.size == day_bins.sum()
+    for total_type in (np.uint32, np.int64):
+        total = np.ones(counts.shape, dtype=total_type)
+        rd.add_day_ranges(total, first_bin, day_bins, packed)
+        np.testing.assert_array_equal(total, counts + 1)

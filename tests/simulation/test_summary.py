@@ -39,12 +39,13 @@ def test_histograms_and_extremes_are_those_of_the_network_totals(kept):
         var = ds[name]
         totals = (var.sum("region") if "region" in var.dims else var).transpose("time", "draw").to_numpy()
         expected = rd.histogram(rd.bin_index(totals, name), name)
-        bins = summary[f"{name}__bin"].to_numpy()  # the batch's bins only: the others are empty
-        assert bins.tolist() == list(range(bins[0], bins[-1] + 1)) and bins.size < expected.shape[1] / 4  # a year
-        used = np.flatnonzero(expected.any(axis=0))
-        assert bins[0] == used[0] and bins[-1] == used[-1]
+        # each day's range of bins only, from its first to its last non-empty one
+        first, size = summary[f"{name}__first_bin"].to_numpy(), summary[f"{name}__bins"].to_numpy()
+        used = [np.flatnonzero(day) for day in expected]
+        assert first.tolist() == [u[0] for u in used] and (first + size - 1).tolist() == [u[-1] for u in used]
+        assert summary[f"{name}__counts"].size == size.sum() < expected.size / 20
         counts = np.zeros_like(expected)
-        counts[:, bins] = summary[f"{name}__counts"].to_numpy()
+        rd.add_day_ranges(counts, first, size, summary[f"{name}__counts"].to_numpy())
         np.testing.assert_array_equal(counts, expected, err_msg=name)
         assert counts[:, 0].sum() == 0 and (counts.sum(axis=1) == DRAWS).all()  # every value inside the range
         np.testing.assert_allclose(summary[f"{name}__min"], totals.min(axis=1), rtol=1e-13)
