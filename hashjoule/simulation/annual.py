@@ -10,7 +10,7 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.constants import ARTICLE_TWH_PER_YEAR
-from hashjoule.simulation.reduce import QUANTILES
+from hashjoule.simulation.histograms import QUANTILES
 
 
 def annual_summaries(ds: xr.Dataset, thresholds_twh=(ARTICLE_TWH_PER_YEAR,)) -> xr.Dataset:

@@ -23,8 +23,9 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.simulation.inputs import ModelInputs
-from hashjoule.simulation.reduce import (BLOCK, HISTOGRAMS, MOMENTS, add_day_ranges, bin_count, bin_edges, count_type,
-                                         fold, histogram_quantiles, node_coords, pack_day_ranges, subtrees)
+from hashjoule.simulation.histograms import (HISTOGRAMS, add_day_ranges, bin_count, bin_edges, count_type,
+                                             histogram_quantiles, pack_day_ranges)
+from hashjoule.simulation.reduce import BLOCK, MOMENTS, fold, node_coords, subtrees
 from hashjoule.simulation.results import REGIONAL, per_gw_day
 
 #: The variables with moments per day and region, and those with one value per draw and day,
@@ -306,7 +307,7 @@ class DaySummary:
         self.counts = np.zeros((len(HISTOGRAMS), days, max(map(bin_count, HISTOGRAMS))),
                                dtype=np.uint16 if n < 2**16 else np.uint32)
         self.extremes = np.zeros((len(HISTOGRAMS), 2, days))
-        #: each variable's bin edges (:func:`~hashjoule.simulation.reduce.bin_edges`), as many as it has
+        #: each variable's bin edges (:func:`~hashjoule.simulation.histograms.bin_edges`), as many as it has
         edges = [bin_edges(name) for name in HISTOGRAMS]
         self.edges = np.full((len(edges), max(e.size for e in edges)), np.inf)
         self.edge_count = np.array([e.size for e in edges], dtype=np.int64)

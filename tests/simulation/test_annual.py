@@ -4,7 +4,7 @@ import numpy as np
 import xarray as xr
 
 from hashjoule.simulation.annual import annual_summaries
-from hashjoule.simulation.reduce import QUANTILES
+from hashjoule.simulation.histograms import QUANTILES
 
 
 def test_exceedance_is_the_share_of_draws_above_the_threshold():

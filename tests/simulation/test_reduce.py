@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from hashjoule.simulation import histograms as hist
 from hashjoule.simulation import reduce as rd
 
 
@@ -12,10 +13,10 @@ def test_histogram_quantiles_are_within_a_bin_of_the_exact_ones(draws):
     rng = np.random.default_rng(draws)
     values = np.exp(rng.normal(np.log(150.0), 0.6, size=(40, draws)))  # (time, draw), EH/s-like
     values[:, : draws // 50] = 0.0  # a few stalled draws count as zero
-    counts = rd.histogram(rd.bin_index(values, "hashrate"), "hashrate")
-    approx = rd.histogram_quantiles(counts, "hashrate")
-    exact = np.quantile(values, rd.QUANTILES, axis=1)  # numpy's linear definition
-    np.testing.assert_allclose(approx, exact, rtol=rd.BIN_WIDTH)
+    counts = hist.histogram(hist.bin_index(values, "hashrate"), "hashrate")
+    approx = hist.histogram_quantiles(counts, "hashrate")
+    exact = np.quantile(values, hist.QUANTILES, axis=1)  # numpy's linear definition
+    np.testing.assert_allclose(approx, exact, rtol=hist.BIN_WIDTH)
     assert not np.allclose(approx, exact, rtol=1e-6)  # they are approximations, and the check can tell
 
 
@@ -29,24 +30,24 @@ def test_the_compiled_bin_search_finds_the_numpy_forms_bins(draws, count_type, m
     values = np.exp(rng.normal(np.log(150.0), rng.uniform(0.0, 3.0, size=(60, 1)), size=(60, draws)))
     values[::7, : max(draws // 3, 1)] = 0.0  # below the range
     values[5] = 150.0  # one bin holds the day
-    counts = rd.histogram(rd.bin_index(values, "hashrate"), "hashrate").astype(count_type)
-    compiled = rd.histogram_quantiles(counts, "hashrate")
+    counts = hist.histogram(hist.bin_index(values, "hashrate"), "hashrate").astype(count_type)
+    compiled = hist.histogram_quantiles(counts, "hashrate")
     with monkeypatch.context() as patch:
-        patch.setattr(rd, "_locate", rd.locate_reference)
-        assert np.array_equal(compiled, rd.histogram_quantiles(counts, "hashrate"))
+        patch.setattr(hist, "_locate", hist.locate_reference)
+        assert np.array_equal(compiled, hist.histogram_quantiles(counts, "hashrate"))
     k = np.array([[0] * 60, [draws - 1] * 60, list(rng.integers(0, draws, 60))], dtype=np.int64)
     found = [[np.empty_like(k) for _ in range(3)] for _ in range(2)]
-    rd._locate(counts, k, *found[0])
-    rd.locate_reference(counts, k, *found[1])
+    hist._locate(counts, k, *found[0])
+    hist.locate_reference(counts, k, *found[1])
     for a, b in zip(*found):
         assert np.array_equal(a, b)
 
 
 def test_a_day_without_values_is_refused():
-    counts = rd.histogram(rd.bin_index(np.ones((3, 4)), "hashrate"), "hashrate")
+    counts = hist.histogram(hist.bin_index(np.ones((3, 4)), "hashrate"), "hashrate")
     counts[1] = 0
     with pytest.raises(ValueError, match="day 1"):
-        rd.histogram_quantiles(counts, "hashrate")
+        hist.histogram_quantiles(counts, "hashrate")
 
 
 def test_subtrees_cover_a_batch_with_the_largest_aligned_ones():
@@ -171,7 +172,7 @@ def test_a_batch_that_does_not_fit_the_run_is_refused_whole():
     before = _snapshot(reduction)
     good = _batch_summary(100, 100)
     bad = {"moments are not those": good.assign_coords(node_index=good.node_index + 1),  # of blocks 4 and 5
-           "power: the batch's counts": good.assign(power__first_bin=good.power__first_bin + rd.bin_count("power")),
+           "power: the batch's counts": good.assign(power__first_bin=good.power__first_bin + hist.bin_count("power")),
            "co2: the batch's counts": good.assign(co2__bins=good.co2__bins + 1),  # more than it sent
            "time coordinate": good.assign_coords(time=good.time + np.timedelta64(1, "D"))}
     for message, summary in bad.items():
@@ -216,12 +217,12 @@ def test_day_ranges_pack_and_add_back_every_count():
     counts[3, 39] = 1
     counts[5, 10:20] = rng.integers(0, 3, 10)  # with empty bins inside the range
     first_bin, day_bins = np.empty(6, np.int32), np.empty(6, np.int32)
-    packed = rd.pack_day_ranges(counts, first_bin, day_bins)
+    packed = hist.pack_day_ranges(counts, first_bin, day_bins)
     assert first_bin[[0, 1, 2, 3, 4]].tolist() == [3, 0, 0, 39, 0] and day_bins[[0, 1, 2, 3, 4]].tolist() == [7, 0, 40, 1, 0]
     used = np.flatnonzero(counts[5])
     assert (first_bin[5], day_bins[5]) == (used[0], used[-1] - used[0] + 1)
     assert packed.dtype == np.uint16 and packed.size == day_bins.sum()
     for total_type in (np.uint32, np.int64):
         total = np.ones(counts.shape, dtype=total_type)
-        rd.add_day_ranges(total, first_bin, day_bins, packed)
+        hist.add_day_ranges(total, first_bin, day_bins, packed)
         np.testing.assert_array_equal(total, counts + 1)

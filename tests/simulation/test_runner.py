@@ -6,7 +6,7 @@ import pytest
 import xarray as xr
 
 from hashjoule.simulation import checkpoint as ckpt
-from hashjoule.simulation import reduce as rd
+from hashjoule.simulation import histograms as hist
 from hashjoule.simulation import runner
 from hashjoule.errors import InputError
 
@@ -32,8 +32,8 @@ def test_summaries_agree_with_the_draws(reference):
     np.testing.assert_allclose(ds.co2_std, ds.co2.std("draw", ddof=1), rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(ds.energy_mean, ds.energy.mean("draw"), rtol=1e-12)
     total = ds.hashrate.sum("region")
-    exact = total.quantile(list(rd.QUANTILES), dim="draw").transpose("quantile", "time")
-    np.testing.assert_allclose(ds.hashrate_network_quantiles, exact, rtol=rd.BIN_WIDTH)
+    exact = total.quantile(list(hist.QUANTILES), dim="draw").transpose("quantile", "time")
+    np.testing.assert_allclose(ds.hashrate_network_quantiles, exact, rtol=hist.BIN_WIDTH)
     energy = ds.annual_energy.sum("region")
     assert np.isnan(ds.annual_energy_exceedance).all()  # March-September is not a year
     np.testing.assert_allclose(ds.annual_energy_network_quantiles.sel(quantile=0.5), energy.median("draw"))

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from hashjoule.simulation import engine_ensemble
+from hashjoule.simulation import histograms as hist
 from hashjoule.simulation import reduce as rd
 from hashjoule.simulation.summary import summarise_batch
 
@@ -35,17 +36,17 @@ def test_moments_are_numpys_over_each_subtree_of_blocks(kept):
 
 def test_histograms_and_extremes_are_those_of_the_network_totals(kept):
     ds, summary = kept
-    for name in rd.HISTOGRAMS:
+    for name in hist.HISTOGRAMS:
         var = ds[name]
         totals = (var.sum("region") if "region" in var.dims else var).transpose("time", "draw").to_numpy()
-        expected = rd.histogram(rd.bin_index(totals, name), name)
+        expected = hist.histogram(hist.bin_index(totals, name), name)
         # each day's range of bins only, from its first to its last non-empty one
         first, size = summary[f"{name}__first_bin"].to_numpy(), summary[f"{name}__bins"].to_numpy()
         used = [np.flatnonzero(day) for day in expected]
         assert first.tolist() == [u[0] for u in used] and (first + size - 1).tolist() == [u[-1] for u in used]
         assert summary[f"{name}__counts"].size == size.sum() < expected.size / 20
         counts = np.zeros_like(expected)
-        rd.add_day_ranges(counts, first, size, summary[f"{name}__counts"].to_numpy())
+        hist.add_day_ranges(counts, first, size, summary[f"{name}__counts"].to_numpy())
         np.testing.assert_array_equal(counts, expected, err_msg=name)
         assert counts[:, 0].sum() == 0 and (counts.sum(axis=1) == DRAWS).all()  # every value inside the range
         np.testing.assert_allclose(summary[f"{name}__min"], totals.min(axis=1), rtol=1e-13)
@@ -79,25 +80,25 @@ def test_a_batch_starts_at_a_block_edge(world_2019):
 
 
 def test_bins_count_the_edges_at_or_below_a_value():
-    edges = rd.bin_edges("hashrate")
-    assert edges[0] == pytest.approx(1e-3) and edges.size == 8 * rd.BINS_PER_DECADE + 1
+    edges = hist.bin_edges("hashrate")
+    assert edges[0] == pytest.approx(1e-3) and edges.size == 8 * hist.BINS_PER_DECADE + 1
     values = np.array([np.nan, 0.0, -1.0, edges[0], np.nextafter(edges[0], 0), edges[5], 1e9, np.inf])
-    assert rd.bin_index(values, "hashrate").tolist() == [0, 0, 0, 1, 0, 6, edges.size, edges.size]
+    assert hist.bin_index(values, "hashrate").tolist() == [0, 0, 0, 1, 0, 6, edges.size, edges.size]
     # inside the range: the logarithmic definition, away from the edges
     inside = np.geomspace(0.0011, 9e4, 997)
-    assert np.array_equal(rd.bin_index(inside, "hashrate"), np.floor((np.log10(inside) + 3) * rd.BINS_PER_DECADE) + 1)
+    assert np.array_equal(hist.bin_index(inside, "hashrate"), np.floor((np.log10(inside) + 3) * hist.BINS_PER_DECADE) + 1)
 
 
 def test_the_compiled_count_finds_the_bins_of_the_numpy_reference():
     from hashjoule.simulation.summary import _histogram_day
 
-    edges = rd.bin_edges("co2")
+    edges = hist.bin_edges("co2")
     rng = np.random.default_rng(1)
     values = np.concatenate([[np.nan, 0.0, -5.0, np.inf, 1e30], edges, np.nextafter(edges, 0), np.nextafter(edges, np.inf),
                              10 ** rng.uniform(-1, 10, 5000)])
-    counts, extremes = np.zeros(rd.bin_count("co2"), dtype=np.uint16), np.zeros(2)
+    counts, extremes = np.zeros(hist.bin_count("co2"), dtype=np.uint16), np.zeros(2)
     _histogram_day(values, edges, counts, extremes)
-    np.testing.assert_array_equal(counts, np.bincount(rd.bin_index(values, "co2"), minlength=counts.size))
+    np.testing.assert_array_equal(counts, np.bincount(hist.bin_index(values, "co2"), minlength=counts.size))
     assert np.isnan(extremes).all()  # a NaN among the values
     _histogram_day(values[1:], edges, counts, extremes)
     assert extremes.tolist() == [-5.0, np.inf]
