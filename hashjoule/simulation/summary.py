@@ -304,8 +304,7 @@ class DaySummary:
         #: histograms of the daily network totals (variable, time, bin): as many bins as the widest
         #: range has, counted in 2-byte integers (4 for batches of 65,536 draws or more); their
         #: extremes (variable, 2, time)
-        self.counts = np.zeros((len(HISTOGRAMS), days, max(map(bin_count, HISTOGRAMS))),
-                               dtype=np.uint16 if n < 2**16 else np.uint32)
+        self.counts = np.zeros((len(HISTOGRAMS), days, max(map(bin_count, HISTOGRAMS))), dtype=count_type(n))
         self.extremes = np.zeros((len(HISTOGRAMS), 2, days))
         #: each variable's bin edges (:func:`~hashjoule.simulation.histograms.bin_edges`), as many as it has
         edges = [bin_edges(name) for name in HISTOGRAMS]
@@ -420,9 +419,10 @@ def compile_summary() -> None:
     summary.record_prices(0, np.ones((2, 1)))
     first_bin, day_bins = np.empty(2, np.int32), np.empty(2, np.int32)
     packed = pack_day_ranges(summary.counts[0, :, :bin_count("hashrate")], first_bin, day_bins)  # as a batch sends them
-    counts = np.zeros((2, bin_count("hashrate")), dtype=count_type(1))  # as the reduction holds them
-    add_day_ranges(counts, first_bin, day_bins, packed)
-    histogram_quantiles(counts, "hashrate")  # and the reduction's bin search
+    for draws in (1, 2**16):  # as the reduction holds them, in 2 and in 4 bytes
+        counts = np.zeros((2, bin_count("hashrate")), dtype=count_type(draws))
+        add_day_ranges(counts, first_bin, day_bins, packed)
+        histogram_quantiles(counts, "hashrate")  # and the reduction's bin search
 
 
 def summarise_batch(inputs: ModelInputs, ds: xr.Dataset, first_draw: int) -> xr.Dataset:
