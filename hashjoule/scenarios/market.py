@@ -1,6 +1,7 @@
 """The market after the bundled record as a scenario states it: drift, volatility, a user's price path.
 
-One relation holds the future price: :meth:`hashjoule.simulation.inputs.Market.price_paths`, a
+One relation holds the future price: :meth:`hashjoule.simulation.inputs.Market.price_chunks`
+(:meth:`~hashjoule.simulation.inputs.Market.price_paths` puts its chunks together), a
 geometric Brownian motion of the log price from the last known price, with the world's drift
 and volatility (:func:`hashjoule.simulation.world.baseline_market`: no drift, the volatility of
 the last four years). A scenario's ``[market]`` section changes only its numbers: the drift and

@@ -251,8 +251,7 @@ def _simulate(inputs: ModelInputs, draws: np.ndarray, seed: int | None, values: 
                                         fleet.values.volatility_scale)
     state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8)
     out = record(n, fleet.values.emission_factor_t_per_mwh)
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        _run_days(inputs, prices, fleet, state, out)
+    _run_days(inputs, prices, fleet, state, out)
     return out, state
 
 
@@ -262,14 +261,15 @@ def _run_days(inputs: ModelInputs, price_chunks, fleet: Fleet, state: EnsembleCh
     the blocks. The prices come in chunks of days ((first day, (days, draw) prices),
     :meth:`~hashjoule.simulation.inputs.Market.price_chunks`)."""
     fees = inputs.market.fees_btc_per_block
-    for first, prices in price_chunks:
-        out.record_prices(first, prices)
-        for day in range(first, first + len(prices)):
-            difficulty = state.difficulty.copy()  # the day's hashprice is set at this difficulty
-            hashprice = state.hashprice(fees[day], prices[day - first])
-            by_region, power_gw = fleet.online_day(day, hashprice)
-            network = network_total(by_region)
-            out.record_fleet(day, by_region, power_gw)
-            blocks, minted = state.mine_day(day, network)
-            out.record_chain(day, blocks, minted, state.difficulty)
-            fleet.advance(day, hashprice, network, difficulty)
+    for first, prices in price_chunks:  # drawn under the caller's error settings
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # see Fleet.online_day
+            out.record_prices(first, prices)
+            for day in range(first, first + len(prices)):
+                difficulty = state.difficulty.copy()  # the day's hashprice is set at this difficulty
+                hashprice = state.hashprice(fees[day], prices[day - first])
+                by_region, power_gw = fleet.online_day(day, hashprice)
+                network = network_total(by_region)
+                out.record_fleet(day, by_region, power_gw)
+                blocks, minted = state.mine_day(day, network)
+                out.record_chain(day, blocks, minted, state.difficulty)
+                fleet.advance(day, hashprice, network, difficulty)

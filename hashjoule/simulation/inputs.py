@@ -212,7 +212,7 @@ class Market:
         volatility = self.volatility_per_sqrt_day * (1.0 if volatility_scale is None else np.asarray(volatility_scale))
         history = self.price_history_usd
         buffer = np.empty((min(chunk, days), n))
-        shocks = np.zeros((n, chunk))  # each draw's variates of the chunk in a row: its generator fills it
+        shocks = np.zeros((n, min(chunk, days)))  # each draw's variates of the chunk in a row: its generator fills it
         log_change = np.zeros(n)  # since the last observed day, up to the previous chunk's end
         for first in range(0, days, chunk):
             prices = buffer[:min(chunk, days - first)]

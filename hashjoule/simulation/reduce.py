@@ -11,10 +11,11 @@ are folded together by :class:`Reduction`, in any order of arrival:
   whole subtrees it holds itself (:func:`subtrees`), so it sends one node's moments where
   its draws make a subtree, and a few otherwise;
 - **quantiles** of the daily network totals come from histograms of fixed logarithmic bins
-  (:mod:`~hashjoule.simulation.histograms`; integer counts: exact to merge); each order statistic is placed within its bin, whose
-  width, :data:`~hashjoule.simulation.histograms.BIN_WIDTH`, bounds its error, and so the error of the quantile (numpy's
-  linear definition), which never leaves the range between the smallest and largest value
-  of the day (kept exactly);
+  (:mod:`~hashjoule.simulation.histograms`; integer counts: exact to merge); each order
+  statistic is placed within its bin, whose width,
+  :data:`~hashjoule.simulation.histograms.BIN_WIDTH`, bounds its error, and so the error of
+  the quantile (numpy's linear definition), which never leaves the range between the
+  smallest and largest value of the day (kept exactly);
 - **annual totals** are kept per draw (a few numbers per draw and year), so their
   quantiles and exceedance probabilities are exact.
 
@@ -126,7 +127,7 @@ class Reduction:
         for name in HISTOGRAMS:
             low, high = summary[f"{name}__min"].data, summary[f"{name}__max"].data
             if name not in self.counts:
-                self.counts[name] = np.zeros((low.size, bin_count(name)), dtype=count_type(self.draws))
+                self.counts[name] = np.zeros((summary.sizes["time"], bin_count(name)), dtype=count_type(self.draws))
                 self.low[name], self.high[name] = low.copy(), high.copy()
             else:
                 np.minimum(self.low[name], low, out=self.low[name])
@@ -152,14 +153,26 @@ class Reduction:
                 or keys != subtrees(first // BLOCK, -(-stop // BLOCK))):
             raise ValueError(f"the batch's moments are not those of whole blocks of {BLOCK} of its draws, "
                              f"{first} to {stop - 1} (only the run's last may be short)")
-        for name in HISTOGRAMS:  # checked whole: the compiled addition does not check
-            first, size = summary[f"{name}__first_bin"].values, summary[f"{name}__bins"].values
-            if not (first.dtype.kind == size.dtype.kind == "i" and first.shape == size.shape == summary.time.shape
-                    and (first >= 0).all() and (size >= 0).all() and (first + size <= bin_count(name)).all()
-                    and size.sum() == summary[f"{name}__counts"].size):
+        self._check_counts(summary)
+        return stop
+
+    def _check_counts(self, summary: xr.Dataset) -> None:
+        """Refuse a batch's counts unless they are unsigned whole numbers that the run's counts
+        hold, in one array, and each day's range (first bin and length, one per day, as the
+        extremes are) lies inside the variable's bins, the lengths adding up to the counts
+        sent: the compiled addition checks none of it."""
+        for name in HISTOGRAMS:
+            first_bin, length, counts = (summary[f"{name}__{part}"] for part in ("first_bin", "bins", "counts"))
+            if not all(summary[f"{name}__{part}"].dims == ("time",) for part in ("first_bin", "bins", "min", "max")):
+                raise ValueError(f"{name}: the batch's bin ranges and extremes are not one per day")
+            if not (first_bin.dtype.kind == length.dtype.kind == "i" and counts.ndim == 1
+                    and counts.dtype.kind == "u" and np.can_cast(counts.dtype, count_type(self.draws))):
+                raise ValueError(f"{name}: the batch's counts are not unsigned whole numbers in one array")
+            first, size = first_bin.values.astype(np.int64), length.values.astype(np.int64)  # no overflow below
+            if not ((first >= 0).all() and (size >= 0).all() and (first <= bin_count(name) - size).all()
+                    and size.sum() == counts.size):
                 raise ValueError(f"{name}: the batch's counts are not ranges of days within the "
                                  f"{bin_count(name)} bins")
-        return stop
 
     def _check_draws(self, part: xr.Dataset, first: int) -> int:
         """Refuse a batch's per-draw totals unless its draws are ``first`` onwards, one after

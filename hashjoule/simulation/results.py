@@ -127,7 +127,8 @@ def build_dataset(inputs: ModelInputs, draws, arrays: DailyArrays, *, epoch_end_
     """Wrap an engine's arrays into the common Dataset, without copying them.
 
     The day-major arrays appear as (draw, time[, region]) through transposed views. The
-    fees follow from the blocks, now that every day's are counted.
+    fees follow from the blocks, now that every day's are counted: they are written into
+    ``arrays`` here.
 
     Parameters
     ----------

@@ -364,7 +364,7 @@ class DaySummary:
             out[f"{name}__m2"] = (("node", "time"), np.stack([moments[name][1] for _, moments in nodes]))
         for v, name in enumerate(HISTOGRAMS):
             # each day's range of bins only: 2,000 draws of china-2021's 15 years send 14.7 MB
-            # of counts instead of 32 MB for the bins any day used, or 47 MB for all (4
+            # of counts instead of 32 MB for the bins any day used, or 44.8 MB for all (4
             # variables x 5,479 days x 962, 962, 1,082 and 1,082 bins x 2 bytes); sending a
             # batch's result took 3-6 ms a MB from a local worker
             first_bin, day_bins = np.empty(self.year.size, np.int32), np.empty(self.year.size, np.int32)

@@ -64,7 +64,7 @@ def test_day_ranges_pack_and_add_back_every_count():
     used = np.flatnonzero(counts[5])
     assert (first_bin[5], day_bins[5]) == (used[0], used[-1] - used[0] + 1)
     assert packed.dtype == np.uint16 and packed.size == day_bins.sum()
-    for total_type in (np.uint32, np.int64):
+    for total_type in (np.uint16, np.uint32, np.int64):
         total = np.ones(counts.shape, dtype=total_type)
         hist.add_day_ranges(total, first_bin, day_bins, packed)
         np.testing.assert_array_equal(total, counts + 1)

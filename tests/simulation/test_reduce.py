@@ -130,8 +130,15 @@ def test_a_batch_that_does_not_fit_the_run_is_refused_whole():
     before = _snapshot(reduction)
     good = _batch_summary(100, 100)
     bad = {"moments are not those": good.assign_coords(node_index=good.node_index + 1),  # of blocks 4 and 5
-           "power: the batch's counts": good.assign(power__first_bin=good.power__first_bin + hist.bin_count("power")),
-           "co2: the batch's counts": good.assign(co2__bins=good.co2__bins + 1),  # more than it sent
+           "power: the batch's counts are not ranges": good.assign(
+               power__first_bin=good.power__first_bin + hist.bin_count("power")),
+           "co2: the batch's counts are not ranges": good.assign(co2__bins=good.co2__bins + 1),  # more than it sent
+           # a first bin whose sum with the length wraps round in its own type
+           "price: the batch's counts are not ranges": good.assign(price__first_bin=xr.full_like(
+               good.price__first_bin, np.iinfo(np.int32).max)),
+           "hashrate: the batch's counts are not unsigned": good.assign(hashrate__counts=good.hashrate__counts * 1.0),
+           "power: the batch's counts are not unsigned": good.assign(power__counts=good.power__counts.astype(np.int32)),
+           "co2: the batch's bin ranges and extremes": good.assign(co2__min=("other", np.zeros(7))),
            "time coordinate": good.assign_coords(time=good.time + np.timedelta64(1, "D"))}
     for message, summary in bad.items():
         with pytest.raises(ValueError, match=message):
