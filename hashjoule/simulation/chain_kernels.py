@@ -226,10 +226,10 @@ def _next_bits_one(bits, timespan, target_timespan, limit_bits):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def close_epochs(rows, end_time, epochs_done, first_time, bits, difficulty, epoch_end_s, epoch_difficulty,
+def close_epochs(rows, end_time, epochs_done, first_time, bits, difficulty, record, epoch_end_s, epoch_difficulty,
                  target_timespan, limit_bits, timespan, new_bits):
-    """Close the epochs of draws ``rows`` that ended at ``end_time`` [s]: record their end and
-    difficulty at column ``epochs_done`` of ``epoch_end_s`` and ``epoch_difficulty``, and
+    """Close the epochs of draws ``rows`` that ended at ``end_time`` [s]: if ``record``, record
+    their end and difficulty at column ``epochs_done`` of ``epoch_end_s`` and ``epoch_difficulty``, and
     write their timespans [s] (integer seconds of the last block's and the first block's
     times) and next compact targets (:func:`_next_bits_one`, -1 where the caller must take
     the reference) into ``timespan`` and ``new_bits`` (row,). Returns whether every target
@@ -237,9 +237,9 @@ def close_epochs(rows, end_time, epochs_done, first_time, bits, difficulty, epoc
     taken = True
     for j in range(rows.size):
         i = rows[j]
-        k = epochs_done[i]
-        epoch_end_s[i, k] = end_time[j]
-        epoch_difficulty[i, k] = difficulty[i]
+        if record:
+            epoch_end_s[i, epochs_done[i]] = end_time[j]
+            epoch_difficulty[i, epochs_done[i]] = difficulty[i]
         timespan[j] = np.int64(np.floor(end_time[j])) - np.int64(np.floor(first_time[i]))
         new_bits[j] = _next_bits_one(bits[i], timespan[j], target_timespan, limit_bits)
         taken = taken and new_bits[j] >= 0
@@ -273,7 +273,7 @@ def compile_chain_kernels() -> None:
     one = np.ones(1)
     hashprice_day(one, 0.0, one, one, np.empty(1))
     rows, counts, bits = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.array([0x1D00FFFF])
-    close_epochs(rows, one, counts, np.zeros(1), bits, one, np.ones((1, 2)), np.ones((1, 2)), 1, 0x1D00FFFF,
+    close_epochs(rows, one, counts, np.zeros(1), bits, one, True, np.ones((1, 2)), np.ones((1, 2)), 1, 0x1D00FFFF,
                  np.empty(1, dtype=np.int64), np.empty(1, dtype=np.int64))
     open_epochs(rows, bits.copy(), np.ones((1, 2)), np.ones((1, 2)), counts, bits, one.copy(), np.zeros(1),
                 np.zeros(1), np.zeros(1, dtype=bool), np.zeros(1), np.zeros(1), np.zeros(1))

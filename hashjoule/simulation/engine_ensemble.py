@@ -81,7 +81,7 @@ class EnsembleChain:
     #: swap in its numpy reference too
     price_day = staticmethod(chain_kernels.hashprice_day)
 
-    def __init__(self, inputs: ModelInputs, n: int, streams: dict | None, max_epochs: int):
+    def __init__(self, inputs: ModelInputs, n: int, streams: dict | None, max_epochs: int, record_epochs: bool = True):
         start = inputs.chain_start
         self.n = n
         self.height = np.full(n, float(start.height))
@@ -90,8 +90,12 @@ class EnsembleChain:
         self.randoms = _EpochRandoms(None if streams is None else streams["first_block"],
                                      None if streams is None else streams["epoch_work"], chunk=max(max_epochs, 8))
         self.epochs_done = np.zeros(n, dtype=np.int64)
-        self.epoch_end_s = np.full((n, max_epochs), np.nan)
-        self.epoch_difficulty = np.full((n, max_epochs), np.nan)
+        #: each epoch's end [s] and difficulty (draw, epoch), NaN-padded; empty unless
+        #: ``record_epochs`` (a summarised batch has no use for them: 18 MB for 2,000 draws over
+        #: 15 years, pages written for the first time)
+        self.record_epochs = bool(record_epochs)
+        self.epoch_end_s = np.full((n, max_epochs if record_epochs else 0), np.nan)
+        self.epoch_difficulty = np.full(self.epoch_end_s.shape, np.nan)
         mined = start.height % chain.RETARGET_INTERVAL
         self.first_epoch_complete = mined == 0
         self.epoch_end_height = np.full(n, float(start.height - mined + chain.RETARGET_INTERVAL))
@@ -167,7 +171,7 @@ class EnsembleChain:
         x1, rest = self.randoms.ensure(k + 1)
         timespan, new_bits = np.empty(rows.size, dtype=np.int64), np.empty(rows.size, dtype=np.int64)
         if not chain_kernels.close_epochs(rows, end_time, self.epochs_done, self.first_time, self.bits,
-                                          self.difficulty, self.epoch_end_s, self.epoch_difficulty,
+                                          self.difficulty, self.record_epochs, self.epoch_end_s, self.epoch_difficulty,
                                           chain.TARGET_TIMESPAN_S, chain.POW_LIMIT_BITS, timespan, new_bits):
             other = new_bits < 0
             new_bits[other] = chain.next_bits_many(self.bits[rows[other]], timespan[other])
@@ -177,7 +181,7 @@ class EnsembleChain:
 
     def _grow(self, k: int) -> None:
         """Room for epoch ``k`` in the record of epoch ends and difficulties."""
-        if k >= self.epoch_end_s.shape[1]:
+        if self.record_epochs and k >= self.epoch_end_s.shape[1]:
             grow = self.epoch_end_s.shape[1]
             self.epoch_end_s = np.hstack([self.epoch_end_s, np.full((self.n, grow), np.nan)])
             self.epoch_difficulty = np.hstack([self.epoch_difficulty, np.full((self.n, grow), np.nan)])
@@ -186,8 +190,9 @@ class EnsembleChain:
         """numpy form of :meth:`_close_epochs`."""
         k = self.epochs_done[rows]
         self._grow(int(k.max()))
-        self.epoch_end_s[rows, k] = end_time
-        self.epoch_difficulty[rows, k] = self.difficulty[rows]
+        if self.record_epochs:
+            self.epoch_end_s[rows, k] = end_time
+            self.epoch_difficulty[rows, k] = self.difficulty[rows]
         timespan = np.floor(end_time).astype(np.int64) - np.floor(self.first_time[rows]).astype(np.int64)
         self.bits[rows] = chain.next_bits_many(self.bits[rows], timespan)
         self.difficulty[rows] = chain.difficulty_from_bits_array(self.bits[rows])
@@ -235,13 +240,15 @@ def summarise(inputs: ModelInputs, draws, seed: int | None = 0, values: DrawValu
     of a few days, not of every day of every draw."""
     draws = np.atleast_1d(np.asarray(draws, dtype=np.int64))
     out, _ = _simulate(inputs, draws, seed, values,
-                       lambda n, factors: DaySummary(inputs, n, factors, first_draw=first_draw))
+                       lambda n, factors: DaySummary(inputs, n, factors, first_draw=first_draw), record_epochs=False)
     return out.dataset(draws)
 
 
-def _simulate(inputs: ModelInputs, draws: np.ndarray, seed: int | None, values: DrawValues | None, record):
-    """Run the draws; ``record(n, emission factors)`` gives what the days are written to.
-    Returns it, written, and the chain's state."""
+def _simulate(inputs: ModelInputs, draws: np.ndarray, seed: int | None, values: DrawValues | None, record,
+              record_epochs: bool = True):
+    """Run the draws; ``record(n, emission factors)`` gives what the days are written to, and
+    the chain records each epoch's end and difficulty if ``record_epochs``. Returns the
+    record, written, and the chain's state."""
     days, n = inputs.days, draws.size
     if n == 0:
         raise ValueError("a batch needs at least one draw, got none")
@@ -249,7 +256,7 @@ def _simulate(inputs: ModelInputs, draws: np.ndarray, seed: int | None, values: 
     fleet = Fleet(inputs, n, values)
     prices = inputs.market.price_chunks(days, None if streams is None else streams["price"],
                                         fleet.values.volatility_scale)
-    state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8)
+    state = EnsembleChain(inputs, n, streams, max_epochs=days // 10 + 8, record_epochs=record_epochs)
     out = record(n, fleet.values.emission_factor_t_per_mwh)
     _run_days(inputs, prices, fleet, state, out)
     return out, state

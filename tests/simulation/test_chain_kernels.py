@@ -154,8 +154,8 @@ def test_closing_epochs_compiled_is_the_reference_whatever_the_targets(seed):
 
     x = baseline_inputs("2016-01-01", "2016-03-31")
     n = 8
-    chains = [EnsembleChain(x, n, None if seed is None else draw_streams(seed, np.arange(n)), max_epochs=2)
-              for _ in range(2)]  # each its own generators
+    chains = [EnsembleChain(x, n, None if seed is None else draw_streams(seed, np.arange(n)), max_epochs=2,
+                            record_epochs=record) for record in (True, True, False, False)]  # each its own generators
     rng = np.random.default_rng(1)
     for state in chains:
         state.bits[:] = [0x1D00FFFF, 0x1C7FFFFF, 0x1B0404CB, 0x170E2632, 0x03123456, 0x1D000001, 0x1A00FFFF, 0x18034567]
@@ -164,9 +164,13 @@ def test_closing_epochs_compiled_is_the_reference_whatever_the_targets(seed):
     for epoch in range(12):  # past the record's first two columns and the variates' first chunk of 8
         rows = np.sort(rng.choice(n, rng.integers(n // 2, n + 1), replace=False))
         end_time = chains[0].first_time[rows] + rng.uniform(1e5, 5e6, rows.size)
-        chains[0]._close_epochs(rows, end_time)
-        chains[1]._close_epochs_reference(rows, end_time)
+        for state, close in zip(chains, ("_close_epochs", "_close_epochs_reference") * 2):
+            getattr(state, close)(rows, end_time)
         for name in ("bits", "difficulty", "epochs_done", "epoch_end_height", "done", "first_found", "first_at",
                      "end_at", "between", "epoch_end_s", "epoch_difficulty"):
             np.testing.assert_array_equal(getattr(chains[0], name), getattr(chains[1], name), err_msg=name)
+            if not name.startswith("epoch_"):  # a chain that records no epochs runs alike
+                for state in chains[2:]:
+                    np.testing.assert_array_equal(getattr(chains[0], name), getattr(state, name), err_msg=name)
     assert chains[0].epochs_done.max() > 8 and chains[0].epoch_end_s.shape[1] > 8
+    assert all(state.epoch_end_s.size == state.epoch_difficulty.size == 0 for state in chains[2:])
