@@ -144,6 +144,13 @@ def pack_day_ranges(counts, first_bin, day_bins):
     return flat
 
 
+def day_ranges(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`pack_day_ranges` of ``counts`` (time, bins): the packed counts, and each day's
+    first bin and number of bins (time,) int32."""
+    first_bin, day_bins = np.empty(counts.shape[0], np.int32), np.empty(counts.shape[0], np.int32)
+    return pack_day_ranges(counts, first_bin, day_bins), first_bin, day_bins
+
+
 @numba.njit(cache=True, nogil=True)
 def add_day_ranges(total, first_bin, day_bins, flat):
     """Add the counts :func:`pack_day_ranges` packed to ``total`` (time, bins), in place."""

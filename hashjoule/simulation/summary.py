@@ -24,7 +24,7 @@ import xarray as xr
 
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.histograms import (HISTOGRAMS, add_day_ranges, bin_count, bin_edges, count_type,
-                                             histogram_quantiles, pack_day_ranges)
+                                             day_ranges, histogram_quantiles)
 from hashjoule.simulation.reduce import BLOCK, MOMENTS, fold, node_coords, subtrees
 from hashjoule.simulation.results import REGIONAL, per_gw_day
 
@@ -367,8 +367,7 @@ class DaySummary:
             # of counts instead of 32 MB for the bins any day used, or 44.8 MB for all (4
             # variables x 5,479 days x 962, 962, 1,082 and 1,082 bins x 2 bytes); sending a
             # batch's result took 3-6 ms a MB from a local worker
-            first_bin, day_bins = np.empty(self.year.size, np.int32), np.empty(self.year.size, np.int32)
-            counts = pack_day_ranges(self.counts[v, :, :bin_count(name)], first_bin, day_bins)
+            counts, first_bin, day_bins = day_ranges(self.counts[v, :, :bin_count(name)])
             if not counts.size:  # no day recorded
                 raise ValueError(f"{name}: no value counted in the batch's histograms (were its days recorded?)")
             out[f"{name}__counts"] = (f"{name}__count", counts)
@@ -417,8 +416,7 @@ def compile_summary() -> None:
         summary.record_fleet(day, np.ones((1, 1)), np.ones((1, 1)))
         summary.record_chain(day, np.ones(1), np.ones(1), np.ones(1))
     summary.record_prices(0, np.ones((2, 1)))
-    first_bin, day_bins = np.empty(2, np.int32), np.empty(2, np.int32)
-    packed = pack_day_ranges(summary.counts[0, :, :bin_count("hashrate")], first_bin, day_bins)  # as a batch sends them
+    packed, first_bin, day_bins = day_ranges(summary.counts[0, :, :bin_count("hashrate")])  # as a batch sends them
     for draws in (1, 2**16):  # as the reduction holds them, in 2 and in 4 bytes
         counts = np.zeros((2, bin_count("hashrate")), dtype=count_type(draws))
         add_day_ranges(counts, first_bin, day_bins, packed)
