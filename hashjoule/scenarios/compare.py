@@ -15,6 +15,7 @@ import xarray as xr
 from hashjoule.constants import BAND
 from hashjoule.data import read_table
 from hashjoule.estimates.accounting import household_years
+from hashjoule.simulation.annual import by_draws, draw_sum
 
 
 def china_regions() -> list[str]:
@@ -30,11 +31,15 @@ def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> xr.Dataset
         raise ValueError(f"the run does not cover {first_year}-{last_year}")
     china = [r for r in china_regions() if r in ds.region.values]
     co2 = ds.annual_co2.sel(year=slice(first_year, last_year))
-    return xr.Dataset({
-        "energy_china": years.sel(region=china).sum(["year", "region"]),
-        "energy_world": years.sum(["year", "region"]),
-        "co2_china": co2.sel(region=china).sum(["year", "region"]),
-        "co2_world": co2.sum(["year", "region"]),
+
+    def in_china(part: xr.DataArray) -> xr.DataArray:
+        return part.sel(region=china).sum(["year", "region"])
+
+    return xr.Dataset({  # a slice of draws at a time: summing them all at once copies them all
+        "energy_china": by_draws(in_china, years),
+        "energy_world": draw_sum(years, ["year", "region"]),
+        "co2_china": by_draws(in_china, co2),
+        "co2_world": draw_sum(co2, ["year", "region"]),
     })
 
 

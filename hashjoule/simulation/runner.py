@@ -17,7 +17,7 @@ import xarray as xr
 
 from hashjoule.constants import ARTICLE_TWH_PER_YEAR
 from hashjoule.simulation import engine_des, engine_ensemble
-from hashjoule.simulation.annual import annual_summaries
+from hashjoule.simulation.annual import annual_summaries, draw_sum
 from hashjoule.simulation.inputs import ModelInputs
 from hashjoule.simulation.reduce import BLOCK, Reduction
 from hashjoule.simulation.summary import ANNUAL, summarise_batch
@@ -199,6 +199,8 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     """
     rows = {}
     minted = ds.annual_btc_minted
+    subsidy = minted / ds.annual_blocks.where(ds.annual_blocks > 0)  # [BTC/block]
+    per_btc = draw_sum(ds.annual_energy, "region") * 1e6 / minted.where(minted > 0)  # TWh -> MWh, [MWh/BTC]
     for year in ds.year.values:
         days = int(ds.days.sel(year=year))
         row = {"days": days}
@@ -211,10 +213,8 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
             row[f"p_energy_above_{threshold:g}TWh"] = float(ds.annual_energy_exceedance.sel(year=year, threshold=threshold))
         row.update({
             "btc_minted_median": float(ds.annual_btc_minted.sel(year=year).median()),
-            "subsidy_btc_per_block_median": float((minted / ds.annual_blocks.where(ds.annual_blocks > 0))
-                                                  .sel(year=year).median()),
-            "energy_per_btc_MWh_median": float((ds.annual_energy.sum("region") * 1e6 / minted.where(minted > 0))
-                                               .sel(year=year).median()),  # TWh -> MWh
+            "subsidy_btc_per_block_median": float(subsidy.sel(year=year).median()),
+            "energy_per_btc_MWh_median": float(per_btc.sel(year=year).median()),
             "hashrate_EHs_year_end_median": float(ds.annual_hashrate_end.sel(year=year).median()),
             "stalled_share": float((ds.annual_blocks.sel(year=year) < STALLED_SHARE_OF_BLOCKS * 144 * days).mean()),
         })
