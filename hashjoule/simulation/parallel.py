@@ -82,7 +82,7 @@ def client(workers: int | None = None, scheduler: str | None = None):
                           "distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}), \
             LocalCluster(n_workers=int(workers), threads_per_worker=1, processes=True, dashboard_address=":0",
                          preload=[__name__]) as cluster, \
-            Client(cluster) as c:
+            Client(cluster, direct_to_workers=True) as c:
         yield c
 
 
@@ -124,7 +124,9 @@ def run_batches(function: Callable, tasks: list, shared: tuple, dask_client, pro
         scattered = dask_client.scatter(list(shared), broadcast=True)
         threads = max(sum(dask_client.nthreads().values()), 1)
         waiting = list(enumerate(tasks))[::-1]  # taken from the end: in order
-        futures, running = {}, as_completed()
+        # results are fetched as each task ends, by the client's event loop, while this thread
+        # folds in the one before: two batches that end together send their results at once
+        futures, running = {}, as_completed(with_results=True)
 
         def submit() -> None:
             if waiting:
@@ -135,9 +137,8 @@ def run_batches(function: Callable, tasks: list, shared: tuple, dask_client, pro
 
         for _ in range(IN_FLIGHT * threads):
             submit()
-        for future in running:
+        for future, result in running:
             i = futures.pop(future)
-            result = future.result()
             future.release()
             submit()  # keep the workers busy while this result is folded in
             bar.update(sizes[i])
