@@ -126,7 +126,7 @@ def run_batches(function: Callable, tasks: list, shared: tuple, dask_client, pro
             return
         from dask.distributed import as_completed
 
-        scattered = dask_client.scatter(list(shared), broadcast=True)
+        scattered = dask_client.scatter(list(shared), broadcast=True) if shared else []  # dask refuses none
         threads = max(sum(dask_client.nthreads().values()), 1)
         waiting = list(enumerate(tasks))[::-1]  # taken from the end: in order
         # results are fetched as each task ends, by the client's event loop, while this thread

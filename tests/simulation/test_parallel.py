@@ -30,7 +30,7 @@ TWO_CLUSTERS = """
 from hashjoule.scenarios.load import load_scenario
 from hashjoule.scenarios.resolve import resolve
 from hashjoule.scenarios.uncertain import ParameterSpace
-from hashjoule.simulation.parallel import client
+from hashjoule.simulation.parallel import client, run_batches
 from hashjoule.simulation.runner import simulate
 
 
@@ -41,10 +41,19 @@ def timers_slowed(dask_worker):
             and "profile" not in dask_worker.periodic_callbacks)
 
 
+def error_comes_back(c):
+    # a task that fails on its worker raises its own error here, with the results fetched as tasks end
+    try:
+        list(run_batches(int, ["1", "x", "3"], (), c, False, [1, 1, 1], "test"))
+    except ValueError as error:
+        return "invalid literal" in str(error)
+    return False
+
+
 if __name__ == "__main__":
     for _ in range(2):  # the first cluster's workers forked, the second's started afresh
         with client(workers=1) as c:
-            print(list(c.run(timers_slowed).values()))
+            print(list(c.run(timers_slowed).values()), error_comes_back(c))
     scenario, _ = load_scenario("china-2021")
     inputs = resolve(scenario, "china-2021")
     space = ParameterSpace(scenario, inputs)
@@ -57,7 +66,8 @@ def test_a_process_may_start_local_clusters_one_after_another(tmp_path):
     """A report or a comparison starts one local cluster a run: the later ones must finish too
     (the second cluster's forked workers hung on china-2021's 15 years), with the same
     numbers; local workers, forked or started afresh, run without dask's profiler and with
-    its timers slowed (:data:`~hashjoule.simulation.parallel.WORKER_CONFIG`)."""
+    its timers slowed (:data:`~hashjoule.simulation.parallel.WORKER_CONFIG`); a batch that
+    fails on a worker raises its error in the caller."""
     import subprocess
     import sys
 
@@ -66,4 +76,4 @@ def test_a_process_may_start_local_clusters_one_after_another(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.strip().splitlines()
-    assert lines[:2] == ["[True]", "[True]"] and lines[-1] == "True"
+    assert lines[:2] == ["[True] True", "[True] True"] and lines[-1] == "True"
